@@ -1,0 +1,86 @@
+"""One typed Settings object, read from the environment and .env (prefix VEILLE_)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+_PLACEHOLDERS = {"changeme", "change-me", "secret", "xxx", ""}
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Unset values get safe defaults for a single-machine install."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VEILLE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="Where the database and keys live.")
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; empty means a SQLite file in data_dir."
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Signs sessions and encrypts secrets; generated into data_dir when empty.",
+    )
+    time_zone: str = "Europe/Paris"
+    language: Literal["fr", "en"] = "fr"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    rule_max_length: int = Field(default=1024, ge=16, le=100_000)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (expected e.g. Europe/Paris)") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'veille.db').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        """The secret key: from settings, else from data_dir/secret_key (created 0600)."""
+        configured = self.secret_key.get_secret_value()
+        if configured:
+            if configured.lower() in _PLACEHOLDERS or len(configured) < 16:
+                raise ValueError("VEILLE_SECRET_KEY is a placeholder or shorter than 16 characters")
+            return configured
+        return _read_or_create_key(self.data_dir / SECRET_KEY_FILE)
+
+
+def _read_or_create_key(path: Path) -> str:
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting at once must not write two different keys.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,141 @@
+"""The one shape every network is parsed into: Post JSON (documented in docs/post-json.md)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+Network = Literal["x", "bluesky", "mastodon", "news"]
+NETWORKS: tuple[str, ...] = ("x", "bluesky", "mastodon", "news")
+
+# Same shapes X uses for entities; good enough for Bluesky and Mastodon plain text too.
+_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.-]{0,63}[A-Za-z0-9_]|[A-Za-z0-9_])")
+_HASHTAG = re.compile(r"(?<![\w#&])#(\w{1,100})")
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+class Author(BaseModel):
+    """Who wrote a post, as the network describes them."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    username: str
+    name: str = ""
+    followers_count: int = Field(default=0, ge=0)
+    verified: bool = False
+    description: str = ""
+    location: str = ""
+
+
+class Media(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: str  # photo, video, animated_gif, link_card ...
+
+
+class Place(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    name: str = ""
+    country_code: str = ""
+
+
+class Geo(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+
+
+class Metrics(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    likes: int = Field(default=0, ge=0)
+    reposts: int = Field(default=0, ge=0)
+    replies: int = Field(default=0, ge=0)
+
+
+class Post(BaseModel):
+    """A post from any network. Unknown fields are kept (``model_extra``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(min_length=1, max_length=128)
+    network: Network
+    created_at: datetime
+    text: str
+    lang: str | None = None
+    author: Author
+    is_retweet: bool = False
+    is_reply: bool = False
+    is_quote: bool = False
+    in_reply_to: str | None = None  # username replied to
+    in_reply_to_id: str | None = None  # post id replied to (threads)
+    conversation_id: str | None = None  # id of the thread's first post
+    retweet_of: str | None = None  # username reposted
+    quote_of: str | None = None  # post id quoted
+    urls: list[str] = Field(default_factory=list)
+    media: list[Media] = Field(default_factory=list)
+    mentions: list[str] = Field(default_factory=list)
+    hashtags: list[str] = Field(default_factory=list)
+    place: Place | None = None
+    geo: Geo | None = None
+    metrics: Metrics = Field(default_factory=Metrics)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: object) -> object:
+        # X ids are strings in v2 but integers in older payloads; both are accepted.
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("created_at")
+    @classmethod
+    def _aware_utc(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("created_at must carry a time zone (ISO 8601 with Z or an offset)")
+        return value.astimezone(UTC)
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Entities missing from the payload are read off the text, so rules can rely on them.
+        if not self.mentions:
+            self.mentions = [m.lower() for m in _MENTION.findall(self.text)]
+        if not self.hashtags:
+            self.hashtags = [h.lower() for h in _HASHTAG.findall(self.text)]
+        if not self.urls:
+            self.urls = _URL.findall(self.text)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The identity every store write is idempotent on."""
+        return (self.network, self.id)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Post JSON, with unknown fields kept and empty optionals left out."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class PostError(ValueError):
+    """A payload that is not valid Post JSON; the message says which field and why."""
+
+
+def parse_post(data: object) -> Post:
+    """Validate one Post JSON object, raising PostError with a readable reason."""
+    if not isinstance(data, dict):
+        raise PostError(f"expected a JSON object, got {type(data).__name__}")
+    try:
+        return Post.model_validate(data)
+    except ValidationError as exc:
+        raise PostError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line per problem: `field.path: message`."""
+    parts = []
+    for err in exc.errors(include_url=False, include_input=False):
+        where = ".".join(str(p) for p in err["loc"]) or "(root)"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
