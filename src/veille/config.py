@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+SECRET_KEY_FILE = "secret_key"
 _PLACEHOLDERS = {"changeme", "change-me", "secret", "xxx", ""}
 
 

@@ -1,0 +1,184 @@
+"""The `veille` command: one subcommand per job."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import datetime, time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from veille.config import get_settings
+from veille.ingest import ingest_posts, parse_post_lines
+from veille.runtime import build_pipeline, open_database
+from veille.store import queries
+from veille.store.search import SearchQueryError
+
+app = typer.Typer(
+    help="Veille : écouter, réagir, prendre la parole et savoir, en quelques minutes par jour.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="Fichier à ingérer ('-' pour l'entrée standard).")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="post (Post JSON, une ligne par post).")
+    ] = "post",
+) -> None:
+    """Store posts from a file; prints read / new / duplicate / matched / rejected."""
+    if fmt != "post":
+        err.print(f"[red]format inconnu : {fmt!r} (attendu : post)[/red]")
+        raise typer.Exit(2)
+    if str(file) != "-" and not file.is_file():
+        err.print(f"[red]fichier introuvable : {file}[/red]")
+        raise typer.Exit(2)
+    db = open_database(get_settings())
+    pipeline = build_pipeline(db)
+    handle = sys.stdin if str(file) == "-" else file.open(encoding="utf-8")
+    total = None if str(file) == "-" else sum(1 for _ in file.open(encoding="utf-8"))
+    with handle, _progress() as progress:
+        task = progress.add_task("ingestion", total=total)
+        summary = ingest_posts(
+            pipeline,
+            parse_post_lines(handle),
+            progress=lambda n: progress.advance(task, n),
+        )
+    for rejection in summary.rejected[:50]:
+        err.print(f"ligne {rejection.line} rejetée : {rejection.reason}", markup=False)
+    if len(summary.rejected) > 50:
+        err.print(f"... et {len(summary.rejected) - 50} autres lignes rejetées")
+    out.print_json(json.dumps(summary.as_dict()))
+    if summary.partial:
+        raise typer.Exit(1)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+@app.command()
+def export(
+    watch: Annotated[str | None, typer.Option(help="Nom de la veille.")] = None,
+    since: Annotated[str | None, typer.Option(help="Date ou instant ISO 8601.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl ou csv.")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Write stored posts as Post JSON lines or CSV."""
+    if fmt not in ("jsonl", "csv"):
+        err.print(f"[red]format inconnu : {fmt!r} (attendu : jsonl ou csv)[/red]")
+        raise typer.Exit(2)
+    settings = get_settings()
+    start = _parse_since(since, settings.zone) if since else None
+    db = open_database(settings)
+    with db.session() as session:
+        if watch is not None and queries.watch_id(session, watch) is None:
+            err.print(f"[red]veille inconnue : {watch!r}[/red]", markup=False)
+            raise typer.Exit(2)
+        rows = queries.export_rows(session, watch=watch, since=start)
+    target = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if fmt == "jsonl":
+            for row in rows:
+                target.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            writer = csv.writer(target)
+            writer.writerow(queries.CSV_COLUMNS)
+            for row in rows:
+                writer.writerow(queries.csv_row(row))
+    finally:
+        if output:
+            target.close()
+
+
+def _parse_since(value: str, zone: Any) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        err.print(f"[red]--since : date invalide {value!r} (ex. 2026-11-20)[/red]", markup=False)
+        raise typer.Exit(2) from None
+    if len(value) == 10:
+        parsed = datetime.combine(parsed.date(), time(0, 0))
+    return parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Mots, "expression exacte", -exclu, OR, préfixe*.')],
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+) -> None:
+    """Full-text search of stored posts (case and accents folded)."""
+    db = open_database(get_settings())
+    try:
+        with db.session() as session:
+            hits = queries.search_posts(session, query, limit=limit)
+    except SearchQueryError as exc:
+        err.print(f"[red]requête invalide : {exc}[/red]", markup=False)
+        raise typer.Exit(2) from None
+    for hit in hits:
+        out.print(
+            f"{hit.created_at:%Y-%m-%d %H:%M} {hit.network:<8} @{hit.username}: {hit.text}",
+            markup=False,
+            highlight=False,
+        )
+    err.print(f"{len(hits)} résultat(s)")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Serve the web app."""
+    from veille.web.server import run
+
+    settings = get_settings()
+    run(settings, host=host or settings.host, port=port or settings.port)
+
+
+@app.command()
+def demo(
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Servir l'application après la démo.")
+    ] = True,
+    seed: Annotated[int, typer.Option(help="Graine du générateur.")] = 7,
+) -> None:
+    """Build the demo business's database, print a short brief, then serve the web app."""
+    from veille.demo.run import build_demo, demo_settings, print_brief
+
+    settings = demo_settings(get_settings())
+    result = build_demo(settings, seed=seed, console=err)
+    print_brief(result, console=out)
+    if serve_after:
+        from veille.web.server import run
+
+        out.print(
+            f"\nVeille tourne sur http://{settings.host}:{settings.port} — "
+            "connectez-vous avec l'identifiant [bold]demo[/bold] et le mot de passe "
+            "[bold]demo[/bold]. (Ctrl-C pour arrêter)"
+        )
+        run(settings, host=settings.host, port=settings.port)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

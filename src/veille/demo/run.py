@@ -1,0 +1,112 @@
+"""`veille demo`: build the demo business's database from its generated stream, and brief."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlalchemy import select
+
+from veille.config import Settings
+from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
+from veille.demo.generator import generate_demo, write_demo
+from veille.ingest import IngestSummary, ingest_posts, parse_post_lines
+from veille.runtime import build_pipeline, save_profile
+from veille.store import queries, repository, tables
+from veille.store.db import Database
+from veille.timeutil import utcnow
+from veille.users import create_user
+
+DEMO_USER = "demo"
+# The documented demo login; it exists only in the demo database.
+DEMO_PASSWORD = "demo"
+
+
+@dataclass
+class DemoResult:
+    settings: Settings
+    db: Database
+    summary: IngestSummary
+    posts_path: Path
+    labels_path: Path
+    seconds: float
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """The demo gets its own SQLite file unless a database URL is configured."""
+    if settings.database_url:
+        return settings
+    url = f"sqlite:///{(settings.data_dir / 'demo.db').resolve()}"
+    return settings.model_copy(update={"database_url": url})
+
+
+def _reset_sqlite_file(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def build_demo(settings: Settings, *, seed: int = 7, console: Console | None = None) -> DemoResult:
+    """Rebuild the demo database from scratch: profile, watches, demo user, 14 days of posts."""
+    console = console or Console(stderr=True)
+    started = time.perf_counter()
+    _reset_sqlite_file(settings.sqlalchemy_url)
+    db = Database.from_settings(settings)
+    save_profile(db, DEMO_BUSINESS)
+    with db.session() as session:
+        for watch in DEMO_WATCHES:
+            repository.upsert_watch(
+                session,
+                name=watch.name,
+                kind=watch.kind,
+                description=watch.description,
+                rules=watch.rules,
+            )
+        if session.scalar(select(tables.User).where(tables.User.username == DEMO_USER)) is None:
+            create_user(session, username=DEMO_USER, password=DEMO_PASSWORD, role="owner")
+    stream = generate_demo(seed=seed)
+    posts_path, labels_path = write_demo(stream, settings.data_dir / "demo")
+    pipeline = build_pipeline(db)
+    with (
+        posts_path.open(encoding="utf-8") as handle,
+        Progress(
+            TextColumn("démo : {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+        ) as progress,
+    ):
+        task = progress.add_task("ingestion", total=len(stream.posts))
+        summary = ingest_posts(
+            pipeline, parse_post_lines(handle), progress=lambda n: progress.advance(task, n)
+        )
+    return DemoResult(settings, db, summary, posts_path, labels_path, time.perf_counter() - started)
+
+
+def print_brief(result: DemoResult, *, console: Console) -> None:
+    """A short brief in the terminal: the figures a boss reads first."""
+    summary = result.summary.as_dict()
+    console.print(
+        f"[bold]{DEMO_BUSINESS.name}[/bold] — démo construite en {result.seconds:.1f} s : "
+        f"{summary['new']} posts stockés, {summary['matched']} retenus par vos veilles."
+    )
+    with result.db.session() as session:
+        figures = queries.home_figures(session, zone=result.settings.zone, now=utcnow())
+    console.print(
+        f"Aujourd'hui : {figures.mentions_today} mentions (hier {figures.mentions_yesterday}), "
+        f"{figures.negative_today} négatives, {figures.positive_today} positives, "
+        f"{figures.leads_today} pistes, {figures.inbox_new} éléments à traiter."
+    )
+    if figures.share_of_voice:
+        total = sum(n for _, n in figures.share_of_voice) or 1
+        share = ", ".join(f"{name} {100 * n / total:.0f} %" for name, n in figures.share_of_voice)
+        console.print(f"Part de voix sur 7 jours : {share}.", markup=False)
+    if figures.urgent:
+        console.print("À faire en premier :")
+        for view, _priority, reason in figures.urgent:
+            excerpt = view.text if len(view.text) < 100 else view.text[:97] + "..."
+            console.print(f"  • @{view.username} ({reason}) : {excerpt}", markup=False)

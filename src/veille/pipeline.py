@@ -1,0 +1,212 @@
+"""The flow, in one process: parse -> cheap enrichment -> rule matching -> deep enrichment -> store.
+
+Stages are plain functions of a batch so a worker on a message log can call the same ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from veille.business import BusinessProfile
+from veille.posts import Post
+from veille.store import repository
+from veille.store.db import Database
+from veille.understand.types import Understanding
+
+# Intents that put a post in the inbox, with the weight they add to its priority.
+ACTION_INTENTS: dict[str, float] = {
+    "crisis": 50.0,
+    "complaint": 30.0,
+    "lead": 25.0,
+    "question": 20.0,
+}
+INTENT_LABELS_FR = {
+    "crisis": "signal de crise",
+    "complaint": "réclamation",
+    "lead": "piste commerciale",
+    "question": "question",
+}
+
+
+class Matcher(Protocol):
+    def match(self, post: Post) -> list[str]: ...
+
+
+class Understander(Protocol):
+    def analyze(self, texts: Sequence[str], *, tier: Any = "accurate") -> list[Understanding]: ...
+
+
+@dataclass
+class BatchResult:
+    new: int = 0
+    duplicate: int = 0
+    matched: int = 0
+    stored_keys: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MatchedWatch:
+    watch_id: int
+    rule_id: int
+
+
+class Pipeline:
+    """Runs batches of parsed posts through every stage and stores them."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        profile: BusinessProfile | None,
+        understander: Understander,
+        matcher_factory: Any,
+        store_unmatched: bool = True,
+    ) -> None:
+        self.db = db
+        self.profile = profile
+        self.understander = understander
+        self._matcher_factory = matcher_factory
+        self.store_unmatched = store_unmatched
+        self._rule_watch: dict[str, int] = {}
+        self._matcher: Matcher | None = None
+        self._own_handles = {
+            h.lower() for h in ((profile.handles + profile.owner_handles) if profile else [])
+        }
+
+    def reload_rules(self) -> None:
+        """Recompile every active watch's rules (after a watch is edited)."""
+        with self.db.session() as session:
+            rules = repository.active_rules(session)
+        self._rule_watch = {str(r.rule_id): r.watch_id for r in rules}
+        self._matcher = self._matcher_factory([(str(r.rule_id), r.query) for r in rules])
+
+    def process(self, posts: Sequence[Post]) -> BatchResult:
+        """Enrich, match and store one batch; posts already stored are counted, not redone."""
+        if self._matcher is None:
+            self.reload_rules()
+        assert self._matcher is not None
+        result = BatchResult()
+        unique: dict[tuple[str, str], Post] = {}
+        for post in posts:
+            unique.setdefault(post.key, post)
+        with self.db.session() as session:
+            known = repository.existing_post_keys(session, unique)
+        fresh = [p for k, p in unique.items() if k not in known]
+        result.duplicate = len(posts) - len(fresh)
+        if not fresh:
+            return result
+
+        cheap = self.understander.analyze([p.text for p in fresh], tier="fast")
+        for post, understood in zip(fresh, cheap, strict=True):
+            if not post.lang:
+                post.lang = understood.lang
+        matches = [self._match(post) for post in fresh]
+        matched_idx = [i for i, m in enumerate(matches) if m]
+        deep = self.understander.analyze([fresh[i].text for i in matched_idx], tier="accurate")
+        understanding: list[Understanding] = list(cheap)
+        for i, understood in zip(matched_idx, deep, strict=True):
+            understanding[i] = understood
+
+        keep = [i for i in range(len(fresh)) if self.store_unmatched or matches[i]]
+        with self.db.session() as session:
+            ids = repository.insert_posts(session, [fresh[i] for i in keep])
+            match_rows: list[dict[str, Any]] = []
+            enrich_rows: list[dict[str, Any]] = []
+            inbox_rows: list[dict[str, Any]] = []
+            for i in keep:
+                post, understood = fresh[i], understanding[i]
+                post_id = ids.get(post.key)
+                if post_id is None:  # stored meanwhile by another writer
+                    result.duplicate += 1
+                    continue
+                result.new += 1
+                result.stored_keys.append(post.key)
+                deep_done = bool(matches[i])
+                enrich_rows.extend(_enrichment_rows(post_id, understood, deep=deep_done))
+                if matches[i]:
+                    result.matched += 1
+                    match_rows.extend(
+                        {"post_id": post_id, "watch_id": m.watch_id, "rule_id": m.rule_id}
+                        for m in matches[i]
+                    )
+                    item = self._inbox_row(post_id, post, understood)
+                    if item:
+                        inbox_rows.append(item)
+            repository.insert_matches(session, match_rows)
+            repository.insert_enrichments(session, enrich_rows)
+            repository.insert_inbox_items(session, inbox_rows)
+        return result
+
+    def _match(self, post: Post) -> list[MatchedWatch]:
+        assert self._matcher is not None
+        by_watch: dict[int, MatchedWatch] = {}
+        for rule_id in self._matcher.match(post):
+            watch_id = self._rule_watch[rule_id]
+            by_watch.setdefault(watch_id, MatchedWatch(watch_id, int(rule_id)))
+        return list(by_watch.values())
+
+    def _inbox_row(
+        self, post_id: int, post: Post, understood: Understanding
+    ) -> dict[str, Any] | None:
+        """A post needs an answer when it addresses us or carries an actionable intent."""
+        if post.is_retweet or post.author.username.lower() in self._own_handles:
+            return None
+        intents = [i for i in understood.present_intents() if i in ACTION_INTENTS]
+        addressed = bool(self._own_handles & {m.lower() for m in post.mentions}) or (
+            (post.in_reply_to or "").lower() in self._own_handles
+        )
+        if not intents and not addressed:
+            return None
+        priority = sum(ACTION_INTENTS[i] * understood.intents[i] for i in intents)
+        reasons = [INTENT_LABELS_FR[i] for i in intents]
+        if addressed:
+            priority += 15.0
+            reasons.append("nous est adressé")
+        if understood.sentiment.label == "negative":
+            priority += 10.0 * understood.sentiment.score
+        reach = post.author.followers_count
+        if reach >= 1000:
+            priority += min(20.0, reach / 1000)
+            reasons.append(f"{reach} abonnés")
+        return {"post_id": post_id, "priority": round(priority, 2), "reason": ", ".join(reasons)}
+
+
+def _enrichment_rows(
+    post_id: int, understood: Understanding, *, deep: bool
+) -> list[dict[str, Any]]:
+    tier = "accurate" if deep else "fast"
+    rows: list[dict[str, Any]] = [
+        {
+            "post_id": post_id,
+            "kind": "sentiment",
+            "label": understood.sentiment.label,
+            "score": understood.sentiment.score,
+            "data": {},
+            "model": tier,
+        }
+    ]
+    if deep:
+        present = understood.present_intents()
+        rows.append(
+            {
+                "post_id": post_id,
+                "kind": "intents",
+                "label": present[0] if present else "other",
+                "score": understood.intents.get(present[0], 0.0) if present else None,
+                "data": {"scores": understood.intents, "present": present},
+                "model": tier,
+            }
+        )
+        rows.append(
+            {
+                "post_id": post_id,
+                "kind": "entities",
+                "label": None,
+                "score": None,
+                "data": understood.to_json()["entities"],
+                "model": tier,
+            }
+        )
+    return rows

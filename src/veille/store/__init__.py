@@ -1,0 +1,1 @@
+"""The store: the single source of truth (SQLite by default, PostgreSQL supported)."""

@@ -1,0 +1,196 @@
+"""Reads and writes of posts, authors, watches and what the pipeline learned about posts.
+
+Writes are idempotent on (network, network post id): replaying a stream stores nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from veille.posts import Post
+from veille.store import tables
+from veille.store.search import search_text
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    rule_id: int
+    watch_id: int
+    watch_name: str
+    query: str
+
+
+def active_rules(session: Session) -> list[RuleRow]:
+    """Every rule of every active watch, in a stable order."""
+    rows = session.execute(
+        select(tables.WatchRule.id, tables.Watch.id, tables.Watch.name, tables.WatchRule.query)
+        .join(tables.Watch, tables.Watch.id == tables.WatchRule.watch_id)
+        .where(tables.Watch.active.is_(True))
+        .order_by(tables.WatchRule.id)
+    ).all()
+    return [RuleRow(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def upsert_watch(
+    session: Session, *, name: str, kind: str, description: str, rules: Sequence[str]
+) -> tables.Watch:
+    """Create or replace a watch and its rules (by name)."""
+    watch = session.scalar(select(tables.Watch).where(tables.Watch.name == name))
+    if watch is None:
+        watch = tables.Watch(name=name, kind=kind, description=description)
+        session.add(watch)
+        session.flush()
+    else:
+        watch.kind, watch.description = kind, description
+        session.execute(delete(tables.WatchRule).where(tables.WatchRule.watch_id == watch.id))
+    for query in rules:
+        session.add(tables.WatchRule(watch_id=watch.id, query=query))
+    session.flush()
+    return watch
+
+
+def existing_post_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    by_network: dict[str, list[str]] = {}
+    for network, post_id in keys:
+        by_network.setdefault(network, []).append(post_id)
+    found: set[tuple[str, str]] = set()
+    for network, ids in by_network.items():
+        for start in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
+            chunk = ids[start : start + 500]
+            rows = session.scalars(
+                select(tables.Post.network_post_id).where(
+                    tables.Post.network == network, tables.Post.network_post_id.in_(chunk)
+                )
+            )
+            found.update((network, post_id) for post_id in rows)
+    return found
+
+
+def _author_ids(session: Session, posts: Sequence[Post]) -> dict[tuple[str, str], int]:
+    """Ids of the posts' authors, inserting new ones and refreshing changed profiles."""
+    wanted: dict[tuple[str, str], Any] = {(p.network, p.author.id): p.author for p in posts}
+    known: dict[tuple[str, str], int] = {}
+    by_network: dict[str, list[str]] = {}
+    for network, author_id in wanted:
+        by_network.setdefault(network, []).append(author_id)
+    for network, ids in by_network.items():
+        for start in range(0, len(ids), 500):
+            rows = session.execute(
+                select(
+                    tables.Author.id,
+                    tables.Author.network_author_id,
+                    tables.Author.followers_count,
+                    tables.Author.username,
+                ).where(
+                    tables.Author.network == network,
+                    tables.Author.network_author_id.in_(ids[start : start + 500]),
+                )
+            ).all()
+            for row_id, author_id, followers, username in rows:
+                known[(network, author_id)] = row_id
+                fresh = wanted[(network, author_id)]
+                if fresh.followers_count != followers or fresh.username != username:
+                    session.execute(
+                        update(tables.Author)
+                        .where(tables.Author.id == row_id)
+                        .values(**_author_values(fresh))
+                    )
+    missing = [key for key in wanted if key not in known]
+    if missing:
+        inserted = session.execute(
+            insert(tables.Author).returning(
+                tables.Author.id, tables.Author.network, tables.Author.network_author_id
+            ),
+            [
+                {"network": n, "network_author_id": a, **_author_values(wanted[(n, a)])}
+                for n, a in missing
+            ],
+        ).all()
+        known.update({(n, a): row_id for row_id, n, a in inserted})
+    return known
+
+
+def _author_values(author: Any) -> dict[str, Any]:
+    return {
+        "username": author.username,
+        "name": author.name,
+        "followers_count": author.followers_count,
+        "verified": author.verified,
+        "description": author.description,
+        "location": author.location,
+    }
+
+
+def insert_posts(session: Session, posts: Sequence[Post]) -> dict[tuple[str, str], int]:
+    """Insert posts not stored yet; returns the row id of each newly stored post by key."""
+    unique = {p.key: p for p in posts}
+    fresh = [p for key, p in unique.items() if key not in existing_post_keys(session, unique)]
+    if not fresh:
+        return {}
+    authors = _author_ids(session, fresh)
+    rows = session.execute(
+        insert(tables.Post).returning(
+            tables.Post.id, tables.Post.network, tables.Post.network_post_id
+        ),
+        [_post_values(p, authors[(p.network, p.author.id)]) for p in fresh],
+    ).all()
+    return {(network, post_id): row_id for row_id, network, post_id in rows}
+
+
+def _post_values(post: Post, author_id: int) -> dict[str, Any]:
+    return {
+        "network": post.network,
+        "network_post_id": post.id,
+        "author_id": author_id,
+        "created_at": post.created_at,
+        "text": post.text,
+        "search_text": search_text(post.text),
+        "lang": post.lang,
+        "is_retweet": post.is_retweet,
+        "is_reply": post.is_reply,
+        "is_quote": post.is_quote,
+        "in_reply_to": post.in_reply_to,
+        "in_reply_to_id": post.in_reply_to_id,
+        "conversation_id": post.conversation_id or post.id,
+        "retweet_of": post.retweet_of,
+        "likes": post.metrics.likes,
+        "reposts": post.metrics.reposts,
+        "replies": post.metrics.replies,
+        "payload": post.to_json_dict(),
+    }
+
+
+def insert_matches(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """rows: {post_id, watch_id, rule_id}; one row per (post, watch)."""
+    if rows:
+        session.execute(insert(tables.Match), list(rows))
+
+
+def insert_enrichments(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """rows: {post_id, kind, label, score, data, model}."""
+    if rows:
+        session.execute(insert(tables.Enrichment), list(rows))
+
+
+def insert_inbox_items(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """rows: {post_id, priority, reason}; new items start with status "new"."""
+    if rows:
+        session.execute(insert(tables.InboxItem), list(rows))
+
+
+def get_setting(session: Session, key: str) -> dict[str, Any] | None:
+    row = session.get(tables.Setting, key)
+    return None if row is None else row.value
+
+
+def put_setting(session: Session, key: str, value: dict[str, Any]) -> None:
+    row = session.get(tables.Setting, key)
+    if row is None:
+        session.add(tables.Setting(key=key, value=value))
+    else:
+        row.value = value

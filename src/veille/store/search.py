@@ -1,0 +1,173 @@
+"""Full-text search of post text. All SQLite-only SQL (FTS5) lives in this module.
+
+Text is folded (case, accents, elisions) and lightly stemmed (plurals) in Python into
+``posts.search_text``; SQLite indexes that column with FTS5, PostgreSQL with a tsvector
+expression. The same folding is applied to queries, so "Angers" finds "angers",
+"renovation" finds "rénovation" and "peintre" finds "peintres".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_QUERY_TOKEN = re.compile(r'-?"[^"]*"\*?|\(|\)|[^\s()"]+')
+
+
+def fold(value: str) -> str:
+    """Lower case without accents: "Rénovation À Angers" -> "renovation a angers"."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def stem(word: str) -> str:
+    """Light plural stemming for French and English: peintres -> peintre, chapeaux -> chapeau."""
+    if len(word) > 4 and word.endswith(("aux", "eux")) and not word.endswith("ieux"):
+        return word[:-1]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def search_terms(value: str) -> list[str]:
+    """The index terms of a text: folded words, stemmed, elisions split off by the tokenizer."""
+    return [stem(word) for word in _WORD.findall(fold(value))]
+
+
+def search_text(value: str) -> str:
+    return " ".join(search_terms(value))
+
+
+class SearchQueryError(ValueError):
+    """A search query that cannot be understood (an unbalanced quote, say)."""
+
+
+@dataclass(frozen=True)
+class _Clause:
+    terms: tuple[str, ...]
+    negated: bool = False
+    prefix: bool = False
+
+
+def _parse(query: str) -> list[list[_Clause]]:
+    """Query -> OR-groups of AND-clauses. Supports "phrases", -negation, OR, prefix*."""
+    if query.count('"') % 2:
+        raise SearchQueryError("guillemet non fermé / unclosed quote")
+    groups: list[list[_Clause]] = [[]]
+    for token in _QUERY_TOKEN.findall(query):
+        if token in ("(", ")"):
+            continue  # grouping is not supported in search; terms still count
+        if token == "OR":
+            groups.append([])
+            continue
+        negated = token.startswith("-") and len(token) > 1
+        body = token[1:] if negated else token
+        prefix = body.endswith("*")
+        body = body.rstrip("*").strip('"')
+        # A prefix is matched against the folded, unstemmed form: renov* must reach renovation.
+        terms = tuple(_WORD.findall(fold(body))) if prefix else tuple(search_terms(body))
+        if terms:
+            groups[-1].append(_Clause(terms, negated, prefix))
+    return [group for group in groups if any(not c.negated for c in group)]
+
+
+def fts5_query(query: str) -> str:
+    """Translate a user query to an FTS5 MATCH expression, quoting every term."""
+    rendered_groups = []
+    for group in _parse(query):
+        positives: list[str] = []
+        negatives: list[str] = []
+        for clause in group:
+            phrase = '"' + " ".join(clause.terms) + '"' + ("*" if clause.prefix else "")
+            (negatives if clause.negated else positives).append(phrase)
+        expr = " AND ".join(positives)
+        for negative in negatives:
+            expr = f"({expr}) NOT {negative}"
+        rendered_groups.append(f"({expr})")
+    if not rendered_groups:
+        raise SearchQueryError("requête vide / empty query")
+    return " OR ".join(rendered_groups)
+
+
+def create_index(conn: Connection) -> None:
+    """Create the search index for this database (called by the migrations)."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(
+            text(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS posts_fts USING fts5("
+                "search_text, content='posts', content_rowid='id', "
+                "tokenize='unicode61 remove_diacritics 2')"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER IF NOT EXISTS posts_fts_ai AFTER INSERT ON posts BEGIN "
+                "INSERT INTO posts_fts(rowid, search_text) VALUES (new.id, new.search_text); END"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER IF NOT EXISTS posts_fts_ad AFTER DELETE ON posts BEGIN "
+                "INSERT INTO posts_fts(posts_fts, rowid, search_text) "
+                "VALUES ('delete', old.id, old.search_text); END"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER IF NOT EXISTS posts_fts_au AFTER UPDATE OF search_text ON posts "
+                "BEGIN INSERT INTO posts_fts(posts_fts, rowid, search_text) "
+                "VALUES ('delete', old.id, old.search_text); "
+                "INSERT INTO posts_fts(rowid, search_text) VALUES (new.id, new.search_text); END"
+            )
+        )
+    elif conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                "CREATE INDEX IF NOT EXISTS ix_posts_search ON posts "
+                "USING gin (to_tsvector('simple', search_text))"
+            )
+        )
+
+
+def drop_index(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        for trigger in ("posts_fts_ai", "posts_fts_ad", "posts_fts_au"):
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
+        conn.execute(text("DROP TABLE IF EXISTS posts_fts"))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text("DROP INDEX IF EXISTS ix_posts_search"))
+
+
+def matching_post_ids_sql(dialect: str) -> str:
+    """SQL selecting the ids of posts matching :q (a value from fts5_query or tsquery_text)."""
+    if dialect == "sqlite":
+        return "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :q"
+    return (
+        "SELECT id FROM posts WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', :q)"
+    )
+
+
+def tsquery_text(query: str) -> str:
+    """Translate a user query to a PostgreSQL tsquery expression."""
+    groups = []
+    for group in _parse(query):
+        parts = []
+        for clause in group:
+            words = [w.replace("'", "") for w in clause.terms]
+            phrase = " <-> ".join(f"'{w}'" for w in words)
+            if clause.prefix:
+                phrase += ":*"
+            parts.append(("!" if clause.negated else "") + f"({phrase})")
+        groups.append("(" + " & ".join(parts) + ")")
+    if not groups:
+        raise SearchQueryError("requête vide / empty query")
+    return " | ".join(groups)
+
+
+def query_for(dialect: str, query: str) -> str:
+    return fts5_query(query) if dialect == "sqlite" else tsquery_text(query)

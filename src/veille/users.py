@@ -1,0 +1,47 @@
+"""Users of the web app: creation and password checks (argon2)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from veille.store import tables
+
+Role = Literal["owner", "manager", "member", "viewer"]
+ROLES: tuple[Role, ...] = ("owner", "manager", "member", "viewer")
+_hasher = PasswordHasher()
+# Verifying against this when the user does not exist keeps timings alike for both cases.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(
+    session: Session, *, username: str, password: str, role: Role = "member", language: str = "fr"
+) -> tables.User:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+    user = tables.User(
+        username=username, password_hash=hash_password(password), role=role, language=language
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> tables.User | None:
+    """The user when the password is right, else None (same work either way)."""
+    user = session.scalar(select(tables.User).where(tables.User.username == username))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is not None and _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user

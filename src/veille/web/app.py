@@ -1,0 +1,84 @@
+"""The application: settings, database, templates, security headers and the page routers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from veille.config import Settings
+from veille.store.db import Database
+from veille.web import pages_auth, pages_home, pages_posts
+from veille.web.deps import LoginRequired, language_of
+from veille.web.i18n import translate
+
+HERE = Path(__file__).parent
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.url.path != "/static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+    """Build the web app around an open (migrated) database."""
+    app = FastAPI(title="Veille", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.db = db or Database.from_settings(settings)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.autoescape = True
+    app.state.templates = templates
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(pages_auth.router)
+    app.include_router(pages_home.router)
+    app.include_router(pages_posts.router)
+
+    @app.exception_handler(LoginRequired)
+    async def _to_login(request: Request, _exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        lang = language_of(request, None)
+        key = {404: "error.not_found", 403: "error.forbidden"}.get(exc.status_code)
+        message = translate(key, lang) if key else str(exc.detail)
+        context: dict[str, Any] = {"message": message, "status": exc.status_code}
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            context | {"lang": lang, "user": None},
+            status_code=exc.status_code,
+        )
+
+    return app
+
+
+def error_page(request: Request, message: str, status: int) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
+    lang = language_of(request, None)
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"message": message, "status": status, "lang": lang, "user": None},
+        status_code=status,
+    )

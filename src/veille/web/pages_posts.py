@@ -1,0 +1,97 @@
+"""The list of matched posts (filters, full-text search) and a post's page with its thread."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
+from veille.posts import NETWORKS
+from veille.store import queries
+from veille.store.search import SearchQueryError
+from veille.web.deps import DbSession, User, get_settings, render
+from veille.web.i18n import translate
+
+router = APIRouter()
+PAGE_SIZE = 50
+SENTIMENTS = ("negative", "neutral", "positive")
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@router.get("/posts")
+def list_posts(
+    request: Request,
+    session: DbSession,
+    user: User,
+    q: str = "",
+    watch: int | None = None,
+    sentiment: str = "",
+    network: str = "",
+    since: str = "",
+    until: str = "",
+    all: bool = False,
+    page: int = 1,
+) -> Response:
+    zone = get_settings(request).zone
+    since_day, until_day = _day(since), _day(until)
+    flt = queries.PostFilter(
+        watch_id=watch,
+        sentiment=sentiment if sentiment in SENTIMENTS else None,
+        network=network if network in NETWORKS else None,
+        since=datetime.combine(since_day, time(0), zone) if since_day else None,
+        until=datetime.combine(until_day + timedelta(days=1), time(0), zone) if until_day else None,
+        query=q.strip()[:500] or None,
+        matched_only=not all,
+    )
+    page = max(1, min(page, 10_000))
+    error = None
+    try:
+        posts, total = queries.list_posts(
+            session, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        )
+    except SearchQueryError as exc:
+        posts, total = [], 0
+        error = f"{translate('posts.bad_query', 'fr')} : {exc}"
+    return render(
+        request,
+        "posts.html",
+        user,
+        posts=posts,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        watches=queries.watches(session),
+        networks=NETWORKS,
+        sentiments=SENTIMENTS,
+        params={
+            "q": q,
+            "watch": watch,
+            "sentiment": sentiment,
+            "network": network,
+            "since": since,
+            "until": until,
+            "all": all,
+        },
+        error=error,
+        zone=zone,
+    )
+
+
+@router.get("/posts/{post_id}")
+def show_post(request: Request, session: DbSession, user: User, post_id: int) -> Response:
+    found = queries.post_with_thread(session, post_id)
+    if found is None:
+        raise HTTPException(status_code=404)
+    post, thread = found
+    return render(
+        request, "post.html", user, post=post, thread=thread, zone=get_settings(request).zone
+    )

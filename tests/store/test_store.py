@@ -1,0 +1,133 @@
+"""The store: migrations, idempotent writes, WAL, and accent-folding full-text search."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, inspect, select, text
+
+from tests.factories import post_json
+from veille.posts import parse_post
+from veille.store import queries, repository, tables
+from veille.store.db import Database
+from veille.store.search import SearchQueryError, fts5_query, search_text
+
+
+def _store(db: Database, *payloads: dict[str, object]) -> dict[tuple[str, str], int]:
+    with db.session() as session:
+        return repository.insert_posts(session, [parse_post(p) for p in payloads])
+
+
+def test_migration_creates_every_table(db: Database) -> None:
+    names = set(inspect(db.engine).get_table_names())
+    for table in (
+        "users",
+        "accounts",
+        "authors",
+        "posts",
+        "watches",
+        "watch_rules",
+        "matches",
+        "enrichments",
+        "inbox_items",
+        "drafts",
+        "alerts",
+        "posts_fts",
+    ):
+        assert table in names
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_migrating_twice_is_harmless(db: Database) -> None:
+    db.migrate()
+    db.migrate()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+
+
+def test_same_post_twice_is_stored_once(db: Database) -> None:
+    first = _store(db, post_json("1", "Super boulot sur notre façade !"))
+    again = _store(db, post_json("1", "Super boulot sur notre façade !"))
+    other_network = _store(db, post_json("1", "même id, autre réseau", network="mastodon"))
+    assert len(first) == 1 and again == {} and len(other_network) == 1
+    with db.session() as session:
+        assert session.scalar(select(func.count(tables.Post.id))) == 2
+        assert session.scalar(select(func.count(tables.Author.id))) == 2
+
+
+def test_unique_constraint_holds_even_without_the_precheck(db: Database) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    _store(db, post_json("7", "premier"))
+    with pytest.raises(IntegrityError), db.session() as session:
+        author = session.scalar(select(tables.Author.id))
+        session.add(
+            tables.Post(
+                network="x",
+                network_post_id="7",
+                author_id=author,
+                created_at=parse_post(post_json("7", "x")).created_at,
+                text="doublon",
+                payload={},
+            )
+        )
+
+
+def test_unknown_fields_are_kept(db: Database) -> None:
+    _store(db, post_json("9", "Bonjour", source_app="Veille test", edit_history=["9"]))
+    with db.session() as session:
+        stored = session.scalar(select(tables.Post))
+        assert stored is not None
+        assert stored.payload["source_app"] == "Veille test"
+        assert stored.payload["edit_history"] == ["9"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Angers", {"1"}),
+        ("angers", {"1"}),
+        ("renovation", {"2"}),
+        ("RÉNOVATION", {"2"}),
+        ("peintre", {"1", "3"}),
+        ("peintres", {"1", "3"}),
+        ('"peintre en batiment"', {"3"}),
+        ("renov*", {"2"}),
+        ("peintre -angers", {"3"}),
+        ("facade OR cholet", {"2", "3"}),
+        ("entreprise", {"2"}),
+    ],
+)
+def test_search_folds_case_accents_and_plurals(
+    db: Database, query: str, expected: set[str]
+) -> None:
+    _store(
+        db,
+        post_json("1", "Quels peintres recommandez-vous à Angers ?"),
+        post_json("2", "La rénovation de la façade avance, merci l'entreprise !"),
+        post_json("3", "Je suis peintre en bâtiment à Cholet"),
+    )
+    with db.session() as session:
+        found = {v.network_post_id for v in queries.search_posts(session, query)}
+    assert found == expected
+
+
+def test_search_index_follows_deletes(db: Database) -> None:
+    _store(db, post_json("1", "Angers sous la pluie"))
+    with db.session() as session:
+        session.execute(text("DELETE FROM posts"))
+    with db.session() as session:
+        assert queries.search_posts(session, "angers") == []
+
+
+def test_bad_search_queries_say_why() -> None:
+    with pytest.raises(SearchQueryError, match="guillemet"):
+        fts5_query('"peintre')
+    with pytest.raises(SearchQueryError, match="vide"):
+        fts5_query("-angers")
+    # FTS5 syntax in user input is quoted, never interpreted.
+    assert fts5_query("NEAR(a b) col:x") == '("near" AND "a" AND "b" AND "col x")'
+
+
+def test_search_text_splits_elisions() -> None:
+    assert search_text("L'Entreprise d'à côté") == "l entreprise d a cote"
