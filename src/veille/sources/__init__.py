@@ -1,0 +1,47 @@
+"""Network connectors: one module per network, one contract (see base.py and docs/networks.md)."""
+
+from veille.sources.base import (
+    AuthExpired,
+    ConnectorError,
+    CursorStore,
+    JsonFileCursorStore,
+    Listener,
+    MalformedPayload,
+    MemoryCursorStore,
+    MemoryTokenStore,
+    NetworkError,
+    ParseProblem,
+    PublishedPost,
+    PublishTimeout,
+    RateLimited,
+    RequestRejected,
+    TokenStore,
+)
+from veille.sources.bluesky import parse_jetstream_event
+from veille.sources.mastodon import parse_mastodon_status
+from veille.sources.payloads import load_payload_file
+from veille.sources.rss import parse_feed
+from veille.sources.x import parse_x_response
+
+__all__ = [
+    "AuthExpired",
+    "ConnectorError",
+    "CursorStore",
+    "JsonFileCursorStore",
+    "Listener",
+    "MalformedPayload",
+    "MemoryCursorStore",
+    "MemoryTokenStore",
+    "NetworkError",
+    "ParseProblem",
+    "PublishTimeout",
+    "PublishedPost",
+    "RateLimited",
+    "RequestRejected",
+    "TokenStore",
+    "load_payload_file",
+    "parse_feed",
+    "parse_jetstream_event",
+    "parse_mastodon_status",
+    "parse_x_response",
+]

@@ -1,0 +1,247 @@
+"""`veille listen`: run the configured sources until stopped, then save every cursor.
+
+Sources are described in a TOML file (default ``<data_dir>/sources.toml``); secrets are never
+in it: they come from the environment or from the encrypted token store.
+
+    [bluesky]
+    wanted_dids = []                       # empty: every post of the network
+    [[mastodon]]
+    instance = "https://piaille.fr"
+    stream = "hashtag"                     # hashtag, public, public:local, user
+    tag = "angers"
+    token_env = "VEILLE_MASTODON_TOKEN"    # optional for public streams
+    [x]
+    bearer_token_env = "VEILLE_X_BEARER_TOKEN"
+    [news]
+    feeds = [{ url = "https://example.org/rss", interval = 900 }]
+    [replay]
+    files = ["posts.jsonl"]
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Annotated, Any
+
+import typer
+
+from veille.config import get_settings
+from veille.posts import Post
+from veille.sources.base import CursorStore, JsonFileCursorStore, Listener, OnPost
+from veille.sources.bluesky import JETSTREAM_URL, JetstreamListener
+from veille.sources.mastodon import MastodonClient, MastodonStream
+from veille.sources.replay import ReplayListener
+from veille.sources.rss import Feed, FeedPoller
+from veille.sources.x import API_URL, XClient, XFilteredStream
+
+log = logging.getLogger("veille.sources.listen")
+
+
+class SourcesConfigError(ValueError):
+    """The sources file is wrong; the message names the file, the section and the key."""
+
+
+def _section(config: dict[str, Any], name: str, path: Path) -> list[dict[str, Any]]:
+    value = config.get(name)
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if not isinstance(item, dict):
+            raise SourcesConfigError(f"{path}: [{name}] must be a table")
+    return items
+
+
+def _secret_from_env(section: dict[str, Any], key: str, where: str) -> str | None:
+    name = section.get(key)
+    if not name:
+        return None
+    value = os.environ.get(str(name))
+    if not value:
+        raise SourcesConfigError(f"{where}: environment variable {name} is not set")
+    return value
+
+
+def build_listeners(path: Path, *, cursors: CursorStore) -> list[Listener]:
+    """The listeners a sources file describes, each resuming from ``cursors``."""
+    try:
+        config = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourcesConfigError(f"{path}: no sources file (see `veille listen --help`)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SourcesConfigError(f"{path}: not valid TOML ({exc})") from None
+    listeners: list[Listener] = []
+    for section in _section(config, "bluesky", path):
+        listeners.append(
+            JetstreamListener(
+                cursors=cursors,
+                url=str(section.get("jetstream_url", JETSTREAM_URL)),
+                wanted_dids=tuple(str(d) for d in section.get("wanted_dids", [])),
+            )
+        )
+    for i, section in enumerate(_section(config, "mastodon", path)):
+        where = f"{path} [[mastodon]] #{i + 1}"
+        if "instance" not in section:
+            raise SourcesConfigError(f"{where}: 'instance' is required")
+        client = MastodonClient(
+            instance_url=str(section["instance"]),
+            access_token=_secret_from_env(section, "token_env", where),
+            streaming_url=section.get("streaming_url"),
+        )
+        try:
+            stream = MastodonStream(
+                client,
+                cursors=cursors,
+                stream=str(section.get("stream", "hashtag")),
+                tag=section.get("tag"),
+            )
+        except ValueError as exc:
+            raise SourcesConfigError(f"{where}: {exc}") from None
+        listeners.append(stream)
+    for section in _section(config, "x", path):
+        where = f"{path} [x]"
+        token = _secret_from_env(section, "bearer_token_env", where)
+        if token is None:
+            raise SourcesConfigError(f"{where}: 'bearer_token_env' is required")
+        x_client = XClient(bearer_token=token, api_url=str(section.get("api_url", API_URL)))
+        listeners.append(XFilteredStream(x_client))
+    for section in _section(config, "news", path):
+        feeds = []
+        for j, feed in enumerate(section.get("feeds", [])):
+            if not isinstance(feed, dict) or "url" not in feed:
+                raise SourcesConfigError(f"{path} [news] feeds[{j}]: needs a 'url'")
+            feeds.append(Feed(url=str(feed["url"]), interval=float(feed.get("interval", 900))))
+        listeners.append(FeedPoller(feeds, cursors=cursors))
+    for section in _section(config, "replay", path):
+        for file in section.get("files", []):
+            listeners.append(ReplayListener(path.parent / str(file)))
+    return listeners
+
+
+@dataclass
+class RunReport:
+    posts: int = 0
+    failed: dict[str, str] = field(default_factory=dict)  # listener name → error
+    interrupted: bool = False
+
+
+def run_listeners(
+    listeners: Iterable[Listener],
+    on_post: OnPost,
+    *,
+    stop: threading.Event | None = None,
+    duration: float | None = None,
+    join_timeout: float = 10.0,
+) -> RunReport:
+    """Run every listener in its own thread until ``stop``, Ctrl-C, SIGTERM or ``duration``.
+
+    ``on_post`` is called from one thread at a time, so the pipeline needs no locking. Each
+    listener saves its cursor when it returns; a listener that fails does not stop the others.
+    """
+    stop = stop or threading.Event()
+    report = RunReport()
+    lock = threading.Lock()
+
+    def deliver(post: Post) -> None:
+        with lock:
+            on_post(post)
+            report.posts += 1
+
+    def run(listener: Listener) -> None:
+        try:
+            listener.listen(deliver, stop)
+        except Exception as exc:  # one broken source must not take the others down
+            report.failed[listener.name] = str(exc)
+            log.error("%s: stopped listening: %s", listener.name, exc)
+
+    threads = [
+        threading.Thread(target=run, args=(lst,), name=f"listen-{lst.name}", daemon=True)
+        for lst in listeners
+    ]
+    previous = _on_sigterm(stop)
+    try:
+        for thread in threads:
+            thread.start()
+        timer = threading.Timer(duration, stop.set) if duration else None
+        if timer:
+            timer.daemon = True
+            timer.start()
+        while any(t.is_alive() for t in threads) and not stop.is_set():
+            stop.wait(0.2)
+    except KeyboardInterrupt:
+        report.interrupted = True
+        log.info("stopping: saving cursors")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(join_timeout)
+        _restore_sigterm(previous)
+    return report
+
+
+_Handler = Callable[[int, FrameType | None], Any] | int | None
+
+
+def _on_sigterm(stop: threading.Event) -> _Handler:
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
+
+
+def _restore_sigterm(previous: _Handler) -> None:
+    if previous is not None and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _print_post(post: Post) -> None:
+    sys.stdout.write(json.dumps(post.to_json_dict(), ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def register(app: typer.Typer, *, on_post_factory: Callable[[], OnPost] | None = None) -> None:
+    """Add `veille listen` to ``app``; ``on_post_factory`` gives the pipeline (default: print
+    each post as a Post JSON line)."""
+
+    @app.command("listen")
+    def listen(
+        sources: Annotated[
+            Path | None, typer.Option(help="Sources file (TOML); default data_dir/sources.toml.")
+        ] = None,
+        cursors: Annotated[
+            Path | None, typer.Option(help="Cursor file; default data_dir/cursors.json.")
+        ] = None,
+        duration: Annotated[
+            float | None, typer.Option(help="Stop after this many seconds (default: Ctrl-C).")
+        ] = None,
+    ) -> None:
+        """Listen to the configured networks until Ctrl-C; cursors are saved on the way out."""
+        settings = get_settings()
+        sources_path = sources or settings.data_dir / "sources.toml"
+        cursor_store = JsonFileCursorStore(cursors or settings.data_dir / "cursors.json")
+        try:
+            listeners = build_listeners(sources_path, cursors=cursor_store)
+        except SourcesConfigError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        if not listeners:
+            typer.echo(f"error: {sources_path} names no source", err=True)
+            raise typer.Exit(2)
+        names = ", ".join(lst.name for lst in listeners)
+        typer.echo(f"listening to {names} (Ctrl-C to stop)", err=True)
+        on_post = on_post_factory() if on_post_factory else _print_post
+        report = run_listeners(listeners, on_post, duration=duration)
+        typer.echo(f"stopped: {report.posts} posts, cursors saved", err=True)
+        for name, error in report.failed.items():
+            typer.echo(f"{name} failed: {error}", err=True)
+        if report.failed:
+            raise typer.Exit(1)
