@@ -14,7 +14,7 @@ from veille.config import Settings
 from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
 from veille.demo.generator import generate_demo, write_demo
 from veille.ingest import IngestSummary, ingest_posts, parse_post_lines
-from veille.runtime import build_pipeline, save_profile
+from veille.runtime import build_pipeline
 from veille.store import queries, repository, tables
 from veille.store.db import Database
 from veille.timeutil import utcnow
@@ -56,8 +56,8 @@ def build_demo(settings: Settings, *, seed: int = 7, console: Console | None = N
     started = time.perf_counter()
     _reset_sqlite_file(settings.sqlalchemy_url)
     db = Database.from_settings(settings)
-    save_profile(db, DEMO_BUSINESS)
     with db.session() as session:
+        repository.save_profile(session, DEMO_BUSINESS)
         for watch in DEMO_WATCHES:
             repository.upsert_watch(
                 session,

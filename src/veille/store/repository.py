@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from veille.business import BusinessProfile
 from veille.posts import Post
 from veille.store import tables
 from veille.store.search import search_text
@@ -194,3 +195,15 @@ def put_setting(session: Session, key: str, value: dict[str, Any]) -> None:
         session.add(tables.Setting(key=key, value=value))
     else:
         row.value = value
+
+
+BUSINESS_KEY = "business"
+
+
+def load_profile(session: Session) -> BusinessProfile | None:
+    value = get_setting(session, BUSINESS_KEY)
+    return None if value is None else BusinessProfile.model_validate(value)
+
+
+def save_profile(session: Session, profile: BusinessProfile) -> None:
+    put_setting(session, BUSINESS_KEY, profile.model_dump(mode="json"))

@@ -5,11 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from veille.runtime import load_profile
-from veille.store import queries
+from veille.store import queries, repository
 from veille.timeutil import utcnow
 from veille.web.charts_inline import daily_bars, share_bars
-from veille.web.deps import DbSession, User, get_db, get_settings, render
+from veille.web.deps import DbSession, User, get_settings, render
 
 router = APIRouter()
 
@@ -18,7 +17,7 @@ router = APIRouter()
 def home(request: Request, session: DbSession, user: User) -> Response:
     settings = get_settings(request)
     figures = queries.home_figures(session, zone=settings.zone, now=utcnow())
-    profile = load_profile(get_db(request))
+    profile = repository.load_profile(session)
     return render(
         request,
         "home.html",
