@@ -1,0 +1,1 @@
+"""Speaking: the blunder guard (and, from other modules, drafts, approvals and scheduling)."""

@@ -1,0 +1,76 @@
+"""The blunder guard: reads a draft and explains each risk before anything is published.
+
+It never blocks: it returns every risk it sees, with a severity, the span of text concerned and
+an explanation in French or English, and the user decides. See docs/guard.md.
+"""
+
+from __future__ import annotations
+
+from veille.publish.guard_messages import explain
+from veille.publish.guard_models import (
+    SEVERITY_RANK,
+    Flag,
+    GuardContext,
+    GuardInputError,
+    GuardReport,
+    Severity,
+)
+from veille.publish.guard_rules import DETECTORS, Draft, Finding, control_chars
+from veille.publish.guard_text import fold
+
+__all__ = ["MAX_TEXT_CHARS", "Flag", "GuardContext", "GuardInputError", "GuardReport", "check"]
+
+# Far beyond any post (Mastodon allows 500): past this the input is not a draft.
+MAX_TEXT_CHARS = 200_000
+
+
+def check(text: str, *, context: GuardContext | None = None) -> GuardReport:
+    """Every risk in `text` as Flags, and the overall risk (the highest severity, else low)."""
+    if not isinstance(text, str):
+        raise GuardInputError(f"text: expected a string, got {type(text).__name__}")
+    if len(text) > MAX_TEXT_CHARS:
+        raise GuardInputError(
+            f"text: {len(text)} characters is too long for a draft; the guard reads at most "
+            f"{MAX_TEXT_CHARS}"
+        )
+    context = context or GuardContext()
+    draft = Draft(text, fold(text), context)
+    if not text.strip():
+        findings = [Finding("empty", "high", 0, len(text), "empty"), *control_chars(draft)]
+    else:
+        findings = [finding for detect in DETECTORS for finding in detect(draft)]
+    flags = [_flag(finding, context) for finding in _dedupe(findings)]
+    risk: Severity = max(
+        (flag.severity for flag in flags), key=SEVERITY_RANK.__getitem__, default="low"
+    )
+    return GuardReport(risk=risk, flags=flags)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One flag per kind and span (the most severe), in text order."""
+    best: dict[tuple[str, int, int], Finding] = {}
+    for finding in findings:
+        key = (finding.kind, finding.start, finding.end)
+        kept = best.get(key)
+        if kept is None or SEVERITY_RANK[finding.severity] > SEVERITY_RANK[kept.severity]:
+            best[key] = finding
+    # A span inside a larger span of the same kind and severity adds nothing.
+    kept_findings = [
+        f
+        for f in best.values()
+        if not any(
+            o is not f
+            and o.kind == f.kind
+            and SEVERITY_RANK[o.severity] >= SEVERITY_RANK[f.severity]
+            and o.start <= f.start
+            and f.end <= o.end
+            and (o.start, o.end) != (f.start, f.end)
+            for o in best.values()
+        )
+    ]
+    return sorted(kept_findings, key=lambda f: (f.start, f.end, f.kind))
+
+
+def _flag(finding: Finding, context: GuardContext) -> Flag:
+    explanation = explain(finding.message, context.lang, **finding.fields)
+    return Flag(finding.kind, finding.severity, finding.start, finding.end, explanation)

@@ -1,0 +1,583 @@
+"""The guard's detectors. Each reads the draft (and its folded copy) and returns Findings: a
+kind, a severity, a span of the original text and the key of its explanation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from veille.publish import guard_lexicon as lex
+from veille.publish.guard_models import GuardContext, Severity
+from veille.publish.guard_text import (
+    NETWORK_LENGTH,
+    NETWORK_LIMITS,
+    Folded,
+    fold_term,
+    sentence_bounds,
+    urls,
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    severity: Severity
+    start: int
+    end: int
+    message: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A draft as the detectors see it."""
+
+    text: str
+    folded: Folded
+    context: GuardContext
+
+    def term(self, start: int, end: int) -> str:
+        return " ".join(self.text[start:end].split())
+
+    def sentence_folded(self, start: int, end: int) -> str:
+        """The folded text of the sentence around the original span [start, end)."""
+        first, last = self.sentence_folded_bounds(start, end)
+        return self.folded.text[first:last]
+
+    def sentence_folded_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """Where the sentence around the original span [start, end) lies in the folded text."""
+        left, right = sentence_bounds(self.text, start, end)
+        origin = self.folded.origin
+        return bisect_left(origin, left), bisect_left(origin, right)
+
+
+def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for a word list, each entry held by word boundaries."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{t})" for t in terms) + r")(?!\w)")
+
+
+def _spans(pattern: re.Pattern[str], draft: Draft) -> Iterator[tuple[int, int]]:
+    """Matches of `pattern` in the folded text, as spans of the original text."""
+    for match in pattern.finditer(draft.folded.text):
+        if match.end() > match.start():
+            yield draft.folded.span(match.start(), match.end())
+
+
+def _lexicon_findings(
+    draft: Draft, pattern: re.Pattern[str], kind: str, severity: Severity, message: str
+) -> list[Finding]:
+    return [
+        Finding(kind, severity, start, end, message, {"term": draft.term(start, end)})
+        for start, end in _spans(pattern, draft)
+    ]
+
+
+def _any(pattern: re.Pattern[str], folded_text: str) -> bool:
+    return pattern.search(folded_text) is not None
+
+
+PARTIES_OR_PEOPLE = compile_terms(lex.PARTIES + lex.POLITICIANS)
+POLITICAL_TERMS = compile_terms(lex.POLITICAL_TERMS)
+HOT_TOPICS = compile_terms(lex.HOT_TOPICS)
+POLITICAL_STANCE = compile_terms(lex.POLITICAL_STANCE)
+
+
+def politics(draft: Draft) -> list[Finding]:
+    """Parties and politicians named (medium), a stance with them (high); news words low."""
+    named = list(_spans(PARTIES_OR_PEOPLE, draft))
+    terms = list(_spans(POLITICAL_TERMS, draft))
+    hot = list(_spans(HOT_TOPICS, draft))
+    stance = list(_spans(POLITICAL_STANCE, draft)) if named or terms or hot else []
+    findings: list[Finding] = []
+    for start, end in stance:
+        findings.append(
+            Finding("politics", "high", start, end, "politics_stance", _term(draft, start, end))
+        )
+    for start, end in named:
+        findings.append(
+            Finding("politics", "medium", start, end, "politics_named", _term(draft, start, end))
+        )
+    for start, end in hot:
+        findings.append(
+            Finding("politics", "medium", start, end, "politics_named", _term(draft, start, end))
+        )
+    if not findings:
+        for start, end in terms:
+            findings.append(
+                Finding("politics", "low", start, end, "politics_term", _term(draft, start, end))
+            )
+    return findings
+
+
+def _term(draft: Draft, start: int, end: int) -> dict[str, str]:
+    return {"term": draft.term(start, end)}
+
+
+RELIGION = compile_terms(lex.RELIGION)
+RELIGION_FACTUAL = compile_terms(lex.RELIGION_FACTUAL)
+
+
+def religion(draft: Draft) -> list[Finding]:
+    return _lexicon_findings(draft, RELIGION, "religion", "medium", "religion") + (
+        _lexicon_findings(draft, RELIGION_FACTUAL, "religion", "low", "religion_factual")
+    )
+
+
+INSULTS = compile_terms(lex.INSULTS)
+AGGRESSION = compile_terms(lex.AGGRESSION)
+
+
+def insults(draft: Draft) -> list[Finding]:
+    return _lexicon_findings(draft, INSULTS, "insult", "high", "insult") + _lexicon_findings(
+        draft, AGGRESSION, "aggression", "medium", "aggression"
+    )
+
+
+SARCASM = compile_terms(lex.SARCASM)
+HUMOUR = compile_terms(lex.HUMOUR)
+# Praise at the start of a sentence that trails off: "Bravo la poste..." (not "Merci à tous...").
+PRAISE_TRAILING = re.compile(
+    r"(?:^|(?<=[.!?\n\"(]))\s*(?:(?:oh|ah|eh|alors|encore|vraiment|et) )?(?:"
+    + "|".join(lex.PRAISE_BEFORE_ELLIPSIS)
+    + r")(?!\w)(?!\s*(?:a tous|a toutes|a vous|a nos|pour votre|pour vos|de votre|de vos))"
+    + r"[^.!?\n]{0,35}?\.{2,}"
+)
+
+
+def sarcasm(draft: Draft) -> list[Finding]:
+    findings = _lexicon_findings(draft, SARCASM, "sarcasm", "medium", "sarcasm")
+    for match in PRAISE_TRAILING.finditer(draft.folded.text):
+        start, end = draft.folded.span(match.start(), match.end())
+        while start < end and draft.text[start].isspace():
+            start += 1
+        findings.append(
+            Finding("sarcasm", "medium", start, end, "sarcasm", _term(draft, start, end))
+        )
+    findings += _emoji_findings(draft, lex.SARCASM_EMOJI, "sarcasm", "medium", "sarcasm")
+    findings += _lexicon_findings(draft, HUMOUR, "sarcasm", "low", "humour")
+    findings += _emoji_findings(draft, lex.HUMOUR_EMOJI, "sarcasm", "low", "humour")
+    return findings
+
+
+def _emoji_findings(
+    draft: Draft, emojis: Iterable[str], kind: str, severity: Severity, message: str
+) -> list[Finding]:
+    findings = []
+    for emoji in emojis:
+        at = draft.text.find(emoji)
+        while at != -1:
+            end = at + len(emoji)
+            findings.append(Finding(kind, severity, at, end, message, {"term": emoji}))
+            at = draft.text.find(emoji, end)
+    return findings
+
+
+NEGATIVE = compile_terms(lex.NEGATIVE + lex.INSULTS + lex.ACCUSATION)
+GENERIC_COMPETITORS = compile_terms(lex.GENERIC_COMPETITORS)
+APOLOGY = compile_terms((r"desole(?:e|s|es)?", r"excus\w*", r"pardon", r"regrett\w*", r"sorry"))
+HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.]{0,63})")
+TITLED_NAME = re.compile(
+    lex.PERSON_TITLE + r"\s+(?:[A-Z][\w'-]*\s+)?[A-ZÀ-Ý][a-zà-ÿ'-]+(?:[- ][A-ZÀ-Ý][a-zà-ÿ'-]+)?"
+)
+
+
+def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    folded = sorted({fold_term(n).strip() for n in names if n.strip()}, key=len, reverse=True)
+    if not folded:
+        return None
+    return compile_terms(r"[\s-]+".join(re.escape(w) for w in name.split()) for name in folded)
+
+
+def _competitor_names(draft: Draft) -> list[str]:
+    profile = draft.context.profile
+    if profile is None:
+        return []
+    names: list[str] = []
+    for competitor in profile.competitors:
+        names += [competitor.name, *competitor.aliases]
+        names += [f"@{handle}" for handle in competitor.handles] + competitor.handles
+    return names
+
+
+def _own_handles(draft: Draft) -> set[str]:
+    profile = draft.context.profile
+    if profile is None:
+        return set()
+    return {h.lower() for h in (*profile.handles, *profile.owner_handles)}
+
+
+def negative_mentions(draft: Draft) -> list[Finding]:
+    """A negative word in the same sentence as a competitor, a handle or a titled name."""
+    targets: list[tuple[int, int, str]] = []  # start, end, message key
+    competitors = _names_pattern(_competitor_names(draft))
+    if competitors is not None:
+        targets += [(s, e, "negative_competitor") for s, e in _spans(competitors, draft)]
+    targets += [(s, e, "negative_generic") for s, e in _spans(GENERIC_COMPETITORS, draft)]
+    own = _own_handles(draft)
+    for match in HANDLE.finditer(draft.text):
+        if match.group(1).lower() not in own:
+            targets.append((match.start(), match.end(), "negative_person"))
+    targets += [(m.start(), m.end(), "negative_person") for m in TITLED_NAME.finditer(draft.text)]
+    findings: list[Finding] = []
+    seen: set[tuple[int, int]] = set()
+    for start, end, message in targets:
+        if (start, end) in seen:
+            continue
+        seen.add((start, end))
+        first, last = draft.sentence_folded_bounds(start, end)
+        sentence = draft.folded.text[first:last]
+        hit = NEGATIVE.search(sentence)
+        if hit is None:
+            continue
+        if message == "negative_person" and APOLOGY.search(sentence):
+            continue  # "@client désolés pour cette mauvaise expérience" is an apology
+        severity: Severity = "medium" if message == "negative_generic" else "high"
+        left, right = sentence_bounds(draft.text, start, end)
+        span_start = max(left, min(start, right))
+        while span_start < right and draft.text[span_start].isspace():
+            span_start += 1
+        hit_span = draft.folded.span(first + hit.start(), first + hit.end())
+        fields = {"name": draft.term(start, end), "term": draft.term(*hit_span)}
+        findings.append(Finding("negative_mention", severity, span_start, right, message, fields))
+    return findings
+
+
+ACCUSATION = compile_terms(lex.ACCUSATION)
+HEALTH_CLAIM = compile_terms(lex.HEALTH_CLAIM)
+GUARANTEE = compile_terms(lex.GUARANTEE)
+
+
+def legal(draft: Draft) -> list[Finding]:
+    return (
+        _lexicon_findings(draft, ACCUSATION, "accusation", "high", "accusation")
+        + _lexicon_findings(draft, HEALTH_CLAIM, "health_claim", "high", "health_claim")
+        + _lexicon_findings(draft, GUARANTEE, "guarantee", "medium", "guarantee")
+    )
+
+
+PROMOTION = compile_terms(lex.PROMOTION)
+
+
+def crisis(draft: Draft) -> list[Finding]:
+    if not draft.context.open_crisis:
+        return []
+    return _lexicon_findings(draft, PROMOTION, "crisis_promo", "high", "crisis_promo")
+
+
+# --- personal and confidential data -------------------------------------------------------
+PHONE = re.compile(r"(?<![\d+])(?:\+33\s?\(?0?\)?\s?|0033\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?!\w)")
+IBAN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?(?!\w)"
+)
+CARD = re.compile(r"(?<!\d)(?:\d{4}[ -]?){3}\d{1,7}(?!\d)")
+SOCIAL_SECURITY = re.compile(
+    r"(?<!\d)[12][ ]?\d{2}[ ]?(?:0[1-9]|1[0-2])[ ]?(?:\d{2}|2[AB])[ ]?\d{3}[ ]?\d{3}"
+    r"(?:[ ]?\d{2})?(?!\d)"
+)
+ADDRESS = re.compile(
+    r"(?i)(?<!\w)\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|impasse|"
+    r"all[ée]e|chemin|route|quai|square|cours|r[ée]sidence|lotissement)\s+[^\n,.!?;:()]{2,40}"
+)
+OWN_CONTACT = compile_terms(lex.OWN_CONTACT_CONTEXT)
+CLIENT_FAMILY = re.compile(r"(?:chez les|famille|la famille)\s+[A-ZÀ-Ý][a-zà-ÿ'-]+")
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 1:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _own_domain(draft: Draft) -> str:
+    profile = draft.context.profile
+    if profile is None or not profile.website:
+        return ""
+    host = urlsplit(profile.website if "//" in profile.website else f"//{profile.website}")
+    return (host.hostname or "").removeprefix("www.")
+
+
+def _own_context(draft: Draft, start: int, end: int) -> bool:
+    return _any(OWN_CONTACT, draft.sentence_folded(start, end)) or _any(
+        OWN_CONTACT, fold_term(draft.text[max(0, start - 60) : start])
+    )
+
+
+def personal_data(draft: Draft) -> list[Finding]:
+    text = draft.text
+    findings: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, severity: Severity, message: str) -> None:
+        if any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        findings.append(
+            Finding("personal_data", severity, start, end, message, _term(draft, start, end))
+        )
+
+    for match in IBAN.finditer(text):
+        if sum(c.isdigit() for c in match.group(0)) >= 10:
+            add(match.start(), match.end(), "high", "iban")
+    for match in CARD.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        if 13 <= len(digits) <= 19 and _luhn(digits):
+            add(match.start(), match.end(), "high", "card")
+    for match in SOCIAL_SECURITY.finditer(text):
+        add(match.start(), match.end(), "high", "social_security")
+    for match in PHONE.finditer(text):
+        own = _own_context(draft, match.start(), match.end())
+        add(match.start(), match.end(), "low" if own else "medium", "phone_own" if own else "phone")
+    domain = _own_domain(draft)
+    for match in EMAIL.finditer(text):
+        address = match.group(0).lower()
+        own = (bool(domain) and address.endswith("@" + domain)) or _own_context(
+            draft, match.start(), match.end()
+        )
+        add(match.start(), match.end(), "low" if own else "medium", "email_own" if own else "email")
+    for match in ADDRESS.finditer(text):
+        end = match.start() + len(match.group(0).rstrip())
+        own = _own_context(draft, match.start(), end)
+        add(match.start(), end, "low" if own else "medium", "address_own" if own else "address")
+    return findings
+
+
+def client_names(draft: Draft) -> list[Finding]:
+    findings: list[Finding] = []
+    listed = _names_pattern(draft.context.client_names)
+    if listed is not None:
+        findings += [
+            Finding("client_name", "high", s, e, "client_listed", _term(draft, s, e))
+            for s, e in _spans(listed, draft)
+        ]
+    taken = [(f.start, f.end) for f in findings]
+    for pattern in (TITLED_NAME, CLIENT_FAMILY):
+        for match in pattern.finditer(draft.text):
+            start, end = match.start(), match.end()
+            if not any(s < end and start < e for s, e in taken):
+                taken.append((start, end))
+                findings.append(
+                    Finding(
+                        "client_name",
+                        "medium",
+                        start,
+                        end,
+                        "person_named",
+                        _term(draft, start, end),
+                    )
+                )
+    return findings
+
+
+PRICE = re.compile(
+    r"(?i)(?<![\w.,])(?:\d{1,3}(?:[  .]\d{3})+|\d+)(?:[.,]\d{1,2})?\s?(?:€|euros?(?!\w)|eur(?!\w)|"
+    r"k€|ke(?!\w)|balles(?!\w))(?:\s?(?:HT|TTC)(?!\w))?|€\s?\d+(?:[.,]\d{1,2})?"
+)
+QUOTE_CONTEXT = compile_terms(lex.QUOTE_CONTEXT)
+CONFIDENTIAL = compile_terms(lex.CONFIDENTIAL)
+
+
+def money(draft: Draft) -> list[Finding]:
+    """Public prices are noted (low); prices tied to a quote or a client are medium."""
+    findings = _lexicon_findings(draft, CONFIDENTIAL, "confidential", "high", "confidential")
+    listed = _names_pattern(draft.context.client_names)
+    has_client = listed is not None and _any(listed, draft.folded.text)
+    for match in PRICE.finditer(draft.text):
+        start, end = match.start(), match.end()
+        quote = has_client or _any(QUOTE_CONTEXT, draft.sentence_folded(start, end))
+        findings.append(
+            Finding(
+                "price",
+                "medium" if quote else "low",
+                start,
+                end,
+                "price_quote" if quote else "price_public",
+                _term(draft, start, end),
+            )
+        )
+    return findings
+
+
+# --- form: tone, length, links, hashtags, time ---------------------------------------------
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+HASHTAG = re.compile(r"(?<![\w#&])#\w+")
+MENTION_OR_TAG = re.compile(r"(?<![\w@#])[@#][\w.]+")
+EXCLAMATIONS = re.compile(r"[!?]*!{3,}[!?]*|(?:[!?]{2,}){2,}|!!\s*!?|\?{3,}")
+
+
+def tone(draft: Draft) -> list[Finding]:
+    text = MENTION_OR_TAG.sub(lambda m: " " * len(m.group(0)), draft.text)
+    for start, end, _url in urls(draft.text):
+        text = text[:start] + " " * (end - start) + text[end:]
+    findings: list[Finding] = []
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(1 for c in letters if c.isupper())
+    shouty = [
+        m
+        for m in WORD.finditer(text)
+        if m.group(0).isupper()
+        and len(m.group(0)) >= 4
+        and m.group(0).replace("’", "'").split("'")[-1] not in lex.ACRONYMS
+        and m.group(0) not in lex.ACRONYMS
+    ]
+    if len(letters) >= 15 and upper / len(letters) >= 0.7:
+        findings.append(Finding("tone", "medium", 0, len(draft.text), "tone_caps"))
+    elif shouty:
+        severity: Severity = "medium" if len(shouty) >= 3 else "low"
+        start, end = shouty[0].start(), shouty[-1].end()
+        findings.append(
+            Finding(
+                "tone", severity, start, end, "tone_caps_words", {"term": draft.term(start, end)}
+            )
+        )
+    for match in EXCLAMATIONS.finditer(draft.text):
+        burst = match.group(0).strip()
+        severity = "medium" if len(burst) >= 3 else "low"
+        start = match.start()
+        findings.append(
+            Finding(
+                "tone", severity, start, start + len(burst), "tone_exclamation", {"term": burst}
+            )
+        )
+    return findings
+
+
+def length(draft: Draft) -> list[Finding]:
+    findings: list[Finding] = []
+    names = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon"}
+    for network in draft.context.target_networks:
+        count = NETWORK_LENGTH[network](draft.text)
+        limit = NETWORK_LIMITS[network]
+        if count > limit:
+            fields = {"network": names[network], "count": str(count), "limit": str(limit)}
+            findings.append(Finding("length", "high", 0, len(draft.text), "length", fields))
+    return findings
+
+
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def _malformed(url: str) -> bool:
+    candidate = url if "://" in url else "http://" + url
+    if not re.match(r"(?i)^https?://[^/]", candidate):
+        return True  # htp://, https//, http:/x, ftp-like typos
+    try:
+        host = (urlsplit(candidate).hostname or "").encode("idna").decode("ascii")
+    except (UnicodeError, ValueError):
+        return True
+    labels = host.split(".")
+    if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels):
+        return True
+    return not re.match(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]+)$", labels[-1])
+
+
+def links(draft: Draft) -> list[Finding]:
+    findings: list[Finding] = []
+    found = urls(draft.text)
+    for start, end, url in found:
+        if _malformed(url):
+            findings.append(Finding("link", "medium", start, end, "link_malformed", {"term": url}))
+    # A half-typed scheme ("https//site.fr", "htp:/site") is not autolinked but still broken.
+    for match in re.finditer(r"(?i)(?<!\w)h?t?tps?:?/{1,2}(?=\w)|(?<!\w)www,", draft.text):
+        if not any(s <= match.start() < e for s, e, _u in found):
+            token_end = match.end() + len(re.split(r"\s", draft.text[match.end() :], maxsplit=1)[0])
+            findings.append(
+                Finding(
+                    "link",
+                    "medium",
+                    match.start(),
+                    token_end,
+                    "link_malformed",
+                    {"term": draft.text[match.start() : token_end]},
+                )
+            )
+    if found and "x" in draft.context.target_networks:
+        start, end, _url = found[0]
+        findings.append(Finding("link_cost", "low", start, end, "link_cost"))
+    return findings
+
+
+def hashtags(draft: Draft) -> list[Finding]:
+    tags = list(HASHTAG.finditer(draft.text))
+    if len(tags) <= 3:
+        return []
+    return [
+        Finding(
+            "hashtags",
+            "medium",
+            tags[0].start(),
+            tags[-1].end(),
+            "hashtags",
+            {"count": str(len(tags))},
+        )
+    ]
+
+
+LATE_START_HOUR = 22
+LATE_END_HOUR = 6
+
+
+def late_night(draft: Draft) -> list[Finding]:
+    when = draft.context.scheduled_at
+    if when is None:
+        return []
+    zone = draft.context.zone
+    local: datetime = when.replace(tzinfo=zone) if when.tzinfo is None else when.astimezone(zone)
+    if LATE_END_HOUR <= local.hour < LATE_START_HOUR:
+        return []
+    fields = {"time": local.strftime("%H:%M"), "zone": draft.context.time_zone}
+    return [Finding("late_night", "medium", 0, 0, "late_night", fields)]
+
+
+# Bidirectional overrides can make a post read differently from what was checked.
+_BIDI = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {0x200E, 0x200F}
+
+
+def control_chars(draft: Draft) -> list[Finding]:
+    findings: list[Finding] = []
+    for index, char in enumerate(draft.text):
+        code = ord(char)
+        category = unicodedata.category(char)
+        if char in "\n\r\t":
+            continue
+        if category in ("Cc", "Cs") or code in _BIDI:
+            findings.append(
+                Finding(
+                    "control_chars",
+                    "medium",
+                    index,
+                    index + 1,
+                    "control_chars",
+                    {"term": f"U+{code:04X}"},
+                )
+            )
+    return findings
+
+
+DETECTORS: tuple[Callable[[Draft], list[Finding]], ...] = (
+    politics,
+    religion,
+    insults,
+    sarcasm,
+    negative_mentions,
+    legal,
+    crisis,
+    personal_data,
+    client_names,
+    money,
+    tone,
+    length,
+    links,
+    hashtags,
+    late_night,
+    control_chars,
+)
