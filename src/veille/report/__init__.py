@@ -1,0 +1,1 @@
+"""Savoir: spikes and alerts, notifications, charts (the brief and report pages build on them)."""
