@@ -1,0 +1,532 @@
+"""Rule text to syntax tree, with errors that say what was expected and where."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, cast
+
+from veille.rules.errors import RuleError
+from veille.rules.language import (
+    CONJUNCTION_ONLY,
+    And,
+    BioField,
+    ExactCase,
+    FieldWords,
+    Followers,
+    Has,
+    Hashtag,
+    HasWhat,
+    Is,
+    IsWhat,
+    Lang,
+    Mention,
+    Near,
+    Node,
+    Not,
+    Or,
+    PlaceCountry,
+    PointRadius,
+    Prefix,
+    Rule,
+    Sample,
+    Url,
+    User,
+    UserField,
+    Words,
+    format_tree,
+)
+from veille.rules.text import case_words, words
+
+_QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“"}
+_CLOSERS = {'"', "”", "»", "“"}
+_STOP = set("()") | set(_QUOTES) | _CLOSERS
+_OPERATORS = (
+    "from",
+    "to",
+    "retweets_of",
+    "url",
+    "lang",
+    "is",
+    "has",
+    "place",
+    "place_country",
+    "point_radius",
+    "bio",
+    "bio_location",
+    "followers",
+    "sample",
+    "case",
+)
+_IS: tuple[IsWhat, ...] = ("retweet", "reply", "quote", "verified")
+_HAS: tuple[HasWhat, ...] = ("links", "media", "images", "mentions", "hashtags", "geo")
+_OPERATOR_WORD = re.compile(r"([A-Za-z_]{2,}):")
+_USER = re.compile(r"@?([A-Za-z0-9_][A-Za-z0-9_.\-@]{0,99})")
+_LANG = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
+_NUMBER = r"-?\d+(?:\.\d+)?"
+_POINT = re.compile(rf"\[\s*({_NUMBER})\s+({_NUMBER})\s+(\d+(?:\.\d+)?)\s*(km|mi)\s*\]")
+_FOLLOWERS = re.compile(r"(>=|<=|>|<|=)?(\d{1,12})(?:\.\.(\d{1,12}))?")
+_MAX_DEPTH = 50
+_MAX_RADIUS_KM = 100.0
+_MIN_STEM = 3
+
+
+def _err(column: int, fr: str, en: str) -> RuleError:
+    return RuleError(column, fr, en)
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.open_columns: list[int] = []
+
+    # -- scanning ----------------------------------------------------------------------------
+
+    def col(self, pos: int | None = None) -> int:
+        return (self.pos if pos is None else pos) + 1
+
+    def skip_space(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos].isspace():
+            self.pos += 1
+
+    def peek(self) -> str:
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def at_or(self) -> bool:
+        end = self.pos + 2
+        return self.text.startswith("OR", self.pos) and (
+            end == len(self.text) or self.text[end].isspace() or self.text[end] in '()"“«'
+        )
+
+    def read_bare(self) -> str:
+        start = self.pos
+        while self.pos < len(self.text):
+            char = self.text[self.pos]
+            if char.isspace() or char in _STOP:
+                break
+            self.pos += 1
+        return self.text[start : self.pos]
+
+    def read_quoted(self) -> str:
+        start = self.pos
+        closer = _QUOTES[self.text[start]]
+        end = self.text.find(closer, start + 1)
+        if closer == "”" and end < 0:
+            end = self.text.find('"', start + 1)
+        if end < 0:
+            raise _err(self.col(start), "guillemet non fermé", "unclosed quotation mark")
+        self.pos = end + 1
+        return self.text[start + 1 : end]
+
+    # -- grammar -------------------------------------------------------------------------------
+
+    def parse(self) -> Node:
+        node = self.parse_or()
+        self.skip_space()
+        if self.pos < len(self.text):
+            # parse_or stops only at ')' when not inside parentheses.
+            raise _err(
+                self.col(),
+                "parenthèse fermante sans parenthèse ouvrante",
+                "closing parenthesis without an opening one",
+            )
+        return node
+
+    def unclosed(self) -> RuleError:
+        return _err(self.open_columns[-1], "parenthèse non fermée", "unclosed parenthesis")
+
+    def parse_or(self) -> Node:
+        start = self.pos
+        branches = [self.parse_and(after_or=False)]
+        while True:
+            self.skip_space()
+            if not self.at_or():
+                break
+            or_col = self.col()
+            self.pos += 2
+            self.skip_space()
+            if self.pos >= len(self.text) and self.open_columns:
+                raise self.unclosed()
+            if self.pos >= len(self.text) or self.peek() == ")" or self.at_or():
+                raise _err(
+                    or_col,
+                    "OR attend un terme de chaque côté",
+                    "OR needs a term on each side",
+                )
+            branches.append(self.parse_and(after_or=True))
+        if len(branches) == 1:
+            return branches[0]
+        flat: list[Node] = []
+        for branch in branches:
+            flat.extend(branch.children if isinstance(branch, Or) else (branch,))
+        return Or(self.col(start) if start < len(self.text) else 1, tuple(flat))
+
+    def parse_and(self, *, after_or: bool) -> Node:
+        self.skip_space()
+        start = self.pos
+        items: list[Node] = []
+        while True:
+            self.skip_space()
+            if self.pos >= len(self.text) or self.peek() == ")":
+                break
+            if self.at_or():
+                if not items:
+                    raise _err(
+                        self.col(),
+                        "OR attend un terme de chaque côté",
+                        "OR needs a term on each side",
+                    )
+                break
+            items.append(self.parse_unary())
+        if not items:
+            if self.pos >= len(self.text) and start == 0 and not after_or:
+                raise _err(1, "règle vide", "empty rule")
+            raise _err(self.col(), "terme attendu", "a term was expected")
+        if len(items) == 1:
+            return items[0]
+        flat: list[Node] = []
+        for item in items:
+            flat.extend(item.children if isinstance(item, And) else (item,))
+        return And(self.col(start), tuple(flat))
+
+    def parse_unary(self) -> Node:
+        if self.peek() == "-":
+            minus = self.pos
+            self.pos += 1
+            nxt = self.peek()
+            if nxt == "" or nxt.isspace() or nxt in ")-":
+                raise _err(
+                    self.col(minus),
+                    "le signe - doit être collé au terme qu'il exclut (ex. -emploi)",
+                    "the - sign must touch the term it excludes (e.g. -job)",
+                )
+            return Not(self.col(minus), self.parse_primary())
+        return self.parse_primary()
+
+    def parse_primary(self) -> Node:
+        char = self.peek()
+        start = self.pos
+        if char == "(":
+            self.open_columns.append(self.col())
+            if len(self.open_columns) > _MAX_DEPTH:
+                raise _err(
+                    self.col(), "trop de parenthèses imbriquées", "too many nested parentheses"
+                )
+            self.pos += 1
+            self.skip_space()
+            if self.peek() == ")":
+                raise _err(self.col(start), "parenthèses vides", "empty parentheses")
+            if self.pos >= len(self.text):
+                raise self.unclosed()
+            node = self.parse_or()
+            self.skip_space()
+            if self.peek() != ")":
+                raise self.unclosed()
+            self.pos += 1
+            self.open_columns.pop()
+            return node
+        if char in _QUOTES:
+            return self.phrase(start, self.read_quoted())
+        if char in _CLOSERS:
+            raise _err(
+                self.col(), "guillemet fermant sans ouvrant", "closing quote without an opening one"
+            )
+        bare = self.read_bare()
+        return self.bare(start, bare)
+
+    # -- terms -----------------------------------------------------------------------------------
+
+    def phrase(self, start: int, inner: str) -> Node:
+        folded = tuple(words(inner))
+        if not folded:
+            raise _err(
+                self.col(start),
+                "expression vide : il faut au moins un mot entre les guillemets",
+                "empty phrase: put at least one word between the quotes",
+            )
+        if self.peek() == "~":
+            tilde = self.pos
+            self.pos += 1
+            digits = re.match(r"\d{1,3}", self.text[self.pos :])
+            if digits is None:
+                raise _err(
+                    self.col(tilde),
+                    '~ attend un nombre de mots, par ex. "peintre angers"~3',
+                    'the ~ needs a number of words, e.g. "painter angers"~3',
+                )
+            self.pos += digits.end()
+            distance = int(digits.group())
+            if len(folded) < 2 or distance < 1:
+                raise _err(
+                    self.col(tilde),
+                    "la proximité ~N veut au moins deux mots et N ≥ 1",
+                    "proximity ~N needs at least two words and N >= 1",
+                )
+            return Near(self.col(start), inner, folded, distance)
+        return Words(self.col(start), inner, folded, quoted=True)
+
+    def bare(self, start: int, raw: str) -> Node:
+        column = self.col(start)
+        if raw in ("AND", "NOT"):
+            hint_fr = "l'espace vaut ET" if raw == "AND" else "excluez avec -, ex. -emploi"
+            hint_en = "a space means AND" if raw == "AND" else "exclude with -, e.g. -job"
+            raise _err(
+                column,
+                f"{raw} n'existe pas : {hint_fr} ; pour le mot, écrivez-le en minuscules",
+                f"there is no {raw}: {hint_en}; to search the word, write it in lower case",
+            )
+        operator = _OPERATOR_WORD.match(raw)
+        if operator is not None:
+            name = operator.group(1)
+            rest = raw[operator.end() :]
+            if name in _OPERATORS:
+                return self.operator(start, name, rest)
+            if rest or self.peek() in _QUOTES:
+                close = difflib.get_close_matches(name.lower(), _OPERATORS, n=1)
+                hint_fr = f" (vouliez-vous {close[0]}: ?)" if close else ""
+                hint_en = f" (did you mean {close[0]}:?)" if close else ""
+                raise _err(
+                    column,
+                    f"opérateur inconnu « {name}: »{hint_fr}",
+                    f"unknown operator '{name}:'{hint_en}",
+                )
+        if raw.startswith("#"):
+            tag = "".join(words(raw[1:]))
+            if not tag or not re.fullmatch(r"\w+", raw[1:]):
+                raise _err(column, "# attend un hashtag, ex. #peinture", "# needs a hashtag")
+            return Hashtag(column, tag)
+        if raw.startswith("@"):
+            user = _USER.fullmatch(raw)
+            if user is None:
+                raise _err(column, "@ attend un nom d'utilisateur", "@ needs a user name")
+            return Mention(column, user.group(1).lower())
+        if raw.startswith("$"):
+            if not re.fullmatch(r"\$[^\W\d_]\w*", raw):
+                raise _err(column, "$ attend un symbole boursier, ex. $ORA", "$ needs a cashtag")
+            return Words(column, raw, tuple(words(raw)))
+        if "*" in raw:
+            stem = raw[:-1]
+            stem_words = words(stem)
+            if not raw.endswith("*") or "*" in stem or len(stem_words) != 1:
+                raise _err(
+                    column + raw.index("*"),
+                    "le joker * ne se met qu'à la fin d'un mot, ex. renov*",
+                    "the * wildcard only goes at the end of one word, e.g. renov*",
+                )
+            if len(stem_words[0]) < _MIN_STEM:
+                raise _err(
+                    column,
+                    f"le joker * veut au moins {_MIN_STEM} lettres avant lui",
+                    f"the * wildcard needs at least {_MIN_STEM} letters before it",
+                )
+            return Prefix(column, raw, stem_words[0])
+        folded = tuple(words(raw))
+        if not folded:
+            raise _err(
+                column,
+                f"« {raw} » ne contient ni lettre, ni chiffre, ni emoji à chercher",
+                f"'{raw}' has no letter, digit or emoji to search for",
+            )
+        return Words(column, raw, folded)
+
+    def operator_value(self, start: int, name: str, rest: str) -> str:
+        if not rest and self.peek() in _QUOTES:
+            return self.read_quoted()
+        return rest
+
+    def operator(self, start: int, name: str, rest: str) -> Node:
+        column = self.col(start)
+        value_col = column + len(name) + 1
+        if name == "point_radius":
+            return self.point_radius(start, rest)
+        value = self.operator_value(start, name, rest)
+
+        def expected(fr: str, en: str) -> RuleError:
+            return _err(value_col, f"{name}: attend {fr}", f"{name}: expects {en}")
+
+        if name in ("from", "to", "retweets_of"):
+            user = _USER.fullmatch(value)
+            if user is None:
+                raise expected("un nom d'utilisateur", "a user name")
+            return User(column, cast(UserField, name), user.group(1).lower())
+        if name == "url":
+            if not value.strip():
+                raise expected("un morceau d'adresse web", "part of a web address")
+            return Url(column, value.strip().lower())
+        if name == "lang":
+            if not _LANG.fullmatch(value.lower()):
+                raise expected("un code de langue (ex. lang:fr)", "a language code (e.g. lang:fr)")
+            return Lang(column, value.lower())
+        if name == "is":
+            if value not in _IS:
+                raise expected(
+                    "retweet, reply, quote ou verified", "retweet, reply, quote or verified"
+                )
+            return Is(column, value)
+        if name == "has":
+            if value not in _HAS:
+                raise expected(
+                    "links, media, images, mentions, hashtags ou geo",
+                    "links, media, images, mentions, hashtags or geo",
+                )
+            return Has(column, value)
+        if name in ("place", "bio", "bio_location"):
+            folded = tuple(words(value))
+            if not folded:
+                raise expected("un mot ou une expression entre guillemets", "a word or a phrase")
+            return FieldWords(column, cast(BioField, name), value, folded)
+        if name == "place_country":
+            if not re.fullmatch(r"[A-Za-z]{2}", value):
+                raise expected("un code pays à deux lettres (ex. FR)", "a two-letter country code")
+            return PlaceCountry(column, value.upper())
+        if name == "followers":
+            return self.followers(column, value_col, value)
+        if name == "sample":
+            if not re.fullmatch(r"\d{1,3}", value) or not 1 <= int(value) <= 100:
+                raise expected("un pourcentage de 1 à 100", "a percentage from 1 to 100")
+            return Sample(column, int(value))
+        # case:
+        exact = tuple(case_words(value))
+        if not exact or not words(value):
+            raise expected("un mot ou une expression entre guillemets", "a word or a phrase")
+        return ExactCase(column, value, exact, tuple(words(value)))
+
+    def followers(self, column: int, value_col: int, value: str) -> Node:
+        found = _FOLLOWERS.fullmatch(value)
+        if found is None or (found.group(1) and found.group(3)):
+            raise _err(
+                value_col,
+                "followers: attend une comparaison (>=100, <=5000) ou un intervalle (100..5000)",
+                "followers: expects a comparison (>=100, <=5000) or a range (100..5000)",
+            )
+        sign, first, second = found.group(1), int(found.group(2)), found.group(3)
+        if second is not None:
+            if int(second) < first:
+                raise _err(
+                    value_col,
+                    "followers: intervalle à l'envers (le plus petit d'abord)",
+                    "followers: range upside down (smallest first)",
+                )
+            return Followers(column, first, int(second))
+        bounds: dict[str | None, tuple[int | None, int | None]] = {
+            ">=": (first, None),
+            ">": (first + 1, None),
+            "<=": (None, first),
+            "<": (None, first - 1),
+            "=": (first, first),
+            None: (first, first),
+        }
+        low, high = bounds[sign]
+        return Followers(column, low, high)
+
+    def point_radius(self, start: int, rest: str) -> Node:
+        column = self.col(start)
+        value_start = start + len("point_radius:")
+        self.pos = value_start
+        found = _POINT.match(self.text, self.pos)
+        example_fr = "[longitude latitude rayon], ex. point_radius:[-0.55 47.47 10km]"
+        example_en = "[longitude latitude radius], e.g. point_radius:[-0.55 47.47 10km]"
+        if found is None:
+            raise _err(
+                self.col(value_start),
+                f"point_radius: attend {example_fr}",
+                f"point_radius: expects {example_en}",
+            )
+        lon, lat, radius = float(found.group(1)), float(found.group(2)), float(found.group(3))
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise _err(
+                self.col(value_start),
+                "point_radius: longitude entre -180 et 180, latitude entre -90 et 90 "
+                "(longitude d'abord)",
+                "point_radius: longitude within -180..180, latitude within -90..90 "
+                "(longitude first)",
+            )
+        km = radius * 1.609344 if found.group(4) == "mi" else radius
+        if not 0 < km <= _MAX_RADIUS_KM:
+            raise _err(
+                self.col(value_start),
+                f"point_radius: rayon entre 0 et {_MAX_RADIUS_KM:g} km",
+                f"point_radius: radius between 0 and {_MAX_RADIUS_KM:g} km",
+            )
+        self.pos = found.end()
+        return PointRadius(column, lon, lat, km, found.group())
+
+
+def _standalone(node: Node) -> bool:
+    """Whether the node can select posts by itself (X's 'standalone' operators)."""
+    if isinstance(node, Not) or isinstance(node, CONJUNCTION_ONLY):  # noqa: SIM101
+        return False
+    if isinstance(node, And):
+        return any(_standalone(child) for child in node.children)
+    if isinstance(node, Or):
+        return all(_standalone(child) for child in node.children)
+    return True
+
+
+_OPERATOR_NAMES = {
+    Lang: "lang:",
+    Is: "is:",
+    Has: "has:",
+    Sample: "sample:",
+    Followers: "followers:",
+}
+
+
+def _blame(node: Node) -> RuleError:
+    """The error for a node that cannot stand alone."""
+    if isinstance(node, Or):
+        for child in node.children:
+            if not _standalone(child):
+                return _blame(child)
+    if isinstance(node, And):
+        for child in node.children:
+            if not isinstance(child, Not):
+                return _blame(child)
+    if isinstance(node, Not | And):
+        return _err(
+            node.column,
+            "une règle ne peut pas être faite que d'exclusions : ajoutez un mot à chercher",
+            "a rule cannot be made of exclusions only: add a word to search for",
+        )
+    name = _OPERATOR_NAMES.get(type(node), "?")
+    return _err(
+        node.column,
+        f"{name} ne peut pas être employé seul : ajoutez un mot, une expression "
+        "ou un opérateur comme from: ou #hashtag",
+        f"{name} cannot be used alone: add a word, a phrase or an operator such as from: "
+        "or #hashtag",
+    )
+
+
+def parse_rule(text: str, *, max_length: int = 1024) -> Rule:
+    """Parse one rule; raise RuleError (column, French and English message) when it is wrong."""
+    if len(text) > max_length:
+        raise _err(
+            max_length + 1,
+            f"règle trop longue : {len(text)} caractères, {max_length} au plus",
+            f"rule too long: {len(text)} characters, at most {max_length}",
+        )
+    if not text.strip():
+        raise _err(1, "règle vide", "empty rule")
+    root = _Parser(text).parse()
+    if not _standalone(root):
+        raise _blame(root)
+    return Rule(text, root)
+
+
+def check_rule(text: str, *, lang: str = "fr", max_length: int = 1024) -> dict[str, Any]:
+    """What the web editor shows while a rule is typed: its tree, or the error and caret."""
+    try:
+        rule = parse_rule(text, max_length=max_length)
+    except RuleError as exc:
+        return {
+            "ok": False,
+            "tree": None,
+            "error": {
+                "column": exc.column,
+                "message": exc.message(lang),
+                "caret": exc.caret(text),
+            },
+        }
+    return {"ok": True, "tree": format_tree(rule, lang=lang), "error": None}
