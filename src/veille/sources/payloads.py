@@ -36,8 +36,9 @@ def load_payload_file(path: Path, fmt: PayloadFormat) -> Iterator[Post | ParsePr
         return
     if fmt not in ("x", "mastodon"):
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    bodies: list[tuple[str, object]]  # (where the body starts, body)
     try:
-        bodies = [json.loads(text)]
+        bodies = [("", json.loads(text))]
     except json.JSONDecodeError as exc:
         if fmt != "x":
             yield ParseProblem(f"line {exc.lineno}", f"not JSON ({exc.msg})")
@@ -47,12 +48,12 @@ def load_payload_file(path: Path, fmt: PayloadFormat) -> Iterator[Post | ParsePr
             if not line.strip():
                 continue
             try:
-                bodies.append(json.loads(line))
+                bodies.append((f"line {number} ", json.loads(line)))
             except json.JSONDecodeError as line_exc:
                 yield ParseProblem(f"line {number}", f"not JSON ({line_exc.msg})")
-    for index, body in enumerate(bodies):
+    for where, body in bodies:
         items = iter_x_response(body) if fmt == "x" else iter_mastodon_statuses(body)
         for item in items:
-            if isinstance(item, ParseProblem) and len(bodies) > 1:
-                item = ParseProblem(f"body {index + 1} {item.where}", item.reason)
+            if isinstance(item, ParseProblem) and where:
+                item = ParseProblem(f"{where}{item.where}", item.reason)
             yield item
