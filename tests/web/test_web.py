@@ -117,3 +117,10 @@ def test_english_interface(client: TestClient) -> None:
     client.get("/lang/en?next=/posts")
     page = client.get("/posts")
     assert "Include posts outside watches" in page.text
+
+
+def test_empty_filters_from_the_form_are_fine(client: TestClient) -> None:
+    login(client)
+    page = client.get("/posts?q=angers&watch=&sentiment=&network=&since=&until=&page=")
+    assert page.status_code == 200
+    assert "Rénovation terminée" in page.text

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -69,6 +70,11 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
             context | {"lang": lang, "user": None},
             status_code=exc.status_code,
         )
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
+        where = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
+        return error_page(request, f"Requête invalide / invalid request: {where}", 400)
 
     return app
 

@@ -33,18 +33,19 @@ def list_posts(
     session: DbSession,
     user: User,
     q: str = "",
-    watch: int | None = None,
+    watch: str = "",
     sentiment: str = "",
     network: str = "",
     since: str = "",
     until: str = "",
     all: bool = False,
-    page: int = 1,
+    page: str = "1",
 ) -> Response:
     zone = get_settings(request).zone
     since_day, until_day = _day(since), _day(until)
+    watch_id = int(watch) if watch.isdigit() else None
     flt = queries.PostFilter(
-        watch_id=watch,
+        watch_id=watch_id,
         sentiment=sentiment if sentiment in SENTIMENTS else None,
         network=network if network in NETWORKS else None,
         since=datetime.combine(since_day, time(0), zone) if since_day else None,
@@ -52,11 +53,11 @@ def list_posts(
         query=q.strip()[:500] or None,
         matched_only=not all,
     )
-    page = max(1, min(page, 10_000))
+    page_number = max(1, min(int(page) if page.isdigit() else 1, 10_000))
     error = None
     try:
         posts, total = queries.list_posts(
-            session, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+            session, flt, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
         )
     except SearchQueryError as exc:
         posts, total = [], 0
@@ -67,14 +68,14 @@ def list_posts(
         user,
         posts=posts,
         total=total,
-        page=page,
+        page=page_number,
         pages=max(1, -(-total // PAGE_SIZE)),
         watches=queries.watches(session),
         networks=NETWORKS,
         sentiments=SENTIMENTS,
         params={
             "q": q,
-            "watch": watch,
+            "watch": watch_id,
             "sentiment": sentiment,
             "network": network,
             "since": since,
