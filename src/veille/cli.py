@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from veille.config import get_settings
-from veille.ingest import ingest_posts, parse_post_lines
+from veille.ingest import ingest_posts, parse_payload_items, parse_post_lines
 from veille.runtime import build_pipeline, open_database
 from veille.store import queries
 from veille.store.search import SearchQueryError
@@ -28,35 +28,56 @@ err = Console(stderr=True)
 out = Console()
 
 
+INGEST_FORMATS = ("post", "x", "bluesky", "mastodon", "rss")
+
+
 @app.command()
 def ingest(
-    file: Annotated[Path, typer.Argument(help="Fichier à ingérer ('-' pour l'entrée standard).")],
+    file: Annotated[Path, typer.Argument(help="Fichier à ingérer ('-' : entrée standard).")],
     fmt: Annotated[
-        str, typer.Option("--format", help="post (Post JSON, une ligne par post).")
+        str,
+        typer.Option(
+            "--format",
+            help="post (Post JSON, une ligne par post), x (réponse API v2), bluesky "
+            "(événements Jetstream), mastodon (liste de statuts), rss (RSS ou Atom).",
+        ),
     ] = "post",
 ) -> None:
     """Store posts from a file; prints read / new / duplicate / matched / rejected."""
-    if fmt != "post":
-        err.print(f"[red]format inconnu : {fmt!r} (attendu : post)[/red]")
+    if fmt not in INGEST_FORMATS:
+        err.print(f"format inconnu : {fmt!r} (attendu : {', '.join(INGEST_FORMATS)})", markup=False)
         raise typer.Exit(2)
-    if str(file) != "-" and not file.is_file():
-        err.print(f"[red]fichier introuvable : {file}[/red]")
+    stdin = str(file) == "-"
+    if stdin and fmt != "post":
+        err.print("l'entrée standard n'est lue qu'au format post")
+        raise typer.Exit(2)
+    if not stdin and not file.is_file():
+        err.print(f"fichier introuvable : {file}", markup=False)
         raise typer.Exit(2)
     db = open_database(get_settings())
     pipeline = build_pipeline(db)
-    handle = sys.stdin if str(file) == "-" else file.open(encoding="utf-8")
-    total = None if str(file) == "-" else sum(1 for _ in file.open(encoding="utf-8"))
-    with handle, _progress() as progress:
-        task = progress.add_task("ingestion", total=total)
-        summary = ingest_posts(
-            pipeline,
-            parse_post_lines(handle),
-            progress=lambda n: progress.advance(task, n),
-        )
+    with _progress() as progress:
+        if fmt == "post":
+            handle = sys.stdin if stdin else file.open(encoding="utf-8")
+            total = None if stdin else sum(1 for _ in file.open(encoding="utf-8"))
+            task = progress.add_task("ingestion", total=total)
+            with handle:
+                summary = ingest_posts(
+                    pipeline,
+                    parse_post_lines(handle),
+                    progress=lambda n: progress.advance(task, n),
+                )
+        else:
+            task = progress.add_task("ingestion", total=None)
+            summary = ingest_posts(
+                pipeline,
+                parse_payload_items(file, fmt),  # type: ignore[arg-type]
+                progress=lambda n: progress.advance(task, n),
+            )
     for rejection in summary.rejected[:50]:
-        err.print(f"ligne {rejection.line} rejetée : {rejection.reason}", markup=False)
+        err.print(str(rejection), markup=False)
     if len(summary.rejected) > 50:
-        err.print(f"... et {len(summary.rejected) - 50} autres lignes rejetées")
+        err.print(f"... et {len(summary.rejected) - 50} autres rejets")
     out.print_json(json.dumps(summary.as_dict()))
     if summary.partial:
         raise typer.Exit(1)
@@ -174,6 +195,30 @@ def demo(
             "[bold]demo[/bold]. (Ctrl-C pour arrêter)"
         )
         run(settings, host=settings.host, port=settings.port)
+
+
+def _register_commands() -> None:
+    """Each area adds its own subcommands (rules, guard, listen ...)."""
+    from veille.publish import commands as publish_commands
+    from veille.rules import commands as rules_commands
+    from veille.sources import commands as sources_commands
+
+    rules_commands.register(app)
+    publish_commands.register(app)
+    sources_commands.register(app, on_post_factory=_pipeline_sink)
+
+
+def _pipeline_sink() -> Any:
+    """`veille listen` stores what it hears through the pipeline, one post at a time."""
+    pipeline = build_pipeline(open_database(get_settings()))
+
+    def on_post(post: Any) -> None:
+        pipeline.process([post])
+
+    return on_post
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -5,15 +5,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from veille.pipeline import Pipeline
 from veille.posts import Post, PostError, parse_post
+from veille.sources.base import ParseProblem
+from veille.sources.payloads import PayloadFormat, load_payload_file
 
 
 @dataclass(frozen=True)
 class Rejection:
-    line: int
+    where: str  # "ligne 12", "data[3]", "item 5"
     reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where} rejetée : {self.reason}"
 
 
 @dataclass
@@ -46,12 +52,24 @@ def parse_post_lines(lines: Iterable[str]) -> Iterator[tuple[int, Post | Rejecti
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield number, Rejection(number, f"JSON invalide : {exc.msg} (colonne {exc.colno})")
+            yield (
+                number,
+                Rejection(f"ligne {number}", f"JSON invalide : {exc.msg} (colonne {exc.colno})"),
+            )
             continue
         try:
             yield number, parse_post(data)
         except PostError as exc:
-            yield number, Rejection(number, str(exc))
+            yield number, Rejection(f"ligne {number}", str(exc))
+
+
+def parse_payload_items(path: Path, fmt: PayloadFormat) -> Iterator[tuple[int, Post | Rejection]]:
+    """Posts of a saved network payload (X, Jetstream, Mastodon, RSS/Atom), problems named."""
+    for number, item in enumerate(load_payload_file(path, fmt), start=1):
+        if isinstance(item, ParseProblem):
+            yield number, Rejection(item.where, item.reason)
+        else:
+            yield number, item
 
 
 def ingest_posts(
