@@ -1,0 +1,216 @@
+"""Alert channels: e-mail through SMTP, and webhooks with a signed JSON body.
+
+Webhook signature (docs/alerts.md shows how to verify it):
+
+- ``X-Veille-Timestamp``: Unix time in seconds when the request was signed;
+- ``X-Veille-Signature``: ``sha256=`` + hex HMAC-SHA256, keyed with the shared secret, of
+  ``<timestamp>.<raw body bytes>``. Signing the timestamp lets a receiver refuse replays: reject
+  a request whose timestamp is more than five minutes away from its own clock.
+
+Errors name the server and what went wrong, never the password, the secret or a URL's path
+(webhook URLs often carry a token in the path).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import smtplib
+import ssl
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+SIGNATURE_HEADER = "X-Veille-Signature"
+TIMESTAMP_HEADER = "X-Veille-Timestamp"
+REPLAY_TOLERANCE_SECONDS = 300
+
+
+class NotifyError(Exception):
+    """A notification could not be delivered. The message never holds a secret."""
+
+
+class EmailError(NotifyError):
+    pass
+
+
+class WebhookError(NotifyError):
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+@dataclass(frozen=True)
+class WebhookResult:
+    status_code: int
+    elapsed_seconds: float
+    body: str  # the start of the receiver's answer, for the delivery log
+
+
+def send_email(
+    *,
+    host: str,
+    port: int,
+    username: str,
+    password: str,
+    use_tls: bool,
+    sender: str,
+    to: str | Sequence[str],
+    subject: str,
+    html: str,
+    text: str,
+    timeout: float = 10.0,
+    ssl_context: ssl.SSLContext | None = None,
+) -> None:
+    """Send one HTML e-mail with a plain-text part.
+
+    ``use_tls``: implicit TLS on port 465, STARTTLS on any other port. ``username`` empty
+    means no login. Raises EmailError.
+    """
+    recipients = [to] if isinstance(to, str) else list(to)
+    if not recipients:
+        raise EmailError("no recipient given")
+    for name, value in (("subject", subject), ("sender", sender), *(("to", r) for r in recipients)):
+        if "\r" in value or "\n" in value:
+            raise EmailError(f"e-mail {name} must be one line")
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    where = f"SMTP server {host}:{port}"
+    context = ssl_context or ssl.create_default_context()
+    try:
+        client: smtplib.SMTP
+        if use_tls and port == 465:
+            client = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+        else:
+            client = smtplib.SMTP(host, port, timeout=timeout)
+        with client:
+            if use_tls and port != 465:
+                client.ehlo()
+                if not client.has_extn("starttls"):
+                    raise EmailError(f"{where} does not offer STARTTLS; refusing to send in clear")
+                client.starttls(context=context)
+                client.ehlo()
+            if username:
+                client.login(username, password)
+            client.send_message(message, from_addr=sender, to_addrs=recipients)
+    except EmailError:
+        raise
+    except smtplib.SMTPAuthenticationError as error:
+        raise EmailError(f"{where} refused the login of {username!r} ({error.smtp_code})") from None
+    except smtplib.SMTPRecipientsRefused as error:
+        refused = ", ".join(sorted(error.recipients))
+        raise EmailError(f"{where} refused the recipients {refused}") from None
+    except smtplib.SMTPException as error:
+        detail = _scrub(str(error), username, password)
+        raise EmailError(f"{where} failed: {detail}") from None
+    except TimeoutError:
+        raise EmailError(f"{where} did not answer within {timeout:g} s") from None
+    except ssl.SSLError as error:
+        raise EmailError(f"TLS with {where} failed: {error.reason or error}") from None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise EmailError(f"cannot reach {where}: {reason}") from None
+
+
+def _scrub(detail: str, username: str, password: str) -> str:
+    """Remove the password, raw or as sent by AUTH PLAIN/LOGIN, from a server's message."""
+    if not password:
+        return detail
+    forms = {
+        password,
+        base64.b64encode(password.encode()).decode(),
+        base64.b64encode(f"\0{username}\0{password}".encode()).decode(),
+    }
+    for form in forms:
+        detail = detail.replace(form, "***")
+    return detail
+
+
+def sign(body: bytes, *, secret: str, timestamp: int) -> str:
+    """The X-Veille-Signature value for a body sent at ``timestamp`` (Unix seconds)."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
+
+
+def verify_signature(
+    body: bytes,
+    *,
+    secret: str,
+    timestamp: str,
+    signature: str,
+    tolerance: int = REPLAY_TOLERANCE_SECONDS,
+    now: float | None = None,
+) -> bool:
+    """What a receiver does: check the HMAC over ``timestamp.body`` and the timestamp's age."""
+    try:
+        sent = int(timestamp)
+    except ValueError:
+        return False
+    current = time.time() if now is None else now
+    if abs(current - sent) > tolerance:
+        return False
+    return hmac.compare_digest(sign(body, secret=secret, timestamp=sent), signature)
+
+
+def send_webhook(
+    url: str, payload: dict[str, Any], *, secret: str, timeout: float = 10
+) -> WebhookResult:
+    """POST ``payload`` as JSON, signed; raises WebhookError unless the answer is 2xx."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise WebhookError("webhook URL must start with http:// or https:// and name a host")
+    if not secret:
+        raise WebhookError("webhook secret must not be empty")
+    where = f"webhook {parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "Veille-Webhook/1",
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(body, secret=secret, timestamp=timestamp),
+    }
+    started = time.monotonic()
+    try:
+        # No redirects: a signed alert goes where it was configured to go, nowhere else.
+        response = httpx.post(
+            url, content=body, headers=headers, timeout=timeout, follow_redirects=False
+        )
+    except httpx.TimeoutException:
+        raise WebhookError(f"{where} did not answer within {timeout:g} s") from None
+    except httpx.ConnectError as error:
+        reason = _connect_reason(error)
+        raise WebhookError(f"cannot reach {where}: {reason}") from None
+    except httpx.HTTPError as error:
+        raise WebhookError(f"{where} failed: {type(error).__name__}") from None
+    elapsed = time.monotonic() - started
+    if not 200 <= response.status_code < 300:
+        raise WebhookError(
+            f"{where} answered HTTP {response.status_code}", status_code=response.status_code
+        )
+    return WebhookResult(response.status_code, round(elapsed, 3), response.text[:500])
+
+
+def _connect_reason(error: httpx.ConnectError) -> str:
+    cause: BaseException | None = error.__cause__ or error.__context__
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, OSError) and cause.strerror:
+            return cause.strerror
+        cause = cause.__cause__ or cause.__context__
+    return "connection failed"
