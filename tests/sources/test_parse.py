@@ -53,7 +53,9 @@ def test_x_response_names_the_bad_item() -> None:
 def test_jetstream_post_with_facets_reply_and_quote() -> None:
     lines = (FIXTURES / "jetstream_events.jsonl").read_text(encoding="utf-8").splitlines()
     events = [json.loads(line) for line in lines]
-    first = parse_jetstream_event(events[1], handles={"did:plc:claireangers4k2x": "claire.bsky.social"})
+    first = parse_jetstream_event(
+        events[1], handles={"did:plc:claireangers4k2x": "claire.bsky.social"}
+    )
     assert first is not None
     assert first.id == "at://did:plc:claireangers4k2x/app.bsky.feed.post/3lhx2kq2ab22b"
     assert first.author.username == "claire.bsky.social"
@@ -87,13 +89,17 @@ def test_mastodon_status_html_mentions_and_boost() -> None:
     assert reply.metrics.likes == 5 and [m.type for m in reply.media] == ["photo"]
     boost = parse_mastodon_status(statuses[1])
     assert boost.is_retweet and boost.retweet_of == "martinpeinture@piaille.fr"
-    assert boost.text.startswith("Nous recrutons un peintre confirmé") and boost.hashtags == ["emploi"]
+    assert boost.text.startswith("Nous recrutons un peintre confirmé") and boost.hashtags == [
+        "emploi"
+    ]
     with pytest.raises(MalformedPayload, match="created_at"):
         parse_mastodon_status(statuses[2])
 
 
 def test_rss_and_atom_entries_become_news_posts() -> None:
-    rss = parse_feed((FIXTURES / "feed_rss.xml").read_bytes(), feed_url="https://actu-anjou.example.fr/rss")
+    rss = parse_feed(
+        (FIXTURES / "feed_rss.xml").read_bytes(), feed_url="https://actu-anjou.example.fr/rss"
+    )
     assert [p.id for p in rss] == [
         "actu-anjou-2026-0301-17",
         "https://actu-anjou.example.fr/agenda/salon-habitat",
@@ -106,13 +112,21 @@ def test_rss_and_atom_entries_become_news_posts() -> None:
     )
     assert first.author.username == "actu-anjou.example.fr" and first.author.name == "Sophie L."
     assert first.created_at.isoformat() == "2026-03-01T17:30:00+00:00"
-    atom = parse_feed((FIXTURES / "feed_atom.xml").read_bytes(), feed_url="https://batiment-ligerien.example.fr/atom.xml")
-    assert len(atom) == 1 and atom[0].urls == ["https://batiment-ligerien.example.fr/articles/aides-2026"]
+    atom = parse_feed(
+        (FIXTURES / "feed_atom.xml").read_bytes(),
+        feed_url="https://batiment-ligerien.example.fr/atom.xml",
+    )
+    assert len(atom) == 1 and atom[0].urls == [
+        "https://batiment-ligerien.example.fr/articles/aides-2026"
+    ]
     assert atom[0].created_at.isoformat() == "2026-03-02T06:45:00+00:00"
 
 
 def test_feed_refuses_entity_bombs_and_non_feeds() -> None:
-    bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><rss><channel><title>&b;</title></channel></rss>'
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+        b"<rss><channel><title>&b;</title></channel></rss>"
+    )
     with pytest.raises(MalformedPayload, match="unsafe XML"):
         parse_feed(bomb, feed_url="https://evil.example/rss")
     with pytest.raises(MalformedPayload, match="not an RSS or Atom feed"):
@@ -142,7 +156,13 @@ def test_load_payload_file_x_stream_lines(tmp_path: Path) -> None:
     body = fixture_json("x_search_recent.json")
     assert isinstance(body, dict)
     lines = [
-        json.dumps({"data": tweet, "includes": body["includes"], "matching_rules": [{"id": "1", "tag": "marque"}]})
+        json.dumps(
+            {
+                "data": tweet,
+                "includes": body["includes"],
+                "matching_rules": [{"id": "1", "tag": "marque"}],
+            }
+        )
         for tweet in body["data"]
     ]
     lines.insert(1, "{truncated")

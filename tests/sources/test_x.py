@@ -30,26 +30,44 @@ BEARER = "AAAAbearer-app-token-very-secret"
 
 
 def stream_line(tweet: dict[str, Any]) -> bytes:
-    message = {"data": tweet, "includes": FIXTURE["includes"], "matching_rules": [{"id": "7", "tag": "marque"}]}
+    message = {
+        "data": tweet,
+        "includes": FIXTURE["includes"],
+        "matching_rules": [{"id": "7", "tag": "marque"}],
+    }
     return json.dumps(message).encode() + b"\r\n"
 
 
 def tweet(n: int) -> dict[str, Any]:
-    return {**FIXTURE["data"][1], "id": f"19000000000000000{n:02d}", "text": f"avis peintre Angers n°{n}"}
+    return {
+        **FIXTURE["data"][1],
+        "id": f"19000000000000000{n:02d}",
+        "text": f"avis peintre Angers n°{n}",
+    }
 
 
 def test_recent_search_pages_from_since_id() -> None:
     def app(req: Request) -> Response:
         assert req.headers["authorization"] == f"Bearer {BEARER}"
         if req.arg("next_token") is None:
-            page = {**FIXTURE, "data": FIXTURE["data"][:2], "meta": {"newest_id": "1880000000000000004", "next_token": "p2"}}
+            page = {
+                **FIXTURE,
+                "data": FIXTURE["data"][:2],
+                "meta": {"newest_id": "1880000000000000004", "next_token": "p2"},
+            }
         else:
-            page = {**FIXTURE, "data": FIXTURE["data"][2:], "meta": {"oldest_id": "1880000000000000002"}}
+            page = {
+                **FIXTURE,
+                "data": FIXTURE["data"][2:],
+                "meta": {"oldest_id": "1880000000000000002"},
+            }
         return Response(body=page)
 
     with http_server(app) as server:
         client = XClient(bearer_token=BEARER, api_url=server.url)
-        posts, newest = client.recent_search("peintre Angers lang:fr", since_id="1870000000000000000")
+        posts, newest = client.recent_search(
+            "peintre Angers lang:fr", since_id="1870000000000000000"
+        )
     assert len(posts) == 3 and newest == "1880000000000000004"
     assert all(r.arg("since_id") == "1870000000000000000" for r in server.requests)
     assert "author_id" in (server.requests[0].arg("expansions") or "")
@@ -63,8 +81,14 @@ def test_429_waits_until_the_reset_header_then_retries() -> None:
         calls.append(clock.now())
         if len(calls) == 1:
             reset = int(clock.now() + 30)
-            return Response(429, {"title": "Too Many Requests"}, {"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})
-        return Response(body={**FIXTURE, "meta": {"newest_id": "1"}}, headers={"x-rate-limit-remaining": "179"})
+            return Response(
+                429,
+                {"title": "Too Many Requests"},
+                {"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)},
+            )
+        return Response(
+            body={**FIXTURE, "meta": {"newest_id": "1"}}, headers={"x-rate-limit-remaining": "179"}
+        )
 
     with http_server(app) as server:
         client = XClient(bearer_token=BEARER, api_url=server.url, clock=clock)
@@ -78,7 +102,11 @@ def test_429_beyond_the_patience_raises_rate_limited_with_the_time() -> None:
     clock = FakeClock()
 
     def app(req: Request) -> Response:
-        return Response(429, {"title": "Too Many Requests"}, {"x-rate-limit-reset": str(int(clock.now() + 3600))})
+        return Response(
+            429,
+            {"title": "Too Many Requests"},
+            {"x-rate-limit-reset": str(int(clock.now() + 3600))},
+        )
 
     with http_server(app) as server:
         gateway = HttpGateway("x", clock=clock, max_wait=60)
@@ -96,26 +124,71 @@ def test_expired_user_token_is_refreshed_and_saved(caplog: pytest.LogCaptureFixt
     def app(req: Request) -> Response:
         if req.path == "/2/oauth2/token":
             form = dict(x.split("=", 1) for x in req.body.decode().split("&"))
-            assert form["grant_type"] == "refresh_token" and form["refresh_token"] == "refresh-OLD-secret"
+            assert (
+                form["grant_type"] == "refresh_token"
+                and form["refresh_token"] == "refresh-OLD-secret"
+            )
             assert req.headers["authorization"].startswith("Basic ")
-            return Response(body={"token_type": "bearer", "access_token": "access-NEW-secret", "refresh_token": "refresh-NEW-secret", "expires_in": 7200, "scope": "tweet.write"})
+            return Response(
+                body={
+                    "token_type": "bearer",
+                    "access_token": "access-NEW-secret",
+                    "refresh_token": "refresh-NEW-secret",
+                    "expires_in": 7200,
+                    "scope": "tweet.write",
+                }
+            )
         if req.headers.get("authorization") != "Bearer access-NEW-secret":
-            return Response(401, {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"})
+            return Response(
+                401,
+                {
+                    "title": "Unauthorized",
+                    "type": "about:blank",
+                    "status": 401,
+                    "detail": "Unauthorized",
+                },
+            )
         created.append(req.json())
         return Response(201, {"data": {"id": "1900000000000000999", "text": req.json()["text"]}})
 
     tokens = MemoryTokenStore()
-    tokens.save("x:martin", {"access_token": "access-OLD-secret", "refresh_token": "refresh-OLD-secret", "expires_at": str(time.time() + 3600)})
+    tokens.save(
+        "x:martin",
+        {
+            "access_token": "access-OLD-secret",
+            "refresh_token": "refresh-OLD-secret",
+            "expires_at": str(time.time() + 3600),
+        },
+    )
     with http_server(app) as server:
-        user = XUserAuth(client_id="cid", client_secret="client-secret-value", tokens=tokens, key="x:martin", api_url=server.url)
+        user = XUserAuth(
+            client_id="cid",
+            client_secret="client-secret-value",
+            tokens=tokens,
+            key="x:martin",
+            api_url=server.url,
+        )
         client = XClient(user=user, api_url=server.url)
-        published = client.create_post("Devis gratuit cette semaine", reply_to_id="1880000000000000002")
+        published = client.create_post(
+            "Devis gratuit cette semaine", reply_to_id="1880000000000000002"
+        )
     assert published.id == "1900000000000000999" and not published.already_existed
-    assert created == [{"text": "Devis gratuit cette semaine", "reply": {"in_reply_to_tweet_id": "1880000000000000002"}}]
+    assert created == [
+        {
+            "text": "Devis gratuit cette semaine",
+            "reply": {"in_reply_to_tweet_id": "1880000000000000002"},
+        }
+    ]
     saved = tokens.load("x:martin")
     assert saved is not None and saved["refresh_token"] == "refresh-NEW-secret"  # rotation kept
     logged = caplog.text + repr(client) + repr(user)
-    for secret in ("access-OLD-secret", "access-NEW-secret", "refresh-OLD-secret", "refresh-NEW-secret", "client-secret-value"):
+    for secret in (
+        "access-OLD-secret",
+        "access-NEW-secret",
+        "refresh-OLD-secret",
+        "refresh-NEW-secret",
+        "client-secret-value",
+    ):
         assert secret not in logged
 
 
@@ -126,24 +199,44 @@ def test_publish_timeout_then_retry_does_not_post_twice() -> None:
         if req.path == "/2/users/me":
             return Response(body={"data": {"id": "4000", "username": "MartinPeinture"}})
         if req.path == "/2/users/4000/tweets":
-            return Response(body={"data": list(reversed(timeline)), "meta": {"result_count": len(timeline)}})
+            return Response(
+                body={"data": list(reversed(timeline)), "meta": {"result_count": len(timeline)}}
+            )
         if req.path == "/2/tweets":
             text = req.json()["text"]
             # X shortens links: the stored text differs from the one sent
-            timeline.append({"id": f"19{len(timeline):017d}", "text": text.replace("https://martin-peinture-angers.fr", "https://t.co/xyz"), "created_at": "2026-03-02T10:00:00.000Z"})
-            return Response(201, {"data": timeline[-1]}, delay=0.6)  # created, but answered too late
+            timeline.append(
+                {
+                    "id": f"19{len(timeline):017d}",
+                    "text": text.replace("https://martin-peinture-angers.fr", "https://t.co/xyz"),
+                    "created_at": "2026-03-02T10:00:00.000Z",
+                }
+            )
+            return Response(
+                201, {"data": timeline[-1]}, delay=0.6
+            )  # created, but answered too late
         return Response(404, {"title": "Not Found"})
 
     tokens = MemoryTokenStore()
-    tokens.save("x:martin", {"access_token": "tok", "refresh_token": "r", "expires_at": str(time.time() + 3600)})
+    tokens.save(
+        "x:martin",
+        {"access_token": "tok", "refresh_token": "r", "expires_at": str(time.time() + 3600)},
+    )
     with http_server(app) as server:
-        client = XClient(user=XUserAuth(client_id="cid", tokens=tokens, key="x:martin", api_url=server.url), api_url=server.url)
-        published = client.create_post("Nouveau chantier https://martin-peinture-angers.fr", timeout=0.2)
+        client = XClient(
+            user=XUserAuth(client_id="cid", tokens=tokens, key="x:martin", api_url=server.url),
+            api_url=server.url,
+        )
+        published = client.create_post(
+            "Nouveau chantier https://martin-peinture-angers.fr", timeout=0.2
+        )
     assert len(timeline) == 1 and published.already_existed and published.id == timeline[0]["id"]
     assert sum(r.path == "/2/tweets" for r in server.requests) == 1
 
 
-def test_filtered_stream_reconnects_after_a_cut_without_losing_or_duplicating(caplog: pytest.LogCaptureFixture) -> None:
+def test_filtered_stream_reconnects_after_a_cut_without_losing_or_duplicating(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.WARNING)
     done = threading.Event()
     connections: list[Request] = []
@@ -151,15 +244,23 @@ def test_filtered_stream_reconnects_after_a_cut_without_losing_or_duplicating(ca
     def app(req: Request) -> Response:
         connections.append(req)
         if len(connections) == 1:
+
             def first(write: Any) -> None:
                 write(stream_line(tweet(1)))
                 write(b"\r\n")  # keep-alive
                 write(stream_line(tweet(2)))
                 write(stream_line(tweet(3))[:40])  # cut in the middle of a message
+
             return Response(stream=first)
 
         def second(write: Any) -> None:
-            for line in (stream_line(tweet(2)), stream_line(tweet(3)), b'{"data": {"id": "1", "text": "no author"}}\r\n', b"{oops\r\n", stream_line(tweet(4))):
+            for line in (
+                stream_line(tweet(2)),
+                stream_line(tweet(3)),
+                b'{"data": {"id": "1", "text": "no author"}}\r\n',
+                b"{oops\r\n",
+                stream_line(tweet(4)),
+            ):
                 write(line)
             done.wait(5)
 
@@ -175,7 +276,12 @@ def test_filtered_stream_reconnects_after_a_cut_without_losing_or_duplicating(ca
 
     stop = threading.Event()
     with http_server(app) as server:
-        stream = XFilteredStream(XClient(bearer_token=BEARER, api_url=server.url), backoff=Backoff(0.01, 0.05), backfill_minutes=2, on_problem=problems.append)
+        stream = XFilteredStream(
+            XClient(bearer_token=BEARER, api_url=server.url),
+            backoff=Backoff(0.01, 0.05),
+            backfill_minutes=2,
+            on_problem=problems.append,
+        )
         thread = threading.Thread(target=stream.listen, args=(on_post, stop))
         thread.start()
         wait_until(lambda: len(store) == 4)
@@ -184,8 +290,14 @@ def test_filtered_stream_reconnects_after_a_cut_without_losing_or_duplicating(ca
         thread.join(5)
     assert store == {("x", tweet(n)["id"]) for n in (1, 2, 3, 4)}
     assert len(delivered) == 5  # tweet 2 came twice (backfill); the store kept it once
-    assert connections[1].arg("backfill_minutes") == "2" and connections[0].arg("backfill_minutes") is None
-    assert [p.reason for p in problems] == ["tweet has no 'created_at'", "not JSON (Expecting property name enclosed in double quotes)"]
+    assert (
+        connections[1].arg("backfill_minutes") == "2"
+        and connections[0].arg("backfill_minutes") is None
+    )
+    assert [p.reason for p in problems] == [
+        "tweet has no 'created_at'",
+        "not JSON (Expecting property name enclosed in double quotes)",
+    ]
     assert "skipped a malformed message" in caplog.text
 
 
@@ -207,7 +319,11 @@ def test_stalled_stream_is_detected_and_replaced() -> None:
     seen: set[str] = set()
     stop = threading.Event()
     with http_server(app) as server:
-        stream = XFilteredStream(XClient(bearer_token=BEARER, api_url=server.url), stall_timeout=0.3, backoff=Backoff(0.01, 0.05))
+        stream = XFilteredStream(
+            XClient(bearer_token=BEARER, api_url=server.url),
+            stall_timeout=0.3,
+            backoff=Backoff(0.01, 0.05),
+        )
         thread = threading.Thread(target=stream.listen, args=(lambda p: seen.add(p.id), stop))
         thread.start()
         wait_until(lambda: len(seen) >= 2)
@@ -242,16 +358,30 @@ def test_sync_rules_adds_new_deletes_stale_and_reports_refusals() -> None:
 
     def app(req: Request) -> Response:
         if req.method == "GET":
-            return Response(body={"data": [{"id": k, "value": v} for k, v in held.items()], "meta": {"result_count": len(held)}})
+            return Response(
+                body={
+                    "data": [{"id": k, "value": v} for k, v in held.items()],
+                    "meta": {"result_count": len(held)},
+                }
+            )
         bodies.append(req.json())
         return Response(body={"meta": {"summary": {"created": 1}}})
 
     with http_server(app) as server:
         client = XClient(bearer_token=BEARER, api_url=server.url)
-        result = client.sync_rules({"marque": "@MartinPeinture lang:fr", "concurrent": '"Dupont Peinture"', "avis": "peintre sentiment:negative"})
+        result = client.sync_rules(
+            {
+                "marque": "@MartinPeinture lang:fr",
+                "concurrent": '"Dupont Peinture"',
+                "avis": "peintre sentiment:negative",
+            }
+        )
     assert result.deleted == ["11"] and result.added == ["concurrent"]
     assert [t.rule for t in result.refused] == ["peintre sentiment:negative"]
-    assert bodies == [{"delete": {"ids": ["11"]}}, {"add": [{"value": '"Dupont Peinture"', "tag": "concurrent"}]}]
+    assert bodies == [
+        {"delete": {"ids": ["11"]}},
+        {"add": [{"value": '"Dupont Peinture"', "tag": "concurrent"}]},
+    ]
 
 
 def test_cost_estimate_charges_links_more() -> None:
@@ -262,7 +392,9 @@ def test_cost_estimate_charges_links_more() -> None:
 
 
 def test_pkce_authorization_url() -> None:
-    start = authorization_url(client_id="cid", redirect_uri="http://127.0.0.1:8000/accounts/x/callback")
+    start = authorization_url(
+        client_id="cid", redirect_uri="http://127.0.0.1:8000/accounts/x/callback"
+    )
     assert "code_challenge_method=S256" in start.url and f"state={start.state}" in start.url
     assert start.code_verifier not in start.url and 43 <= len(start.code_verifier) <= 128
     assert "offline.access" in start.url.replace("+", " ").replace("%20", " ")
