@@ -1,0 +1,118 @@
+"""`veille alerts ...`: replay spike detection on a saved series."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from veille.report.spikes import detect
+
+alerts_app = typer.Typer(help="Spike and crisis alerts.", no_args_is_help=True)
+
+
+class SensitivityChoice(StrEnum):
+    low = "low"
+    normal = "normal"
+    high = "high"
+
+
+class MethodChoice(StrEnum):
+    default = "default"
+    poisson = "poisson"
+    cusum = "cusum"
+    zscore = "zscore"
+
+
+class ColumnChoice(StrEnum):
+    posts = "count"
+    negative = "negative"
+
+
+class SeriesError(ValueError):
+    """A series file that cannot be read; the message names the file and line."""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `alerts` command group to the given app."""
+    app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.command()
+def backtest(
+    series: Annotated[
+        Path,
+        typer.Option(
+            "--series",
+            help="CSV with a header row: timestamp (ISO 8601 with offset), count, [negative].",
+        ),
+    ],
+    sensitivity: Annotated[SensitivityChoice, typer.Option()] = SensitivityChoice.normal,
+    method: Annotated[MethodChoice, typer.Option()] = MethodChoice.default,
+    column: Annotated[
+        ColumnChoice, typer.Option(help="Which column to watch: all posts or negative ones.")
+    ] = ColumnChoice.posts,
+    floor: Annotated[
+        int | None, typer.Option(min=1, help="Never alert on fewer posts (default by sensitivity).")
+    ] = None,
+) -> None:
+    """Print each alert the detector raises on SERIES, one JSON line per alert."""
+    try:
+        points = read_series(series, column=column.value)
+    except SeriesError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    spikes = detect(points, sensitivity=sensitivity.value, method=method.value, floor=floor)
+    for spike in spikes:
+        line = {
+            "start": spike.start.isoformat(),
+            "end": spike.end.isoformat(),
+            "score": spike.score,
+        }
+        typer.echo(json.dumps(line))
+
+
+def read_series(path: Path, *, column: str = "count") -> list[tuple[datetime, int]]:
+    """(timestamp, count) pairs from a backtest CSV; raises SeriesError naming the line."""
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise SeriesError(f"cannot read {path}: {error.strerror}") from None
+    with handle:
+        rows = csv.reader(handle)
+        header = [name.strip().lower() for name in next(rows, [])]
+        if "timestamp" not in header or "count" not in header:
+            raise SeriesError(f"{path} line 1: header must name the columns timestamp and count")
+        if column not in header:
+            raise SeriesError(f"{path} line 1: no {column} column in the header")
+        at, pick = header.index("timestamp"), header.index(column)
+        points: list[tuple[datetime, int]] = []
+        for row in rows:
+            where = f"{path} line {rows.line_num}"
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise SeriesError(f"{where}: {len(row)} fields where the header has {len(header)}")
+            points.append((_timestamp(row[at].strip(), where), _count(row[pick].strip(), where)))
+    return points
+
+
+def _timestamp(text: str, where: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise SeriesError(f"{where}: timestamp {text!r} is not ISO 8601") from None
+    if moment.tzinfo is None:
+        raise SeriesError(f"{where}: timestamp {text!r} has no offset (add Z or +01:00)")
+    return moment
+
+
+def _count(text: str, where: str) -> int:
+    if not text.isdigit():
+        raise SeriesError(f"{where}: count {text!r} is not a whole number >= 0")
+    return int(text)
