@@ -671,6 +671,7 @@ class XFilteredStream:
                 continue
             if delivered:
                 self.backoff.reset()
+                self.rate_limit_backoff.reset()
             if not stop.is_set():
                 stop.wait(self.backoff.next())
 
