@@ -153,7 +153,6 @@ def parse_x_tweet(tweet: Mapping[str, Any], includes: _Includes) -> Post:
         },
         "conversation_id": tweet.get("conversation_id"),
         "url": f"https://x.com/{username}/status/{tweet['id']}",
-        "raw": dict(tweet),
     }
     for ref in tweet.get("referenced_tweets") or []:
         kind, ref_id = ref.get("type"), str(ref.get("id"))
