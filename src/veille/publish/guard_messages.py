@@ -82,6 +82,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Numéro de téléphone publié comme contact : vérifiez que c'est bien le bon.",
         "Phone number given as a contact: check it is the right one.",
     ),
+    "plate": (
+        "Plaque d'immatriculation « {term} » : elle permet d'identifier le propriétaire.",
+        'Number plate "{term}": it identifies the owner.',
+    ),
     "email": (
         "Adresse e-mail « {term} » : si ce n'est pas celle de l'entreprise, c'est une donnée "
         "personnelle.",

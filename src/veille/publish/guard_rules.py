@@ -149,12 +149,21 @@ PRAISE_TRAILING = re.compile(
 )
 
 
+# One lower-case word in quotes reads as a sneer: le « service » client, nos « experts ».
+SCARE_QUOTES = re.compile(r"[«\"“]\s?[a-zà-ÿœ][\w'’-]*\s?[»\"”]")
+
+
 def sarcasm(draft: Draft) -> list[Finding]:
     findings = _lexicon_findings(draft, SARCASM, "sarcasm", "medium", "sarcasm")
     for match in PRAISE_TRAILING.finditer(draft.folded.text):
         start, end = draft.folded.span(match.start(), match.end())
         while start < end and draft.text[start].isspace():
             start += 1
+        findings.append(
+            Finding("sarcasm", "medium", start, end, "sarcasm", _term(draft, start, end))
+        )
+    for match in SCARE_QUOTES.finditer(draft.text):
+        start, end = match.start(), match.end()
         findings.append(
             Finding("sarcasm", "medium", start, end, "sarcasm", _term(draft, start, end))
         )
@@ -288,6 +297,31 @@ OWN_CONTACT = compile_terms(lex.OWN_CONTACT_CONTEXT)
 CLIENT_FAMILY = re.compile(r"(?:chez les|famille|la famille)\s+[A-ZÀ-Ý][a-zà-ÿ'-]+")
 
 
+MOBILE = re.compile(r"^(?:\+33\s?\(?0?\)?\s?|0033\s?|0)[67]")
+PLATE = re.compile(r"(?<![\w-])[A-HJ-NP-TV-Z]{2}-\d{3}-[A-HJ-NP-TV-Z]{2}(?![\w-])")
+# firstname.lastname at a consumer mailbox: a person, not the business's contact address.
+PERSONAL_MAILBOX = re.compile(
+    r"^[a-z]+[._-][a-z]+\d*@(?:gmail|hotmail|yahoo|outlook|live|orange|free|wanadoo|sfr|"
+    r"laposte|icloud|protonmail|gmx)\."
+)
+PERSONAL_CONTEXT = compile_terms(
+    (
+        r"perso",
+        r"personnel",
+        r"son portable",
+        r"sa ligne",
+        r"rappele[zr]-(?:la|le)",
+        r"appele[zr]-(?:la|le)",
+        r"(?:m\.|mme|madame|monsieur|mlle)",
+        r"proprietaire",
+    )
+)
+
+
+def _personal_context(draft: Draft, start: int, end: int) -> bool:
+    return _any(PERSONAL_CONTEXT, draft.sentence_folded(start, end))
+
+
 def _luhn(digits: str) -> bool:
     total = 0
     for position, char in enumerate(reversed(digits)):
@@ -335,13 +369,19 @@ def personal_data(draft: Draft) -> list[Finding]:
     for match in SOCIAL_SECURITY.finditer(text):
         add(match.start(), match.end(), "high", "social_security")
     for match in PHONE.finditer(text):
-        own = _own_context(draft, match.start(), match.end())
-        add(match.start(), match.end(), "low" if own else "medium", "phone_own" if own else "phone")
+        start, end = match.start(), match.end()
+        # Landlines are a business's public line; mobiles are most often someone's own.
+        mobile = MOBILE.match(match.group(0)) is not None
+        personal = _personal_context(draft, start, end)
+        own = not personal and (not mobile or _own_context(draft, start, end))
+        add(start, end, "low" if own else "medium", "phone_own" if own else "phone")
+    for match in PLATE.finditer(text):
+        add(match.start(), match.end(), "medium", "plate")
     domain = _own_domain(draft)
     for match in EMAIL.finditer(text):
         address = match.group(0).lower()
-        own = (bool(domain) and address.endswith("@" + domain)) or _own_context(
-            draft, match.start(), match.end()
+        own = (bool(domain) and address.endswith("@" + domain)) or (
+            not PERSONAL_MAILBOX.match(address) and _own_context(draft, match.start(), match.end())
         )
         add(match.start(), match.end(), "low" if own else "medium", "email_own" if own else "email")
     for match in ADDRESS.finditer(text):
