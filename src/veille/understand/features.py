@@ -1,0 +1,87 @@
+"""Hashed n-gram features for the fast tier: word unigrams and bigrams, character 4-grams.
+
+crc32 is stable across processes (Python's hash() is salted), and fast enough that the
+whole fast tier runs well above 10,000 posts/s on one core.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from itertools import pairwise
+
+import numpy as np
+
+from veille.understand.lexicon import NEGATIONS, NEGATIVE, POSITIVE
+
+DIM = 1 << 16
+_TOKEN = re.compile(r"[^\W\d_]+|[!?]+|[:;]-?[()dp]", re.IGNORECASE)
+_URL = re.compile(r"https?://\S+|\bhttp\b|@\w+")
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(_URL.sub(" ", text.lower()))
+
+
+def polarity_features(toks: list[str]) -> list[str]:
+    """One feature per lexicon hit; a negation in the two words before flips it."""
+    out = []
+    for i, t in enumerate(toks):
+        sign = "+" if t in POSITIVE else "-" if t in NEGATIVE else ""
+        if sign:
+            negated = any(w in NEGATIONS for w in toks[max(0, i - 2) : i])
+            out.append(f"L{sign}{'n' if negated else ''}")
+    return out
+
+
+def feature_ids(text: str) -> list[int]:
+    toks = tokens(text)
+    feats = [f"w{t}" for t in toks]
+    feats += [f"b{a} {b}" for a, b in pairwise(toks)]
+    feats += polarity_features(toks)
+    for t in toks:
+        if len(t) > 4:
+            padded = f"<{t}>"
+            feats += [f"c{padded[i : i + 4]}" for i in range(len(padded) - 3)]
+    return [zlib.crc32(f.encode()) & (DIM - 1) for f in feats]
+
+
+def featurize(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse rows as CSR arrays (indptr, indices, values), each row L2-normalised."""
+    indptr = [0]
+    indices: list[int] = []
+    values: list[float] = []
+    for text in texts:
+        counts = Counter(feature_ids(text))
+        norm = max(1.0, sum(c * c for c in counts.values())) ** 0.5
+        indices += counts.keys()
+        values += [c / norm for c in counts.values()]
+        indptr.append(len(indices))
+    return (
+        np.asarray(indptr, dtype=np.int64),
+        np.asarray(indices, dtype=np.int64),
+        np.asarray(values, dtype=np.float32),
+    )
+
+
+def sparse_dot(csr: tuple[np.ndarray, np.ndarray, np.ndarray], weights: np.ndarray) -> np.ndarray:
+    """Rows of a CSR matrix times a dense (DIM, k) matrix."""
+    indptr, indices, values = csr
+    contrib = weights[indices].astype(np.float64) * values[:, None]
+    # Row sums by prefix sums: much faster than np.add.at and empty rows come out as zero.
+    prefix = np.vstack([np.zeros((1, weights.shape[1])), np.cumsum(contrib, axis=0)])
+    rows: np.ndarray = (prefix[indptr[1:]] - prefix[indptr[:-1]]).astype(np.float32)
+    return rows
+
+
+def sparse_transpose_dot(
+    csr: tuple[np.ndarray, np.ndarray, np.ndarray], grad: np.ndarray, dim: int = DIM
+) -> np.ndarray:
+    """Transpose of a CSR matrix times a dense (n, k) matrix: the weight gradient."""
+    indptr, indices, values = csr
+    rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    out = np.zeros((dim, grad.shape[1]), dtype=np.float64)
+    np.add.at(out, indices, grad[rows] * values[:, None])
+    return out
