@@ -110,7 +110,7 @@ def evaluate(method: str, sensitivity: str, base: float, data: list[Any]) -> dic
         "spikes": spikes,
         "recall": round(caught / spikes, 3),
         "false_alerts_per_30_days": round(false / months, 3),
-        "median_delay_hours": statistics.median(delays) if delays else None,
+        "median_delay_hours": float(statistics.median(delays)) if delays else None,
     }
 
 

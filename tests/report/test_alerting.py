@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from veille.report.alerting import Alert, decide, fold, top_posts, top_terms
+from veille.report.alerting import Alert, alert_payload, decide, fold, top_posts, top_terms
 from veille.report.spikes import detect
 
 START = datetime(2026, 3, 2, tzinfo=UTC)
@@ -118,3 +118,21 @@ def test_top_terms_name_what_the_crisis_is_about() -> None:
 
 def test_top_posts_ranks_by_weight() -> None:
     assert top_posts([("a", 3), ("b", 40), ("c", 3), ("d", 7)], k=3) == ["b", "d", "a"]
+
+
+def test_alert_payload_is_json_ready_and_names_the_cause() -> None:
+    import json
+
+    alert = Alert(START, START + timedelta(hours=6), START, 7.25, 12, 40, 6.0, 40)
+    decision = decide([], alert, now=START + timedelta(hours=13))[0]
+    payload = alert_payload(
+        decision,
+        watch="Ma marque",
+        link="https://veille.local/inbox?alert=3",
+        post_ids=["x:1", "bsky:2"],
+        terms=["facade", "coulures"],
+    )
+    assert json.loads(json.dumps(payload)) == payload
+    assert payload["event"] == "alert.closed"
+    assert payload["alert"]["status"] == "closed"  # type: ignore[index]
+    assert payload["cause"] == {"post_ids": ["x:1", "bsky:2"], "terms": ["facade", "coulures"]}

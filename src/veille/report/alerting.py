@@ -201,3 +201,36 @@ _STOPWORD_TEXT = """
     were whom why yourself yourselves because above against don isn wasn aren weren won
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+_EVENTS = {"open": "alert.opened", "update": "alert.updated", "close": "alert.closed"}
+
+
+def alert_payload(
+    decision: AlertDecision,
+    *,
+    watch: str,
+    link: str,
+    post_ids: Sequence[str] = (),
+    terms: Sequence[str] = (),
+) -> dict[str, object]:
+    """The JSON body of an alert webhook (docs/alerts.md shows one)."""
+    alert = decision.alert
+    return {
+        "event": _EVENTS[decision.action],
+        "watch": watch,
+        "reason": decision.reason,
+        "alert": {
+            "start": alert.start.isoformat(),
+            "end": alert.end.isoformat(),
+            "detected_at": alert.detected_at.isoformat(),
+            "closed_at": alert.closed_at.isoformat() if alert.closed_at else None,
+            "status": alert.status,
+            "score": alert.score,
+            "posts": alert.total,
+            "expected_posts": round(alert.expected, 1),
+            "peak_posts_per_hour": alert.peak_count,
+        },
+        "cause": {"post_ids": list(post_ids), "terms": list(terms)},
+        "link": link,
+    }
