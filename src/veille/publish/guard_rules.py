@@ -57,8 +57,11 @@ class Draft:
 
 
 def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:
-    """One pattern for a word list, each entry held by word boundaries."""
-    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{t})" for t in terms) + r")(?!\w)")
+    """One pattern for a word list, each entry held by word boundaries. Longer entries are tried
+    first so that "votez pour" wins over "votez" (a regex alternation takes the first that fits).
+    """
+    ordered = sorted(terms, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{t})" for t in ordered) + r")(?!\w)")
 
 
 def _spans(pattern: re.Pattern[str], draft: Draft) -> Iterator[tuple[int, int]]:
@@ -71,9 +74,16 @@ def _spans(pattern: re.Pattern[str], draft: Draft) -> Iterator[tuple[int, int]]:
 def _lexicon_findings(
     draft: Draft, pattern: re.Pattern[str], kind: str, severity: Severity, message: str
 ) -> list[Finding]:
+    """One finding per run of matches: "garanti" + "à vie" side by side make one flag."""
+    merged: list[tuple[int, int]] = []
+    for start, end in _spans(pattern, draft):
+        if merged and not draft.text[merged[-1][1] : start].strip(" ,'’-"):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
     return [
         Finding(kind, severity, start, end, message, {"term": draft.term(start, end)})
-        for start, end in _spans(pattern, draft)
+        for start, end in merged
     ]
 
 
@@ -322,6 +332,9 @@ def _personal_context(draft: Draft, start: int, end: int) -> bool:
     return _any(PERSONAL_CONTEXT, draft.sentence_folded(start, end))
 
 
+CARD_CONTEXT = compile_terms((r"cartes?", r"cb", r"card", r"visa", r"mastercard", r"amex"))
+
+
 def _luhn(digits: str) -> bool:
     total = 0
     for position, char in enumerate(reversed(digits)):
@@ -364,7 +377,8 @@ def personal_data(draft: Draft) -> list[Finding]:
             add(match.start(), match.end(), "high", "iban")
     for match in CARD.finditer(text):
         digits = re.sub(r"\D", "", match.group(0))
-        if 13 <= len(digits) <= 19 and _luhn(digits):
+        card_words = _any(CARD_CONTEXT, draft.sentence_folded(match.start(), match.end()))
+        if 13 <= len(digits) <= 19 and (_luhn(digits) or card_words):
             add(match.start(), match.end(), "high", "card")
     for match in SOCIAL_SECURITY.finditer(text):
         add(match.start(), match.end(), "high", "social_security")
@@ -540,8 +554,9 @@ def links(draft: Draft) -> list[Finding]:
                     {"term": draft.text[match.start() : token_end]},
                 )
             )
-    if found and "x" in draft.context.target_networks:
-        start, end, _url = found[0]
+    working = [(start, end) for start, end, url in found if not _malformed(url)]
+    if working and "x" in draft.context.target_networks:
+        start, end = working[0]
         findings.append(Finding("link_cost", "low", start, end, "link_cost"))
     return findings
 
