@@ -103,7 +103,8 @@ DEMO_WATCHES: list[DemoWatch] = [
         kind="owner",
         description="Le gérant, Julien Martin, cité par son nom ou son compte.",
         rules=[
-            '@julienmartin49 OR ("julien martin" (peintre OR peinture* OR artisan* OR chantier*))',
+            '@julienmartin49 OR ("julien martin" (peintre OR peinture* OR artisan* OR chantier* '
+            "OR devis OR couleur*))",
         ],
     ),
     DemoWatch(
@@ -130,8 +131,8 @@ DEMO_WATCHES: list[DemoWatch] = [
             '(peintre OR peintres OR "entreprise de peinture" OR ravalement OR façade '
             'OR repeindre OR "refaire la peinture" OR painter) '
             '(cherche* OR "quelqu\'un connait" OR "qqn connait" OR "qqn connaît" OR recommand* '
-            'OR conseill* OR devis OR "anyone know" OR "any recommendations") '
-            f"({_AREA_WORDS}) -recrut* -#emploi -is:retweet",
+            'OR conseil* OR devis OR "anyone know" OR "any recommendations") '
+            f"({_AREA_WORDS}) -recrut* -#emploi -alternance -poste -is:retweet",
         ],
     ),
     DemoWatch(
@@ -140,7 +141,8 @@ DEMO_WATCHES: list[DemoWatch] = [
         description="Rénovation, bâtiment et peinture : aides, prix, règles, météo de chantier.",
         rules=[
             '(maprimerenov* OR #maprimerenov OR capeb OR #btp OR "rénovation énergétique" '
-            'OR "prix de la peinture" OR "artisans du bâtiment") -is:retweet',
+            'OR "prix de la peinture" OR "artisans du bâtiment" OR "ravalement obligatoire" '
+            "OR intempéries) -is:retweet",
             "(peinture OR bâtiment OR rénovation) (prix OR hausse OR norme* OR réglementation "
             'OR "plomb" OR chantiers) -is:retweet',
         ],
@@ -150,7 +152,8 @@ DEMO_WATCHES: list[DemoWatch] = [
         kind="local",
         description="La vie d'Angers et de l'agglo : travaux, commerces, mairie, quartiers.",
         rules=[
-            "(angers OR #angers OR trélazé OR avrillé) (travaux OR chantier OR mairie OR quartier "
+            '(angers OR #angers OR trélazé OR avrillé OR "ponts-de-cé") '
+            "(travaux OR chantier OR mairie OR quartier "
             "OR commerces OR tramway OR municipal* OR conseil) -sco -#sco -is:retweet",
         ],
     ),

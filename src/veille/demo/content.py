@@ -254,7 +254,7 @@ class DayWriter:
             self.customer_post("question", self.rng.choice(("chain", "craftsman")))
         for _ in range(_count(self.rng, 0.9)):
             self.owner_mention()
-        for _ in range(_count(self.rng, 4.0 if w else 3.0)):
+        for _ in range(_count(self.rng, 4.5 if w else 3.5)):
             self.lead()
         for _ in range(_count(self.rng, 5.0)):
             self.non_lead()
@@ -317,8 +317,12 @@ class DayWriter:
             kind="praise",
             intents=("praise",),
             network=network,
-            entities={"owner": self.b.owner_form(network), "place": area_place(self.rng)},
-            refers={"owner": "owner"},
+            entities={
+                "owner": self.b.owner_form(network),
+                "brand": self.b.brand_form(network),
+                "place": area_place(self.rng),
+            },
+            refers={"owner": "owner", "brand": "business"},
             rhythm="work",
             about_business=True,
         )
@@ -533,8 +537,11 @@ class DayWriter:
         if self.rng.random() < 0.04:
             author = self.b.cast.special(self.rng.choice(("bons_plans", "humour", "owner")), "x")
             lang = "fr"
+        templates = ph.NOISE_FR if lang == "fr" else ph.NOISE_EN
+        if lang == "fr" and self.rng.random() < 0.006:
+            templates = ph.HOMONYMS_FR
         post = self.write(
-            ph.NOISE_FR if lang == "fr" else ph.NOISE_EN,
+            templates,
             kind="noise",
             intents=("other",),
             lang=lang,

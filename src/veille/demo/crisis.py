@@ -20,7 +20,7 @@ from veille.demo.phrases import Template
 CRISIS_START = (12, 31)
 ANSWER_AT = (17, 45)
 # Crisis posts per hour from 12:00 (root at 12:31): rising, a peak, then fading after 17:45.
-HOURLY = (9, 30, 62, 56, 40, 28, 8, 4, 2)
+HOURLY = (5, 18, 60, 64, 42, 28, 8, 4, 2)
 _STREET = "rue Bressigny"
 
 ROOT = (
@@ -80,7 +80,7 @@ ANSWER = (
     "Nous avons vu vos messages sur notre chantier {street}. Le ponçage est arrêté depuis cet "
     "après-midi, un diagnostic plomb est demandé et nous avons contacté la riveraine pour la "
     "rencontrer. Le comportement de notre salarié n'est pas acceptable : toutes nos excuses. "
-    "Julien Martin, gérant"
+    "{owner}, gérant"
 )
 
 
@@ -227,13 +227,15 @@ class CrisisWriter:
 
     def answer(self, root: Draft) -> None:
         for network in ("x", "bluesky"):  # the X answer comes first: replies go under it
-            text, _ = self.b.compose(ANSWER, lang="fr", sentiment="neutral",
-                                     entities={"street": _STREET}, casual=0.0)  # fmt: skip
+            entities = {"street": _STREET, "owner": "Julien Martin"}
+            text, _ = self.b.compose(
+                ANSWER, lang="fr", sentiment="neutral", casual=0.0, entities=entities
+            )
             answer = self.b.add(
                 network=network, author=self.b.cast.special("business", network),
                 created_at=self.answer_at + timedelta(minutes=2 if network == "bluesky" else 0),
                 text=text, lang="fr", kind="business_reply", sentiment="neutral",
-                intents=("crisis",), about_business=True,
+                intents=("crisis",), about_business=True, referents=["owner"],
                 parent=root if network == "x" else None,
             )  # fmt: skip
             self.answers.append(answer)

@@ -67,6 +67,12 @@ _COMP_FORMS: dict[str, tuple[tuple[str, int], ...]] = {
 }  # fmt: skip
 
 
+def _author_watch(original: Draft) -> set[str]:
+    """`RT @account:` names the account reposted: the business's own posts included."""
+    watch = _REFERENT_WATCH.get(original.author.key)
+    return {watch} if watch else set()
+
+
 def _weighted(rng: random.Random, options: Sequence[tuple[str, int]]) -> str:
     return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
 
@@ -187,6 +193,8 @@ class Builder:
             watches.add(_REFERENT_WATCH[author.key])
         if kind in _KIND_WATCH:
             watches.add(_KIND_WATCH[kind])
+        if "peintures-martin.fr" in text:  # the website names the business too
+            watches.add(BRAND_WATCH)
         if competitor is None:
             named_rivals = [r for r in referents if r in COMPETITOR_NAMES]
             if named_rivals and "business" not in referents:
@@ -194,7 +202,11 @@ class Builder:
         if about_business is None:
             about_business = "business" in referents or "owner" in referents
         if parent is not None:
-            text = self._reply_prefix(parent, author, network) + text
+            prefix = self._reply_prefix(parent, author, network)
+            text = prefix + text
+            for node in (parent, parent.parent):  # on X a reply names whom it answers
+                if node is not None and node.author.mention in prefix:
+                    watches |= _author_watch(node)
         draft = Draft(
             order=len(self.drafts),
             network=network,
@@ -250,7 +262,7 @@ class Builder:
             intents=original.intents,
             about_business=original.about_business,
             competitor=original.competitor,
-            watches=set(original.watches) - _NO_REPOST_WATCHES,
+            watches=(set(original.watches) - _NO_REPOST_WATCHES) | _author_watch(original),
             reposted=original,
             duplicate_of=original,
             urls=list(original.urls),

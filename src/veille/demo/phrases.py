@@ -855,11 +855,6 @@ NOISE_FR: tuple[Template, ...] = (
     ("neutral", "Qui a un escabeau à prêter vers {place} ? 🙏"),
     ("positive", "Balade à vélo le long de la Maine ce matin, le bonheur"),
     ("negative", "Le prix du plein ... je vais finir à pied"),
-    ("neutral", "Julien Martin, l'humoriste, passe au Quai ce soir, quelqu'un y va{q_end}"),
-    (
-        "neutral",
-        "Le peintre Julien Martin expose ses toiles à la galerie du Ralliement, j'ai bien aimé les marines",
-    ),
     (
         "neutral",
         "Je regarde une série sur des peintres flamands, vous avez d'autres recos de docu ?",
@@ -898,6 +893,14 @@ NOISE_FR = (
         "Le [bus|tram|train] en retard [encore|pour changer|3e fois cette semaine], [merci|bravo|au top] 🙃",
     ),
 )
+# Homonyms of the boss: rare, and meant to trip naive matching.
+HOMONYMS_FR: tuple[Template, ...] = (
+    (
+        "neutral",
+        "Le peintre Julien Martin expose ses toiles à la galerie du Ralliement, j'ai bien aimé les marines",
+    ),
+    ("neutral", "Julien Martin, l'humoriste, passe au Quai ce soir, quelqu'un y va{q_end}"),
+)
 OWNER_FR: tuple[Template, ...] = (
     (
         "positive",
@@ -909,7 +912,7 @@ OWNER_FR: tuple[Template, ...] = (
     ),
     (
         "positive",
-        "{owner} de Peintures Martin au forum des métiers du lycée ce matin, super échange avec les élèves sur le métier de peintre",
+        "{owner} de {brand} au forum des métiers du lycée ce matin, super échange avec les élèves sur le métier de peintre",
     ),
     ("neutral", "{owner} vous faites toujours les devis le samedi matin{q_end}"),
 )
