@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import ahocorasick  # type: ignore[import-not-found,unused-ignore]
 
@@ -48,9 +49,10 @@ from veille.rules.reference import (
     normal_user,
     sample_bucket,
 )
-from veille.rules.text import fold, post_case_words, post_words, strip_urls, words
+from veille.rules.text import fold, post_case_words, post_text, strip_urls, words
 
 Check = Callable[["_Context"], bool]
+_second = itemgetter(1)
 
 # Frequent French words: a poor choice of anchor when a rule offers a rarer one.
 _COMMON = frozenset(
@@ -138,16 +140,19 @@ _COMMON = frozenset(
 class _Context:
     """One post while it is matched; the costly views are computed on first use."""
 
-    __slots__ = ("_case", "_words", "hits", "post")
+    __slots__ = ("_case", "_padded", "_words", "hits", "post")
 
-    def __init__(self, post: Post, hits: set[int], words_: list[str]) -> None:
+    def __init__(self, post: Post, hits: set[int], padded: str) -> None:
         self.post = post
         self.hits = hits
-        self._words = words_
+        self._padded = padded
+        self._words: list[str] | None = None
         self._case: str | None = None
 
     @property
     def words(self) -> list[str]:
+        if self._words is None:
+            self._words = self._padded.split()
         return self._words
 
     @property
@@ -164,27 +169,40 @@ class _Keys:
     text: dict[str, int] = field(default_factory=dict)  # padded text pattern -> id
     url: dict[str, int] = field(default_factory=dict)
     fields: dict[str, dict[str, int]] = field(default_factory=dict)  # field -> value -> id
-    cost: list[float] = field(default_factory=list)
+    cost: list[float] = field(default_factory=list)  # how likely a post is to have the key
+    uses: list[int] = field(default_factory=list)  # how many rules mention the key
+    touched: set[int] = field(default_factory=set)
 
     def _new(self, cost: float) -> int:
         self.cost.append(cost)
+        self.uses.append(0)
         return len(self.cost) - 1
+
+    def weight(self, keys: Iterable[int]) -> float:
+        """Expected candidate work when these keys anchor one more rule."""
+        return sum(self.cost[k] * (1 + self.uses[k]) for k in keys)
 
     def text_key(self, pattern: str, cost: float) -> int:
         if pattern not in self.text:
             self.text[pattern] = self._new(cost)
-        return self.text[pattern]
+        key = self.text[pattern]
+        self.touched.add(key)
+        return key
 
     def url_key(self, part: str) -> int:
         if part not in self.url:
             self.url[part] = self._new(0.1)
-        return self.url[part]
+        key = self.url[part]
+        self.touched.add(key)
+        return key
 
     def field_key(self, name: str, value: str, cost: float) -> int:
         index = self.fields.setdefault(name, {})
         if value not in index:
             index[value] = self._new(cost)
-        return index[value]
+        key = index[value]
+        self.touched.add(key)
+        return key
 
 
 def _word_cost(tokens: Sequence[str]) -> float:
@@ -243,8 +261,20 @@ class _Compiler:
                 options = [a for a in map(self.anchors, children) if a is not None]
                 if not options:
                     return None
-                return min(options, key=lambda ids: sum(keys.cost[i] for i in ids))
+                return min(options, key=keys.weight)
         return None  # Not, and operators that cannot stand alone
+
+    def anchor_groups(self, node: Node) -> list[frozenset[int]]:
+        """One or two anchor sets; every post the rule matches hits each of them."""
+        if isinstance(node, And):
+            options = [a for a in map(self.anchors, node.children) if a is not None]
+            if len(options) >= 2:
+                options.sort(key=self.keys.weight)
+                return options[:2]
+        anchors = self.anchors(node)
+        if anchors is None:  # the parser refuses such rules
+            raise RuleError(node.column, "règle sans ancrage", "rule without an anchor")
+        return [anchors]
 
     # -- checks: the boolean logic, as closures over key ids ------------------------------------
 
@@ -294,37 +324,115 @@ class _Compiler:
                 return lambda c: sample_bucket(c.post.id) < percent
         raise TypeError(f"cannot compile {node!r}")  # pragma: no cover
 
-    def _split(self, children: Sequence[Node]) -> tuple[frozenset[int], list[Check]]:
+    def key_set(self, node: Node) -> frozenset[int] | None:
+        """Keys of which any one decides the node (a key, or an OR of keys), if so."""
+        key = self.key_of(node)
+        if key is not None:
+            return frozenset({key})
+        if isinstance(node, Or):
+            found: set[int] = set()
+            for child in node.children:
+                sub = self.key_set(child)
+                if sub is None:
+                    return None
+                found |= sub
+            return frozenset(found)
+        return None
+
+    def _or(self, children: Sequence[Node]) -> Check:
         keys: set[int] = set()
         others: list[Check] = []
         for child in children:
-            key = self.key_of(child)
-            if key is None:
+            sub = self.key_set(child)
+            if sub is None:
                 others.append(self.check(child))
             else:
-                keys.add(key)
-        return frozenset(keys), others
-
-    def _or(self, children: Sequence[Node]) -> Check:
-        keys, others = self._split(children)
+                keys |= sub
+        any_key = frozenset(keys)
         if not others:
-            return lambda c: not keys.isdisjoint(c.hits)
+            return lambda c: not any_key.isdisjoint(c.hits)
+        rest = _any_of(others)
         if not keys:
-            return lambda c: any(check(c) for check in others)
-        return lambda c: not keys.isdisjoint(c.hits) or any(check(c) for check in others)
+            return rest
+        return lambda c: not any_key.isdisjoint(c.hits) or rest(c)
 
     def _and(self, children: Sequence[Node]) -> Check:
-        keys, others = self._split(children)
-        if not others:
-            return lambda c: keys <= c.hits
-        if len(others) == 1:
-            (only,) = others
-            if not keys:
-                return only
-            return lambda c: keys <= c.hits and only(c)
-        if not keys:
-            return lambda c: all(check(c) for check in others)
-        return lambda c: keys <= c.hits and all(check(c) for check in others)
+        # Tests on the hit set alone are cheapest: run them first, in one closure.
+        required: set[int] = set()
+        groups: list[frozenset[int]] = []
+        forbidden: set[int] = set()
+        others: list[Check] = []
+        for child in children:
+            sub = self.key_set(child)
+            if sub is not None:
+                if len(sub) == 1:
+                    required |= sub
+                else:
+                    groups.append(sub)
+                continue
+            if isinstance(child, Not):
+                sub = self.key_set(child.child)
+                if sub is not None:
+                    forbidden |= sub
+                    continue
+            others.append(self.check(child))
+        tests = []
+        hits_test = _hits_test(frozenset(required), groups, frozenset(forbidden))
+        if hits_test is not None:
+            tests.append(hits_test)
+        return _all_of(tests + others)
+
+
+def _hits_test(
+    required: frozenset[int], groups: list[frozenset[int]], forbidden: frozenset[int]
+) -> Check | None:
+    if not groups:
+        if required and forbidden:
+            return lambda c: required <= c.hits and c.hits.isdisjoint(forbidden)
+        if required:
+            return lambda c: required <= c.hits
+        if forbidden:
+            return lambda c: c.hits.isdisjoint(forbidden)
+        return None
+    if len(groups) == 1:
+        (first,) = groups
+        return lambda c: (
+            not first.isdisjoint(c.hits) and required <= c.hits and c.hits.isdisjoint(forbidden)
+        )
+    first, second, *more = groups
+    if not more:
+        return lambda c: (
+            not first.isdisjoint(c.hits)
+            and not second.isdisjoint(c.hits)
+            and required <= c.hits
+            and c.hits.isdisjoint(forbidden)
+        )
+    return lambda c: (
+        required <= c.hits
+        and c.hits.isdisjoint(forbidden)
+        and all(not group.isdisjoint(c.hits) for group in groups)
+    )
+
+
+def _all_of(checks: list[Check]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda c: first(c) and second(c)
+    if len(checks) == 3:
+        first, second, third = checks
+        return lambda c: first(c) and second(c) and third(c)
+    return lambda c: all(check(c) for check in checks)
+
+
+def _any_of(checks: list[Check]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda c: first(c) or second(c)
+    return lambda c: any(check(c) for check in checks)
 
 
 def _field_words(name: str, pattern: str) -> Check:
@@ -352,6 +460,13 @@ _HAS_CHECKS: dict[str, Check] = {
 }
 
 
+def _postings(lists: dict[int, list[int]], size: int) -> list[frozenset[int]]:
+    table: list[frozenset[int]] = [frozenset()] * size
+    for key, indexes in lists.items():
+        table[key] = frozenset(indexes)
+    return table
+
+
 def _automaton(patterns: dict[str, int]) -> ahocorasick.Automaton | None:
     if not patterns:
         return None
@@ -371,23 +486,37 @@ class Matcher:
         self.errors = errors
         keys = _Keys()
         compiler = _Compiler(keys)
-        postings: dict[int, list[int]] = {}
+        # A rule is registered under one group of keys (one must be hit), or, when it needs
+        # two things at once (peintre AND angers), under two groups that must both be hit: the
+        # two are intersected with set operations, so a post naming only the town wakes no rule.
+        single: dict[int, list[int]] = {}
+        first: dict[int, list[int]] = {}
+        second: dict[int, list[int]] = {}
         self._checks: list[Check | None] = []
+        # First pass: count how many rules mention each key, so that the anchors chosen next
+        # avoid keys that many rules share (a hit on one would wake them all).
+        for rule in rules:
+            keys.touched.clear()
+            compiler.anchors(rule.root)
+            for key in keys.touched:
+                keys.uses[key] += 1
         for index, rule in enumerate(rules):
-            anchors = compiler.anchors(rule.root)
-            if anchors is None:  # the parser refuses such rules
-                raise RuleError(1, "règle sans ancrage", "rule without an anchor")
-            for key in anchors:
-                postings.setdefault(key, []).append(index)
+            groups = compiler.anchor_groups(rule.root)
+            if len(groups) == 1:
+                for key in groups[0]:
+                    single.setdefault(key, []).append(index)
+            else:
+                for key in groups[0]:
+                    first.setdefault(key, []).append(index)
+                for key in groups[1]:
+                    second.setdefault(key, []).append(index)
             # A rule that is exactly its anchors needs no further check.
-            plain = isinstance(rule.root, Words | Prefix | Hashtag | Mention | User | Url) or (
-                isinstance(rule.root, Or)
-                and all(compiler.key_of(child) is not None for child in rule.root.children)
-            )
+            plain = len(groups) == 1 and compiler.key_set(rule.root) == groups[0]
             self._checks.append(None if plain else compiler.check(rule.root))
-        self._postings: list[tuple[int, ...]] = [()] * len(keys.cost)
-        for key, indexes in postings.items():
-            self._postings[key] = tuple(indexes)
+        self._single = _postings(single, len(keys.cost))
+        self._first = _postings(first, len(keys.cost))
+        self._second = _postings(second, len(keys.cost))
+        self._pairs = bool(first)
         self._text = _automaton(keys.text)
         self._url = _automaton(keys.url)
         self._fields = keys.fields
@@ -397,70 +526,74 @@ class Matcher:
     def __len__(self) -> int:
         return len(self.rules)
 
-    def _hits(self, post: Post, words_: list[str]) -> set[int]:
-        hits: set[int] = set()
-        if self._text is not None:
-            padded = " " + " ".join(words_) + " "
-            hits.update([key for _, key in self._text.iter(padded)])
+    def _field_hits(self, post: Post, hits: set[int]) -> None:
         fields = self._fields
-        if fields:
-            self._field_hits(post, hits, fields)
-        if self._url is not None and post.urls:
-            hits.update([key for _, key in self._url.iter("\n".join(post.urls).lower())])
-        return hits
-
-    def _field_hits(self, post: Post, hits: set[int], fields: dict[str, dict[str, int]]) -> None:
-        def add(name: str, value: str | None) -> None:
-            index = fields.get(name)
-            if index is not None and value is not None:
-                key = index.get(value)
+        index = fields.get("from")
+        if index:
+            key = index.get(normal_user(post.author.username))
+            if key is not None:
+                hits.add(key)
+        if post.in_reply_to and (index := fields.get("to")):
+            key = index.get(normal_user(post.in_reply_to))
+            if key is not None:
+                hits.add(key)
+        if post.retweet_of and (index := fields.get("retweets_of")):
+            key = index.get(normal_user(post.retweet_of))
+            if key is not None:
+                hits.add(key)
+        if post.mentions and (index := fields.get("mention")):
+            for mention in post.mentions:
+                key = index.get(normal_user(mention))
                 if key is not None:
                     hits.add(key)
-
-        add("from", normal_user(post.author.username))
-        if post.in_reply_to:
-            add("to", normal_user(post.in_reply_to))
-        if post.retweet_of:
-            add("retweets_of", normal_user(post.retweet_of))
-        if "mention" in fields:
-            for mention in post.mentions:
-                add("mention", normal_user(mention))
-        if "hashtag" in fields:
+        if post.hashtags and (index := fields.get("hashtag")):
             for tag in post.hashtags:
-                add("hashtag", "".join(fold(tag).split()))
+                key = index.get("".join(fold(tag).split()))
+                if key is not None:
+                    hits.add(key)
         if post.place is not None:
-            add("country", post.place.country_code.upper())
-            add("place", "")
-        if post.geo is not None:
-            add("geo", "")
-        if self._bio is not None and post.author.description:
-            for word in words(post.author.description):
-                add("bio", word)
-        if self._bio_location is not None and post.author.location:
-            for word in words(post.author.location):
-                add("bio_location", word)
+            for name, value in (("country", post.place.country_code.upper()), ("place", "")):
+                key = fields.get(name, {}).get(value)
+                if key is not None:
+                    hits.add(key)
+        if post.geo is not None and (key := fields.get("geo", {}).get("")) is not None:
+            hits.add(key)
+        for name, text in (
+            ("bio", post.author.description),
+            ("bio_location", post.author.location),
+        ):
+            if text and (index := fields.get(name)):
+                for word in words(text):
+                    key = index.get(word)
+                    if key is not None:
+                        hits.add(key)
 
     def match(self, post: Post) -> list[str]:
         """Ids of the rules the post matches, in the order the rules were given."""
-        words_ = post_words(post.text)
-        hits = self._hits(post, words_)
+        padded = post_text(post.text)
+        text = self._text
+        hits = set(map(_second, text.iter(padded))) if text is not None else set()
+        if self._fields:
+            self._field_hits(post, hits)
+        if self._url is not None and post.urls:
+            hits.update(map(_second, self._url.iter("\n".join(post.urls).lower())))
         if not hits:
             return []
-        postings = self._postings
-        candidates: set[int] = set()
-        for key in hits:
-            candidates.update(postings[key])
+        candidates = set().union(*map(self._single.__getitem__, hits))
+        if self._pairs:
+            both = set().union(*map(self._first.__getitem__, hits))
+            if both:
+                candidates |= both.intersection(set().union(*map(self._second.__getitem__, hits)))
         if not candidates:
             return []
-        context = _Context(post, hits, words_)
+        context = _Context(post, hits, padded)
         checks = self._checks
         ids = self.ids
-        matched = []
-        for index in sorted(candidates):
-            check = checks[index]
-            if check is None or check(context):
-                matched.append(ids[index])
-        return matched
+        return [
+            ids[index]
+            for index in sorted(candidates)
+            if (check := checks[index]) is None or check(context)
+        ]
 
     def match_many(self, posts: Iterable[Post]) -> list[list[str]]:
         return [self.match(post) for post in posts]

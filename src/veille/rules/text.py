@@ -97,9 +97,36 @@ def strip_urls(text: str) -> str:
     return text
 
 
+class _TokenCache(dict[str, str]):
+    """Folded form of whitespace-separated tokens: social text repeats the same few thousand
+    tokens, so most are folded once and then looked up."""
+
+    limit = 200_000
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= self.limit:
+            self.clear()
+        folded = " ".join(fold(token).split())
+        self[token] = folded
+        return folded
+
+
+_TOKENS = _TokenCache()
+
+
+def post_text(text: str) -> str:
+    """A post's words (links removed), space-separated with a space at each end.
+
+    Equal to ``" " + " ".join(fold(strip_urls(text)).split()) + " "``: folding works character
+    by character and whitespace folds to a space, so tokens can be folded one at a time.
+    """
+    tokens = strip_urls(text).split()
+    return " " + " ".join(filter(None, map(_TOKENS.__getitem__, tokens))) + " "
+
+
 def post_words(text: str) -> list[str]:
     """The words a post's text is matched on (links removed)."""
-    return fold(strip_urls(text)).split()
+    return post_text(text).split()
 
 
 # Exact-case matching keeps case and accents but splits words exactly as ``fold`` does.
