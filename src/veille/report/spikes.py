@@ -3,8 +3,9 @@
 Every method shares one seasonal baseline and one rule for how long a spike lasts; they differ
 only in the test that opens a spike:
 
-- ``poisson`` (the default): Poisson upper-tail p-value of the last 1, 2, 3, 4 or 6 hours
-  against the expected count; score = -log10 of the Bonferroni-adjusted smallest p-value.
+- ``poisson`` (the default): upper-tail p-value of the last 1, 2, 3, 4 or 6 hours against
+  the expected count, under a Poisson whose mean is uncertain by 20% (negative binomial);
+  score = -log10 of the Bonferroni-adjusted smallest p-value.
 - ``cusum``: Poisson CUSUM tuned to detect a tripling of the rate; score = the CUSUM
   statistic in log10 units (log10 of the likelihood ratio).
 - ``zscore``: (count - mean) / standard deviation of the same hour of day over 14 days; kept
