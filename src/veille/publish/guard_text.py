@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Letters that NFD does not split but French writers type both ways.
 _EXTRA_FOLDS = {"œ": "oe", "æ": "ae", "’": "'", "‘": "'", "ʼ": "'", "…": "...", "\u00a0": " "}
@@ -33,16 +34,18 @@ def fold(text: str) -> Folded:
     out: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
-        piece = _EXTRA_FOLDS.get(char)
-        if piece is None:
-            decomposed = unicodedata.normalize("NFD", char)
-            kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-            # A lone combining mark (typed after its letter) folds to nothing: keep offsets sane.
-            piece = (kept or "").casefold()
-        for folded_char in piece:
+        for folded_char in _fold_char(char):
             out.append(folded_char)
             origin.append(index)
     return Folded("".join(out), tuple(origin), len(text))
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    decomposed = unicodedata.normalize("NFD", char.casefold())
+    # A lone combining mark (typed after its letter) folds to nothing.
+    kept = (c for c in decomposed if not unicodedata.combining(c))
+    return "".join(_EXTRA_FOLDS.get(c, c) for c in kept)
 
 
 def fold_term(term: str) -> str:
@@ -98,7 +101,13 @@ def graphemes(text: str) -> list[str]:
     return clusters
 
 
+# Below U+0300 no character joins its neighbour (except CR LF): one code point, one grapheme.
+_SIMPLE = re.compile(r"[\x00-\x0c\x0e-\u02ff]*")
+
+
 def grapheme_count(text: str) -> int:
+    if _SIMPLE.fullmatch(text):
+        return len(text)
     return len(graphemes(text))
 
 
@@ -159,6 +168,8 @@ def _replace_urls(text: str, weight: int) -> tuple[str, int]:
 def x_length(text: str) -> int:
     """Length of a post as X counts it (NFC, URLs = 23, wide characters and emoji = 2)."""
     rest, url_weight = _replace_urls(unicodedata.normalize("NFC", text), X_URL_WEIGHT)
+    if _SIMPLE.fullmatch(rest):
+        return url_weight + len(rest)  # all in X's weight-1 range
     return url_weight + sum(_x_weight(cluster) for cluster in graphemes(rest))
 
 
