@@ -254,6 +254,14 @@ def test_length_limits_per_network() -> None:
     assert "281" in report.flags[0].explanation and "280" in report.flags[0].explanation
 
 
+def test_each_network_over_its_limit_gets_its_own_flag() -> None:
+    report = check("a" * 350, context=GuardContext(lang="en"))
+    assert [f.explanation.split(":")[0] for f in report.flags] == [
+        "Too long for X",
+        "Too long for Bluesky",
+    ]
+
+
 def test_x_counts_a_url_as_23() -> None:
     text = "a" * 250 + " https://example.fr/" + "p" * 100
     assert check(text, context=GuardContext(networks=["x"])).risk == "low"  # 250 + 1 + 23

@@ -47,10 +47,11 @@ def check(text: str, *, context: GuardContext | None = None) -> GuardReport:
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """One flag per kind and span (the most severe), in text order."""
-    best: dict[tuple[str, int, int], Finding] = {}
+    """One flag per kind and span (the most severe; per network for length), in text order."""
+    best: dict[tuple[str, int, int, str], Finding] = {}
     for finding in findings:
-        key = (finding.kind, finding.start, finding.end)
+        # Length flags share the whole-text span but differ by network: keep one per network.
+        key = (finding.kind, finding.start, finding.end, finding.fields.get("network", ""))
         kept = best.get(key)
         if kept is None or SEVERITY_RANK[finding.severity] > SEVERITY_RANK[kept.severity]:
             best[key] = finding
