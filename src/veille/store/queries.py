@@ -381,3 +381,10 @@ def sentiment_counts(session: Session) -> Counter[str]:
         .group_by(tables.Enrichment.label)
     ).all()
     return Counter({str(label): int(n) for label, n in rows})
+
+
+def posts_by_ids(session: Session, ids: list[int]) -> list[PostView]:
+    """Posts in the given order."""
+    rows = session.execute(_base().where(tables.Post.id.in_(ids))).all()
+    views = {v.id: v for v in _views(session, list(rows))}
+    return [views[i] for i in ids if i in views]

@@ -11,6 +11,28 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "app.tagline": {"fr": "Votre veille en cinq minutes", "en": "Your listening in five minutes"},
     "nav.home": {"fr": "Aujourd'hui", "en": "Today"},
     "nav.posts": {"fr": "Publications", "en": "Posts"},
+    "nav.watches": {"fr": "Veilles", "en": "Watches"},
+    "watches.title": {"fr": "Vos veilles", "en": "Your watches"},
+    "watches.new": {"fr": "Nouvelle veille", "en": "New watch"},
+    "watches.matched": {"fr": "publications retenues", "en": "matched posts"},
+    "watches.edit": {"fr": "Modifier", "en": "Edit"},
+    "watch.name": {"fr": "Nom", "en": "Name"},
+    "watch.kind": {"fr": "Type", "en": "Kind"},
+    "watch.description": {"fr": "Description", "en": "Description"},
+    "watch.rules": {"fr": "Règles (une par ligne)", "en": "Rules (one per line)"},
+    "watch.rules_help": {
+        "fr": 'Espace = ET, OR, -exclure, "expression", renov*, #tag, @compte, lang:fr, '
+        "-is:retweet … (voir docs/rules.md)",
+        "en": 'Space = AND, OR, -exclude, "phrase", renov*, #tag, @account, lang:fr, '
+        "-is:retweet … (see docs/rules.md)",
+    },
+    "watch.preview": {"fr": "Prévisualiser", "en": "Preview"},
+    "watch.save": {"fr": "Enregistrer", "en": "Save"},
+    "watch.preview_result": {
+        "fr": "publications récentes sur {scanned} correspondraient",
+        "en": "recent posts out of {scanned} would match",
+    },
+    "watch.line": {"fr": "Ligne", "en": "Line"},
     "nav.logout": {"fr": "Se déconnecter", "en": "Log out"},
     "nav.language": {"fr": "English", "en": "Français"},
     "login.title": {"fr": "Connexion", "en": "Log in"},
