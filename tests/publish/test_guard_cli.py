@@ -52,12 +52,13 @@ def test_json_lines_on_stdin_one_report_per_draft() -> None:
         {"text": "Bonne nuit !", "scheduled_at": "2026-03-14T23:40:00"},
         {"text": "a" * 290, "networks": ["x"]},
         {"text": "a" * 290, "networks": ["bluesky"]},
+        {"text": "Promo -20 % !", "open_crisis": True},
     ]
     stdin = "\n".join(json.dumps(d) for d in drafts) + "\n\n"
     result = runner.invoke(make_app(), ["guard"], input=stdin)
     assert result.exit_code == 0, result.output
     reports = [json.loads(line) for line in result.stdout.strip().splitlines()]
-    assert [r["risk"] for r in reports] == ["low", "medium", "high", "low"]
+    assert [r["risk"] for r in reports] == ["low", "medium", "high", "low", "high"]
     assert reports[1]["flags"][0]["kind"] == "late_night"
 
 

@@ -104,6 +104,8 @@ def _context(
                 f'{where}: "scheduled_at" {raw_when!r} is not an ISO 8601 date-time'
             ) from error
     crisis = item.get("open_crisis", defaults["open_crisis"])
+    if not isinstance(crisis, bool):
+        raise GuardInputError(f'{where}: "open_crisis" must be true or false')
     clients = item.get("client_names", [])
     if not isinstance(clients, list) or not all(isinstance(c, str) for c in clients):
         raise GuardInputError(f'{where}: "client_names" must be a list of names')
@@ -113,7 +115,7 @@ def _context(
             networks=[n.lower() for n in networks],
             scheduled_at=when,
             time_zone=defaults["time_zone"],
-            open_crisis=bool(crisis),
+            open_crisis=crisis,
             client_names=clients,
             lang=chosen,
         )
