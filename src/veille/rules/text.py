@@ -98,8 +98,9 @@ def strip_urls(text: str) -> str:
 
 
 class _TokenCache(dict[str, str]):
-    """Folded form of whitespace-separated tokens: social text repeats the same few thousand
-    tokens, so most are folded once and then looked up."""
+    """Folded form of whitespace-separated tokens, each followed by a space ("" for a token
+    with nothing to match): social text repeats the same few thousand tokens, so most are
+    folded once and then looked up."""
 
     limit = 200_000
 
@@ -107,11 +108,13 @@ class _TokenCache(dict[str, str]):
         if len(self) >= self.limit:
             self.clear()
         folded = " ".join(fold(token).split())
-        self[token] = folded
-        return folded
+        value = folded + " " if folded else ""
+        self[token] = value
+        return value
 
 
 _TOKENS = _TokenCache()
+_folded_token = _TOKENS.__getitem__
 
 
 def post_text(text: str) -> str:
@@ -120,8 +123,9 @@ def post_text(text: str) -> str:
     Equal to ``" " + " ".join(fold(strip_urls(text)).split()) + " "``: folding works character
     by character and whitespace folds to a space, so tokens can be folded one at a time.
     """
-    tokens = strip_urls(text).split()
-    return " " + " ".join(filter(None, map(_TOKENS.__getitem__, tokens))) + " "
+    if "http" in text or "www." in text:
+        text = strip_urls(text)
+    return " " + "".join(map(_folded_token, text.split()))
 
 
 def post_words(text: str) -> list[str]:
