@@ -181,11 +181,12 @@ def demo(
     seed: Annotated[int, typer.Option(help="Graine du générateur.")] = 7,
 ) -> None:
     """Build the demo business's database, print a short brief, then serve the web app."""
-    from veille.demo.run import build_demo, demo_settings, print_brief
+    from veille.demo.run import build_demo, demo_settings, print_accuracy, print_brief
 
     settings = demo_settings(get_settings())
     result = build_demo(settings, seed=seed, console=err)
     print_brief(result, console=out)
+    print_accuracy(result, console=out)
     if serve_after:
         from veille.web.server import run
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from tests.web.conftest import login
+from veille.store import repository, tables
+from veille.store.db import Database
 
 
 def test_pages_require_login(client: TestClient) -> None:
@@ -124,3 +127,31 @@ def test_empty_filters_from_the_form_are_fine(client: TestClient) -> None:
     page = client.get("/posts?q=angers&watch=&sentiment=&network=&since=&until=&page=")
     assert page.status_code == 200
     assert "Rénovation terminée" in page.text
+
+
+def test_intent_filter_uses_every_present_intent(client: TestClient, db: Database) -> None:
+    with db.session() as session:
+        ids = {p.network_post_id: p.id for p in session.scalars(select(tables.Post))}
+        repository.insert_enrichments(
+            session,
+            [
+                {
+                    "post_id": ids["1"],
+                    "kind": "intents",
+                    "label": "praise",
+                    "score": 0.9,
+                    "data": {"present": ["praise", "lead"], "scores": {"lead": 0.6}},
+                },
+                {
+                    "post_id": ids["3"],
+                    "kind": "intents",
+                    "label": "other",
+                    "score": None,
+                    "data": {"present": [], "scores": {"lead": 0.1}},
+                },
+            ],
+        )
+    login(client)
+    page = client.get("/posts", params={"intent": "lead"})
+    assert 'id="result-count">1 ' in page.text and "la façade est superbe" in page.text
+    assert "piste" in page.text  # the badge

@@ -11,8 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlalchemy import select
 
 from veille.config import Settings
+from veille.demo.accuracy import measure
 from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
-from veille.demo.generator import generate_demo, write_demo
+from veille.demo.generator import DemoStream, generate_demo, write_demo
 from veille.ingest import IngestSummary, ingest_posts, parse_post_lines
 from veille.runtime import build_pipeline
 from veille.store import queries, repository, tables
@@ -33,6 +34,7 @@ class DemoResult:
     posts_path: Path
     labels_path: Path
     seconds: float
+    stream: DemoStream
 
 
 def demo_settings(settings: Settings) -> Settings:
@@ -84,7 +86,8 @@ def build_demo(settings: Settings, *, seed: int = 7, console: Console | None = N
         summary = ingest_posts(
             pipeline, parse_post_lines(handle), progress=lambda n: progress.advance(task, n)
         )
-    return DemoResult(settings, db, summary, posts_path, labels_path, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return DemoResult(settings, db, summary, posts_path, labels_path, seconds, stream)
 
 
 def print_brief(result: DemoResult, *, console: Console) -> None:
@@ -110,3 +113,16 @@ def print_brief(result: DemoResult, *, console: Console) -> None:
         for view, _priority, reason in figures.urgent:
             excerpt = view.text if len(view.text) < 100 else view.text[:97] + "..."
             console.print(f"  • @{view.username} ({reason}) : {excerpt}", markup=False)
+
+
+def print_accuracy(result: DemoResult, *, console: Console) -> None:
+    """Each classifier against the demo's ground truth (labels.jsonl beside posts.jsonl)."""
+    texts = [str(post["text"]) for post in result.stream.posts]
+    scores = measure(result.db, result.stream.labels, texts)
+    console.print("Justesse mesurée sur la vérité terrain de la démo :")
+    for score in scores:
+        console.print(
+            f"  {score.name:<45} {score.metric:<9} {score.value:.2f}  (n={score.support})",
+            markup=False,
+            highlight=False,
+        )

@@ -133,6 +133,7 @@ class PostFilter:
     since: datetime | None = None
     until: datetime | None = None
     query: str | None = None
+    intent: str | None = None
     matched_only: bool = True
 
 
@@ -159,6 +160,8 @@ def list_posts(
         )
     if flt.network:
         stmt = stmt.where(tables.Post.network == flt.network)
+    if flt.intent:
+        stmt = stmt.where(tables.Post.id.in_(_with_intent(flt.intent)))
     if flt.since:
         stmt = stmt.where(tables.Post.created_at >= flt.since)
     if flt.until:
@@ -172,6 +175,14 @@ def list_posts(
         .offset(offset)
     ).all()
     return _views(session, list(rows)), total
+
+
+def _with_intent(intent: str) -> Select[int]:
+    """Ids of posts where the intent is present (the row's label is only the likeliest one)."""
+    present = tables.Enrichment.data["present"].as_string()
+    return select(tables.Enrichment.post_id).where(
+        tables.Enrichment.kind == "intents", present.like(f'%"{intent}"%')
+    )
 
 
 def search_posts(session: Session, query: str, *, limit: int = 20) -> list[PostView]:
@@ -288,25 +299,7 @@ def home_figures(session: Session, *, zone: ZoneInfo, now: datetime) -> HomeFigu
         )
 
     tomorrow = today + timedelta(days=1)
-    leads_today = session.scalar(
-        select(func.count(tables.Enrichment.post_id))
-        .join(tables.Post, tables.Post.id == tables.Enrichment.post_id)
-        .where(
-            tables.Enrichment.kind == "intents",
-            tables.Post.created_at >= today,
-            tables.Post.created_at < tomorrow,
-        )
-        .where(func.json_extract(tables.Enrichment.data, "$.present").like('%"lead"%'))
-        if session.get_bind().dialect.name == "sqlite"
-        else select(func.count(tables.Enrichment.post_id))
-        .join(tables.Post, tables.Post.id == tables.Enrichment.post_id)
-        .where(
-            tables.Enrichment.kind == "intents",
-            tables.Post.created_at >= today,
-            tables.Post.created_at < tomorrow,
-            tables.Enrichment.label == "lead",
-        )
-    )
+    leads_today = count(today, tomorrow, tables.Post.id.in_(_with_intent("lead")))
     per_watch = []
     share: list[tuple[str, int]] = []
     for watch in watches(session):

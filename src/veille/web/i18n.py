@@ -78,6 +78,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "posts.watch": {"fr": "Veille", "en": "Watch"},
     "posts.sentiment": {"fr": "Tonalité", "en": "Sentiment"},
+    "posts.intent": {"fr": "Intention", "en": "Intent"},
     "posts.network": {"fr": "Réseau", "en": "Network"},
     "posts.since": {"fr": "Depuis", "en": "Since"},
     "posts.until": {"fr": "Jusqu'au", "en": "Until"},

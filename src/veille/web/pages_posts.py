@@ -16,6 +16,7 @@ from veille.web.i18n import translate
 router = APIRouter()
 PAGE_SIZE = 50
 SENTIMENTS = ("negative", "neutral", "positive")
+INTENTS = ("question", "complaint", "praise", "lead", "job", "crisis")
 
 
 def _day(value: str | None) -> date | None:
@@ -36,6 +37,7 @@ def list_posts(
     watch: str = "",
     sentiment: str = "",
     network: str = "",
+    intent: str = "",
     since: str = "",
     until: str = "",
     all: bool = False,
@@ -51,6 +53,7 @@ def list_posts(
         since=datetime.combine(since_day, time(0), zone) if since_day else None,
         until=datetime.combine(until_day + timedelta(days=1), time(0), zone) if until_day else None,
         query=q.strip()[:500] or None,
+        intent=intent if intent in INTENTS else None,
         matched_only=not all,
     )
     page_number = max(1, min(int(page) if page.isdigit() else 1, 10_000))
@@ -73,11 +76,13 @@ def list_posts(
         watches=queries.watches(session),
         networks=NETWORKS,
         sentiments=SENTIMENTS,
+        intents=INTENTS,
         params={
             "q": q,
             "watch": watch_id,
             "sentiment": sentiment,
             "network": network,
+            "intent": intent,
             "since": since,
             "until": until,
             "all": all,
