@@ -16,7 +16,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from veille.config import Settings
 from veille.store.db import Database
-from veille.web import pages_auth, pages_home, pages_posts, pages_watches
+from veille.web import pages_accounts, pages_auth, pages_home, pages_posts, pages_watches
 from veille.web.deps import LoginRequired, language_of
 from veille.web.i18n import translate
 
@@ -53,6 +53,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(pages_home.router)
     app.include_router(pages_posts.router)
     app.include_router(pages_watches.router)
+    app.include_router(pages_accounts.router)
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, _exc: LoginRequired) -> Response:
