@@ -88,30 +88,33 @@ def main() -> None:
     started = time.time()
     fast_val = featurize(val_x)
     best_fast: tuple[float, LinearHead, str] | None = None
-    for l2 in (1e-4, 3e-5):
-        for epochs in (200, 300):
-            head = train_fast(train_x, train_y, l2, epochs)
+    for langs, (xs, ys) in {"fr": (fr_x, fr_y), "fr+en": (train_x, train_y)}.items():
+        for l2 in (1e-4, 3e-5):
+            head = train_fast(xs, ys, l2, 300)
             score = macro_f1(val_y, head.scores(sparse_dot(fast_val, head.weights)).argmax(1), 3)
-            print(f"fast l2={l2} epochs={epochs}: FR val macro-F1 {score:.3f}", flush=True)
+            print(f"fast {langs} l2={l2}: FR val macro-F1 {score:.3f}", flush=True)
             if best_fast is None or score > best_fast[0]:
-                best_fast = (score, head, f"l2={l2} epochs={epochs}")
+                best_fast = (score, head, f"{langs} l2={l2} epochs=300")
     assert best_fast is not None
     fast_head = best_fast[1]
     fast_val_p = fast_head.scores(sparse_dot(fast_val, fast_head.weights))
 
     emb_train = embed_cached(train_x, args.cache, "train_fr_en")
     emb_val = embed_cached(val_x, args.cache, "val_fr")
+    emb_sets = {"fr": (emb_train[: len(fr_x)], fr_y), "fr+en": (emb_train, train_y)}
     best: tuple[float, LinearHead, float, str] | None = None
-    for l2 in (1e-3, 1e-4):
-        for epochs in (300, 600):
-            head = train_dense(emb_train, train_y, l2, epochs)
-            emb_p = head.predict_dense(emb_val)
-            for weight in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5):
-                blended = weight * emb_p + (1 - weight) * fast_val_p
-                score = macro_f1(val_y, blended.argmax(1), 3)
-                if best is None or score > best[0]:
-                    best = (score, head, weight, f"l2={l2} epochs={epochs} weight={weight}")
-            print(f"accurate l2={l2} epochs={epochs}: best so far {best[0]:.3f}", flush=True)
+    for langs, (xs_emb, ys) in emb_sets.items():
+        for l2 in (1e-4, 3e-5):
+            for epochs in (600, 1200):
+                head = train_dense(xs_emb, ys, l2, epochs)
+                emb_p = head.predict_dense(emb_val)
+                for weight in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5):
+                    blended = weight * emb_p + (1 - weight) * fast_val_p
+                    score = macro_f1(val_y, blended.argmax(1), 3)
+                    if best is None or score > best[0]:
+                        chosen = f"{langs} l2={l2} epochs={epochs} weight={weight}"
+                        best = (score, head, weight, chosen)
+                print(f"accurate {langs} l2={l2} epochs={epochs}: best {best[0]:.3f}", flush=True)
     assert best is not None
     FAST_HEAD.parent.mkdir(parents=True, exist_ok=True)
     fast_head.save(FAST_HEAD)

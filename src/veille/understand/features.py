@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -45,16 +45,22 @@ def feature_ids(text: str) -> list[int]:
         if len(t) > 4:
             padded = f"<{t}>"
             feats += [f"c{padded[i : i + 4]}" for i in range(len(padded) - 3)]
+    return hash_features(feats)
+
+
+def hash_features(feats: list[str]) -> list[int]:
     return [zlib.crc32(f.encode()) & (DIM - 1) for f in feats]
 
 
-def featurize(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def featurize(
+    texts: Sequence[str], ids_of: Callable[[str], list[int]] = feature_ids
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sparse rows as CSR arrays (indptr, indices, values), each row L2-normalised."""
     indptr = [0]
     indices: list[int] = []
     values: list[float] = []
     for text in texts:
-        counts = Counter(feature_ids(text))
+        counts = Counter(ids_of(text))
         norm = max(1.0, sum(c * c for c in counts.values())) ** 0.5
         indices += counts.keys()
         values += [c / norm for c in counts.values()]

@@ -73,6 +73,8 @@ def area_names(profile: BusinessProfile) -> set[str]:
 
 
 def serves_place(profile: BusinessProfile, place: PlaceRef) -> bool:
+    if "france" in area_names(profile):
+        return True  # a business that sells nationwide
     if profile.departement_code and place.departement_code == profile.departement_code:
         return True
     return fold(place.name) in area_names(profile)
