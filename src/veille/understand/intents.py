@@ -1,26 +1,69 @@
 """Intents, multi-label with probabilities: question, complaint, praise, lead, job, crisis, other.
 
-A lead is a request for what this business sells where it works: the generic "someone is
-looking for a provider" probability is scaled by the business profile (see leads.py).
+Trained heads (scripts/train_intents.py) read embeddings (accurate tier) or hashed n-grams
+(fast tier), each with the hand-written cues of keywords.py as extra features. The heads
+score "seeks": someone looking for a provider. A lead is that request for what this business
+sells, where it works, so the profile scales it (leads.py). "other" is what is left when no
+named intent is likely.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from veille.business import BusinessProfile
-from veille.understand.keywords import keyword_scores
+from veille.understand.features import feature_ids, featurize, hash_features, sparse_dot
+from veille.understand.keywords import CUES, cue_vector
 from veille.understand.leads import lead_factor
+from veille.understand.linear import LinearHead
 from veille.understand.types import INTENT_THRESHOLD, INTENTS
 
+MODELS = Path(__file__).parent / "models"
+FAST_HEAD = MODELS / "intents_fast.npz"
+ACCURATE_HEAD = MODELS / "intents_accurate.npz"
+# What the heads predict, before the profile turns "seeks" into "lead".
+GENERIC: tuple[str, ...] = ("question", "complaint", "praise", "seeks", "job", "crisis")
 
-def generic_probabilities(
-    texts: Sequence[str], embeddings: np.ndarray | None
-) -> list[dict[str, float]]:
-    """Intents before the profile is applied."""
-    return [keyword_scores(t) for t in texts]
+
+def fast_ids(text: str) -> list[int]:
+    cues = [f"K{name}" for name, cue in zip(CUES, cue_vector(text), strict=True) if cue]
+    return feature_ids(text) + hash_features(cues) * 2
+
+
+def accurate_features(texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+    cues = np.array([cue_vector(t) for t in texts], dtype=np.float32).reshape(len(texts), -1)
+    return np.hstack([embeddings, cues])
+
+
+@lru_cache(maxsize=2)
+def _head(path: Path) -> LinearHead:
+    return LinearHead.load(path)
+
+
+def generic_probabilities(texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray:
+    """(n, len(GENERIC)) probabilities before the profile is applied."""
+    if embeddings is None:
+        head = _head(FAST_HEAD)
+        return head.scores(sparse_dot(featurize(texts, fast_ids), head.weights))
+    return _head(ACCURATE_HEAD).predict_dense(accurate_features(texts, embeddings))
+
+
+def finish(generic: np.ndarray, factors: Sequence[float]) -> list[dict[str, float]]:
+    """Apply the profile's lead factors and derive "other"."""
+    out: list[dict[str, float]] = []
+    for row, factor in zip(generic, factors, strict=True):
+        scores = {name: float(p) for name, p in zip(GENERIC, row, strict=True)}
+        scores["lead"] = scores.pop("seeks") * factor
+        strongest = max(scores.values())
+        scores["other"] = 1.0 - strongest
+        if strongest < INTENT_THRESHOLD:
+            scores["other"] = max(scores["other"], INTENT_THRESHOLD)
+        out.append({name: round(scores[name], 4) for name in INTENTS})
+    return out
 
 
 def intent_probabilities(
@@ -29,12 +72,5 @@ def intent_probabilities(
     *,
     embeddings: np.ndarray | None,
 ) -> list[dict[str, float]]:
-    out: list[dict[str, float]] = []
-    for text, generic in zip(texts, generic_probabilities(texts, embeddings), strict=True):
-        scores = dict(generic)
-        scores["lead"] = scores["lead"] * lead_factor(text, profile)
-        named = [n for n in INTENTS if n != "other" and scores[n] >= INTENT_THRESHOLD]
-        if named:
-            scores["other"] = min(scores["other"], 1 - INTENT_THRESHOLD - 0.01)
-        out.append({name: float(scores[name]) for name in INTENTS})
-    return out
+    generic = generic_probabilities(texts, embeddings)
+    return finish(generic, [lead_factor(t, profile) for t in texts])

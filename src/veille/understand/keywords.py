@@ -1,4 +1,4 @@
-"""Hand-written cues for intents: a fallback before the trained head, and extra evidence."""
+"""Hand-written cues for intents, given to the trained heads as extra features."""
 
 from __future__ import annotations
 
@@ -13,32 +13,33 @@ CUES: dict[str, re.Pattern[str]] = {
     ),
     "complaint": re.compile(
         r"\b(?:arnaque|honte|inadmissible|scandale|jamais plus|plus jamais|decu|decue|"
-        r"deception|nul(?:le)?|catastroph|toujours pas|aucune reponse|rembours|retard|"
-        r"mal fait|bacle|inacceptable|pas content|fuyez|a eviter|ras le bol|en panne)"
+        r"deception|nul(?:le)?|catastroph\w*|toujours pas|aucune reponse|rembours\w*|retard|"
+        r"mal fait|bacle|inacceptable|pas content|fuyez|a eviter|ras le bol|en panne|marre)\b"
     ),
     "praise": re.compile(
         r"\b(?:merci|bravo|top|super|genial|excellent|parfait|recommande|au top|"
-        r"felicitation|ravi|ravie|impeccable|delicieu|un regal|magnifique|pro )"
+        r"felicitations?|ravie?|impeccable|delicieu\w*|regal|magnifique|chapeau)\b"
     ),
-    "lead": re.compile(
-        r"\b(?:je cherche|on cherche|nous cherchons|recherche|qui connait|quelqu un connait|"
-        r"vous connaissez|recommand\w* (?:un|une|moi)|besoin d un|besoin d une|devis|"
-        r"conseiller un|conseillez|un bon|une bonne)\b"
+    "seeks": re.compile(
+        r"\b(?:je cherche|on cherche|nous cherchons|cherchons|recherche|qui connait|"
+        r"quelqu un connait|vous connaissez|recommand\w* (?:un|une|moi)|besoin d une?|"
+        r"devis|conseiller|conseillez|a conseiller|a recommander|des adresses?|qui fait|"
+        r"qui livre|ou acheter|ou trouver)\b"
     ),
     "job": re.compile(
-        r"\b(?:recrute|recrutons|embauche|on embauche|offre d emploi|cdi|cdd|alternance|"
-        r"stage|candidature|cherche (?:un )?(?:emploi|travail|job|poste)|postuler)\b"
+        r"\b(?:recrute|recrutons|recrutement|embauche|offre d emploi|cdi|cdd|alternance|"
+        r"apprenti|stage|stagiaires?|candidature|cv|postuler|postule|"
+        r"cherche (?:un )?(?:emploi|travail|job|poste))\b"
     ),
     "crisis": re.compile(
-        r"\b(?:avocat|plainte|porter plainte|tribunal|proces|boycott|intoxication|"
-        r"dangereux|danger|accident|blesse|menace|scandale|honte|dgccrf|police|"
-        r"partagez massivement|faites tourner|a vomir|raciste|sexiste)\b"
+        r"\b(?:avocat|plainte|tribunal|proces|boycott|intoxication|dangereux|danger|accident|"
+        r"blesse|menace\w*|scandale|dgccrf|cnil|police|partagez|faites tourner|raciste|"
+        r"sexiste|mise en demeure|fuite de donnees|rappel produit|listeria|urgences|viral\w*)\b"
     ),
 }
 
 
-def keyword_scores(text: str) -> dict[str, float]:
+def cue_vector(text: str) -> list[float]:
+    """1.0 for each cue found in the text, in CUES order."""
     folded = fold(text)
-    scores = {name: (0.8 if cue.search(folded) else 0.1) for name, cue in CUES.items()}
-    scores["other"] = 0.1 if any(v >= 0.5 for v in scores.values()) else 0.8
-    return scores
+    return [1.0 if cue.search(folded) else 0.0 for cue in CUES.values()]

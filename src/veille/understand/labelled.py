@@ -1,0 +1,49 @@
+"""The labelled French intents set in data/intents/ and its business profiles."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from veille.business import BusinessProfile
+from veille.understand.types import INTENTS
+
+DATA = Path(__file__).resolve().parents[3] / "data" / "intents"
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledPost:
+    text: str
+    business: str
+    intents: tuple[str, ...]
+    seeks: bool  # asks for a provider, whether or not it is this business
+
+
+def load_posts(path: Path) -> list[LabelledPost]:
+    posts = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        unknown = set(record["intents"]) - set(INTENTS)
+        if unknown:
+            raise ValueError(f"{path}, line {number}: unknown intents {sorted(unknown)}")
+        posts.append(
+            LabelledPost(
+                record["text"], record["business"], tuple(record["intents"]), record["seeks"]
+            )
+        )
+    return posts
+
+
+def load_profiles(path: Path = DATA / "profiles.json") -> dict[str, BusinessProfile]:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return {key: BusinessProfile.model_validate(value) for key, value in raw.items()}
+
+
+def intent_matrix(posts: list[LabelledPost]) -> np.ndarray:
+    """(n, len(INTENTS)) 0/1 truth."""
+    return np.array([[float(name in p.intents) for name in INTENTS] for p in posts])

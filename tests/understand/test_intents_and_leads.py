@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+
+from veille.business import BusinessProfile
+from veille.understand import INTENTS, Analyzer
+from veille.understand.labelled import load_profiles
+
+
+def present(analyzer: Analyzer, text: str, tier: str = "accurate") -> list[str]:
+    (result,) = analyzer.analyze([text], tier=tier)  # type: ignore[arg-type]
+    assert set(result.intents) == set(INTENTS)
+    assert all(0.0 <= p <= 1.0 for p in result.intents.values())
+    return result.present_intents()
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_a_request_for_this_trade_in_this_area_is_a_lead(analyzer: Analyzer, tier: str) -> None:
+    assert "lead" in present(analyzer, "Quelqu'un connaît un bon peintre à Angers ?", tier)
+    assert "lead" in present(analyzer, "Je cherche un peintre pour mon salon à Trélazé", tier)
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_another_trade_or_another_town_is_not_a_lead(analyzer: Analyzer, tier: str) -> None:
+    assert "lead" not in present(analyzer, "Je cherche un plombier à Nantes", tier)
+    assert "lead" not in present(analyzer, "Je cherche un peintre à Bordeaux", tier)
+
+
+def test_the_same_post_is_a_lead_only_for_the_business_it_asks_for(
+    painter: BusinessProfile,
+) -> None:
+    plumber = painter.model_copy(
+        update={
+            "trade": "plombier",
+            "services": ["plombier", "plomberie"],
+            "city": "Nantes",
+            "departement": "Loire-Atlantique",
+            "departement_code": "44",
+            "area": ["Nantes"],
+        }
+    )
+    text = "Je cherche un plombier à Nantes, urgent"
+    assert "lead" in present(Analyzer(plumber), text)
+    assert "lead" not in present(Analyzer(painter), text)
+
+
+def test_without_a_profile_any_request_for_a_provider_is_a_lead() -> None:
+    assert "lead" in present(Analyzer(), "Je cherche un plombier à Nantes, urgent")
+
+
+def test_complaint_praise_job_and_crisis(analyzer: Analyzer) -> None:
+    assert "complaint" in present(
+        analyzer, "Trois semaines de retard et aucune nouvelle, inadmissible"
+    )
+    assert "praise" in present(
+        analyzer, "Merci pour le chantier, travail impeccable, je recommande"
+    )
+    assert "job" in present(analyzer, "Nous recrutons un peintre en CDI à Angers, postulez !")
+    assert "crisis" in present(
+        analyzer, "Votre ouvrier a fait tomber un pot du 2e étage sur ma fille, je porte plainte"
+    )
+    assert present(analyzer, "Belle journée ensoleillée sur la Loire aujourd'hui") == ["other"]
+
+
+def test_the_labelled_set_ships_its_profiles_and_validation_split() -> None:
+    profiles = load_profiles()
+    assert set(profiles) == {"painter", "bakery", "garage", "software", "coop"}
+    assert profiles["painter"].departement_code == "49"

@@ -1,0 +1,35 @@
+"""Every model loads from the installed packages and the repo, never from the network."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+# Runs in a fresh interpreter so that no model is already loaded; any socket use fails.
+PROGRAM = """
+import json, socket
+
+def refuse(*args, **kwargs):
+    raise RuntimeError("network access attempted")
+
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+
+from veille.understand import Analyzer, detect_language
+out = [r.to_json() for r in Analyzer().analyze(["Merci, super travail !"], tier="accurate")]
+out += [r.to_json() for r in Analyzer().analyze(["Service nul"], tier="fast")]
+print(json.dumps([detect_language("Bonjour tout le monde, quel beau temps"), out]))
+"""
+
+
+def test_models_load_and_run_with_every_socket_refused() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PROGRAM], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lang, results = json.loads(done.stdout.strip().splitlines()[-1])
+    assert lang == "fr"
+    assert [r["sentiment"]["label"] for r in results] == ["positive", "negative"]
