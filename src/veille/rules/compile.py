@@ -49,7 +49,7 @@ from veille.rules.reference import (
     normal_user,
     sample_bucket,
 )
-from veille.rules.text import fold, post_case_words, post_text, strip_urls, words
+from veille.rules.text import post_case_text, post_text, strip_urls, words
 
 Check = Callable[["_Context"], bool]
 _second = itemgetter(1)
@@ -156,9 +156,13 @@ class _Context:
         return self._words
 
     @property
+    def padded(self) -> str:
+        return self._padded
+
+    @property
     def case_text(self) -> str:
         if self._case is None:
-            self._case = " " + " ".join(post_case_words(self.post.text)) + " "
+            self._case = post_case_text(self.post.text)
         return self._case
 
 
@@ -171,9 +175,11 @@ class _Keys:
     fields: dict[str, dict[str, int]] = field(default_factory=dict)  # field -> value -> id
     cost: list[float] = field(default_factory=list)  # how likely a post is to have the key
     uses: list[int] = field(default_factory=list)  # how many rules mention the key
-    touched: set[int] = field(default_factory=set)
+    frozen: bool = False  # set once the automata and indexes are built
 
     def _new(self, cost: float) -> int:
+        if self.frozen:
+            raise RuntimeError("a key was created after the automaton was built")
         self.cost.append(cost)
         self.uses.append(0)
         return len(self.cost) - 1
@@ -185,23 +191,18 @@ class _Keys:
     def text_key(self, pattern: str, cost: float) -> int:
         if pattern not in self.text:
             self.text[pattern] = self._new(cost)
-        key = self.text[pattern]
-        self.touched.add(key)
-        return key
+        return self.text[pattern]
 
     def url_key(self, part: str) -> int:
         if part not in self.url:
             self.url[part] = self._new(0.1)
-        key = self.url[part]
-        self.touched.add(key)
-        return key
+        return self.url[part]
 
     def field_key(self, name: str, value: str, cost: float) -> int:
         index = self.fields.setdefault(name, {})
         if value not in index:
             index[value] = self._new(cost)
         key = index[value]
-        self.touched.add(key)
         return key
 
 
@@ -214,55 +215,96 @@ def _phrase(tokens: Sequence[str]) -> str:
     return " " + " ".join(tokens) + " "
 
 
+_LEAVES = (Words, Prefix, Near, ExactCase, Hashtag, Mention, User, Url, PlaceCountry, PointRadius)
+# Leaves whose key alone decides them (the others need a check beyond their anchor).
+_DECIDED_BY_KEY = (Words, Prefix, Hashtag, Mention, User, Url, PlaceCountry)
+
+
 class _Compiler:
     def __init__(self, keys: _Keys) -> None:
         self.keys = keys
+        # Caches by node identity: the rules (and so their nodes) live as long as the compiler.
+        self._leaf: dict[int, frozenset[int]] = {}
+        self._tree: dict[int, frozenset[int] | None] = {}
+        self._key_sets: dict[int, frozenset[int] | None] = {}
 
     # -- anchors: a set of key ids, one of which every matching post has ------------------------
 
-    def anchors(self, node: Node) -> frozenset[int] | None:
+    def _leaf_key(self, node: Node) -> int:
         keys = self.keys
         match node:
-            case Words(words=tokens):
-                return frozenset({keys.text_key(_phrase(tokens), _word_cost(tokens))})
+            case Words(words=tokens) | ExactCase(folded=tokens):
+                return keys.text_key(_phrase(tokens), _word_cost(tokens))
             case Prefix(stem=stem):
-                return frozenset({keys.text_key(" " + stem, 2.0 / (1 + len(stem)))})
+                return keys.text_key(" " + stem, 2.0 / (1 + len(stem)))
             case Near(words=tokens):
                 best = min(tokens, key=lambda t: _word_cost((t,)))
-                return frozenset({keys.text_key(_phrase((best,)), _word_cost((best,)))})
-            case ExactCase(folded=tokens):
-                return frozenset({keys.text_key(_phrase(tokens), _word_cost(tokens))})
+                return keys.text_key(_phrase((best,)), _word_cost((best,)))
             case Hashtag(tag=tag):
-                return frozenset({keys.field_key("hashtag", tag, 0.1)})
+                return keys.field_key("hashtag", tag, 0.1)
             case Mention(user=user):
-                return frozenset({keys.field_key("mention", user, 0.05)})
+                return keys.field_key("mention", user, 0.05)
             case User(field=name, user=user):
-                return frozenset({keys.field_key(name, user, 0.01)})
+                return keys.field_key(name, user, 0.01)
             case Url(part=part):
-                return frozenset({keys.url_key(part)})
+                return keys.url_key(part)
             case PlaceCountry(code=code):
-                return frozenset({keys.field_key("country", code, 0.3)})
+                return keys.field_key("country", code, 0.3)
             case PointRadius():
-                return frozenset({keys.field_key("geo", "", 0.5)})
+                return keys.field_key("geo", "", 0.5)
             case FieldWords(field="place"):
-                return frozenset({keys.field_key("place", "", 0.5)})
+                return keys.field_key("place", "", 0.5)
             case FieldWords(field=name, words=tokens):
                 best = min(tokens, key=lambda t: _word_cost((t,)))
-                return frozenset({keys.field_key(name, best, _word_cost((best,)) * 2)})
-            case Or(children=children):
-                found: set[int] = set()
-                for child in children:
-                    sub = self.anchors(child)
-                    if sub is None:
-                        return None
-                    found |= sub
-                return frozenset(found)
-            case And(children=children):
-                options = [a for a in map(self.anchors, children) if a is not None]
-                if not options:
-                    return None
-                return min(options, key=keys.weight)
-        return None  # Not, and operators that cannot stand alone
+                return keys.field_key(name, best, _word_cost((best,)) * 2)
+        raise TypeError(f"no key for {node!r}")  # pragma: no cover
+
+    def leaf_anchors(self, node: Node) -> frozenset[int]:
+        found = self._leaf.get(id(node))
+        if found is None:
+            found = self._leaf[id(node)] = frozenset({self._leaf_key(node)})
+        return found
+
+    def register(self, node: Node) -> set[int]:
+        """Create the keys of all the node's leaves (the automaton is built once, before any
+        check); return those of its positive leaves."""
+        if isinstance(node, _LEAVES) or isinstance(node, FieldWords):  # noqa: SIM101
+            return set(self.leaf_anchors(node))
+        if isinstance(node, And | Or):
+            found: set[int] = set()
+            for child in node.children:
+                found |= self.register(child)
+            return found
+        if isinstance(node, Not):
+            self.register(node.child)
+        return set()
+
+    def anchors(self, node: Node) -> frozenset[int] | None:
+        if isinstance(node, _LEAVES) or isinstance(node, FieldWords):  # noqa: SIM101
+            return self.leaf_anchors(node)
+        if not isinstance(node, And | Or):
+            return None  # Not, and operators that cannot stand alone
+        if id(node) in self._tree:
+            return self._tree[id(node)]
+        result: frozenset[int] | None
+        if isinstance(node, Or):
+            found: set[int] = set()
+            for child in node.children:
+                sub = self.anchors(child)
+                if sub is None:
+                    found.clear()
+                    break
+                found |= sub
+            result = frozenset(found) if found else None
+        else:
+            options = [a for a in map(self.anchors, node.children) if a is not None]
+            result = min(options, key=self.keys.weight) if options else None
+        self._tree[id(node)] = result
+        return result
+
+    def forget_anchors(self) -> None:
+        """Anchors are chosen; only what checks need is kept."""
+        self._tree.clear()
 
     def anchor_groups(self, node: Node) -> list[frozenset[int]]:
         """One or two anchor sets; every post the rule matches hits each of them."""
@@ -280,10 +322,9 @@ class _Compiler:
 
     def key_of(self, node: Node) -> int | None:
         """The key id whose presence alone decides the node, when there is one."""
-        if isinstance(node, Words | Prefix | Hashtag | Mention | User | Url | PlaceCountry):
-            anchors = self.anchors(node)
-            assert anchors is not None and len(anchors) == 1
-            return next(iter(anchors))
+        if isinstance(node, _DECIDED_BY_KEY):
+            (key,) = self.leaf_anchors(node)
+            return key
         return None
 
     def check(self, node: Node) -> Check:
@@ -299,7 +340,11 @@ class _Compiler:
             case And(children=children):
                 return self._and(children)
             case Near(words=tokens, distance=distance):
-                return lambda c: near(c.words, tokens, distance)
+                patterns = tuple(_phrase((token,)) for token in set(tokens))
+                # Cheap substring tests first: most candidates lack one of the words.
+                return lambda c: (
+                    all(p in c.padded for p in patterns) and near(c.words, tokens, distance)
+                )
             case ExactCase(words=tokens):
                 pattern = _phrase(tokens)
                 return lambda c: pattern in c.case_text
@@ -326,18 +371,22 @@ class _Compiler:
 
     def key_set(self, node: Node) -> frozenset[int] | None:
         """Keys of which any one decides the node (a key, or an OR of keys), if so."""
-        key = self.key_of(node)
-        if key is not None:
-            return frozenset({key})
-        if isinstance(node, Or):
-            found: set[int] = set()
-            for child in node.children:
-                sub = self.key_set(child)
-                if sub is None:
-                    return None
-                found |= sub
-            return frozenset(found)
-        return None
+        if isinstance(node, _DECIDED_BY_KEY):
+            return self.leaf_anchors(node)
+        if not isinstance(node, Or):
+            return None
+        if id(node) in self._key_sets:
+            return self._key_sets[id(node)]
+        found: set[int] = set()
+        for child in node.children:
+            sub = self.key_set(child)
+            if sub is None:
+                found.clear()
+                break
+            found |= sub
+        result = frozenset(found) if found else None
+        self._key_sets[id(node)] = result
+        return result
 
     def _or(self, children: Sequence[Node]) -> Check:
         keys: set[int] = set()
@@ -496,9 +545,7 @@ class Matcher:
         # First pass: count how many rules mention each key, so that the anchors chosen next
         # avoid keys that many rules share (a hit on one would wake them all).
         for rule in rules:
-            keys.touched.clear()
-            compiler.anchors(rule.root)
-            for key in keys.touched:
+            for key in compiler.register(rule.root):
                 keys.uses[key] += 1
         for index, rule in enumerate(rules):
             groups = compiler.anchor_groups(rule.root)
@@ -512,61 +559,85 @@ class Matcher:
                     second.setdefault(key, []).append(index)
             # A rule that is exactly its anchors needs no further check.
             plain = len(groups) == 1 and compiler.key_set(rule.root) == groups[0]
-            self._checks.append(None if plain else compiler.check(rule.root))
+            self._checks.append(None if plain else self._deferred(index, rule.root))
         self._single = _postings(single, len(keys.cost))
         self._first = _postings(first, len(keys.cost))
         self._second = _postings(second, len(keys.cost))
         self._pairs = bool(first)
+        self._compiler = compiler
+        compiler.forget_anchors()
         self._text = _automaton(keys.text)
         self._url = _automaton(keys.url)
         self._fields = keys.fields
+        self._from = keys.fields.get("from")
+        self._to = keys.fields.get("to")
+        self._retweets_of = keys.fields.get("retweets_of")
+        self._mention = keys.fields.get("mention")
+        self._hashtag = keys.fields.get("hashtag")
         self._bio = keys.fields.get("bio")
         self._bio_location = keys.fields.get("bio_location")
+        keys.frozen = True
+
+    def _deferred(self, index: int, root: Node) -> Check:
+        """A check built on the rule's first candidate post: with 100,000 rules, many wait
+        long for one, and building them all up front would double the compile time."""
+
+        def first_use(context: _Context) -> bool:
+            check = self._compiler.check(root)
+            self._checks[index] = check
+            return check(context)
+
+        return first_use
 
     def __len__(self) -> int:
         return len(self.rules)
 
     def _field_hits(self, post: Post, hits: set[int]) -> None:
-        fields = self._fields
-        index = fields.get("from")
-        if index:
-            key = index.get(normal_user(post.author.username))
+        author = post.author
+        if (index := self._from) is not None:
+            key = index.get(author.username.lower().lstrip("@"))
             if key is not None:
                 hits.add(key)
-        if post.in_reply_to and (index := fields.get("to")):
+        if post.in_reply_to and (index := self._to) is not None:
             key = index.get(normal_user(post.in_reply_to))
             if key is not None:
                 hits.add(key)
-        if post.retweet_of and (index := fields.get("retweets_of")):
+        if post.retweet_of and (index := self._retweets_of) is not None:
             key = index.get(normal_user(post.retweet_of))
             if key is not None:
                 hits.add(key)
-        if post.mentions and (index := fields.get("mention")):
+        if post.mentions and (index := self._mention) is not None:
             for mention in post.mentions:
                 key = index.get(normal_user(mention))
                 if key is not None:
                     hits.add(key)
-        if post.hashtags and (index := fields.get("hashtag")):
+        if post.hashtags and (index := self._hashtag) is not None:
             for tag in post.hashtags:
-                key = index.get("".join(fold(tag).split()))
+                key = index.get("".join(words(tag)))
                 if key is not None:
                     hits.add(key)
+        if post.place is not None or post.geo is not None:
+            self._place_hits(post, hits)
+        if author.description and (index := self._bio) is not None:
+            for word in words(author.description):
+                key = index.get(word)
+                if key is not None:
+                    hits.add(key)
+        if author.location and (index := self._bio_location) is not None:
+            for word in words(author.location):
+                key = index.get(word)
+                if key is not None:
+                    hits.add(key)
+
+    def _place_hits(self, post: Post, hits: set[int]) -> None:
+        fields = self._fields
+        found = []
         if post.place is not None:
-            for name, value in (("country", post.place.country_code.upper()), ("place", "")):
-                key = fields.get(name, {}).get(value)
-                if key is not None:
-                    hits.add(key)
-        if post.geo is not None and (key := fields.get("geo", {}).get("")) is not None:
-            hits.add(key)
-        for name, text in (
-            ("bio", post.author.description),
-            ("bio_location", post.author.location),
-        ):
-            if text and (index := fields.get(name)):
-                for word in words(text):
-                    key = index.get(word)
-                    if key is not None:
-                        hits.add(key)
+            found.append(fields.get("country", {}).get(post.place.country_code.upper()))
+            found.append(fields.get("place", {}).get(""))
+        if post.geo is not None:
+            found.append(fields.get("geo", {}).get(""))
+        hits.update(key for key in found if key is not None)
 
     def match(self, post: Post) -> list[str]:
         """Ids of the rules the post matches, in the order the rules were given."""
@@ -579,11 +650,20 @@ class Matcher:
             hits.update(map(_second, self._url.iter("\n".join(post.urls).lower())))
         if not hits:
             return []
-        candidates = set().union(*map(self._single.__getitem__, hits))
-        if self._pairs:
-            both = set().union(*map(self._first.__getitem__, hits))
-            if both:
-                candidates |= both.intersection(set().union(*map(self._second.__getitem__, hits)))
+        candidates: frozenset[int] | set[int]
+        if len(hits) == 1:  # the usual case: no set to build
+            (key,) = hits
+            candidates = self._single[key]
+            if self._first[key]:
+                candidates = candidates | (self._first[key] & self._second[key])
+        else:
+            candidates = set().union(*map(self._single.__getitem__, hits))
+            if self._pairs:
+                both = set().union(*map(self._first.__getitem__, hits))
+                if both:
+                    candidates |= both.intersection(
+                        set().union(*map(self._second.__getitem__, hits))
+                    )
         if not candidates:
             return []
         context = _Context(post, hits, padded)

@@ -60,6 +60,8 @@ _OPERATORS = (
 )
 _IS: tuple[IsWhat, ...] = ("retweet", "reply", "quote", "verified")
 _HAS: tuple[HasWhat, ...] = ("links", "media", "images", "mentions", "hashtags", "geo")
+_SPACE = re.compile(r"\s*")
+_BARE = re.compile("[^\\s" + re.escape("".join(sorted(_STOP))) + "]*")
 _OPERATOR_WORD = re.compile(r"([A-Za-z_]{2,}):")
 _USER = re.compile(r"@?([A-Za-z0-9_][A-Za-z0-9_.\-@]{0,99})")
 _LANG = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
@@ -87,13 +89,14 @@ class _Parser:
         return (self.pos if pos is None else pos) + 1
 
     def skip_space(self) -> None:
-        while self.pos < len(self.text) and self.text[self.pos].isspace():
-            self.pos += 1
+        self.pos = _SPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
 
     def peek(self) -> str:
         return self.text[self.pos] if self.pos < len(self.text) else ""
 
     def at_or(self) -> bool:
+        if self.text[self.pos : self.pos + 1] != "O":
+            return False
         end = self.pos + 2
         return self.text.startswith("OR", self.pos) and (
             end == len(self.text) or self.text[end].isspace() or self.text[end] in '()"“«'
@@ -101,11 +104,7 @@ class _Parser:
 
     def read_bare(self) -> str:
         start = self.pos
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
-            if char.isspace() or char in _STOP:
-                break
-            self.pos += 1
+        self.pos = _BARE.match(self.text, start).end()  # type: ignore[union-attr]
         return self.text[start : self.pos]
 
     def read_quoted(self) -> str:
@@ -140,7 +139,7 @@ class _Parser:
         start = self.pos
         branches = [self.parse_and(after_or=False)]
         while True:
-            self.skip_space()
+            # parse_and stops on spaces skipped, at the end, a ')' or an OR.
             if not self.at_or():
                 break
             or_col = self.col()
@@ -166,9 +165,11 @@ class _Parser:
         self.skip_space()
         start = self.pos
         items: list[Node] = []
+        text = self.text
+        size = len(text)
         while True:
             self.skip_space()
-            if self.pos >= len(self.text) or self.peek() == ")":
+            if self.pos >= size or text[self.pos] == ")":
                 break
             if self.at_or():
                 if not items:

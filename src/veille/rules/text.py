@@ -85,11 +85,6 @@ def fold_slow(text: str) -> str:
     return "".join(_fold_char(c) for c in decomposed)
 
 
-def words(text: str) -> list[str]:
-    """The folded words of a text, in order."""
-    return fold(text).split()
-
-
 def strip_urls(text: str) -> str:
     """Links are matched by url:, not by words, so they are taken out of the text."""
     if "http" in text or "www." in text:
@@ -117,11 +112,16 @@ _TOKENS = _TokenCache()
 _folded_token = _TOKENS.__getitem__
 
 
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order (``fold(text).split()``, through the cache)."""
+    return "".join(map(_folded_token, text.split())).split()
+
+
 def post_text(text: str) -> str:
     """A post's words (links removed), space-separated with a space at each end.
 
-    Equal to ``" " + " ".join(fold(strip_urls(text)).split()) + " "``: folding works character
-    by character and whitespace folds to a space, so tokens can be folded one at a time.
+    Equal to ``" " + "".join(w + " " for w in fold(strip_urls(text)).split())``: folding works
+    character by character and whitespace folds to a space, so tokens fold one at a time.
     """
     if "http" in text or "www." in text:
         text = strip_urls(text)
@@ -152,6 +152,30 @@ def case_words(text: str) -> list[str]:
     """Words with their case and accents kept (NFC), for exact-case terms."""
     composed = unicodedata.normalize("NFC", text)
     return "".join([_case_char(c) for c in composed]).split()
+
+
+class _CaseTokenCache(dict[str, str]):
+    """Like the folded token cache, for exact-case words."""
+
+    limit = 100_000
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= self.limit:
+            self.clear()
+        kept = " ".join(case_words(token))
+        value = kept + " " if kept else ""
+        self[token] = value
+        return value
+
+
+_case_token = _CaseTokenCache().__getitem__
+
+
+def post_case_text(text: str) -> str:
+    """Exact-case words of a post (links removed), as ``post_text`` gives folded ones."""
+    if "http" in text or "www." in text:
+        text = strip_urls(text)
+    return " " + "".join(map(_case_token, text.split()))
 
 
 def post_case_words(text: str) -> list[str]:
