@@ -30,7 +30,7 @@ typecheck: install
 	$(BIN)/mypy --strict src/
 
 unit: install browser-deps
-	$(BIN)/pytest
+	VEILLE_TEST_DATABASE_URL="$$(sh scripts/ensure-postgres.sh)" $(BIN)/pytest
 
 test: lint typecheck unit
 
