@@ -5,6 +5,7 @@ Stages are plain functions of a batch so a worker on a message log can call the 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -13,6 +14,7 @@ from veille.business import BusinessProfile
 from veille.posts import Post
 from veille.store import repository
 from veille.store.db import Database
+from veille.understand import near_duplicates
 from veille.understand.types import Understanding
 
 # Intents that put a post in the inbox, with the weight they add to its priority.
@@ -36,6 +38,10 @@ class Matcher(Protocol):
 
 class Understander(Protocol):
     def analyze(self, texts: Sequence[str], *, tier: Any = "accurate") -> list[Understanding]: ...
+
+
+# Recent matched posts kept to spot copies across batches (reposts, templated spam).
+DUPLICATE_WINDOW = 1000
 
 
 @dataclass
@@ -71,6 +77,7 @@ class Pipeline:
         self.store_unmatched = store_unmatched
         self._rule_watch: dict[str, int] = {}
         self._matcher: Matcher | None = None
+        self._recent: deque[tuple[tuple[str, str], str]] = deque(maxlen=DUPLICATE_WINDOW)
         self._own_handles = {
             h.lower() for h in ((profile.handles + profile.owner_handles) if profile else [])
         }
@@ -108,6 +115,7 @@ class Pipeline:
         understanding: list[Understanding] = list(cheap)
         for i, understood in zip(matched_idx, deep, strict=True):
             understanding[i] = understood
+        copies = self._copies([fresh[i] for i in matched_idx])
 
         keep = [i for i in range(len(fresh)) if self.store_unmatched or matches[i]]
         with self.db.session() as session:
@@ -131,13 +139,30 @@ class Pipeline:
                         {"post_id": post_id, "watch_id": m.watch_id, "rule_id": m.rule_id}
                         for m in matches[i]
                     )
-                    item = self._inbox_row(post_id, post, understood)
+                    original = copies.get(post.key)
+                    if original is not None:
+                        enrich_rows.append(_duplicate_row(post_id, original))
+                    item = None if original else self._inbox_row(post_id, post, understood)
                     if item:
                         inbox_rows.append(item)
             repository.insert_matches(session, match_rows)
             repository.insert_enrichments(session, enrich_rows)
             repository.insert_inbox_items(session, inbox_rows)
         return result
+
+    def _copies(self, posts: Sequence[Post]) -> dict[tuple[str, str], tuple[str, str]]:
+        """Key of each post that copies an earlier matched post -> the original's key."""
+        if not posts:
+            return {}
+        window = list(self._recent)
+        keys = [k for k, _ in window] + [p.key for p in posts]
+        groups = near_duplicates([t for _, t in window] + [p.text for p in posts])
+        self._recent.extend((p.key, p.text) for p in posts)
+        return {
+            keys[i]: keys[leader]
+            for i, leader in enumerate(groups)
+            if i >= len(window) and leader != i
+        }
 
     def _match(self, post: Post) -> list[MatchedWatch]:
         assert self._matcher is not None
@@ -171,6 +196,17 @@ class Pipeline:
             priority += min(20.0, reach / 1000)
             reasons.append(f"{reach} abonnés")
         return {"post_id": post_id, "priority": round(priority, 2), "reason": ", ".join(reasons)}
+
+
+def _duplicate_row(post_id: int, original: tuple[str, str]) -> dict[str, Any]:
+    return {
+        "post_id": post_id,
+        "kind": "duplicate",
+        "label": "copy",
+        "score": None,
+        "data": {"network": original[0], "id": original[1]},
+        "model": "near_duplicates",
+    }
 
 
 def _enrichment_rows(
