@@ -204,6 +204,11 @@ class Draft(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Added by migration publish_0001.
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    evergreen: Mapped[bool] = mapped_column(Boolean, default=False)
+    media: Mapped[list[Any]] = mapped_column(JSON, default=list)  # attached image paths/alt texts
 
 
 class Alert(Base):
@@ -239,3 +244,6 @@ class Cursor(Base):
     source: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+from veille.store import tables_publish  # noqa: E402, F401  (publishing tables, for Alembic)

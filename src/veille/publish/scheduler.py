@@ -1,0 +1,254 @@
+"""The durable scheduler: publish jobs live in the database and are claimed with a lease.
+
+At-least-once: a job is claimed (status running, lease until now + lease) in its own
+transaction before anything is sent, and marked done only after the network answered. A
+process killed in between leaves a running job whose lease runs out; the next run claims it
+again and sends it with the same idempotency key, which the network recognises, so the post
+exists once. Failures are retried with growing delays, then kept as failed with the
+network's error for the interface to show.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from veille.publish.publisher import JobRequest, Publisher
+from veille.publish.schedule import WeeklyTime, next_occurrence
+from veille.sources.base import ConnectorError, NetworkError, PublishedPost, RateLimited
+from veille.store import tables
+from veille.store.db import Database
+from veille.store.tables_publish import DraftEvent, PublishJob, Recurrence
+from veille.timeutil import utcnow
+
+log = logging.getLogger("veille.publish")
+
+Now = Callable[[], datetime]
+
+
+def job_key(*, draft_id: int | None, account_id: int, due_at: datetime) -> str:
+    """One key per (draft, account, instant): enqueueing the same occurrence twice is a no-op
+    and every retry of it carries the same key."""
+    stamp = due_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"veille-d{draft_id or 0}-a{account_id}-{stamp}"
+
+
+def enqueue(
+    session: Session,
+    *,
+    account_id: int,
+    network: str,
+    text: str,
+    due_at: datetime,
+    draft_id: int | None = None,
+    in_reply_to: str | None = None,
+    key: str | None = None,
+) -> PublishJob:
+    """Add a job (or return the one already holding this key)."""
+    if due_at.tzinfo is None:
+        raise ValueError("due_at: an aware datetime is required (UTC or with a zone)")
+    key = key or job_key(draft_id=draft_id, account_id=account_id, due_at=due_at)
+    existing = session.scalar(select(PublishJob).where(PublishJob.idempotency_key == key))
+    if existing is not None:
+        return existing
+    job = PublishJob(
+        draft_id=draft_id,
+        account_id=account_id,
+        network=network,
+        text=text,
+        in_reply_to=in_reply_to,
+        idempotency_key=key,
+        due_at=due_at,
+        next_attempt_at=due_at,
+        status="pending",
+        attempts=0,
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+@dataclass
+class RunSummary:
+    published: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+PERMANENT = "permanent"
+
+
+class Scheduler:
+    """Claims due jobs and publishes them. Several may run at once (two processes, or a
+    restarted one beside a stuck one): the conditional claim lets only one hold a job."""
+
+    def __init__(
+        self,
+        db: Database,
+        publisher: Publisher,
+        *,
+        now: Now = utcnow,
+        worker: str | None = None,
+        lease: timedelta = timedelta(minutes=5),
+        max_attempts: int = 5,
+        backoff: timedelta = timedelta(minutes=1),
+        max_backoff: timedelta = timedelta(hours=1),
+    ) -> None:
+        self.db, self.publisher, self.now = db, publisher, now
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+        self.lease, self.max_attempts = lease, max_attempts
+        self.backoff, self.max_backoff = backoff, max_backoff
+
+    def claim(self) -> JobRequest | None:
+        """Take the next due job (or one whose lease ran out) for this worker."""
+        now = self.now()
+        due = or_(
+            (PublishJob.status == "pending") & (PublishJob.next_attempt_at <= now),
+            (PublishJob.status == "running") & (PublishJob.lease_until < now),
+        )
+        with self.db.session() as session:
+            candidates = session.scalars(
+                select(PublishJob.id).where(due).order_by(PublishJob.next_attempt_at).limit(10)
+            ).all()
+            for job_id in candidates:
+                taken = session.execute(
+                    update(PublishJob)
+                    .where(PublishJob.id == job_id, due)
+                    .values(
+                        status="running",
+                        lease_owner=self.worker,
+                        lease_until=now + self.lease,
+                        attempts=PublishJob.attempts + 1,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+                if taken.rowcount == 1:  # type: ignore[attr-defined]
+                    job = session.get(PublishJob, job_id, populate_existing=True)
+                    assert job is not None
+                    return JobRequest(
+                        job.id,
+                        job.account_id,
+                        job.network,
+                        job.text,
+                        job.in_reply_to,
+                        job.idempotency_key,
+                        job.due_at,
+                    )
+        return None
+
+    def run_due(self, *, limit: int = 100) -> RunSummary:
+        """Publish every due job (at most ``limit``), one at a time."""
+        summary = RunSummary()
+        for _ in range(limit):
+            request = self.claim()
+            if request is None:
+                break
+            try:
+                post = self.publisher.publish(request)
+            except ConnectorError as exc:
+                outcome = self._record_failure(request, exc)
+                (summary.failed if outcome == "failed" else summary.retrying).append(request.job_id)
+                continue
+            self._record_success(request, post)
+            summary.published.append(request.job_id)
+        return summary
+
+    def _record_success(self, request: JobRequest, post: PublishedPost) -> None:
+        now = self.now()
+        with self.db.session() as session:
+            job = session.get(PublishJob, request.job_id)
+            if job is None or job.status == "done":
+                return  # another worker recorded it after our lease ran out
+            job.status, job.network_post_id, job.url = "done", post.id, post.url
+            job.finished_at, job.last_error, job.lease_owner, job.lease_until = (
+                now,
+                None,
+                None,
+                None,
+            )
+            if job.draft_id is not None:
+                _after_publish(session, job, now)
+        log.info("published job %s on %s: %s", request.job_id, request.network, post.url)
+
+    def _record_failure(self, request: JobRequest, exc: ConnectorError) -> str:
+        now = self.now()
+        message = str(exc)[:2000]
+        with self.db.session() as session:
+            job = session.get(PublishJob, request.job_id)
+            if job is None or job.status == "done":
+                return "done"
+            job.last_error, job.lease_owner, job.lease_until = message, None, None
+            transient = isinstance(exc, NetworkError | RateLimited)
+            if transient and job.attempts < self.max_attempts:
+                delay = min(self.max_backoff, self.backoff * (2 ** (job.attempts - 1)))
+                retry_at = now + delay
+                if isinstance(exc, RateLimited):
+                    retry_at = max(retry_at, datetime.fromtimestamp(exc.until, UTC))
+                job.status, job.next_attempt_at = "pending", retry_at
+                outcome = "retrying"
+            else:
+                job.status, job.finished_at = "failed", now
+                outcome = "failed"
+                if job.draft_id is not None:
+                    draft = session.get(tables.Draft, job.draft_id)
+                    if draft is not None:
+                        draft.status, draft.updated_at = "failed", now
+                    session.add(
+                        DraftEvent(
+                            draft_id=job.draft_id,
+                            action="failed",
+                            detail={"network": job.network, "error": message},
+                            at=now,
+                        )
+                    )
+        log.warning("job %s on %s: %s (%s)", request.job_id, request.network, message, outcome)
+        return outcome
+
+
+EVERGREEN_GAP = timedelta(days=30)
+
+
+def _after_publish(session: Session, job: PublishJob, now: datetime) -> None:
+    """Mark the draft published once all its jobs for this occurrence are done, and queue
+    the next occurrence of a recurring draft."""
+    assert job.draft_id is not None
+    draft = session.get(tables.Draft, job.draft_id)
+    if draft is None:
+        return
+    session.add(
+        DraftEvent(
+            draft_id=draft.id,
+            action="published",
+            detail={"network": job.network, "url": job.url or "", "id": job.network_post_id},
+            at=now,
+        )
+    )
+    siblings = session.scalars(
+        select(PublishJob.status).where(
+            PublishJob.draft_id == draft.id, PublishJob.due_at == job.due_at
+        )
+    ).all()
+    if all(status == "done" for status in siblings):
+        draft.status, draft.updated_at = "published", now
+    recurrence = session.get(Recurrence, draft.id)
+    if recurrence is not None:
+        when = WeeklyTime(recurrence.weekday, recurrence.minute_of_day, recurrence.zone)
+        next_at = next_occurrence(when, job.due_at)
+        if recurrence.until is None or next_at <= recurrence.until:
+            enqueue(
+                session,
+                account_id=job.account_id,
+                network=job.network,
+                text=job.text,
+                due_at=next_at,
+                draft_id=draft.id,
+                in_reply_to=job.in_reply_to,
+            )
+            draft.status = "scheduled"
