@@ -127,3 +127,20 @@ def test_search_command_folds_accents(env: Settings, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "Rénovation de façade à Trélazé" in result.stdout and "SCO" not in result.stdout
     assert runner.invoke(app, ["search", '"oups']).exit_code == 2
+
+
+def test_users_add_creates_a_user_who_can_log_in(env: Settings) -> None:
+    from veille.users import authenticate
+
+    result = runner.invoke(
+        app, ["users", "add", "julien", "--role", "owner"], input="long-secret-1\nlong-secret-1\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "long-secret-1" not in result.stdout
+    db = Database.from_settings(env)
+    with db.session() as session:
+        assert authenticate(session, "julien", "long-secret-1") is not None
+    again = runner.invoke(app, ["users", "add", "julien"], input="long-secret-1\nlong-secret-1\n")
+    assert again.exit_code == 1
+    bad_role = runner.invoke(app, ["users", "add", "x", "--role", "boss", "--password", "12345678"])
+    assert bad_role.exit_code == 2

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.exc import IntegrityError
 
 from veille.config import get_settings
 from veille.ingest import ingest_posts, parse_payload_items, parse_post_lines
@@ -159,6 +160,38 @@ def search(
             highlight=False,
         )
     err.print(f"{len(hits)} résultat(s)")
+
+
+users_app = typer.Typer(help="Utilisateurs de l'application web.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Identifiant de connexion.")],
+    role: Annotated[str, typer.Option(help="owner, manager, member ou viewer.")] = "member",
+    password: Annotated[
+        str,
+        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Mot de passe."),
+    ] = "",
+) -> None:
+    """Create a web user (the password is asked for, never echoed)."""
+    from veille.users import ROLES, create_user
+
+    if role not in ROLES:
+        err.print(f"rôle inconnu : {role!r} (attendu : {', '.join(ROLES)})", markup=False)
+        raise typer.Exit(2)
+    if len(password) < 8:
+        err.print("mot de passe trop court : 8 caractères au moins")
+        raise typer.Exit(2)
+    db = open_database(get_settings())
+    try:
+        with db.session() as session:
+            create_user(session, username=username, password=password, role=role)
+    except IntegrityError:
+        err.print(f"l'utilisateur {username!r} existe déjà", markup=False)
+        raise typer.Exit(1) from None
+    out.print(f"utilisateur {username} créé ({role})", markup=False)
 
 
 @app.command()
