@@ -16,7 +16,15 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from veille.config import Settings
 from veille.store.db import Database
-from veille.web import pages_accounts, pages_auth, pages_home, pages_posts, pages_watches
+from veille.web import (
+    pages_accounts,
+    pages_alerts,
+    pages_auth,
+    pages_home,
+    pages_posts,
+    pages_reports,
+    pages_watches,
+)
 from veille.web.deps import LoginRequired, language_of
 from veille.web.i18n import translate
 
@@ -54,6 +62,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(pages_posts.router)
     app.include_router(pages_watches.router)
     app.include_router(pages_accounts.router)
+    app.include_router(pages_alerts.router)
+    app.include_router(pages_reports.router)
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, _exc: LoginRequired) -> Response:

@@ -1,29 +1,35 @@
-"""The home page: today's figures for the business."""
+"""The home page: the daily brief."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
-from veille.store import queries, repository
+from veille.report import charts
+from veille.report.brief import Brief, build_brief
 from veille.timeutil import utcnow
-from veille.web.charts_inline import daily_bars, share_bars
-from veille.web.deps import DbSession, User, get_settings, render
+from veille.web.deps import DbSession, User, get_settings, language_of, render
+from veille.web.i18n import Language, translate
 
 router = APIRouter()
 
 
+def reputation_chart(brief: Brief, lang: Language) -> Markup:
+    """Positive, neutral and negative posts per day, stacked (labels escaped by charts)."""
+    days = [day for day, _, _, _ in brief.reputation]
+    series: list[charts.Series] = [
+        (translate(f"sentiment.{name}", lang), [float(row[i]) for row in brief.reputation])
+        for i, name in ((1, "positive"), (2, "neutral"), (3, "negative"))
+    ]
+    svg = charts.stacked_bars(days, series, title=translate("brief.reputation", lang))
+    return Markup(svg)  # noqa: S704 (charts escapes every label)
+
+
 @router.get("/")
 def home(request: Request, session: DbSession, user: User) -> Response:
-    settings = get_settings(request)
-    figures = queries.home_figures(session, zone=settings.zone, now=utcnow())
-    profile = repository.load_profile(session)
+    brief = build_brief(session, zone=get_settings(request).zone, now=utcnow())
+    lang = language_of(request, user)
     return render(
-        request,
-        "home.html",
-        user,
-        figures=figures,
-        profile=profile,
-        volume_svg=daily_bars(figures.daily),
-        share=share_bars(figures.share_of_voice),
+        request, "home.html", user, brief=brief, reputation_svg=reputation_chart(brief, lang)
     )

@@ -1,0 +1,97 @@
+"""The brief by e-mail: rendered as HTML with a plain-text part, sent once a day at its hour."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
+
+from veille.report import notify
+from veille.report.brief import Brief, build_brief
+from veille.report.channels import load_brief, load_smtp
+from veille.store.repository import get_setting, put_setting
+from veille.web.i18n import Language, translate
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
+SENT_KEY = "brief_sent"  # {"day": "YYYY-MM-DD"}: the last day a brief went out
+
+_env = Environment(
+    loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True)
+)
+
+
+def render_email(brief: Brief, *, base_url: str, lang: Language = "fr") -> tuple[str, str, str]:
+    """Subject, HTML and plain text of the brief's e-mail."""
+    business = brief.business or "Veille"
+    subject = f"{business} — brief du {brief.day:%d/%m/%Y}".replace("\n", " ")
+    html = _env.get_template("report_brief_email.html").render(
+        brief=brief,
+        base_url=base_url,
+        subject=subject,
+        t=lambda key: translate(key, lang),
+        reputation_svg=None,
+    )
+    return subject, html, plain_text(brief, base_url=base_url, lang=lang)
+
+
+def plain_text(brief: Brief, *, base_url: str, lang: Language = "fr") -> str:
+    """The brief for mail readers that show no HTML."""
+    lines = [f"{brief.business} — {brief.day:%d/%m/%Y}", ""]
+    lines += [f"{translate(c.key, lang)} : {c.today} ({c.yesterday})" for c in brief.changes]
+    lines += ["", translate("brief.todo", lang)]
+    for item in brief.todo:
+        label = translate(f"brief.todo.{item.kind}", lang)
+        lines.append(f"- {label} {item.who} {item.text[:120]} {base_url}{item.href}")
+    lines += ["", translate("brief.share", lang)]
+    lines += [f"- {row.name} : {row.percent} %" for row in brief.share]
+    lines += ["", translate("brief.news", lang)]
+    lines += [f"- {item.post.text[:120]}" for item in brief.news]
+    return "\n".join(lines) + "\n"
+
+
+def send_brief(session: Session, *, now: datetime, zone: ZoneInfo) -> list[str]:
+    """Build and send today's brief now; returns the recipients. Raises notify.EmailError."""
+    smtp = load_smtp(session)
+    settings = load_brief(session)
+    if smtp is None:
+        raise notify.EmailError("e-mail is not configured (setting 'smtp')")
+    recipients = list(settings.to or smtp.to)
+    if not recipients:
+        raise notify.EmailError("no recipient: set 'to' in setting 'brief' or 'smtp'")
+    brief = build_brief(session, zone=zone, now=now)
+    subject, html, text = render_email(brief, base_url=settings.base_url)
+    notify.send_email(
+        host=smtp.host,
+        port=smtp.port,
+        username=smtp.username,
+        password=smtp.password,
+        use_tls=smtp.use_tls,
+        sender=smtp.sender,
+        to=recipients,
+        subject=subject,
+        html=html,
+        text=text,
+    )
+    put_setting(session, SENT_KEY, {"day": f"{now.astimezone(zone):%Y-%m-%d}"})
+    return recipients
+
+
+def send_brief_if_due(
+    session: Session, *, now: datetime, zone: ZoneInfo, force: bool = False
+) -> str:
+    """Send the brief once a day, at or after its hour; says what it did."""
+    settings = load_brief(session)
+    local = now.astimezone(zone)
+    sent = (get_setting(session, SENT_KEY) or {}).get("day")
+    if not force:
+        if not settings.enabled:
+            return "brief e-mail disabled (setting 'brief': enabled false)"
+        if local.hour < settings.hour:
+            return f"not yet: the brief goes out at {settings.hour:02d}:00"
+        if sent == f"{local:%Y-%m-%d}":
+            return f"already sent today ({sent})"
+    recipients = send_brief(session, now=now, zone=zone)
+    return f"brief sent to {', '.join(recipients)}"

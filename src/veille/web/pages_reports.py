@@ -1,0 +1,7 @@
+"""Reports for any period: charts, CSV and PDF exports."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

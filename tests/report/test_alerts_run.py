@@ -1,0 +1,137 @@
+"""`veille alerts run` over the store: one crisis, one alert row, updated as it grows, notified."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.factories import post_json
+from tests.report.conftest import Mailbox, Received
+from veille.posts import parse_post
+from veille.report.alerts_run import run_alerts
+from veille.report.notify import verify_signature
+from veille.store import repository, tables
+from veille.store.db import Database
+
+ZONE = ZoneInfo("Europe/Paris")
+NOW = datetime(2026, 3, 17, 12, 0, tzinfo=UTC)
+HOSTILE = '<script>alert("x")</script> façade coulures'
+
+
+def _post(
+    session: Session, watch_id: int, key: str, when: datetime, text: str, likes: int = 2
+) -> int:
+    data = post_json(key, text, username=f"user{key}", created_at=when.isoformat())
+    data["metrics"]["likes"] = likes
+    ids = repository.insert_posts(session, [parse_post(data)])
+    (post_id,) = ids.values()
+    repository.insert_matches(session, [{"post_id": post_id, "watch_id": watch_id}])
+    return post_id
+
+
+def seed_crisis(session: Session, *, now: datetime = NOW) -> int:
+    """Ten days of one post an hour, then six an hour for the last three hours; the watch id."""
+    watch = repository.upsert_watch(
+        session, name="Ma marque", kind="brand", description="", rules=['"peintures martin"']
+    )
+    for hour in range(10 * 24, 3, -1):
+        when = now - timedelta(hours=hour, minutes=-20)
+        _post(session, watch.id, f"b{hour}", when, f"Chantier numéro {hour} terminé à Angers")
+    for hour in range(3, 0, -1):
+        for i in range(6):
+            when = now - timedelta(hours=hour, minutes=-5 * i - 1)
+            if (hour, i) == (1, 0):  # the most liked post of the crisis
+                _post(session, watch.id, "hostile", when, HOSTILE, likes=80)
+            else:
+                _post(session, watch.id, f"s{hour}-{i}", when, f"Façade ratée, coulures {hour}{i}")
+    return watch.id
+
+
+def test_a_spike_opens_one_alert_with_its_cause_and_growth_updates_it(db: Database) -> None:
+    with db.session() as session:
+        watch_id = seed_crisis(session)
+        first = run_alerts(session, now=NOW, zone=ZONE, send=False)
+    assert len(first.opened) == 1 and not first.updated
+    with db.session() as session:
+        (alert,) = session.scalars(select(tables.Alert)).all()
+        assert alert.watch_id == watch_id and alert.status == "open" and alert.kind == "spike"
+        assert {"facade", "coulures"} <= set(alert.data["terms"])
+        assert alert.data["total"] >= 12
+        assert len(alert.data["post_ids"]) == 5
+        # The crisis grows: twelve more posts in the next hour.
+        for i in range(12):
+            _post(session, watch_id, f"g{i}", NOW + timedelta(minutes=3 * i + 1), f"Coulures {i}")
+        later = run_alerts(session, now=NOW + timedelta(hours=1), zone=ZONE, send=False)
+    assert later.updated == first.opened and not later.opened
+    with db.session() as session:
+        (alert,) = session.scalars(select(tables.Alert)).all()
+        assert alert.data["total"] >= 30
+        assert [step["action"] for step in alert.data["history"]] == ["open", "update"]
+        # Once quiet for six hours, the same alert closes; nothing new opens.
+        done = run_alerts(session, now=NOW + timedelta(hours=9), zone=ZONE, send=False)
+    assert done.closed == first.opened and not done.opened
+    with db.session() as session:
+        assert session.scalar(select(tables.Alert.status)) == "closed"
+
+
+def test_quiet_history_raises_no_alert(db: Database) -> None:
+    with db.session() as session:
+        seed_crisis(session)
+        report = run_alerts(session, now=NOW - timedelta(hours=4), zone=ZONE, send=False)
+        assert report.opened == [] and session.scalar(select(tables.Alert.id)) is None
+
+
+def test_alert_goes_to_email_and_signed_webhook(
+    db: Database, smtp_server: tuple[int, Mailbox], hook_server: tuple[str, list[Received]]
+) -> None:
+    port, box = smtp_server
+    url, received = hook_server
+    with db.session() as session:
+        seed_crisis(session)
+        repository.put_setting(
+            session,
+            "smtp",
+            {
+                "host": "127.0.0.1",
+                "port": port,
+                "username": box.username,
+                "password": box.password,
+                "use_tls": False,
+                "sender": "veille@peintures-martin.fr",
+                "to": ["claire@peintures-martin.fr"],
+            },
+        )
+        repository.put_setting(
+            session, "webhooks", {"hooks": [{"url": f"{url}/hook", "secret": "k3y"}]}
+        )
+        repository.put_setting(session, "brief", {"base_url": "https://veille.example.org/"})
+        report = run_alerts(session, now=NOW, zone=ZONE)
+    assert report.notified == 1 and report.errors == []
+    (_sender, recipients, message) = box.messages[0]
+    assert recipients == ["claire@peintures-martin.fr"]
+    assert b"Ma marque" in message and b"https://veille.example.org/alerts/" in message
+    (hook,) = received
+    assert verify_signature(
+        hook.body,
+        secret="k3y",
+        timestamp=hook.headers["x-veille-timestamp"],
+        signature=hook.headers["x-veille-signature"],
+    )
+    body = json.loads(hook.body)
+    assert body["event"] == "alert.opened" and "coulures" in body["cause"]["terms"]
+    assert body["link"].startswith("https://veille.example.org/alerts/")
+
+
+def test_unreachable_channel_is_reported_not_raised(db: Database) -> None:
+    with db.session() as session:
+        seed_crisis(session)
+        repository.put_setting(
+            session, "webhooks", {"hooks": [{"url": "http://127.0.0.1:9/x", "secret": "k"}]}
+        )
+        report = run_alerts(session, now=NOW, zone=ZONE)
+        assert len(report.opened) == 1
+    assert report.errors == ["cannot reach webhook http://127.0.0.1:9: connection refused"]
