@@ -1,0 +1,129 @@
+"""Who may publish what: per-account rules ("posts from the company account need a manager")
+and the owner's setting "no high risk without a manager". A draft that needs more than its
+author's role waits in pending_approval until someone with that role approves it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from veille.publish.drafts import record_event, schedule_draft, variants_of
+from veille.store import tables
+from veille.store.tables_publish import ApprovalRule, PublishJob
+from veille.timeutil import utcnow
+
+ROLE_RANK = {"viewer": 0, "member": 1, "manager": 2, "owner": 3}
+POLICY_KEY = "publish.approvals"
+
+
+class ApprovalError(PermissionError):
+    """An action the user's role does not allow; the message says which role is needed."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int | None
+    role: str
+
+
+@dataclass(frozen=True)
+class Requirement:
+    role: str  # the lowest role allowed to publish this draft
+    reasons: tuple[str, ...]  # why (in English, for history and logs); empty: a member may
+
+
+def high_risk_needs_manager(session: Session) -> bool:
+    row = session.get(tables.Setting, POLICY_KEY)
+    return bool(row and row.value.get("high_risk_needs_manager"))
+
+
+def set_high_risk_needs_manager(session: Session, *, actor: Actor, value: bool) -> None:
+    if actor.role != "owner":
+        raise ApprovalError("only the owner can change the approval policy")
+    row = session.get(tables.Setting, POLICY_KEY)
+    if row is None:
+        session.add(tables.Setting(key=POLICY_KEY, value={"high_risk_needs_manager": value}))
+    else:
+        row.value = {**row.value, "high_risk_needs_manager": value}
+
+
+def set_account_rule(
+    session: Session, *, actor: Actor, account_id: int, required_role: str | None
+) -> None:
+    """``required_role`` manager or owner; None removes the rule."""
+    if ROLE_RANK.get(actor.role, 0) < ROLE_RANK["manager"]:
+        raise ApprovalError("a manager or the owner sets approval rules")
+    if required_role is not None and required_role not in ("manager", "owner"):
+        raise ApprovalError(f"required_role: expected manager or owner, got {required_role!r}")
+    rule = session.get(ApprovalRule, account_id)
+    if required_role is None:
+        if rule is not None:
+            session.delete(rule)
+    elif rule is None:
+        session.add(ApprovalRule(account_id=account_id, required_role=required_role))
+    else:
+        rule.required_role = required_role
+
+
+def requirement(session: Session, draft: tables.Draft, *, risk: str) -> Requirement:
+    role, reasons = "member", []
+    for variant in variants_of(session, draft.id):
+        rule = session.get(ApprovalRule, variant.account_id)
+        if rule is not None:
+            account = session.get(tables.Account, variant.account_id)
+            handle = account.handle if account else str(variant.account_id)
+            reasons.append(f"posts from {handle} need a {rule.required_role}")
+            if ROLE_RANK[rule.required_role] > ROLE_RANK[role]:
+                role = rule.required_role
+    if risk == "high" and high_risk_needs_manager(session):
+        reasons.append("high-risk posts need a manager")
+        if ROLE_RANK[role] < ROLE_RANK["manager"]:
+            role = "manager"
+    return Requirement(role, tuple(reasons))
+
+
+def request_publication(
+    session: Session, draft: tables.Draft, *, actor: Actor, at: datetime, risk: str
+) -> list[PublishJob]:
+    """Schedule the draft if the actor may; otherwise put it in pending_approval."""
+    if ROLE_RANK.get(actor.role, 0) < ROLE_RANK["member"]:
+        raise ApprovalError("viewers cannot publish")
+    if draft.status in ("published", "cancelled"):
+        raise ApprovalError(f"the draft is already {draft.status}")
+    needed = requirement(session, draft, risk=risk)
+    if ROLE_RANK[actor.role] >= ROLE_RANK[needed.role]:
+        draft.approved_by, draft.approved_at = actor.id, utcnow()
+        return schedule_draft(session, draft, at=at, user_id=actor.id)
+    draft.status, draft.scheduled_at, draft.updated_at = "pending_approval", at, utcnow()
+    record_event(
+        session,
+        draft.id,
+        actor.id,
+        "approval_requested",
+        role=needed.role,
+        why=list(needed.reasons),
+    )
+    return []
+
+
+def approve(session: Session, draft: tables.Draft, *, actor: Actor, risk: str) -> list[PublishJob]:
+    """Approve a waiting draft and schedule it at its requested time."""
+    if draft.status != "pending_approval" or draft.scheduled_at is None:
+        raise ApprovalError("this draft is not waiting for approval")
+    needed = requirement(session, draft, risk=risk)
+    if ROLE_RANK.get(actor.role, 0) < max(ROLE_RANK[needed.role], ROLE_RANK["manager"]):
+        raise ApprovalError(f"approving this draft needs a {needed.role}")
+    draft.approved_by, draft.approved_at = actor.id, utcnow()
+    record_event(session, draft.id, actor.id, "approved")
+    return schedule_draft(session, draft, at=draft.scheduled_at, user_id=actor.id)
+
+
+def reject(session: Session, draft: tables.Draft, *, actor: Actor, reason: str) -> None:
+    if ROLE_RANK.get(actor.role, 0) < ROLE_RANK["manager"]:
+        raise ApprovalError("sending a draft back needs a manager")
+    if draft.status != "pending_approval":
+        raise ApprovalError("this draft is not waiting for approval")
+    draft.status, draft.updated_at = "draft", utcnow()
+    record_event(session, draft.id, actor.id, "rejected", reason=reason.strip()[:2000])
