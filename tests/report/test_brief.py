@@ -1,0 +1,179 @@
+"""The daily brief: its sections from the store, and the e-mail a real SMTP server receives."""
+
+from __future__ import annotations
+
+import email
+from datetime import UTC, datetime, timedelta
+from email import policy
+from email.message import Message
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from tests.factories import post_json
+from tests.report.conftest import Mailbox
+from veille.business import BusinessProfile, Competitor
+from veille.posts import parse_post
+from veille.report.brief import build_brief
+from veille.report.mailer import send_brief_if_due
+from veille.store import repository
+from veille.store.db import Database
+
+ZONE = ZoneInfo("Europe/Paris")
+NOW = datetime(2026, 3, 17, 15, 0, tzinfo=UTC)
+HOSTILE = '<script>alert("x")</script> avis'
+
+
+def _add(
+    session: Session,
+    key: str,
+    text: str,
+    *,
+    watch: int | None,
+    ago: timedelta = timedelta(hours=2),
+    sentiment: str | None = None,
+    intents: tuple[str, ...] = (),
+    network: str = "x",
+    likes: int = 2,
+) -> int:
+    data = post_json(
+        key, text, network=network, username=f"u{key}", created_at=(NOW - ago).isoformat()
+    )
+    data["metrics"]["likes"] = likes
+    (post_id,) = repository.insert_posts(session, [parse_post(data)]).values()
+    if watch is not None:
+        repository.insert_matches(session, [{"post_id": post_id, "watch_id": watch}])
+    rows = []
+    if sentiment:
+        rows.append({"post_id": post_id, "kind": "sentiment", "label": sentiment, "score": 0.9})
+    if intents:
+        present = {"present": list(intents)}
+        rows.append({"post_id": post_id, "kind": "intents", "label": intents[0], "data": present})
+    repository.insert_enrichments(session, rows)
+    return post_id
+
+
+def seed_business(session: Session) -> None:
+    """Peintures Martin, a competitor, sector news with copies, questions, praise and leads."""
+    repository.save_profile(
+        session,
+        BusinessProfile(name="Peintures Martin", competitors=[Competitor(name="Dupont")]),
+    )
+
+    def watch(name: str, kind: str) -> int:
+        return repository.upsert_watch(
+            session, name=name, kind=kind, description="", rules=[name.lower()]
+        ).id
+
+    brand, rival, sector = (
+        watch("Ma marque", "brand"),
+        watch("Dupont", "competitor"),
+        watch("Secteur peinture", "sector"),
+    )
+    for i in range(6):
+        _add(
+            session,
+            f"q{i}",
+            f"Question {i} : vous faites les volets ?",
+            watch=brand,
+            sentiment="neutral",
+            intents=("question",),
+        )
+        repository.insert_inbox_items(
+            session, [{"post_id": i + 1, "priority": 10.0 - i, "reason": "question"}]
+        )
+    _add(
+        session,
+        "merci",
+        "Merci pour la façade, superbe travail",
+        watch=brand,
+        sentiment="positive",
+        intents=("praise",),
+        likes=40,
+    )
+    _add(session, "lead", "Qui connaît un bon peintre à Angers ?", watch=brand, intents=("lead",))
+    _add(
+        session, "bad", HOSTILE, watch=brand, sentiment="negative", ago=timedelta(days=1), likes=30
+    )
+    for i in range(3):
+        _add(session, f"d{i}", f"Dupont Peinture chantier {i}", watch=rival)
+    story = "La Fédération du bâtiment annonce une hausse de 8 % du prix des peintures en 2026"
+    for i in range(3):  # one story, three copies
+        _add(session, f"n{i}", f"{story} selon les distributeurs", watch=sector, network="news")
+    _add(
+        session,
+        "other",
+        "Nouveau salon de la rénovation à Angers ce week-end",
+        watch=None,
+        network="news",
+    )
+
+
+def test_brief_sections(db: Database) -> None:
+    with db.session() as session:
+        seed_business(session)
+        brief = build_brief(session, zone=ZONE, now=NOW)
+    assert brief.business == "Peintures Martin"
+    mentions = brief.changes[0]
+    assert (mentions.today, mentions.yesterday) == (14, 1)
+    assert len(brief.todo) == 5
+    kinds = [item.kind for item in brief.todo]
+    assert kinds.count("thank") == 1 and kinds.count("lead") == 1 and kinds[0] == "answer"
+    assert [row.name for row in brief.share] == ["Ma marque", "Dupont"]
+    assert brief.share[0].own and brief.share[0].percent == 75.0
+    # The story told three times is one item, ranked first; the other news follows.
+    assert [item.copies for item in brief.news] == [3, 1]
+    assert "Fédération" in brief.news[0].post.text
+    assert [p.username for p in brief.leads] == ["ulead"]
+    assert brief.reputation[-1][1:] == (1, 6, 0) and brief.reputation[-2][3] == 1
+
+
+def test_brief_email_reaches_the_smtp_server_once_a_day(
+    db: Database, smtp_server: tuple[int, Mailbox]
+) -> None:
+    port, box = smtp_server
+    with db.session() as session:
+        seed_business(session)
+        repository.put_setting(
+            session,
+            "smtp",
+            {
+                "host": "127.0.0.1",
+                "port": port,
+                "username": box.username,
+                "password": box.password,
+                "use_tls": False,
+                "sender": "veille@peintures-martin.fr",
+            },
+        )
+        repository.put_setting(
+            session,
+            "brief",
+            {"hour": 17, "to": ["claire@peintures-martin.fr"], "base_url": "https://v.example"},
+        )
+        # 16:00 in Paris: too early for a brief set at 17:00.
+        assert send_brief_if_due(session, now=NOW, zone=ZONE).startswith("not yet")
+        later = NOW + timedelta(hours=1)
+        assert send_brief_if_due(session, now=later, zone=ZONE) == (
+            "brief sent to claire@peintures-martin.fr"
+        )
+        assert send_brief_if_due(session, now=later, zone=ZONE).startswith("already sent")
+    assert len(box.messages) == 1
+    _, recipients, raw = box.messages[0]
+    assert recipients == ["claire@peintures-martin.fr"]
+    message = email.message_from_bytes(raw, policy=policy.default)
+    assert message["Subject"] == "Peintures Martin — brief du 17/03/2026"
+    html = _part(message, "text/html")
+    assert "À faire aujourd&#39;hui" in html or "À faire aujourd'hui" in html
+    assert 'href="https://v.example/posts/' in html and "Fédération du bâtiment" in html
+    assert "&lt;script&gt;" in html and "<script>alert" not in html
+    assert "Répondre" in _part(message, "text/plain")
+
+
+def _part(message: Message, kind: str) -> str:
+    for part in message.walk():
+        if part.get_content_type() == kind:
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            return payload.decode(part.get_content_charset() or "utf-8")
+    raise AssertionError(f"no {kind} part")
