@@ -53,87 +53,44 @@ from veille.rules.text import post_case_text, post_text, strip_urls, words
 
 Check = Callable[["_Context"], bool]
 _second = itemgetter(1)
+_MAX_PAIRS = 64  # beyond, a rule is registered under its cheaper group alone
 
-# Frequent French words: a poor choice of anchor when a rule offers a rarer one.
+
+# Frequent French words (folded), as a poor choice of anchor when a rule offers a rarer one.
+# Hand-made from everyday usage: function words, then the nouns, verbs and adjectives that fill
+# social posts. A word missing here is only judged by its length.
+def _word_list(text: str) -> list[str]:
+    return text.split()
+
+
 _COMMON = frozenset(
-    [
-        "le",
-        "la",
-        "les",
-        "un",
-        "une",
-        "des",
-        "de",
-        "du",
-        "d",
-        "l",
-        "et",
-        "ou",
-        "a",
-        "au",
-        "aux",
-        "en",
-        "dans",
-        "sur",
-        "pour",
-        "par",
-        "avec",
-        "sans",
-        "ce",
-        "cet",
-        "cette",
-        "ces",
-        "qui",
-        "que",
-        "quoi",
-        "qu",
-        "je",
-        "tu",
-        "il",
-        "elle",
-        "on",
-        "nous",
-        "vous",
-        "ils",
-        "elles",
-        "se",
-        "s",
-        "c",
-        "est",
-        "sont",
-        "pas",
-        "ne",
-        "n",
-        "plus",
-        "tres",
-        "bien",
-        "bon",
-        "bonne",
-        "tout",
-        "tous",
-        "toute",
-        "faire",
-        "fait",
-        "merci",
-        "oui",
-        "non",
-        "y",
-        "mon",
-        "ma",
-        "mes",
-        "ton",
-        "ta",
-        "son",
-        "sa",
-        "ses",
-        "leur",
-        "leurs",
-        "notre",
-        "votre",
-        "j",
-        "m",
-        "t",
-    ]
+    _word_list(
+        """
+    a ai aie aient ainsi alors as au aucun aussi autre autres aux avais avait avant avec avez
+    avoir avons bah beaucoup bien bon bonne c ca car ce ceci cela celle celui ces cet cette chez
+    ci comme comment d dans de des deja depuis deux dire dit dois doit donc du elle elles en
+    encore entre es est et etait ete etre eu eux faire fais fait faut fois font gens ici il ils
+    j je jamais jusqu l la le les leur leurs lui m ma mais me meme mes moi moins mon n ne ni non
+    nos notre nous on ont ou oui par parce pas peu peut plus pour pourquoi quand que quel quelle
+    qui quoi rien s sa sans se ses si son sont sous sur t ta te tes toi ton tous tout toute
+    toutes tres trop tu un une vers veux via voila vos votre vous vraiment y
+    an ans annee annees apres aujourd hui demain hier jour jours matin soir semaine mois heure
+    heures temps moment fin debut week end vie monde homme femme enfant enfants famille ami
+    amis gens fois chose choses truc part place cote
+    grand grande grands petit petite petits nouveau nouvelle nouveaux beau belle bons bonnes
+    vrai vraie super genial top cool nul mal mieux pire premier premiere dernier derniere
+    gros grosse jeune vieux vieille heureux content contente
+    photo photos video videos story post compte lien page site appli telephone internet reseau
+    merci bravo bonjour bonsoir salut coucou bisous lol mdr ptdr ouf bref ok
+    aller va vais allons venir vient voir vu voit savoir sais sait pouvoir veut vouloir mettre
+    met prendre prend donner donne trouver trouve parler parle penser pense aimer aime adore
+    falloir passer passe rester reste attendre attend suivre suis sommes etes
+    travail boulot ecole maison ville pays rue route voiture train bus metro velo argent prix
+    match foot equipe musique film serie livre cafe resto restaurant repas apero vacances
+    soleil pluie chaud froid ete hiver printemps automne
+    france paris francais francaise
+    """
+    )
 )
 
 
@@ -207,7 +164,8 @@ class _Keys:
 
 
 def _word_cost(tokens: Sequence[str]) -> float:
-    best = min(1.0 if t in _COMMON else 1.0 / (1 + len(t)) for t in tokens)
+    # A frequent word is about a hundred times likelier in a post than a town or a trade.
+    best = min(5.0 if t in _COMMON else 1.0 / (1 + len(t)) for t in tokens)
     return best / len(tokens)
 
 
@@ -256,7 +214,9 @@ class _Compiler:
                 return keys.field_key("place", "", 0.5)
             case FieldWords(field=name, words=tokens):
                 best = min(tokens, key=lambda t: _word_cost((t,)))
-                return keys.field_key(name, best, _word_cost((best,)) * 2)
+                # Profiles are on every post, and a profile location is mostly a town name.
+                cost = 2.0 if name == "bio_location" else _word_cost((best,)) * 5
+                return keys.field_key(name, best, cost)
         raise TypeError(f"no key for {node!r}")  # pragma: no cover
 
     def leaf_anchors(self, node: Node) -> frozenset[int]:
@@ -301,10 +261,6 @@ class _Compiler:
             result = min(options, key=self.keys.weight) if options else None
         self._tree[id(node)] = result
         return result
-
-    def forget_anchors(self) -> None:
-        """Anchors are chosen; only what checks need is kept."""
-        self._tree.clear()
 
     def anchor_groups(self, node: Node) -> list[frozenset[int]]:
         """One or two anchor sets; every post the rule matches hits each of them."""
@@ -509,13 +465,6 @@ _HAS_CHECKS: dict[str, Check] = {
 }
 
 
-def _postings(lists: dict[int, list[int]], size: int) -> list[frozenset[int]]:
-    table: list[frozenset[int]] = [frozenset()] * size
-    for key, indexes in lists.items():
-        table[key] = frozenset(indexes)
-    return table
-
-
 def _automaton(patterns: dict[str, int]) -> ahocorasick.Automaton | None:
     if not patterns:
         return None
@@ -536,11 +485,11 @@ class Matcher:
         keys = _Keys()
         compiler = _Compiler(keys)
         # A rule is registered under one group of keys (one must be hit), or, when it needs
-        # two things at once (peintre AND angers), under two groups that must both be hit: the
-        # two are intersected with set operations, so a post naming only the town wakes no rule.
-        single: dict[int, list[int]] = {}
-        first: dict[int, list[int]] = {}
-        second: dict[int, list[int]] = {}
+        # two things at once (peintre AND angers), under every pair of keys from its two groups:
+        # a post naming only the town wakes no such rule, and looking up the few pairs of a
+        # post's hits costs less than intersecting the rules of each.
+        single: dict[int, set[int]] = {}
+        pairs: dict[tuple[int, int], set[int]] = {}
         self._checks: list[Check | None] = []
         # First pass: count how many rules mention each key, so that the anchors chosen next
         # avoid keys that many rules share (a hit on one would wake them all).
@@ -549,23 +498,21 @@ class Matcher:
                 keys.uses[key] += 1
         for index, rule in enumerate(rules):
             groups = compiler.anchor_groups(rule.root)
-            if len(groups) == 1:
-                for key in groups[0]:
-                    single.setdefault(key, []).append(index)
+            if len(groups) == 2 and len(groups[0]) * len(groups[1]) <= _MAX_PAIRS:
+                for one in groups[0]:
+                    for other in groups[1]:
+                        pairs.setdefault((one, other), set()).add(index)
             else:
                 for key in groups[0]:
-                    first.setdefault(key, []).append(index)
-                for key in groups[1]:
-                    second.setdefault(key, []).append(index)
+                    single.setdefault(key, set()).add(index)
             # A rule that is exactly its anchors needs no further check.
             plain = len(groups) == 1 and compiler.key_set(rule.root) == groups[0]
-            self._checks.append(None if plain else self._deferred(index, rule.root))
-        self._single = _postings(single, len(keys.cost))
-        self._first = _postings(first, len(keys.cost))
-        self._second = _postings(second, len(keys.cost))
-        self._pairs = bool(first)
-        self._compiler = compiler
-        compiler.forget_anchors()
+            self._checks.append(None if plain else compiler.check(rule.root))
+        self._single: list[frozenset[int] | None] = [None] * len(keys.cost)
+        for key, indexes in single.items():
+            self._single[key] = frozenset(indexes)
+        self._pairs = {pair: frozenset(indexes) for pair, indexes in pairs.items()}
+        self._pair_keys = frozenset(key for pair in pairs for key in pair)
         self._text = _automaton(keys.text)
         self._url = _automaton(keys.url)
         self._fields = keys.fields
@@ -577,17 +524,7 @@ class Matcher:
         self._bio = keys.fields.get("bio")
         self._bio_location = keys.fields.get("bio_location")
         keys.frozen = True
-
-    def _deferred(self, index: int, root: Node) -> Check:
-        """A check built on the rule's first candidate post: with 100,000 rules, many wait
-        long for one, and building them all up front would double the compile time."""
-
-        def first_use(context: _Context) -> bool:
-            check = self._compiler.check(root)
-            self._checks[index] = check
-            return check(context)
-
-        return first_use
+        self._profile_cache: dict[tuple[int, str], tuple[int, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -613,21 +550,28 @@ class Matcher:
                     hits.add(key)
         if post.hashtags and (index := self._hashtag) is not None:
             for tag in post.hashtags:
-                key = index.get("".join(words(tag)))
+                key = index.get(tag)
+                if key is None and (key := index.get("".join(words(tag)))) is not None:
+                    index[tag] = key  # the raw spelling, so that next time folding is skipped
                 if key is not None:
                     hits.add(key)
         if post.place is not None or post.geo is not None:
             self._place_hits(post, hits)
-        if author.description and (index := self._bio) is not None:
-            for word in words(author.description):
-                key = index.get(word)
-                if key is not None:
-                    hits.add(key)
-        if author.location and (index := self._bio_location) is not None:
-            for word in words(author.location):
-                key = index.get(word)
-                if key is not None:
-                    hits.add(key)
+        if author.description and self._bio is not None:
+            hits.update(self._profile_keys(self._bio, author.description))
+        if author.location and self._bio_location is not None:
+            hits.update(self._profile_keys(self._bio_location, author.location))
+
+    def _profile_keys(self, index: dict[str, int], text: str) -> tuple[int, ...]:
+        # Profiles repeat from post to post (the same authors, the same towns): remember them.
+        cache = self._profile_cache
+        found = cache.get((id(index), text))
+        if found is None:
+            if len(cache) > 100_000:
+                cache.clear()
+            found = tuple({index[w] for w in words(text) if w in index})
+            cache[(id(index), text)] = found
+        return found
 
     def _place_hits(self, post: Post, hits: set[int]) -> None:
         fields = self._fields
@@ -648,22 +592,20 @@ class Matcher:
             self._field_hits(post, hits)
         if self._url is not None and post.urls:
             hits.update(map(_second, self._url.iter("\n".join(post.urls).lower())))
-        if not hits:
-            return []
-        candidates: frozenset[int] | set[int]
-        if len(hits) == 1:  # the usual case: no set to build
-            (key,) = hits
-            candidates = self._single[key]
-            if self._first[key]:
-                candidates = candidates | (self._first[key] & self._second[key])
-        else:
-            candidates = set().union(*map(self._single.__getitem__, hits))
-            if self._pairs:
-                both = set().union(*map(self._first.__getitem__, hits))
-                if both:
-                    candidates |= both.intersection(
-                        set().union(*map(self._second.__getitem__, hits))
-                    )
+        candidates: set[int] = set()
+        single = self._single
+        for key in hits:
+            woken = single[key]
+            if woken:
+                candidates |= woken
+        paired = hits & self._pair_keys
+        if paired:
+            pair_rules = self._pairs.get
+            for one in paired:
+                for other in paired:
+                    woken = pair_rules((one, other))
+                    if woken:
+                        candidates |= woken
         if not candidates:
             return []
         context = _Context(post, hits, padded)
