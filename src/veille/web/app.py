@@ -20,6 +20,7 @@ from veille.web import (
     pages_accounts,
     pages_alerts,
     pages_auth,
+    pages_drafts,
     pages_home,
     pages_posts,
     pages_reports,
@@ -62,6 +63,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(pages_posts.router)
     app.include_router(pages_watches.router)
     app.include_router(pages_accounts.router)
+    app.include_router(pages_drafts.router)
     app.include_router(pages_alerts.router)
     app.include_router(pages_reports.router)
 
