@@ -27,6 +27,7 @@ class MastodonInstance:
     statuses: list[dict[str, Any]] = field(default_factory=list)
     by_key: dict[str, dict[str, Any]] = field(default_factory=dict)
     fail_next: list[Response] = field(default_factory=list)
+    refuse_containing: str = "\x00"  # statuses with this text get a 422, as Mastodon does
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, request: Request) -> Response:
@@ -37,6 +38,8 @@ class MastodonInstance:
         with self.lock:
             if self.fail_next:
                 return self.fail_next.pop(0)
+            if self.refuse_containing in request.json()["status"]:
+                return Response(422, {"error": "Validation failed: Text is not allowed"})
             key = request.headers.get("idempotency-key", "")
             if key and key in self.by_key:
                 return Response(200, self.by_key[key])
