@@ -1,7 +1,119 @@
-"""Reports for any period: charts, CSV and PDF exports."""
+"""Reports for any period (charts, CSV and PDF exports) and the brief as PDF."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import csv
+import io
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+
+from veille.report import charts
+from veille.report.brief import build_brief
+from veille.report.metrics import PeriodError, Report, build_report, csv_rows, parse_period
+from veille.report.pdf import brief_pdf, report_pdf
+from veille.timeutil import utcnow
+from veille.web.deps import DbSession, User, get_settings, language_of, render
+from veille.web.i18n import Language, translate
 
 router = APIRouter()
+
+
+def _report(request: Request, session: DbSession, start: str, end: str) -> Report:
+    zone = get_settings(request).zone
+    first, last = parse_period(start, end, today=utcnow().astimezone(zone).date())
+    return build_report(session, start=first, end=last, zone=zone)
+
+
+def _charts(report: Report, lang: Language) -> dict[str, Markup]:
+    labels = [f"{d.day:%d/%m}" for d in report.days]
+    volume = charts.line_chart(
+        labels,
+        [(translate("alerts.posts", lang), [float(d.posts) for d in report.days])],
+        title=translate("reports.volume", lang),
+        area=True,
+    )
+    sentiment = charts.stacked_bars(
+        labels,
+        [
+            (translate(f"sentiment.{name}", lang), [float(getattr(d, name)) for d in report.days])
+            for name in ("positive", "neutral", "negative")
+        ],
+        title=translate("reports.sentiment", lang),
+    )
+    total = sum(n for _, n in report.share) or 1
+    share = charts.horizontal_bars(
+        [(name, n / total) for name, n in report.share], title=translate("reports.share", lang)
+    )
+    # charts escapes every label and value it draws.
+    return {"volume": Markup(volume), "sentiment": Markup(sentiment), "share": Markup(share)}  # noqa: S704
+
+
+@router.get("/reports")
+def report_page(
+    request: Request, session: DbSession, user: User, start: str = "", end: str = ""
+) -> Response:
+    lang = language_of(request, user)
+    try:
+        report = _report(request, session, start, end)
+    except PeriodError as error:
+        return render(
+            request, "report.html", user, 400, report=None, error=str(error), start=start, end=end
+        )
+    query = f"start={report.start.isoformat()}&end={report.end.isoformat()}"
+    return render(
+        request,
+        "report.html",
+        user,
+        report=report,
+        error=None,
+        start=report.start.isoformat(),
+        end=report.end.isoformat(),
+        query=query,
+        svg=_charts(report, lang),
+    )
+
+
+@router.get("/reports.csv")
+def report_csv(
+    request: Request, session: DbSession, user: User, start: str = "", end: str = ""
+) -> Response:
+    try:
+        report = _report(request, session, start, end)
+    except PeriodError as error:
+        return Response(str(error), status_code=400, media_type="text/plain")
+    out = io.StringIO()
+    csv.writer(out).writerows(csv_rows(report))
+    name = f"veille-{report.start}-{report.end}.csv"
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/reports.pdf")
+def report_pdf_file(
+    request: Request, session: DbSession, user: User, start: str = "", end: str = ""
+) -> Response:
+    try:
+        report = _report(request, session, start, end)
+    except PeriodError as error:
+        return Response(str(error), status_code=400, media_type="text/plain")
+    name = f"veille-{report.start}-{report.end}.pdf"
+    return Response(
+        report_pdf(report),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/reports/brief.pdf")
+def brief_pdf_file(request: Request, session: DbSession, user: User) -> Response:
+    brief = build_brief(session, zone=get_settings(request).zone, now=utcnow())
+    return Response(
+        brief_pdf(brief),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="brief-{brief.day:%Y-%m-%d}.pdf"'},
+    )
