@@ -190,6 +190,11 @@ class InboxItem(Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Added by inbox_0001: snooze, the first answer (response clock) and who closed the item.
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    closed_by_id: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class Draft(Base):
@@ -246,4 +251,5 @@ class Cursor(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+import veille.store.tables_inbox  # noqa: E402, F401  (inbox tables, for Alembic)
 from veille.store import tables_publish  # noqa: E402, F401  (publishing tables, for Alembic)

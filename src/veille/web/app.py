@@ -22,6 +22,7 @@ from veille.web import (
     pages_auth,
     pages_drafts,
     pages_home,
+    pages_inbox,
     pages_posts,
     pages_reports,
     pages_watches,
@@ -64,6 +65,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(pages_watches.router)
     app.include_router(pages_accounts.router)
     app.include_router(pages_drafts.router)
+    app.include_router(pages_inbox.router)
     app.include_router(pages_alerts.router)
     app.include_router(pages_reports.router)
 

@@ -1,0 +1,1 @@
+"""The team inbox: triage, state changes, replies, routing, response clock and figures."""

@@ -1,0 +1,132 @@
+"""Saved replies with variables, and a suggested reply per item that needs no external service.
+
+The suggestion is a template chosen by the item's intent and filled from the business profile
+(an OpenAI-compatible endpoint could refine it later; none is called here).
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from veille.store import repository, tables
+from veille.store.tables_inbox import SavedReply
+
+VARIABLES = ("prenom", "entreprise", "lien_devis")
+SETTING_KEY = "inbox"  # {"quote_url": "https://..."} among the inbox settings
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+MAX_BODY = 2000
+
+# Built-in suggestions per intent, French and English; saved replies for an intent win.
+SUGGESTIONS: dict[str, dict[str, str]] = {
+    "complaint": {
+        "fr": "Bonjour {prenom}, nous sommes désolés de ce désagrément. Pouvez-vous nous écrire "
+        "en message privé pour que nous trouvions une solution rapidement ? — {entreprise}",
+        "en": "Hello {prenom}, we are sorry about this. Could you send us a private message so "
+        "we can sort it out quickly? — {entreprise}",
+    },
+    "lead": {
+        "fr": "Bonjour {prenom}, merci de penser à nous ! Vous pouvez demander un devis gratuit "
+        "ici : {lien_devis} — {entreprise}",
+        "en": "Hello {prenom}, thanks for thinking of us! You can ask for a free quote here: "
+        "{lien_devis} — {entreprise}",
+    },
+    "question": {
+        "fr": "Bonjour {prenom}, merci pour votre question. Nous vous répondons en détail en "
+        "message privé. — {entreprise}",
+        "en": "Hello {prenom}, thanks for your question. We will answer in detail by private "
+        "message. — {entreprise}",
+    },
+    "crisis": {
+        "fr": "Bonjour {prenom}, nous avons bien vu votre message et nous le prenons au sérieux. "
+        "Nous revenons vers vous très vite. — {entreprise}",
+        "en": "Hello {prenom}, we have seen your message and take it seriously. We will get "
+        "back to you very soon. — {entreprise}",
+    },
+    "other": {
+        "fr": "Bonjour {prenom}, merci pour votre message ! — {entreprise}",
+        "en": "Hello {prenom}, thanks for your message! — {entreprise}",
+    },
+}
+
+
+class ReplyTemplateError(ValueError):
+    """A saved reply that cannot be used; the message names the problem."""
+
+
+def check_template(body: str) -> None:
+    """Refuse unknown variables, naming them (a typo like {prénom} would go out as is)."""
+    if not body.strip():
+        raise ReplyTemplateError("body: empty")
+    if len(body) > MAX_BODY:
+        raise ReplyTemplateError(f"body: longer than {MAX_BODY} characters")
+    for found in _PLACEHOLDER.finditer(body):
+        if found.group(1) not in VARIABLES:
+            raise ReplyTemplateError(
+                f"body: unknown variable {{{found.group(1)}}} at character {found.start() + 1}; "
+                f"known: {', '.join('{' + v + '}' for v in VARIABLES)}"
+            )
+
+
+def fill(body: str, values: dict[str, str]) -> str:
+    """Replace known variables; an empty value leaves no placeholder behind."""
+    return _PLACEHOLDER.sub(
+        lambda m: values.get(m.group(1), m.group(0)) if m.group(1) in VARIABLES else m.group(0),
+        body,
+    )
+
+
+def first_name(author: tables.Author) -> str:
+    """The author's first name when the display name looks like one, else the username."""
+    words = (author.name or "").split()
+    if words and words[0].replace("-", "").isalpha():
+        return words[0]
+    return author.username
+
+
+def variables_for(session: Session, author: tables.Author) -> dict[str, str]:
+    profile = repository.load_profile(session)
+    inbox = repository.get_setting(session, SETTING_KEY) or {}
+    quote = str(inbox.get("quote_url") or (profile.website if profile else "") or "")
+    return {
+        "prenom": first_name(author),
+        "entreprise": profile.name if profile else "",
+        "lien_devis": quote,
+    }
+
+
+def save(session: Session, *, name: str, body: str, intent: str | None) -> SavedReply:
+    """Create or update a saved reply by name."""
+    name = name.strip()
+    if not name:
+        raise ReplyTemplateError("name: required")
+    check_template(body)
+    if intent is not None and intent not in SUGGESTIONS:
+        raise ReplyTemplateError(f"intent: unknown intent {intent!r}")
+    row = session.scalar(select(SavedReply).where(SavedReply.name == name))
+    if row is None:
+        row = SavedReply(name=name[:128], body=body)
+        session.add(row)
+    row.body, row.intent = body, intent
+    session.flush()
+    return row
+
+
+def saved(session: Session) -> list[SavedReply]:
+    return list(session.scalars(select(SavedReply).order_by(SavedReply.name)))
+
+
+def suggest(
+    session: Session, *, intent: str | None, author: tables.Author, lang: str = "fr"
+) -> str:
+    """A ready-to-edit answer: the saved reply for the intent, else the built-in one."""
+    key = intent if intent in SUGGESTIONS else "other"
+    chosen = session.scalar(
+        select(SavedReply).where(SavedReply.intent == key).order_by(SavedReply.id).limit(1)
+    )
+    body = chosen.body if chosen else SUGGESTIONS[key]["en" if lang == "en" else "fr"]
+    text = fill(body, variables_for(session, author))
+    # Drop a dangling " — " when the business has no name yet.
+    return re.sub(r"\s*—\s*$", "", text).strip()

@@ -1,0 +1,225 @@
+"""Answer an item: write the reply (guard + approval), approve it, send it exactly once.
+
+The idempotency key is fixed when the reply is written; a reply already sent is never sent
+again, and a retry after a failure reuses the key so the network does not post it twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from veille.accounts import account_credentials
+from veille.inbox.actions import mark_answered
+from veille.inbox.routing import needs_approval
+from veille.publish.guard import GuardContext, GuardReport, check
+from veille.sources.base import ConnectorError, PublishedPost
+from veille.sources.crypto import SecretBox
+from veille.sources.mastodon import MastodonClient
+from veille.store import repository, tables
+from veille.store.tables_inbox import InboxEvent, InboxReply
+from veille.timeutil import utcnow
+
+APPROVERS = ("owner", "manager")
+GUARD_NETWORKS = ("x", "bluesky", "mastodon")
+MAX_REPLY = 5000
+
+# (account, decrypted credentials, text, post replied to, idempotency key) -> what was posted
+Publisher = Callable[[tables.Account, dict[str, str], str, tables.Post, str], PublishedPost]
+
+
+class ReplyError(ValueError):
+    """A reply that cannot be written, approved or sent; the message says why."""
+
+
+class ReplyBlocked(ReplyError):
+    """The guard found a high risk and nobody confirmed sending anyway."""
+
+    def __init__(self, report: GuardReport) -> None:
+        super().__init__("guard: high risk, confirmation needed")
+        self.report = report
+
+
+def guard_report(
+    session: Session, *, text: str, network: str, zone: str, lang: str = "fr"
+) -> GuardReport:
+    crisis = session.scalar(
+        select(tables.Alert.id)
+        .where(tables.Alert.kind == "crisis", tables.Alert.status == "open")
+        .limit(1)
+    )
+    context = GuardContext(
+        networks=[network] if network in GUARD_NETWORKS else [],
+        time_zone=zone,
+        open_crisis=crisis is not None,
+        profile=repository.load_profile(session),
+        lang="en" if lang == "en" else "fr",
+    )
+    return check(text, context=context)
+
+
+def write_reply(
+    session: Session,
+    *,
+    item_id: int,
+    account_id: int,
+    text: str,
+    author_id: int,
+    author_role: str,
+    zone: str,
+    confirm_risk: bool = False,
+    lang: str = "fr",
+) -> InboxReply:
+    """Check the text with the guard and store the reply, approved unless the account needs
+    a manager's approval and the author is not one."""
+    item = session.get(tables.InboxItem, item_id)
+    account = session.get(tables.Account, account_id)
+    if item is None:
+        raise LookupError(f"inbox item {item_id} not found")
+    if account is None:
+        raise ReplyError(f"account: account {account_id} does not exist")
+    post = session.get(tables.Post, item.post_id)
+    assert post is not None  # the foreign key guarantees it
+    if account.network != post.network:
+        raise ReplyError(
+            f"account: @{account.handle} is on {account.network}, the post is on {post.network}"
+        )
+    text = text.strip()
+    if len(text) > MAX_REPLY:
+        raise ReplyError(f"text: longer than {MAX_REPLY} characters")
+    report = guard_report(session, text=text, network=account.network, zone=zone, lang=lang)
+    if report.risk == "high" and not confirm_risk:
+        raise ReplyBlocked(report)
+    approval = needs_approval(session, account.id) and author_role not in APPROVERS
+    reply = InboxReply(
+        item_id=item.id,
+        account_id=account.id,
+        text=text,
+        status="pending_approval" if approval else "approved",
+        idempotency_key=f"veille-inbox-{uuid.uuid4().hex}",
+        guard=report.to_json(),
+        created_by=author_id,
+        approved_by=None if approval else author_id,
+    )
+    session.add(reply)
+    session.flush()
+    session.add(
+        InboxEvent(
+            item_id=item.id,
+            actor_id=author_id,
+            kind="reply_written",
+            detail={"reply_id": reply.id, "status": reply.status, "risk": report.risk},
+        )
+    )
+    if approval and item.status == "new":
+        item.status = "waiting"
+    return reply
+
+
+def approve(session: Session, *, reply_id: int, approver_id: int, approver_role: str) -> InboxReply:
+    if approver_role not in APPROVERS:
+        raise ReplyError("approval: only a manager or the owner can approve")
+    reply = _reply(session, reply_id)
+    if reply.status != "pending_approval":
+        raise ReplyError(f"approval: the reply is {reply.status}, not waiting for approval")
+    reply.status, reply.approved_by = "approved", approver_id
+    session.add(
+        InboxEvent(
+            item_id=reply.item_id,
+            actor_id=approver_id,
+            kind="reply_approved",
+            detail={"reply_id": reply.id},
+        )
+    )
+    return reply
+
+
+def reject(session: Session, *, reply_id: int, approver_id: int, approver_role: str) -> InboxReply:
+    if approver_role not in APPROVERS:
+        raise ReplyError("approval: only a manager or the owner can reject")
+    reply = _reply(session, reply_id)
+    if reply.status != "pending_approval":
+        raise ReplyError(f"approval: the reply is {reply.status}, not waiting for approval")
+    reply.status = "rejected"
+    session.add(
+        InboxEvent(
+            item_id=reply.item_id,
+            actor_id=approver_id,
+            kind="reply_rejected",
+            detail={"reply_id": reply.id},
+        )
+    )
+    return reply
+
+
+def _reply(session: Session, reply_id: int) -> InboxReply:
+    reply = session.get(InboxReply, reply_id)
+    if reply is None:
+        raise LookupError(f"reply {reply_id} not found")
+    return reply
+
+
+def connector_publish(
+    account: tables.Account, credentials: dict[str, str], text: str, post: tables.Post, key: str
+) -> PublishedPost:
+    """Reply with the account's connector. Mastodon dedups on the Idempotency-Key."""
+    if account.network == "mastodon":
+        client = MastodonClient(
+            instance_url=credentials.get("instance_url", ""),
+            access_token=credentials.get("access_token"),
+        )
+        return client.publish(
+            text, idempotency_key=key, in_reply_to_id=post.network_post_id, language=post.lang
+        )
+    raise ReplyError(f"account: replying from the inbox on {account.network} is not supported yet")
+
+
+def send(
+    session: Session,
+    *,
+    reply_id: int,
+    box: SecretBox,
+    actor_id: int | None,
+    publisher: Publisher = connector_publish,
+) -> InboxReply:
+    """Send an approved (or previously failed) reply; a sent reply is returned untouched."""
+    reply = _reply(session, reply_id)
+    if reply.status == "sent":
+        return reply
+    if reply.status not in ("approved", "failed"):
+        raise ReplyError(f"send: the reply is {reply.status}; it needs approval first")
+    account = session.get(tables.Account, reply.account_id)
+    item = session.get(tables.InboxItem, reply.item_id)
+    assert account is not None and item is not None
+    post = session.get(tables.Post, item.post_id)
+    assert post is not None
+    try:
+        published = publisher(
+            account, account_credentials(box, account), reply.text, post, reply.idempotency_key
+        )
+    except ConnectorError as exc:
+        reply.status, reply.error = "failed", str(exc)[:2000]
+        session.add(
+            InboxEvent(
+                item_id=item.id,
+                actor_id=actor_id,
+                kind="reply_failed",
+                detail={"reply_id": reply.id},
+            )
+        )
+        return reply
+    reply.status, reply.error, reply.sent_at = "sent", None, utcnow()
+    reply.network_post_id, reply.url = published.id, published.url or None
+    session.add(
+        InboxEvent(
+            item_id=item.id,
+            actor_id=actor_id,
+            kind="reply_sent",
+            detail={"reply_id": reply.id, "network_post_id": published.id},
+        )
+    )
+    mark_answered(session, item_id=item.id, actor_id=reply.created_by or actor_id)
+    return reply

@@ -1,0 +1,413 @@
+"""The team inbox: triage list by conversation, one item with notes and replies, the settings
+(saved replies, routing, approvals) and the figures page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from veille.inbox import actions, figures, queue, replies, routing, sending
+from veille.inbox.clock import business_seconds, describe
+from veille.sources.crypto import SecretBox
+from veille.store import tables
+from veille.store.tables_inbox import InboxEvent, InboxNote, InboxReply
+from veille.timeutil import utcnow
+from veille.web.auth import CurrentUser, tokens_match
+from veille.web.deps import DbSession, User, get_settings, language_of, render
+
+router = APIRouter()
+TRIAGERS = ("owner", "manager", "member")  # triage and write replies
+MANAGERS = ("owner", "manager")  # approve replies, edit settings
+VIEWS = {
+    "open": actions.OPEN_STATUSES,
+    "mine": actions.OPEN_STATUSES,
+    "snoozed": actions.OPEN_STATUSES,
+    "closed": ("done", "ignored"),
+}
+SNOOZE_HOURS = (1, 4, 24, 72)
+Csrf = Annotated[str, Form(max_length=128)]
+
+
+def _require(user: CurrentUser, csrf: str, roles: tuple[str, ...]) -> None:
+    if not tokens_match(user.csrf_token, csrf):
+        raise HTTPException(status_code=403, detail="CSRF token missing or wrong")
+    if user.role not in roles:
+        raise HTTPException(status_code=403)
+
+
+def _back(target: str, fallback: str = "/inbox") -> RedirectResponse:
+    safe = target if target.startswith("/inbox") and not target.startswith("//") else fallback
+    return RedirectResponse(safe, status_code=303)
+
+
+def _zone(request: Request) -> str:
+    return get_settings(request).time_zone
+
+
+def _users(session: Any) -> list[tables.User]:
+    return list(session.scalars(select(tables.User).order_by(tables.User.username)))
+
+
+@router.get("/inbox")
+def inbox(request: Request, session: DbSession, user: User, view: str = "open") -> Response:
+    view = view if view in VIEWS else "open"
+    lang = language_of(request, user)
+    views = queue.load_views(
+        session,
+        zone=_zone(request),
+        lang=lang,
+        statuses=VIEWS[view],
+        include_snoozed=view == "snoozed",
+        assignee_id=user.id if view == "mine" else None,
+    )
+    if view == "snoozed":
+        now = utcnow()
+        views = [v for v in views if v.item.snoozed_until and v.item.snoozed_until > now]
+    return render(
+        request,
+        "inbox.html",
+        user,
+        view=view,
+        views_names=list(VIEWS),
+        conversations=queue.group(views),
+        count=len(views),
+        can_triage=user.role in TRIAGERS,
+        zone=get_settings(request).zone,
+        bulk_actions=actions.BULK_ACTIONS,
+    )
+
+
+def _item_context(
+    request: Request, session: Any, user: CurrentUser, item_id: int, **extra: Any
+) -> dict[str, Any]:
+    lang = language_of(request, user)
+    found = queue.load_views(
+        session,
+        zone=_zone(request),
+        lang=lang,
+        statuses=actions.STATUSES,
+        include_snoozed=True,
+        item_ids=[item_id],
+    )
+    if not found:
+        raise HTTPException(status_code=404)
+    view = found[0]
+    key = queue.conversation_key(view.post)
+    thread = [
+        v
+        for v in queue.load_views(
+            session,
+            zone=_zone(request),
+            lang=lang,
+            statuses=actions.STATUSES,
+            include_snoozed=True,
+        )
+        if queue.conversation_key(v.post) == key and v.item.id != item_id
+    ]
+    names = {u.id: u.username for u in _users(session)}
+    accounts = routing.candidate_accounts(session, network=view.post.network)
+    routed = routing.choose_account(session, intent=view.primary_intent, network=view.post.network)
+    posted_replies = list(
+        session.scalars(
+            select(InboxReply).where(InboxReply.item_id == item_id).order_by(InboxReply.id)
+        )
+    )
+    hours = queue.business_hours(session, zone=_zone(request))
+    end = view.item.first_response_at or utcnow()
+    context: dict[str, Any] = {
+        "v": view,
+        "thread": thread,
+        "notes": list(
+            session.scalars(
+                select(InboxNote).where(InboxNote.item_id == item_id).order_by(InboxNote.id)
+            )
+        ),
+        "events": list(
+            session.scalars(
+                select(InboxEvent).where(InboxEvent.item_id == item_id).order_by(InboxEvent.id)
+            )
+        ),
+        "names": names,
+        "users": _users(session),
+        "accounts": accounts,
+        "routed_id": routed.id if routed else None,
+        "approval": {a.id: routing.needs_approval(session, a.id) for a in accounts},
+        "saved": [
+            (s.name, replies.fill(s.body, replies.variables_for(session, view.author)))
+            for s in replies.saved(session)
+        ],
+        "suggestion": replies.suggest(
+            session, intent=view.primary_intent, author=view.author, lang=lang
+        ),
+        "replies": posted_replies,
+        "waited": describe(business_seconds(view.post.created_at, end, hours), lang),
+        "answered": view.item.first_response_at is not None,
+        "statuses": actions.STATUSES,
+        "snooze_hours": SNOOZE_HOURS,
+        "can_triage": user.role in TRIAGERS,
+        "can_approve": user.role in MANAGERS,
+        "zone": get_settings(request).zone,
+        "blocked": None,
+        "draft_text": None,
+        "error": None,
+    }
+    context.update(extra)
+    return context
+
+
+@router.get("/inbox/figures")
+def figures_page(request: Request, session: DbSession, user: User, days: int = 30) -> Response:
+    days = max(1, min(days, 365))
+    lang = language_of(request, user)
+    hours = queue.business_hours(session, zone=_zone(request))
+    result = figures.compute(session, hours=hours, days=days)
+
+    def fmt(seconds: float | None) -> str:
+        return "—" if seconds is None else describe(seconds, lang)
+
+    return render(request, "inbox_figures.html", user, f=result, fmt=fmt, hours=hours)
+
+
+@router.get("/inbox/settings")
+def settings_page(request: Request, session: DbSession, user: User) -> Response:
+    return _settings(request, session, user, error=None, status=200)
+
+
+def _settings(
+    request: Request, session: Any, user: CurrentUser, *, error: str | None, status: int
+) -> Response:
+    accounts = list(session.scalars(select(tables.Account).order_by(tables.Account.id)))
+    return render(
+        request,
+        "inbox_settings.html",
+        user,
+        status_code=status,
+        saved=replies.saved(session),
+        rules=routing.rules(session),
+        intents=routing.ROUTABLE_INTENTS,
+        accounts=accounts,
+        approval={a.id: routing.needs_approval(session, a.id) for a in accounts},
+        variables=replies.VARIABLES,
+        can_edit=user.role in MANAGERS,
+        error=error,
+    )
+
+
+@router.post("/inbox/settings/saved-replies")
+def save_reply(
+    request: Request,
+    session: DbSession,
+    user: User,
+    name: Annotated[str, Form(max_length=128)],
+    body: Annotated[str, Form(max_length=4000)],
+    intent: Annotated[str, Form(max_length=32)] = "",
+    csrf: Csrf = "",
+) -> Response:
+    _require(user, csrf, MANAGERS)
+    try:
+        replies.save(session, name=name, body=body, intent=intent or None)
+    except replies.ReplyTemplateError as exc:
+        return _settings(request, session, user, error=str(exc), status=400)
+    return _back("/inbox/settings")
+
+
+@router.post("/inbox/settings/routing")
+async def save_routing(request: Request, session: DbSession, user: User) -> Response:
+    form = await request.form()
+    _require(user, str(form.get("csrf", "")), MANAGERS)
+    try:
+        for intent in routing.ROUTABLE_INTENTS:
+            raw = str(form.get(f"route_{intent}", "") or "")
+            routing.set_rule(session, intent=intent, account_id=int(raw) if raw else None)
+        for account_id in session.scalars(select(tables.Account.id)):
+            routing.set_needs_approval(
+                session,
+                account_id=account_id,
+                needs_approval=form.get(f"approval_{account_id}") == "on",
+            )
+    except (routing.RoutingError, ValueError) as exc:
+        return _settings(request, session, user, error=str(exc), status=400)
+    return _back("/inbox/settings")
+
+
+@router.post("/inbox/bulk")
+async def bulk(request: Request, session: DbSession, user: User) -> Response:
+    form = await request.form()
+    _require(user, str(form.get("csrf", "")), TRIAGERS)
+    try:
+        ids = [int(str(v)) for v in form.getlist("ids")][:500]
+        actions.bulk(session, item_ids=ids, action=str(form.get("action", "")), actor_id=user.id)
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=f"bulk: {exc}") from None
+    return _back(str(form.get("next", "/inbox")))
+
+
+@router.get("/inbox/{item_id}")
+def item_page(request: Request, session: DbSession, user: User, item_id: int) -> Response:
+    return render(
+        request, "inbox_item.html", user, **_item_context(request, session, user, item_id)
+    )
+
+
+@router.post("/inbox/{item_id}/status")
+def set_status(
+    session: DbSession,
+    user: User,
+    item_id: int,
+    status: Annotated[str, Form(max_length=16)],
+    csrf: Csrf = "",
+    next: Annotated[str, Form(max_length=512)] = "",
+) -> Response:
+    _require(user, csrf, TRIAGERS)
+    try:
+        actions.set_status(session, item_id=item_id, status=status, actor_id=user.id)
+    except LookupError:
+        raise HTTPException(status_code=404) from None
+    except actions.ActionError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    return _back(next or f"/inbox/{item_id}")
+
+
+@router.post("/inbox/{item_id}/assign")
+def assign(
+    session: DbSession,
+    user: User,
+    item_id: int,
+    assignee: Annotated[str, Form(max_length=16)] = "me",
+    csrf: Csrf = "",
+    next: Annotated[str, Form(max_length=512)] = "",
+) -> Response:
+    _require(user, csrf, TRIAGERS)
+    target = user.id if assignee == "me" else (int(assignee) if assignee.isdigit() else None)
+    try:
+        actions.assign(session, item_id=item_id, assignee_id=target, actor_id=user.id)
+    except LookupError:
+        raise HTTPException(status_code=404) from None
+    except actions.ActionError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    return _back(next or f"/inbox/{item_id}")
+
+
+@router.post("/inbox/{item_id}/snooze")
+def snooze(
+    session: DbSession,
+    user: User,
+    item_id: int,
+    hours: Annotated[int, Form(ge=0, le=24 * 30)],
+    csrf: Csrf = "",
+    next: Annotated[str, Form(max_length=512)] = "",
+) -> Response:
+    _require(user, csrf, TRIAGERS)
+    until = utcnow() + timedelta(hours=hours) if hours else None
+    try:
+        actions.snooze(session, item_id=item_id, until=until, actor_id=user.id)
+    except LookupError:
+        raise HTTPException(status_code=404) from None
+    return _back(next or f"/inbox/{item_id}")
+
+
+@router.post("/inbox/{item_id}/notes")
+def add_note(
+    request: Request,
+    session: DbSession,
+    user: User,
+    item_id: int,
+    text: Annotated[str, Form(max_length=actions.MAX_NOTE + 100)],
+    csrf: Csrf = "",
+) -> Response:
+    _require(user, csrf, TRIAGERS)
+    try:
+        actions.add_note(session, item_id=item_id, author_id=user.id, text=text)
+    except LookupError:
+        raise HTTPException(status_code=404) from None
+    except actions.ActionError as exc:
+        context = _item_context(request, session, user, item_id, error=str(exc))
+        return render(request, "inbox_item.html", user, status_code=400, **context)
+    return _back(f"/inbox/{item_id}#notes")
+
+
+def _box(request: Request) -> SecretBox:
+    return SecretBox(get_settings(request).resolved_secret_key())
+
+
+@router.post("/inbox/{item_id}/reply")
+def reply(
+    request: Request,
+    session: DbSession,
+    user: User,
+    item_id: int,
+    account_id: Annotated[int, Form()],
+    text: Annotated[str, Form(max_length=sending.MAX_REPLY + 100)],
+    confirm_risk: Annotated[str, Form(max_length=8)] = "",
+    csrf: Csrf = "",
+) -> Response:
+    _require(user, csrf, TRIAGERS)
+    lang = language_of(request, user)
+    try:
+        written = sending.write_reply(
+            session,
+            item_id=item_id,
+            account_id=account_id,
+            text=text,
+            author_id=user.id,
+            author_role=user.role,
+            zone=_zone(request),
+            confirm_risk=confirm_risk == "yes",
+            lang=lang,
+        )
+    except LookupError:
+        raise HTTPException(status_code=404) from None
+    except sending.ReplyBlocked as blocked:
+        context = _item_context(
+            request, session, user, item_id, blocked=blocked.report, draft_text=text
+        )
+        return render(request, "inbox_item.html", user, status_code=409, **context)
+    except sending.ReplyError as exc:
+        context = _item_context(request, session, user, item_id, error=str(exc), draft_text=text)
+        return render(request, "inbox_item.html", user, status_code=400, **context)
+    if written.status == "approved":
+        _send(request, session, user, written.id)
+    return _back(f"/inbox/{item_id}#replies")
+
+
+def _send(request: Request, session: Any, user: CurrentUser, reply_id: int) -> None:
+    try:
+        sending.send(session, reply_id=reply_id, box=_box(request), actor_id=user.id)
+    except sending.ReplyError as exc:
+        found = session.get(InboxReply, reply_id)
+        if found is not None:
+            found.status, found.error = "failed", str(exc)
+
+
+@router.post("/inbox/replies/{reply_id}/{decision}")
+def decide(
+    request: Request,
+    session: DbSession,
+    user: User,
+    reply_id: int,
+    decision: str,
+    csrf: Csrf = "",
+) -> Response:
+    """approve (then send), reject, or send again after a failure."""
+    roles = TRIAGERS if decision == "retry" else MANAGERS
+    _require(user, csrf, roles)
+    found = session.get(InboxReply, reply_id)
+    if found is None or decision not in ("approve", "reject", "retry"):
+        raise HTTPException(status_code=404)
+    try:
+        if decision == "approve":
+            sending.approve(
+                session, reply_id=reply_id, approver_id=user.id, approver_role=user.role
+            )
+            _send(request, session, user, reply_id)
+        elif decision == "reject":
+            sending.reject(session, reply_id=reply_id, approver_id=user.id, approver_role=user.role)
+        elif found.status == "failed":
+            _send(request, session, user, reply_id)
+    except sending.ReplyError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    return _back(f"/inbox/{found.item_id}#replies")
