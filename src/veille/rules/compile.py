@@ -10,6 +10,7 @@ be tried on every post.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -629,6 +630,19 @@ def compile_rules(
     An invalid rule raises RuleError naming its id; with ``collect_errors`` it is left out and
     its error kept in ``Matcher.errors`` instead.
     """
+    # Parsing and compiling allocate millions of small objects that all live on: the cyclic
+    # garbage collector would scan them again and again for nothing (half the compile time
+    # at 100,000 rules), so it waits until the matcher is built.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _compile(rules, max_length=max_length, collect_errors=collect_errors)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _compile(rules: Iterable[tuple[str, str]], *, max_length: int, collect_errors: bool) -> Matcher:
     ids: list[str] = []
     parsed: list[Rule] = []
     errors: list[RuleError] = []

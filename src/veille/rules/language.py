@@ -8,7 +8,7 @@ from typing import Literal, TypeAlias
 # --- text terms: matched on the post's words ----------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Words:
     """A word, or an "exact phrase": consecutive folded words (also emoji and $cashtags)."""
 
@@ -18,7 +18,7 @@ class Words:
     quoted: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Prefix:
     """A trailing wildcard, ``renov*``: a word that starts with the stem."""
 
@@ -27,7 +27,7 @@ class Prefix:
     stem: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Near:
     """``"peintre angers"~3``: every word present, any order, at most N words between."""
 
@@ -37,7 +37,7 @@ class Near:
     distance: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ExactCase:
     """``case:Orange``: consecutive words with case and accents exactly as written."""
 
@@ -47,13 +47,13 @@ class ExactCase:
     folded: tuple[str, ...]  # what the automaton looks for before the exact check
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Hashtag:
     column: int
     tag: str  # folded, without '#'
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Mention:
     column: int
     user: str  # lower case, without '@'
@@ -67,7 +67,7 @@ HasWhat = Literal["links", "media", "images", "mentions", "hashtags", "geo"]
 BioField = Literal["bio", "bio_location", "place"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class User:
     """from:, to: and retweets_of: compare a user name, ignoring case and a leading '@'."""
 
@@ -76,7 +76,7 @@ class User:
     user: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Url:
     """url: a piece of one of the post's links (case-insensitive)."""
 
@@ -84,25 +84,25 @@ class Url:
     part: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Lang:
     column: int
     code: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Is:
     column: int
     what: IsWhat
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Has:
     column: int
     what: HasWhat
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FieldWords:
     """bio:, bio_location: and place: consecutive folded words in that field."""
 
@@ -112,13 +112,13 @@ class FieldWords:
     words: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlaceCountry:
     column: int
     code: str  # upper case, ISO 3166-1 alpha-2
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PointRadius:
     column: int
     lon: float
@@ -127,7 +127,7 @@ class PointRadius:
     raw: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Followers:
     """followers: the author's follower count within [low, high] (None = unbounded)."""
 
@@ -136,7 +136,7 @@ class Followers:
     high: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Sample:
     """sample:N keeps N percent of posts, chosen by their id (the same post always)."""
 
@@ -147,19 +147,19 @@ class Sample:
 # --- boolean structure --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class And:
     column: int
     children: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Or:
     column: int
     children: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Not:
     column: int
     child: Node
@@ -189,7 +189,7 @@ Node: TypeAlias = And | Or | Not | Leaf
 CONJUNCTION_ONLY = (Lang, Is, Has, Sample, Followers)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Rule:
     """A parsed rule: its source text and its tree."""
 
