@@ -10,7 +10,7 @@ import typer
 
 from veille.config import get_settings
 from veille.report.commands import SensitivityChoice, alerts_app
-from veille.runtime import open_database
+from veille.store.db import Database
 from veille.timeutil import utcnow
 
 brief_app = typer.Typer(help="The daily brief.", no_args_is_help=True)
@@ -21,9 +21,11 @@ def register(app: typer.Typer) -> None:
 
     Call after ``veille.report.commands.register`` (the `alerts` group comes from there).
     """
-    alerts_app.command("run")(run)
+    if not any(c.name == "run" for c in alerts_app.registered_commands):
+        alerts_app.command("run")(run)
+    if not brief_app.registered_commands:
+        brief_app.command("send")(send)
     app.add_typer(brief_app, name="brief")
-    brief_app.command("send")(send)
 
 
 def _now(value: str) -> datetime:
@@ -47,7 +49,7 @@ def run(
     from veille.report.alerts_run import run_alerts
 
     settings = get_settings()
-    db = open_database(settings)
+    db = Database.from_settings(settings)
     with db.session() as session:
         report = run_alerts(
             session,
@@ -80,9 +82,14 @@ def send(
 ) -> None:
     """Send the daily brief by e-mail once its hour has come (run it every few minutes)."""
     from veille.report.mailer import send_brief_if_due
+    from veille.report.notify import NotifyError
 
     settings = get_settings()
-    db = open_database(settings)
-    with db.session() as session:
-        outcome = send_brief_if_due(session, now=_now(now), zone=settings.zone, force=force)
+    db = Database.from_settings(settings)
+    try:
+        with db.session() as session:
+            outcome = send_brief_if_due(session, now=_now(now), zone=settings.zone, force=force)
+    except (NotifyError, ValueError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(outcome)
