@@ -236,6 +236,7 @@ def _register_commands() -> None:
     from veille.publish import commands as publish_commands
     from veille.publish import schedule_commands
     from veille.report import commands as report_commands
+    from veille.report import run_commands
     from veille.rules import commands as rules_commands
     from veille.sources import commands as sources_commands
 
@@ -243,6 +244,7 @@ def _register_commands() -> None:
     publish_commands.register(app)
     schedule_commands.register(app)
     report_commands.register(app)
+    run_commands.register(app)
     sources_commands.register(app, on_post_factory=_pipeline_sink)
 
 
