@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from veille.inbox import actions, figures, queue, replies, routing, sending
 from veille.inbox.clock import business_seconds, describe
@@ -39,7 +40,10 @@ def _require(user: CurrentUser, csrf: str, roles: tuple[str, ...]) -> None:
         raise HTTPException(status_code=403)
 
 
-def _back(target: str, fallback: str = "/inbox") -> RedirectResponse:
+def _back(target: str, *, session: Session, fallback: str = "/inbox") -> RedirectResponse:
+    """Redirect after a change. The change is committed first: the session dependency would
+    commit only after the response is sent, and the browser's next page could read too early."""
+    session.commit()
     safe = target if target.startswith("/inbox") and not target.startswith("//") else fallback
     return RedirectResponse(safe, status_code=303)
 
@@ -212,7 +216,7 @@ def save_reply(
         replies.save(session, name=name, body=body, intent=intent or None)
     except replies.ReplyTemplateError as exc:
         return _settings(request, session, user, error=str(exc), status=400)
-    return _back("/inbox/settings")
+    return _back("/inbox/settings", session=session)
 
 
 @router.post("/inbox/settings/routing")
@@ -231,7 +235,7 @@ async def save_routing(request: Request, session: DbSession, user: User) -> Resp
             )
     except (routing.RoutingError, ValueError) as exc:
         return _settings(request, session, user, error=str(exc), status=400)
-    return _back("/inbox/settings")
+    return _back("/inbox/settings", session=session)
 
 
 @router.post("/inbox/bulk")
@@ -243,7 +247,7 @@ async def bulk(request: Request, session: DbSession, user: User) -> Response:
         actions.bulk(session, item_ids=ids, action=str(form.get("action", "")), actor_id=user.id)
     except ValueError as exc:
         raise HTTPException(status_code=400, detail=f"bulk: {exc}") from None
-    return _back(str(form.get("next", "/inbox")))
+    return _back(str(form.get("next", "/inbox")), session=session)
 
 
 @router.get("/inbox/{item_id}")
@@ -269,7 +273,7 @@ def set_status(
         raise HTTPException(status_code=404) from None
     except actions.ActionError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    return _back(next or f"/inbox/{item_id}")
+    return _back(next or f"/inbox/{item_id}", session=session)
 
 
 @router.post("/inbox/{item_id}/assign")
@@ -289,7 +293,7 @@ def assign(
         raise HTTPException(status_code=404) from None
     except actions.ActionError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    return _back(next or f"/inbox/{item_id}")
+    return _back(next or f"/inbox/{item_id}", session=session)
 
 
 @router.post("/inbox/{item_id}/snooze")
@@ -307,7 +311,7 @@ def snooze(
         actions.snooze(session, item_id=item_id, until=until, actor_id=user.id)
     except LookupError:
         raise HTTPException(status_code=404) from None
-    return _back(next or f"/inbox/{item_id}")
+    return _back(next or f"/inbox/{item_id}", session=session)
 
 
 @router.post("/inbox/{item_id}/notes")
@@ -327,7 +331,7 @@ def add_note(
     except actions.ActionError as exc:
         context = _item_context(request, session, user, item_id, error=str(exc))
         return render(request, "inbox_item.html", user, status_code=400, **context)
-    return _back(f"/inbox/{item_id}#notes")
+    return _back(f"/inbox/{item_id}#notes", session=session)
 
 
 def _box(request: Request) -> SecretBox:
@@ -371,7 +375,7 @@ def reply(
         return render(request, "inbox_item.html", user, status_code=400, **context)
     if written.status == "approved":
         _send(request, session, user, written.id)
-    return _back(f"/inbox/{item_id}#replies")
+    return _back(f"/inbox/{item_id}#replies", session=session)
 
 
 def _send(request: Request, session: Any, user: CurrentUser, reply_id: int) -> None:
@@ -410,4 +414,4 @@ def decide(
             _send(request, session, user, reply_id)
     except sending.ReplyError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    return _back(f"/inbox/{found.item_id}#replies")
+    return _back(f"/inbox/{found.item_id}#replies", session=session)
