@@ -24,6 +24,7 @@ from veille.users import create_user
 
 PASSWORD = "bon-mot-de-passe"
 TOKEN = "mastodon-token-123456"
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> Peintures Martin'
 COMPLAINT = "Toujours pas de nouvelles de mon devis, c'est inadmissible @peinturesmartin"
 
 
@@ -96,7 +97,8 @@ def seed_inbox(db: Database, settings: Settings, *, instance_url: str) -> dict[s
             kind="company",
             credentials={"instance_url": instance_url, "access_token": TOKEN},
         )
-        keys = repository.insert_posts(
+        # The web fixture's posts 2 (hostile HTML) and 3 are reused when present.
+        repository.insert_posts(
             session,
             [
                 parse_post(
@@ -107,11 +109,13 @@ def seed_inbox(db: Database, settings: Settings, *, instance_url: str) -> dict[s
                         username="sophie",
                         mentions=["peinturesmartin"],
                     )
-                )
+                ),
+                parse_post(post_json("2", HOSTILE, username="troll")),
+                parse_post(post_json("3", "Rénovation terminée à Angers 🎨", username="paul49")),
             ],
         )
         posts = {p.network_post_id: p.id for p in session.scalars(select(tables.Post))}
-        complaint, question, hostile = keys[("mastodon", "109999")], posts["3"], posts["2"]
+        complaint, question, hostile = posts["109999"], posts["3"], posts["2"]
         repository.insert_enrichments(
             session,
             [
