@@ -183,3 +183,34 @@ def test_matcher_keeps_input_order_and_ids() -> None:
     )
     assert matcher.match(make_post("Peintre à Angers")) == ["z", "a", "b"]
     assert matcher.match_many([make_post("plombier"), make_post("rien")]) == [["m"], []]
+
+
+def test_rules_needing_two_things_at_once() -> None:
+    # Two groups of anchors: a post must hit both (and the pair index must find it).
+    towns = " OR ".join(f"ville{n}" for n in range(12))
+    trades = " OR ".join(f"metier{n}" for n in range(12))  # 144 pairs: over the pair limit
+    rules = [
+        ("small", "(peintre OR plombier) (angers OR nantes) -emploi"),
+        ("big", f"({trades}) ({towns})"),
+        ("near", '"peintre angers"~2 (devis OR avis)'),
+    ]
+    matcher = compile_rules(rules)
+    cases = {
+        "plombier à Nantes": ["small"],
+        "plombier à Nantes, offre d'emploi": [],
+        "Nantes sous la pluie": [],
+        "metier7 ville11": ["big"],
+        "metier7 seul": [],
+        "un avis sur un peintre vers Angers ?": ["small", "near"],
+    }
+    for text, expected in cases.items():
+        post = make_post(text)
+        assert matcher.match(post) == expected, text
+        assert [rule_id for rule_id, rule in rules if evaluate(parse_rule(rule), post)] == expected
+
+
+def test_a_rule_file_shared_by_many_watches() -> None:
+    # The same rule under several ids, and ids reported in input order.
+    matcher = compile_rules([("w3", "peintre"), ("w1", "peintre"), ("w2", "#peinture")])
+    assert matcher.match(make_post("Le peintre #Peinture")) == ["w3", "w1", "w2"]
+    assert len(matcher) == 3
