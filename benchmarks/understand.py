@@ -29,10 +29,17 @@ from train_sentiment import DEFAULT_DATA, load_split
 
 def rate(label: str, texts: list[str], run: Callable[[list[str]], object]) -> dict[str, object]:
     run(texts[:50])  # warm up: load models, fill caches
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     run(texts)
-    seconds = time.perf_counter() - started
-    return {"what": label, "posts": len(texts), "posts_per_s": round(len(texts) / seconds, 1)}
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    return {
+        "what": label,
+        "posts": len(texts),
+        "posts_per_s": round(len(texts) / seconds, 1),
+        # CPU seconds of this process (all its threads): steadier than wall time on a shared
+        # machine; for the single-threaded fast tier it is the rate on one core.
+        "posts_per_cpu_s": round(len(texts) / cpu_seconds, 1),
+    }
 
 
 def main() -> None:
@@ -62,6 +69,7 @@ def main() -> None:
             {
                 "cpu_count": os.cpu_count(),
                 "omp_num_threads": os.environ.get("OMP_NUM_THREADS", "unset"),
+                "load_average_1min": round(os.getloadavg()[0], 2),
                 "results": results,
             },
             indent=1,

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from typing import Literal
 
 from veille.business import BusinessProfile
+from veille.understand.embeddings import embed
 from veille.understand.entities import extract_entities
+from veille.understand.features import feature_ids
 from veille.understand.intents import intent_probabilities
 from veille.understand.language import detect_language
 from veille.understand.sentiment import accurate_probabilities, fast_probabilities, to_sentiments
@@ -32,21 +34,21 @@ class Analyzer:
         return out
 
     def _batch(self, texts: list[str], tier: Tier) -> list[Understanding]:
+        ids = [feature_ids(t) for t in texts]  # shared by the sentiment and intent heads
+        langs = [detect_language(t) for t in texts]
         if tier == "fast":
-            sentiments = to_sentiments(fast_probabilities(texts))
-            intents = intent_probabilities(texts, self.profile, embeddings=None)
+            sentiments = to_sentiments(fast_probabilities(texts, ids, langs))
+            intents = intent_probabilities(texts, self.profile, embeddings=None, ids=ids)
         else:
-            from veille.understand.embeddings import embed
-
             vectors = embed(texts)
-            sentiments = to_sentiments(accurate_probabilities(texts, vectors))
+            sentiments = to_sentiments(accurate_probabilities(texts, vectors, ids, langs))
             intents = intent_probabilities(texts, self.profile, embeddings=vectors)
         return [
             Understanding(
-                lang=detect_language(text),
+                lang=lang,
                 sentiment=sentiment,
                 intents=intent,
                 entities=extract_entities(text, self.profile),
             )
-            for text, sentiment, intent in zip(texts, sentiments, intents, strict=True)
+            for text, lang, sentiment, intent in zip(texts, langs, sentiments, intents, strict=True)
         ]

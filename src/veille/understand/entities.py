@@ -82,43 +82,70 @@ class PlaceRef:
     departement_code: str
 
 
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {ord("-"): " ", ord("'"): " ", ord("’"): " "}
+    for code in range(0xC0, 0x2B0):
+        char = chr(code)
+        plain = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        if plain != char:
+            table[code] = plain
+    return table
+
+
+_FOLD = _fold_table()
+
+
 def fold(text: str) -> str:
-    """Lower case without accents; hyphens and apostrophes become spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[-'’]", " ", plain)
+    """Lower case without accents (Latin letters); hyphens and apostrophes become spaces."""
+    return text.lower().translate(_FOLD)
+
+
+_WORD = re.compile(r"\w+")
+_DEPARTEMENT_NUMBER = re.compile(r"\b(?:dans le|en|le)\s+(\d{2,3}|2a|2b)\b|\((\d{2,3})\)")
 
 
 @lru_cache(maxsize=1)
-def _place_index() -> tuple[re.Pattern[str], dict[str, PlaceRef]]:
-    by_key: dict[str, PlaceRef] = {}
+def _place_index() -> dict[str, list[tuple[tuple[str, ...], PlaceRef]]]:
+    """First word of each folded place name -> (all its words, place), longest names first."""
+    by_key: dict[tuple[str, ...], PlaceRef] = {}
     for code, name in DEPARTEMENTS.items():
-        by_key[fold(name)] = PlaceRef(name, "departement", code)
+        by_key[tuple(fold(name).split())] = PlaceRef(name, "departement", code)
     for name, code in COMMUNES.items():
-        key = fold(name)
         # A commune and a département of the same name: the commune is what people mean.
-        by_key[key] = PlaceRef(name, "commune", code)
-    alternation = "|".join(re.escape(k) for k in sorted(by_key, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternation})\b"), by_key
+        by_key[tuple(fold(name).split())] = PlaceRef(name, "commune", code)
+    index: dict[str, list[tuple[tuple[str, ...], PlaceRef]]] = {}
+    for words, ref in sorted(by_key.items(), key=lambda item: -len(item[0])):
+        index.setdefault(words[0], []).append((words, ref))
+    return index
 
 
 def find_places(text: str) -> list[PlaceRef]:
-    pattern, by_key = _place_index()
+    # Word lookup rather than one big alternation regex: several times faster per post.
+    index = _place_index()
     folded = fold(text)
+    # Folding keeps offsets when accents are single code points, the usual case.
+    same_offsets = len(folded) == len(text)
+    words = list(_WORD.finditer(folded))
     found: list[PlaceRef] = []
-    for m in pattern.finditer(folded):
-        key = m.group(0)
-        # Folding keeps offsets when accents are single code points, the usual case.
-        same_offsets = len(folded) == len(text)
-        if key in _AMBIGUOUS and (
-            (same_offsets and not text[m.start()].isupper())
-            or not _PREPOSITION.search(folded[: m.start()])
-        ):
-            continue
-        ref = by_key[key]
-        if ref not in found:
-            found.append(ref)
-    for m in re.finditer(r"\b(?:dans le|en|le)\s+(\d{2,3}|2a|2b)\b|\((\d{2,3})\)", folded):
+    for k, m in enumerate(words):
+        for key, ref in index.get(m.group(), ()):
+            if tuple(w.group() for w in words[k : k + len(key)]) != key:
+                continue
+            if (
+                len(key) == 1
+                and key[0] in _AMBIGUOUS
+                and (
+                    (same_offsets and not text[m.start()].isupper())
+                    or not _PREPOSITION.search(folded[: m.start()])
+                )
+            ):
+                break
+            if ref not in found:
+                found.append(ref)
+            break
+    for m in _DEPARTEMENT_NUMBER.finditer(folded):
         code = (m.group(1) or m.group(2)).upper()
         if code in DEPARTEMENTS:
             ref = PlaceRef(DEPARTEMENTS[code], "departement", code)

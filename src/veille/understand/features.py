@@ -38,29 +38,37 @@ def polarity_features(toks: list[str]) -> list[str]:
 
 def feature_ids(text: str) -> list[int]:
     toks = tokens(text)
-    feats = [f"w{t}" for t in toks]
-    feats += [f"b{a} {b}" for a, b in pairwise(toks)]
-    feats += polarity_features(toks)
+    raw = [t.encode() for t in toks]
+    feats = [b"w" + t for t in raw]
+    feats += [b"b" + a + b" " + b for a, b in pairwise(raw)]
+    feats += [f.encode() for f in polarity_features(toks)]
     for t in toks:
         if len(t) > 4:
+            # Character (not byte) 4-grams: accented letters would split byte windows.
             padded = f"<{t}>"
-            feats += [f"c{padded[i : i + 4]}" for i in range(len(padded) - 3)]
-    return hash_features(feats)
+            feats += [padded[i : i + 4].encode() for i in range(len(padded) - 3)]
+    mask = DIM - 1
+    return [zlib.crc32(f) & mask for f in feats]
 
 
 def hash_features(feats: list[str]) -> list[int]:
     return [zlib.crc32(f.encode()) & (DIM - 1) for f in feats]
 
 
-def featurize(
-    texts: Sequence[str], ids_of: Callable[[str], list[int]] = feature_ids
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sparse rows as CSR arrays (indptr, indices, values), each row L2-normalised."""
+Csr = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def featurize(texts: Sequence[str], ids_of: Callable[[str], list[int]] = feature_ids) -> Csr:
+    return featurize_ids([ids_of(t) for t in texts])
+
+
+def featurize_ids(rows: Sequence[list[int]]) -> Csr:
+    """Sparse rows as CSR arrays (indptr, indices, values), each row L2-normalised counts."""
     indptr = [0]
     indices: list[int] = []
     values: list[float] = []
-    for text in texts:
-        counts = Counter(ids_of(text))
+    for ids in rows:
+        counts = Counter(ids)
         norm = max(1.0, sum(c * c for c in counts.values())) ** 0.5
         indices += counts.keys()
         values += [c / norm for c in counts.values()]
@@ -72,7 +80,7 @@ def featurize(
     )
 
 
-def sparse_dot(csr: tuple[np.ndarray, np.ndarray, np.ndarray], weights: np.ndarray) -> np.ndarray:
+def sparse_dot(csr: Csr, weights: np.ndarray) -> np.ndarray:
     """Rows of a CSR matrix times a dense (DIM, k) matrix."""
     indptr, indices, values = csr
     contrib = weights[indices].astype(np.float64) * values[:, None]
@@ -82,9 +90,7 @@ def sparse_dot(csr: tuple[np.ndarray, np.ndarray, np.ndarray], weights: np.ndarr
     return rows
 
 
-def sparse_transpose_dot(
-    csr: tuple[np.ndarray, np.ndarray, np.ndarray], grad: np.ndarray, dim: int = DIM
-) -> np.ndarray:
+def sparse_transpose_dot(csr: Csr, grad: np.ndarray, dim: int = DIM) -> np.ndarray:
     """Transpose of a CSR matrix times a dense (n, k) matrix: the weight gradient."""
     indptr, indices, values = csr
     rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))

@@ -16,7 +16,13 @@ from pathlib import Path
 import numpy as np
 
 from veille.business import BusinessProfile
-from veille.understand.features import feature_ids, featurize, hash_features, sparse_dot
+from veille.understand.features import (
+    feature_ids,
+    featurize,
+    featurize_ids,
+    hash_features,
+    sparse_dot,
+)
 from veille.understand.keywords import CUES, cue_vector
 from veille.understand.leads import lead_factor
 from veille.understand.linear import LinearHead
@@ -29,9 +35,14 @@ ACCURATE_HEAD = MODELS / "intents_accurate.npz"
 GENERIC: tuple[str, ...] = ("question", "complaint", "praise", "seeks", "job", "crisis")
 
 
-def fast_ids(text: str) -> list[int]:
+def cue_ids(text: str) -> list[int]:
     cues = [f"K{name}" for name, cue in zip(CUES, cue_vector(text), strict=True) if cue]
-    return feature_ids(text) + hash_features(cues) * 2
+    # Counted twice: a hand-written cue weighs more than any single n-gram.
+    return hash_features(cues) * 2
+
+
+def fast_ids(text: str) -> list[int]:
+    return feature_ids(text) + cue_ids(text)
 
 
 def accurate_features(texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
@@ -44,11 +55,19 @@ def _head(path: Path) -> LinearHead:
     return LinearHead.load(path)
 
 
-def generic_probabilities(texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray:
+def generic_probabilities(
+    texts: Sequence[str],
+    embeddings: np.ndarray | None,
+    ids: Sequence[list[int]] | None = None,
+) -> np.ndarray:
     """(n, len(GENERIC)) probabilities before the profile is applied."""
     if embeddings is None:
         head = _head(FAST_HEAD)
-        return head.scores(sparse_dot(featurize(texts, fast_ids), head.weights))
+        if ids is None:
+            csr = featurize(texts, fast_ids)
+        else:
+            csr = featurize_ids([row + cue_ids(t) for row, t in zip(ids, texts, strict=True)])
+        return head.scores(sparse_dot(csr, head.weights))
     return _head(ACCURATE_HEAD).predict_dense(accurate_features(texts, embeddings))
 
 
@@ -71,6 +90,7 @@ def intent_probabilities(
     profile: BusinessProfile | None,
     *,
     embeddings: np.ndarray | None,
+    ids: Sequence[list[int]] | None = None,
 ) -> list[dict[str, float]]:
-    generic = generic_probabilities(texts, embeddings)
+    generic = generic_probabilities(texts, embeddings, ids)
     return finish(generic, [lead_factor(t, profile) for t in texts])

@@ -1,7 +1,9 @@
 """Sentiment in two tiers: hashed n-grams for every post, e5 embeddings for matched posts.
 
-Both heads are trained by scripts/train_sentiment.py on the XLM-T tweets (FR and EN) and
-committed under models/. The accurate tier blends both heads with a weight chosen on val.
+Heads are trained per language by scripts/train_sentiment.py on the XLM-T tweets and
+committed under models/: English posts use the English heads, every other post the French
+ones (French first). The accurate tier blends its embedding head with the fast head, with a
+weight chosen on the validation split.
 """
 
 from __future__ import annotations
@@ -14,38 +16,72 @@ from pathlib import Path
 import numpy as np
 
 from veille.understand.embeddings import embed
-from veille.understand.features import featurize, sparse_dot
+from veille.understand.features import feature_ids, featurize_ids, sparse_dot
 from veille.understand.linear import LinearHead
 from veille.understand.types import SENTIMENT_LABELS, Sentiment
 
 MODELS = Path(__file__).parent / "models"
-FAST_HEAD = MODELS / "sentiment_fast.npz"
-ACCURATE_HEAD = MODELS / "sentiment_accurate.npz"
+HEAD_LANGUAGES: tuple[str, ...] = ("fr", "en")
 BLEND = MODELS / "sentiment_blend.json"
 
 
-@lru_cache(maxsize=1)
-def _fast() -> LinearHead:
-    return LinearHead.load(FAST_HEAD)
+def fast_head_path(lang: str) -> Path:
+    return MODELS / f"sentiment_fast_{lang}.npz"
 
 
-@lru_cache(maxsize=1)
-def _accurate() -> tuple[LinearHead, float]:
-    weight = float(json.loads(BLEND.read_text())["embedding_weight"])
-    return LinearHead.load(ACCURATE_HEAD), weight
+def accurate_head_path(lang: str) -> Path:
+    return MODELS / f"sentiment_accurate_{lang}.npz"
 
 
-def fast_probabilities(texts: Sequence[str]) -> np.ndarray:
-    head = _fast()
-    return head.scores(sparse_dot(featurize(texts), head.weights))
+def head_language(lang: str) -> str:
+    return lang if lang in HEAD_LANGUAGES else "fr"
+
+
+@lru_cache(maxsize=len(HEAD_LANGUAGES))
+def _fast(lang: str) -> LinearHead:
+    return LinearHead.load(fast_head_path(lang))
+
+
+@lru_cache(maxsize=len(HEAD_LANGUAGES))
+def _accurate(lang: str) -> tuple[LinearHead, float]:
+    weight = float(json.loads(BLEND.read_text())[lang])
+    return LinearHead.load(accurate_head_path(lang)), weight
+
+
+def _groups(langs: Sequence[str] | None, n: int) -> dict[str, np.ndarray]:
+    """Row indices per head language."""
+    heads = np.array([head_language(lang) for lang in langs] if langs else ["fr"] * n)
+    return {lang: np.flatnonzero(heads == lang) for lang in HEAD_LANGUAGES if (heads == lang).any()}
+
+
+def fast_probabilities(
+    texts: Sequence[str],
+    ids: Sequence[list[int]] | None = None,
+    langs: Sequence[str] | None = None,
+) -> np.ndarray:
+    """(n, 3) probabilities. ids: feature_ids of the texts if known; langs: their languages
+    (French heads for all when omitted)."""
+    rows = [feature_ids(t) for t in texts] if ids is None else ids
+    out = np.zeros((len(texts), len(SENTIMENT_LABELS)), dtype=np.float32)
+    for lang, idx in _groups(langs, len(texts)).items():
+        head = _fast(lang)
+        out[idx] = head.scores(sparse_dot(featurize_ids([rows[i] for i in idx]), head.weights))
+    return out
 
 
 def accurate_probabilities(
-    texts: Sequence[str], embeddings: np.ndarray | None = None
+    texts: Sequence[str],
+    embeddings: np.ndarray | None = None,
+    ids: Sequence[list[int]] | None = None,
+    langs: Sequence[str] | None = None,
 ) -> np.ndarray:
-    head, weight = _accurate()
     vectors = embed(texts) if embeddings is None else embeddings
-    return weight * head.predict_dense(vectors) + (1 - weight) * fast_probabilities(texts)
+    fast = fast_probabilities(texts, ids, langs)
+    out = np.zeros_like(fast)
+    for lang, idx in _groups(langs, len(texts)).items():
+        head, weight = _accurate(lang)
+        out[idx] = weight * head.predict_dense(vectors[idx]) + (1 - weight) * fast[idx]
+    return out
 
 
 def to_sentiments(probabilities: np.ndarray) -> list[Sentiment]:
