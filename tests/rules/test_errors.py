@@ -57,6 +57,7 @@ def test_column_17_example_from_the_issue() -> None:
         ("peintre place_country:FRA", 23, "code pays à deux lettres"),
         ("peintre !!!", 9, "ne contient ni lettre, ni chiffre, ni emoji"),
         ("from:", 6, "from: attend un nom d'utilisateur"),
+        ('peintre url:"a b.fr"', 13, "url: attend un morceau d'adresse web, sans espace"),
         ("", 1, "règle vide"),
     ],
 )

@@ -25,7 +25,7 @@ def read_rules_file(path: Path) -> list[tuple[str, str]]:
     Blank lines and lines starting with '#' are skipped (they still count in line numbers).
     """
     rules: list[tuple[str, str]] = []
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")  # a file saved by Windows Notepad too
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):

@@ -54,6 +54,7 @@ from veille.rules.text import post_case_text, post_text, strip_urls, words
 
 Check = Callable[["_Context"], bool]
 _second = itemgetter(1)
+_NONE: frozenset[int] = frozenset()
 _MAX_PAIRS = 64  # beyond, a rule is registered under its cheaper group alone
 
 
@@ -593,20 +594,23 @@ class Matcher:
             self._field_hits(post, hits)
         if self._url is not None and post.urls:
             hits.update(map(_second, self._url.iter("\n".join(post.urls).lower())))
-        candidates: set[int] = set()
+        if not hits:
+            return []
+        candidates: frozenset[int] | set[int] = _NONE
         single = self._single
         for key in hits:
             woken = single[key]
             if woken:
-                candidates |= woken
-        paired = hits & self._pair_keys
-        if paired:
-            pair_rules = self._pairs.get
-            for one in paired:
-                for other in paired:
-                    woken = pair_rules((one, other))
-                    if woken:
-                        candidates |= woken
+                candidates = candidates | woken if candidates else woken
+        if self._pairs:
+            paired = hits & self._pair_keys
+            if paired:
+                pair_rules = self._pairs.get
+                for one in paired:
+                    for other in paired:
+                        woken = pair_rules((one, other))
+                        if woken:
+                            candidates = candidates | woken if candidates else woken
         if not candidates:
             return []
         context = _Context(post, hits, padded)

@@ -352,8 +352,10 @@ class _Parser:
                 raise expected("un nom d'utilisateur", "a user name")
             return User(column, cast(UserField, name), user.group(1).lower())
         if name == "url":
-            if not value.strip():
-                raise expected("un morceau d'adresse web", "part of a web address")
+            if not value.strip() or any(char.isspace() for char in value.strip()):
+                raise expected(
+                    "un morceau d'adresse web, sans espace", "part of a web address, no spaces"
+                )
             return Url(column, value.strip().lower())
         if name == "lang":
             if not _LANG.fullmatch(value.lower()):

@@ -104,9 +104,11 @@ _last: tuple[Post, _View] | None = None
 def _view(post: Post) -> _View:
     # One post is usually checked against many rules in a row: fold its text once.
     global _last
-    if _last is None or _last[0] is not post:
-        _last = (post, _View(post))
-    return _last[1]
+    last = _last  # read once: another thread may replace it meanwhile
+    if last is None or last[0] is not post:
+        last = (post, _View(post))
+        _last = last
+    return last[1]
 
 
 def evaluate(rule: Rule, post: Post) -> bool:
