@@ -25,6 +25,7 @@ from veille.web import (
     pages_inbox,
     pages_posts,
     pages_reports,
+    pages_team,
     pages_watches,
 )
 from veille.web.deps import LoginRequired, language_of
@@ -66,6 +67,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(pages_accounts.router)
     app.include_router(pages_drafts.router)
     app.include_router(pages_inbox.router)
+    app.include_router(pages_team.router)
     app.include_router(pages_alerts.router)
     app.include_router(pages_reports.router)
 

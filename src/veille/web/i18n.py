@@ -344,6 +344,30 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "publish.history": {"fr": "Historique", "en": "History"},
     "publish.week": {"fr": "Semaine", "en": "Week"},
     "publish.month": {"fr": "Mois", "en": "Month"},
+    # Team access
+    "team.title": {"fr": "Équipe", "en": "Team"},
+    "team.role": {"fr": "Rôle", "en": "Role"},
+    "team.invite": {"fr": "Créer un lien d'invitation", "en": "Create an invitation link"},
+    "team.link": {
+        "fr": "Lien à transmettre (valable 7 jours, une fois) :",
+        "en": "Link to pass on (valid 7 days, once):",
+    },
+    "team.join": {"fr": "Rejoindre l'équipe", "en": "Join the team"},
+    "team.forgot": {"fr": "Mot de passe oublié", "en": "Forgotten password"},
+    "team.sent": {
+        "fr": "Si cette adresse est connue, un lien vient de lui être envoyé.",
+        "en": "If this address is known, a link has just been sent to it.",
+    },
+    "team.send_link": {"fr": "Recevoir un lien", "en": "Send me a link"},
+    "team.error_429": {
+        "fr": "Trop de demandes. Réessayez plus tard.",
+        "en": "Too many requests. Try again later.",
+    },
+    "team.error_smtp": {
+        "fr": "L'envoi de l'e-mail a échoué.",
+        "en": "The e-mail could not be sent.",
+    },
+    "team.new_password": {"fr": "Nouveau mot de passe", "en": "New password"},
 }
 
 

@@ -1,0 +1,145 @@
+"""Team access by one-time links: invitations (join with a role) and password resets by e-mail.
+
+Links carry a random token; only its SHA-256 is stored, each link works once and expires.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from veille.report.channels import load_smtp
+from veille.report.notify import send_email
+from veille.store import tables
+from veille.store.tables_inbox import TeamToken
+from veille.timeutil import utcnow
+from veille.users import ROLES, hash_password
+
+INVITE_LIFETIME = timedelta(days=7)
+RESET_LIFETIME = timedelta(hours=1)
+MIN_PASSWORD = 10
+
+
+class TeamError(ValueError):
+    """A refused link or form; the message names the field."""
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token(session: Session, **values: object) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(TeamToken(token_hash=_digest(token), **values))
+    session.flush()
+    return token
+
+
+def _live(session: Session, token: str, purpose: str) -> TeamToken:
+    row = session.get(TeamToken, _digest(token))
+    if row is None or row.purpose != purpose or row.used_at is not None:
+        raise TeamError("link: unknown or already used")
+    if row.expires_at <= utcnow():
+        raise TeamError("link: expired, ask for a new one")
+    return row
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise TeamError(f"password: at least {MIN_PASSWORD} characters")
+
+
+def invite(session: Session, *, role: str, created_by: int) -> str:
+    """A link token to join the team with a role."""
+    if role not in ROLES or role == "owner":
+        raise TeamError("role: expected manager, member or viewer")
+    return _new_token(
+        session,
+        purpose="invite",
+        role=role,
+        created_by=created_by,
+        expires_at=utcnow() + INVITE_LIFETIME,
+    )
+
+
+def check_invitation(session: Session, token: str) -> str:
+    """The role the invitation grants; raises TeamError for a dead link."""
+    return str(_live(session, token, "invite").role)
+
+
+def accept_invitation(
+    session: Session, *, token: str, username: str, password: str, email: str = ""
+) -> tables.User:
+    row = _live(session, token, "invite")
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise TeamError("username: 1 to 64 characters")
+    if session.scalar(select(tables.User.id).where(tables.User.username == username)):
+        raise TeamError("username: already taken")
+    _check_password(password)
+    user = tables.User(
+        username=username,
+        password_hash=hash_password(password),
+        role=row.role or "viewer",
+        email=email.strip()[:255],
+    )
+    session.add(user)
+    row.used_at = utcnow()
+    session.flush()
+    return user
+
+
+def request_reset(session: Session, *, email: str, base_url: str) -> bool:
+    """E-mail a reset link when the address belongs to a user (True when a mail went out).
+
+    The page says the same thing either way, so nobody can probe which addresses exist.
+    """
+    email = email.strip()
+    user = session.scalar(select(tables.User).where(tables.User.email == email)) if email else None
+    smtp = load_smtp(session)
+    if user is None or smtp is None:
+        return False
+    token = _new_token(
+        session, purpose="reset", user_id=user.id, expires_at=utcnow() + RESET_LIFETIME
+    )
+    link = f"{base_url.rstrip('/')}/password/reset/{token}"
+    send_email(
+        host=smtp.host,
+        port=smtp.port,
+        username=smtp.username,
+        password=smtp.password,
+        use_tls=smtp.use_tls,
+        sender=smtp.sender,
+        to=email,
+        subject="Veille : réinitialiser votre mot de passe",
+        text=f"Bonjour {user.username},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien "
+        f"(valable une heure, une seule fois) :\n{link}\n\nSi vous n'avez rien demandé, "
+        "ignorez ce message.",
+        html=f"<p>Bonjour {_escape(user.username)},</p><p>Pour choisir un nouveau mot de passe, "
+        f'<a href="{_escape(link)}">ouvrez ce lien</a> (valable une heure, une seule fois).</p>'
+        "<p>Si vous n'avez rien demandé, ignorez ce message.</p>",
+    )
+    return True
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def reset_password(session: Session, *, token: str, password: str) -> tables.User:
+    """Set the new password, spend the link and close the user's open sessions."""
+    row = _live(session, token, "reset")
+    _check_password(password)
+    user = session.get(tables.User, row.user_id)
+    if user is None:
+        raise TeamError("link: the user no longer exists")
+    user.password_hash = hash_password(password)
+    row.used_at = utcnow()
+    session.execute(delete(tables.WebSession).where(tables.WebSession.user_id == user.id))
+    return user

@@ -1,0 +1,144 @@
+"""Team access: invitation links (managers create them) and password reset by e-mail.
+
+The pages opened from a link have no session yet, so their forms use the same double-submit
+CSRF cookie as the login form.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from veille.inbox import team
+from veille.report.notify import NotifyError
+from veille.store import tables
+from veille.web import auth
+from veille.web.deps import DbSession, User, render
+
+router = APIRouter()
+MANAGERS = ("owner", "manager")
+Field = Annotated[str, Form(max_length=1024)]
+
+
+def _public_form(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    token = secrets.token_urlsafe(32)
+    response = render(request, template, None, status_code=status, form_csrf=token, **context)
+    response.set_cookie(
+        auth.LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", max_age=3600
+    )
+    return response
+
+
+def _check_public_csrf(request: Request, csrf: str) -> None:
+    if not auth.tokens_match(request.cookies.get(auth.LOGIN_CSRF_COOKIE), csrf):
+        raise HTTPException(status_code=403, detail="CSRF token missing or wrong")
+
+
+@router.get("/team")
+def team_page(request: Request, session: DbSession, user: User) -> Response:
+    users = list(session.scalars(select(tables.User).order_by(tables.User.username)))
+    return render(
+        request, "team.html", user, users=users, can_invite=user.role in MANAGERS, link=None
+    )
+
+
+@router.post("/team/invitations")
+def create_invitation(
+    request: Request,
+    session: DbSession,
+    user: User,
+    role: Annotated[str, Form(max_length=16)],
+    csrf: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    if not auth.tokens_match(user.csrf_token, csrf) or user.role not in MANAGERS:
+        raise HTTPException(status_code=403)
+    try:
+        token = team.invite(session, role=role, created_by=user.id)
+    except team.TeamError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    link = f"{str(request.base_url).rstrip('/')}/invite/{token}"
+    users = list(session.scalars(select(tables.User).order_by(tables.User.username)))
+    return render(request, "team.html", user, users=users, can_invite=True, link=link)
+
+
+@router.get("/invite/{token}")
+def invitation_form(request: Request, session: DbSession, token: str) -> Response:
+    try:
+        role = team.check_invitation(session, token)
+    except team.TeamError as exc:
+        return render(request, "error.html", None, status_code=404, message=str(exc), status=404)
+    return _public_form(request, "team_join.html", role=role, token=token, error=None)
+
+
+@router.post("/invite/{token}")
+def accept_invitation(
+    request: Request,
+    session: DbSession,
+    token: str,
+    username: Annotated[str, Form(max_length=64)],
+    password: Field,
+    email: Annotated[str, Form(max_length=255)] = "",
+    csrf: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    _check_public_csrf(request, csrf)
+    try:
+        team.accept_invitation(
+            session, token=token, username=username, password=password, email=email
+        )
+    except team.TeamError as exc:
+        return _public_form(
+            request, "team_join.html", status=400, role="", token=token, error=str(exc)
+        )
+    session.commit()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/password/forgot")
+def forgot_form(request: Request) -> Response:
+    return _public_form(request, "team_forgot.html", sent=False, error=None)
+
+
+@router.post("/password/forgot")
+def forgot(
+    request: Request,
+    session: DbSession,
+    email: Annotated[str, Form(max_length=255)],
+    csrf: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    _check_public_csrf(request, csrf)
+    client = request.client.host if request.client else "unknown"
+    keys = [f"reset:{email.strip().lower()}"[:128], f"reset-ip:{client}"]
+    if auth.throttled(session, keys):
+        return _public_form(request, "team_forgot.html", status=429, sent=False, error="429")
+    auth.record_failure(session, keys)  # every request counts: a reset link is not free
+    try:
+        team.request_reset(session, email=email, base_url=str(request.base_url))
+    except NotifyError:
+        return _public_form(request, "team_forgot.html", status=502, sent=False, error="smtp")
+    return _public_form(request, "team_forgot.html", sent=True, error=None)
+
+
+@router.get("/password/reset/{token}")
+def reset_form(request: Request, token: str) -> Response:
+    return _public_form(request, "team_reset.html", token=token, error=None)
+
+
+@router.post("/password/reset/{token}")
+def reset(
+    request: Request,
+    session: DbSession,
+    token: str,
+    password: Field,
+    csrf: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    _check_public_csrf(request, csrf)
+    try:
+        team.reset_password(session, token=token, password=password)
+    except team.TeamError as exc:
+        return _public_form(request, "team_reset.html", status=400, token=token, error=str(exc))
+    session.commit()
+    return RedirectResponse("/login", status_code=303)
