@@ -37,7 +37,8 @@ def db_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-DbSession = Annotated[Session, Depends(db_session)]
+# scope="function": commit before the response leaves, so a redirect never outruns its write.
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def optional_user(request: Request, session: DbSession) -> auth.CurrentUser | None:

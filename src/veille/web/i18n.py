@@ -56,6 +56,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "login.username": {"fr": "Identifiant", "en": "Username"},
     "login.password": {"fr": "Mot de passe", "en": "Password"},
     "login.submit": {"fr": "Se connecter", "en": "Log in"},
+    "login.forgot": {"fr": "Mot de passe oublié ?", "en": "Forgot your password?"},
     "login.failed": {
         "fr": "Identifiant ou mot de passe incorrect.",
         "en": "Wrong username or password.",

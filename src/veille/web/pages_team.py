@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from veille.inbox import team
+from veille.report.channels import ChannelSettingsError
 from veille.report.notify import NotifyError
 from veille.store import tables
 from veille.web import auth
@@ -117,7 +118,7 @@ def forgot(
     auth.record_failure(session, keys)  # every request counts: a reset link is not free
     try:
         team.request_reset(session, email=email, base_url=str(request.base_url))
-    except NotifyError:
+    except (NotifyError, ChannelSettingsError):
         return _public_form(request, "team_forgot.html", status=502, sent=False, error="smtp")
     return _public_form(request, "team_forgot.html", sent=True, error=None)
 
