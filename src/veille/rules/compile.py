@@ -526,7 +526,9 @@ class Matcher:
         self._bio = keys.fields.get("bio")
         self._bio_location = keys.fields.get("bio_location")
         keys.frozen = True
-        self._profile_cache: dict[tuple[int, str], tuple[int, ...]] = {}
+        self._bio_seen: dict[str, tuple[int, ...]] = {}
+        self._location_seen: dict[str, tuple[int, ...]] = {}
+        self._scan = self._text.iter if self._text is not None else None
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -560,19 +562,25 @@ class Matcher:
         if post.place is not None or post.geo is not None:
             self._place_hits(post, hits)
         if author.description and self._bio is not None:
-            hits.update(self._profile_keys(self._bio, author.description))
+            found = self._bio_seen.get(author.description)
+            if found is None:
+                found = self._profile_keys(self._bio_seen, self._bio, author.description)
+            hits.update(found)
         if author.location and self._bio_location is not None:
-            hits.update(self._profile_keys(self._bio_location, author.location))
+            found = self._location_seen.get(author.location)
+            if found is None:
+                found = self._profile_keys(self._location_seen, self._bio_location, author.location)
+            hits.update(found)
 
-    def _profile_keys(self, index: dict[str, int], text: str) -> tuple[int, ...]:
+    @staticmethod
+    def _profile_keys(
+        seen: dict[str, tuple[int, ...]], index: dict[str, int], text: str
+    ) -> tuple[int, ...]:
         # Profiles repeat from post to post (the same authors, the same towns): remember them.
-        cache = self._profile_cache
-        found = cache.get((id(index), text))
-        if found is None:
-            if len(cache) > 100_000:
-                cache.clear()
-            found = tuple({index[w] for w in words(text) if w in index})
-            cache[(id(index), text)] = found
+        if len(seen) > 100_000:
+            seen.clear()
+        found = tuple({index[w] for w in words(text) if w in index})
+        seen[text] = found
         return found
 
     def _place_hits(self, post: Post, hits: set[int]) -> None:
@@ -588,8 +596,8 @@ class Matcher:
     def match(self, post: Post) -> list[str]:
         """Ids of the rules the post matches, in the order the rules were given."""
         padded = post_text(post.text)
-        text = self._text
-        hits = set(map(_second, text.iter(padded))) if text is not None else set()
+        scan = self._scan
+        hits = set(map(_second, scan(padded))) if scan is not None else set()
         if self._fields:
             self._field_hits(post, hits)
         if self._url is not None and post.urls:
