@@ -20,10 +20,16 @@ def _model() -> Any:
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """(n, 384) L2-normalised embeddings, with e5's "query: " prefix as for classification."""
+    """(n, 384) L2-normalised embeddings, with e5's "query: " prefix as for classification.
+
+    Identical texts (reposts, spam) are embedded once.
+    """
     model = _model()
-    out = np.empty((len(texts), DIM), dtype=np.float32)
-    for start in range(0, len(texts), BATCH):
-        chunk = [t.replace("\x00", " ") or " " for t in texts[start : start + BATCH]]
-        out[start : start + len(chunk)] = model.query(chunk)
+    unique = list(dict.fromkeys(texts))
+    vectors = np.empty((len(unique), DIM), dtype=np.float32)
+    for start in range(0, len(unique), BATCH):
+        chunk = [t.replace("\x00", " ") or " " for t in unique[start : start + BATCH]]
+        vectors[start : start + len(chunk)] = model.query(chunk)
+    row = {text: i for i, text in enumerate(unique)}
+    out: np.ndarray = vectors[[row[t] for t in texts]] if texts else vectors[:0]
     return out

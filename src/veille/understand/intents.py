@@ -26,7 +26,7 @@ from veille.understand.features import (
 from veille.understand.keywords import CUES, cue_vector
 from veille.understand.leads import lead_factor
 from veille.understand.linear import LinearHead
-from veille.understand.types import INTENT_THRESHOLD, INTENTS
+from veille.understand.types import INTENTS
 
 MODELS = Path(__file__).parent / "models"
 FAST_HEAD = MODELS / "intents_fast.npz"
@@ -77,10 +77,8 @@ def finish(generic: np.ndarray, factors: Sequence[float]) -> list[dict[str, floa
     for row, factor in zip(generic, factors, strict=True):
         scores = {name: float(p) for name, p in zip(GENERIC, row, strict=True)}
         scores["lead"] = scores.pop("seeks") * factor
-        strongest = max(scores.values())
-        scores["other"] = 1.0 - strongest
-        if strongest < INTENT_THRESHOLD:
-            scores["other"] = max(scores["other"], INTENT_THRESHOLD)
+        # "other" is present exactly when no named intent reaches the threshold.
+        scores["other"] = 1.0 - max(scores.values())
         out.append({name: round(scores[name], 4) for name in INTENTS})
     return out
 
