@@ -3,7 +3,8 @@
 Each rule gets *anchors*: keys of which at least one is present in every post the rule
 matches (a word or phrase of the text, a hashtag, a mention, an author...). A post is folded
 once, scanned once by the automaton, looked up in the field indexes, and the boolean logic runs
-only for the rules one of whose anchors was hit. The parser refuses rules that could match
+only for the rules one of whose anchors was hit (or, for rules that need two things at once,
+a pair of anchors from two groups). The parser refuses rules that could match
 without any anchor (negations only, lang:/is:/has:/sample:/followers: alone), so no rule has to
 be tried on every post.
 """
@@ -50,7 +51,7 @@ from veille.rules.reference import (
     normal_user,
     sample_bucket,
 )
-from veille.rules.text import post_case_text, post_text, strip_urls, words
+from veille.rules.text import post_case_text, post_text, words
 
 Check = Callable[["_Context"], bool]
 _second = itemgetter(1)
@@ -58,13 +59,13 @@ _NONE: frozenset[int] = frozenset()
 _MAX_PAIRS = 64  # beyond, a rule is registered under its cheaper group alone
 
 
-# Frequent French words (folded), as a poor choice of anchor when a rule offers a rarer one.
-# Hand-made from everyday usage: function words, then the nouns, verbs and adjectives that fill
-# social posts. A word missing here is only judged by its length.
 def _word_list(text: str) -> list[str]:
     return text.split()
 
 
+# Frequent French words (folded), a poor choice of anchor when a rule offers a rarer one.
+# Hand-made from everyday usage: function words, then the nouns, verbs and adjectives that fill
+# social posts. A word missing here is only judged by its length.
 _COMMON = frozenset(
     _word_list(
         """
@@ -161,8 +162,7 @@ class _Keys:
         index = self.fields.setdefault(name, {})
         if value not in index:
             index[value] = self._new(cost)
-        key = index[value]
-        return key
+        return index[value]
 
 
 def _word_cost(tokens: Sequence[str]) -> float:
@@ -672,4 +672,4 @@ def _compile(rules: Iterable[tuple[str, str]], *, max_length: int, collect_error
     return Matcher(ids, parsed, errors)
 
 
-__all__ = ["Matcher", "compile_rules", "strip_urls"]
+__all__ = ["Matcher", "compile_rules"]
