@@ -66,3 +66,11 @@ def test_the_labelled_set_ships_its_profiles_and_validation_split() -> None:
     profiles = load_profiles()
     assert set(profiles) == {"painter", "bakery", "garage", "software", "coop"}
     assert profiles["painter"].departement_code == "49"
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_posts_without_words_carry_no_intent(analyzer: Analyzer, tier: str) -> None:
+    results = analyzer.analyze(["", "https://t.co/abc @bob", "🙂🙂"], tier=tier)  # type: ignore[arg-type]
+    assert [r.present_intents() for r in results] == [["other"]] * 3
+    assert {r.sentiment.label for r in results} == {"neutral"}
+    assert {r.lang for r in results} == {"und"}

@@ -21,6 +21,14 @@ _TOKEN = re.compile(r"[^\W\d_]+|[!?]+|[:;]-?[()dp]", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+|\bhttp\b|@\w+")
 
 
+_WORDY = re.compile(r"[^\W\d_]{2,}")
+
+
+def has_words(text: str) -> bool:
+    """False for posts of only links, handles, numbers or emoji: nothing for a model to read."""
+    return _WORDY.search(_URL.sub(" ", text)) is not None
+
+
 def tokens(text: str) -> list[str]:
     return _TOKEN.findall(_URL.sub(" ", text.lower()))
 

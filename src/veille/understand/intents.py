@@ -20,6 +20,7 @@ from veille.understand.features import (
     feature_ids,
     featurize,
     featurize_ids,
+    has_words,
     hash_features,
     sparse_dot,
 )
@@ -91,4 +92,6 @@ def intent_probabilities(
     ids: Sequence[list[int]] | None = None,
 ) -> list[dict[str, float]]:
     generic = generic_probabilities(texts, embeddings, ids)
+    # Nothing to read (a bare link, emoji): no intent rather than the heads' guesses.
+    generic[[i for i, t in enumerate(texts) if not has_words(t)]] = 0.0
     return finish(generic, [lead_factor(t, profile) for t in texts])

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from veille.understand.embeddings import embed
-from veille.understand.features import feature_ids, featurize_ids, sparse_dot
+from veille.understand.features import feature_ids, featurize_ids, has_words, sparse_dot
 from veille.understand.linear import LinearHead
 from veille.understand.types import SENTIMENT_LABELS, Sentiment
 
@@ -81,6 +81,9 @@ def accurate_probabilities(
     for lang, idx in _groups(langs, len(texts)).items():
         head, weight = _accurate(lang)
         out[idx] = weight * head.predict_dense(vectors[idx]) + (1 - weight) * fast[idx]
+    # The embedding of a post without words is noise; the fast head's prior is safer there.
+    wordless = [i for i, t in enumerate(texts) if not has_words(t)]
+    out[wordless] = fast[wordless]
     return out
 
 
