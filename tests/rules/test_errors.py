@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from veille.rules import RuleError, check_rule, compile_rules, format_tree, parse_rule
 
@@ -150,3 +152,20 @@ def test_check_rule_for_the_web_editor() -> None:
             "caret": "  peintre (angers\n          ^",
         },
     }
+
+
+PIECES = [*'ab é()"“”«»-*~:#@$ []0123456789.\t', "OR ", "AND", "from:", "lang:", "is:"]
+PIECES += ["has:", "point_radius:", "followers:", "case:", "url:", "sample:", "km", ">=", ".."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=20).map("".join))
+def test_any_text_parses_or_fails_with_a_column(text: str) -> None:
+    try:
+        rule = parse_rule(text)
+    except RuleError as error:
+        assert 1 <= error.column <= len(text) + 1
+        assert error.render(text).count("\n") == 2
+        return
+    assert format_tree(rule)
+    assert compile_rules([("x", text)]).ids == ["x"]
