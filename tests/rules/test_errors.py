@@ -99,6 +99,8 @@ def test_negations_only_are_refused(rule: str) -> None:
 def test_operators_with_a_standalone_term_are_fine() -> None:
     for rule in ["peintre lang:fr", "from:dupont is:reply", "#peinture has:images sample:10"]:
         parse_rule(rule)
+    # A phone's capital letter at the start of a rule is forgiven.
+    assert format_tree(parse_rule("From:dupont")) == "opérateur from:dupont"
 
 
 def test_length_limit_is_configurable() -> None:

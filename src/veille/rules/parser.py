@@ -281,8 +281,8 @@ class _Parser:
         if operator is not None:
             name = operator.group(1)
             rest = raw[operator.end() :]
-            if name in _OPERATORS:
-                return self.operator(start, name, rest)
+            if name.lower() in _OPERATORS:  # From: as well as from: (phones capitalise)
+                return self.operator(start, name.lower(), rest)
             if rest or self.peek() in _QUOTES:
                 close = difflib.get_close_matches(name.lower(), _OPERATORS, n=1)
                 hint_fr = f" (vouliez-vous {close[0]}: ?)" if close else ""
@@ -331,7 +331,8 @@ class _Parser:
             )
         return Words(column, raw, folded)
 
-    def operator_value(self, start: int, name: str, rest: str) -> str:
+    def operator_value(self, rest: str) -> str:
+        """The operator's value: what follows the colon, or the quoted text right after it."""
         if not rest and self.peek() in _QUOTES:
             return self.read_quoted()
         return rest
@@ -341,7 +342,7 @@ class _Parser:
         value_col = column + len(name) + 1
         if name == "point_radius":
             return self.point_radius(start, rest)
-        value = self.operator_value(start, name, rest)
+        value = self.operator_value(rest)
 
         def expected(fr: str, en: str) -> RuleError:
             return _err(value_col, f"{name}: attend {fr}", f"{name}: expects {en}")
