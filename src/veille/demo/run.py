@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -15,6 +16,7 @@ from veille.demo.accuracy import measure
 from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
 from veille.demo.generator import DemoStream, generate_demo, write_demo
 from veille.ingest import IngestSummary, ingest_posts, parse_post_lines
+from veille.report.alerts_run import run_alerts
 from veille.runtime import build_pipeline
 from veille.store import queries, repository, tables
 from veille.store.db import Database
@@ -86,8 +88,24 @@ def build_demo(settings: Settings, *, seed: int = 7, console: Console | None = N
         summary = ingest_posts(
             pipeline, parse_post_lines(handle), progress=lambda n: progress.advance(task, n)
         )
+    replay_alerts(db, settings, days=7)
     seconds = time.perf_counter() - started
     return DemoResult(settings, db, summary, posts_path, labels_path, seconds, stream)
+
+
+def replay_alerts(db: Database, settings: Settings, *, days: int) -> int:
+    """Run the hourly alert check over the last days, as `veille alerts run` would have.
+
+    Nothing is sent: the demo has no channels. The crisis of day 11 then shows as an alert.
+    """
+    now = utcnow().replace(minute=5, second=0, microsecond=0)
+    moment = now - timedelta(days=days)
+    opened = 0
+    while moment <= now:
+        with db.session() as session:
+            opened += len(run_alerts(session, now=moment, zone=settings.zone, send=False).opened)
+        moment += timedelta(hours=1)
+    return opened
 
 
 def print_brief(result: DemoResult, *, console: Console) -> None:
@@ -108,6 +126,15 @@ def print_brief(result: DemoResult, *, console: Console) -> None:
         total = sum(n for _, n in figures.share_of_voice) or 1
         share = ", ".join(f"{name} {100 * n / total:.0f} %" for name, n in figures.share_of_voice)
         console.print(f"Part de voix sur 7 jours : {share}.", markup=False)
+    with result.db.session() as session:
+        alerts = session.scalars(
+            select(tables.Alert).order_by(tables.Alert.score.desc()).limit(3)
+        ).all()
+    if alerts:
+        console.print("Alertes les plus fortes des 7 derniers jours :")
+        for alert in alerts:
+            local = alert.started_at.astimezone(result.settings.zone)
+            console.print(f"  • {local:%d/%m %H:%M} {alert.summary}", markup=False)
     if figures.urgent:
         console.print("À faire en premier :")
         for view, _priority, reason in figures.urgent:
