@@ -68,3 +68,37 @@ def test_unknown_tier_is_refused() -> None:
     result = CliRunner().invoke(make_app(), ["classify", "--tier", "slow"], input="x\n")
     assert result.exit_code != 0
     assert "--tier" in result.output
+
+
+def test_missing_or_non_utf8_files_are_named(tmp_path: Path) -> None:
+    missing = CliRunner().invoke(make_app(), ["classify", str(tmp_path / "nope.txt")])
+    assert missing.exit_code == 2
+    assert "nope.txt" in missing.output
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("café crème\n".encode("latin-1"))
+    bad = CliRunner().invoke(make_app(), ["classify", str(latin1), "--tier", "fast"])
+    assert bad.exit_code == 2
+    assert "latin1.txt is not UTF-8" in bad.output
+
+
+def test_a_profile_file_turns_requests_into_leads(tmp_path: Path) -> None:
+    profile = tmp_path / "profile.json"
+    profile.write_text(
+        json.dumps(
+            {
+                "name": "Garage Lefèvre",
+                "trade": "garagiste",
+                "services": ["garage"],
+                "city": "Lille",
+                "departement_code": "59",
+            }
+        ),
+        encoding="utf-8",
+    )
+    texts = "Je cherche un garage à Lille pour une vidange\nJe cherche un garage à Brest\n"
+    result = CliRunner().invoke(
+        make_app(), ["classify", "--tier", "fast", "--profile", str(profile)], input=texts
+    )
+    assert result.exit_code == 0, result.output
+    leads = [json.loads(line)["intents"]["lead"] >= 0.5 for line in result.stdout.splitlines()]
+    assert leads == [True, False]

@@ -86,6 +86,9 @@ def register(app: typer.Typer) -> None:
         except InputError as exc:
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(2) from exc
+        except UnicodeDecodeError as exc:
+            typer.echo(f"Error: {name} is not UTF-8 text (byte {exc.start} of a line)", err=True)
+            raise typer.Exit(2) from exc
         finally:
             if file is not None:
                 stream.close()
