@@ -64,8 +64,8 @@ def choose(
     y = targets(posts)
     truth = intent_matrix(posts)
     best: tuple[float, float, int] | None = None
-    for l2 in (1e-3, 1e-4, 1e-5):
-        for epochs in (500, 1000):
+    for l2 in (1e-4, 1e-5, 3e-6):
+        for epochs in (1000, 2000):
             generic = np.zeros_like(y)
             for f in range(5):
                 head = train(np.flatnonzero(folds != f), l2, epochs)

@@ -94,4 +94,8 @@ def intent_probabilities(
     generic = generic_probabilities(texts, embeddings, ids)
     # Nothing to read (a bare link, emoji): no intent rather than the heads' guesses.
     generic[[i for i, t in enumerate(texts) if not has_words(t)]] = 0.0
-    return finish(generic, [lead_factor(t, profile) for t in texts])
+    seeks = generic[:, GENERIC.index("seeks")]
+    # The profile check costs dozens of regexes: only where someone might be asking.
+    pairs = zip(texts, seeks, strict=True)
+    factors = [lead_factor(t, profile) if p > 0.1 else 1.0 for t, p in pairs]
+    return finish(generic, factors)

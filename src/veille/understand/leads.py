@@ -12,7 +12,6 @@ TRADES = (
     "plombier",
     "electricien",
     "peintre",
-    "maçon",
     "macon",
     "couvreur",
     "menuisier",
