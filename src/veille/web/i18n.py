@@ -56,6 +56,8 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "login.username": {"fr": "Identifiant", "en": "Username"},
     "login.password": {"fr": "Mot de passe", "en": "Password"},
     "login.submit": {"fr": "Se connecter", "en": "Log in"},
+    "brief.sentiment_by_day": {"fr": "Tonalité par jour", "en": "Sentiment by day"},
+    "brief.previous_week": {"fr": "la semaine d'avant", "en": "the week before"},
     "login.forgot": {"fr": "Mot de passe oublié ?", "en": "Forgot your password?"},
     "login.failed": {
         "fr": "Identifiant ou mot de passe incorrect.",

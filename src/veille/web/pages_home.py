@@ -22,7 +22,7 @@ def reputation_chart(brief: Brief, lang: Language) -> Markup:
         (translate(f"sentiment.{name}", lang), [float(row[i]) for row in brief.reputation])
         for i, name in ((1, "positive"), (2, "neutral"), (3, "negative"))
     ]
-    svg = charts.stacked_bars(days, series, title=translate("brief.reputation", lang))
+    svg = charts.stacked_bars(days, series, title=translate("brief.sentiment_by_day", lang))
     return Markup(svg)  # noqa: S704 (charts escapes every label)
 
 
