@@ -73,6 +73,7 @@ def stacked_bars(
     height: int = 260,
     value_format: str = "{:g}",
     empty_text: str = "—",
+    colours: Sequence[str] = PALETTE,
 ) -> str:
     """One bar per label, stacking each series' value (negative and None count as 0)."""
     _check_lengths(labels, series)
@@ -92,12 +93,12 @@ def stacked_bars(
             y_top, y_bottom = plot.y(bottom + value), plot.y(bottom)
             parts.append(
                 f'<rect x="{plot.x(i) - bar / 2:.1f}" y="{y_top:.1f}" width="{bar:.1f}" '
-                f'height="{y_bottom - y_top:.1f}" fill="{PALETTE[index % len(PALETTE)]}">'
+                f'height="{y_bottom - y_top:.1f}" fill="{colours[index % len(colours)]}">'
                 f"<title>{text(label)} · {text(name)}: {text(value_format.format(value))}</title>"
                 "</rect>"
             )
             bottom += value
-    parts.append(_legend([name for name, _ in series], width))
+    parts.append(_legend([name for name, _ in series], width, colours))
     return _svg(title, width, height, parts)
 
 
@@ -205,12 +206,12 @@ def _runs(points: Sequence[float | None]) -> list[list[tuple[int, float]]]:
     return [run for run in runs if run]
 
 
-def _legend(names: Sequence[str], width: int) -> str:
+def _legend(names: Sequence[str], width: int, colours: Sequence[str] = PALETTE) -> str:
     if len(names) < 2 and not any(names):
         return ""
     parts, x = [], float(_LEFT)
     for index, name in enumerate(names):
-        colour = PALETTE[index % len(PALETTE)]
+        colour = colours[index % len(colours)]
         parts.append(
             f'<rect x="{x:.0f}" y="22" width="10" height="10" fill="{colour}"/>'
             f'<text x="{x + 14:.0f}" y="31" {_FONT}>{text(name)}</text>'

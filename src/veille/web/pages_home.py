@@ -13,6 +13,8 @@ from veille.web.deps import DbSession, User, get_settings, language_of, render
 from veille.web.i18n import Language, translate
 
 router = APIRouter()
+# Positive, neutral, negative: green, grey, red, as everywhere else in the interface.
+SENTIMENT_COLOURS = ("#067647", "#9AA5B1", "#B42318")
 
 
 def reputation_chart(brief: Brief, lang: Language) -> Markup:
@@ -22,7 +24,9 @@ def reputation_chart(brief: Brief, lang: Language) -> Markup:
         (translate(f"sentiment.{name}", lang), [float(row[i]) for row in brief.reputation])
         for i, name in ((1, "positive"), (2, "neutral"), (3, "negative"))
     ]
-    svg = charts.stacked_bars(days, series, title=translate("brief.sentiment_by_day", lang))
+    svg = charts.stacked_bars(
+        days, series, title=translate("brief.sentiment_by_day", lang), colours=SENTIMENT_COLOURS
+    )
     return Markup(svg)  # noqa: S704 (charts escapes every label)
 
 
