@@ -128,22 +128,30 @@ def main() -> None:
 
     everything = np.arange(len(posts))
     val_texts = [p.text for p in val]
+
+    def val_fast(head: LinearHead) -> np.ndarray:
+        return head.scores(sparse_dot(featurize(val_texts, fast_ids), head.weights))
+
+    def val_accurate(head: LinearHead) -> np.ndarray:
+        return head.predict_dense(accurate_features(val_texts, embed(val_texts)))
+
     val_truth = intent_matrix(val)
-    for name, train, path, val_generic in (
+    for name, train, scorer, path, val_generic in (
         (
             "fast",
             train_fast,
+            score_fast,
             FAST_HEAD,
-            lambda h: h.scores(sparse_dot(featurize(val_texts, fast_ids), h.weights)),
+            val_fast,
         ),
         (
             "accurate",
             train_accurate,
+            score_accurate,
             ACCURATE_HEAD,
-            lambda h: h.predict_dense(accurate_features(val_texts, embed(val_texts))),
+            val_accurate,
         ),
     ):
-        scorer = score_fast if name == "fast" else score_accurate
         l2, epochs = choose(posts, train, scorer, name)
         head = train(everything, l2, epochs)
         head.save(path)

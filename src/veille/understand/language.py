@@ -51,7 +51,3 @@ def detect_language(text: str) -> str:
     if not labels or float(probs[0]) < _MIN_CONFIDENCE:
         return UNDETERMINED
     return str(labels[0]).removeprefix("__label__")
-
-
-def detect_languages(texts: list[str]) -> list[str]:
-    return [detect_language(t) for t in texts]
