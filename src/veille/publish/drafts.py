@@ -20,7 +20,13 @@ from veille.publish.guard_text import NETWORK_LENGTH, NETWORK_LIMITS, urls
 from veille.publish.scheduler import enqueue
 from veille.sources.x import PostCost, estimate_post_cost
 from veille.store import tables
-from veille.store.tables_publish import DraftComment, DraftEvent, DraftVariant, PublishJob
+from veille.store.tables_publish import (
+    DraftComment,
+    DraftEvent,
+    DraftVariant,
+    PublishJob,
+    Recurrence,
+)
 from veille.timeutil import utcnow
 
 PUBLISHING_NETWORKS = ("x", "bluesky", "mastodon")
@@ -302,11 +308,20 @@ def schedule_draft(
     return jobs
 
 
-def cancel_draft(session: Session, draft: tables.Draft, *, user_id: int | None) -> None:
-    """Cancel the jobs not yet sent; a job being sent right now finishes."""
+def cancel_draft(session: Session, draft: tables.Draft, *, user_id: int | None) -> int:
+    """Cancel the jobs not yet sent (a job being sent right now finishes) and any weekly
+    recurrence; the draft goes back to ``draft`` so it can be edited and scheduled again.
+    Returns how many jobs were cancelled."""
+    cancelled = 0
     for job in session.scalars(
         select(PublishJob).where(PublishJob.draft_id == draft.id, PublishJob.status == "pending")
     ):
         job.status = "cancelled"
-    draft.status, draft.updated_at = "cancelled", utcnow()
-    record_event(session, draft.id, user_id, "cancelled")
+        cancelled += 1
+    recurrence = session.get(Recurrence, draft.id)
+    if recurrence is not None:
+        session.delete(recurrence)
+        session.flush()
+    draft.status, draft.scheduled_at, draft.updated_at = "draft", None, utcnow()
+    record_event(session, draft.id, user_id, "cancelled", jobs=cancelled)
+    return cancelled

@@ -33,6 +33,9 @@ class JobRequest:
     in_reply_to: str | None
     idempotency_key: str
     due_at: datetime
+    # Set when a previous attempt was claimed and never recorded (a crash): the post may
+    # already be online, sent at or after this instant.
+    unknown_since: datetime | None = None
 
 
 class Publisher(Protocol):
@@ -141,6 +144,14 @@ class ConnectorPublisher:
             client = XClient(
                 bearer_token=creds.get("bearer_token"), user=user, api_url=api, gateway=gateway
             )
+            if request.unknown_since is not None:
+                found = client._find_own_post(  # the connector's own look-up
+                    request.text,
+                    reply_to_id=request.in_reply_to,
+                    since=request.unknown_since.timestamp() - 120,
+                )
+                if found is not None:
+                    return found
             return client.create_post(request.text, reply_to_id=request.in_reply_to)
         raise AuthExpired(request.network, "this network cannot publish")
 

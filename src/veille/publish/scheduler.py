@@ -21,7 +21,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from veille.publish.publisher import JobRequest, Publisher
-from veille.publish.schedule import WeeklyTime, next_occurrence
+from veille.publish.schedule import ScheduleError, WeeklyTime, next_occurrence
+from veille.publish.slots import evergreen_gap, next_queue_time
 from veille.sources.base import ConnectorError, NetworkError, PublishedPost, RateLimited
 from veille.store import tables
 from veille.store.db import Database
@@ -114,10 +115,13 @@ class Scheduler:
             (PublishJob.status == "running") & (PublishJob.lease_until < now),
         )
         with self.db.session() as session:
-            candidates = session.scalars(
-                select(PublishJob.id).where(due).order_by(PublishJob.next_attempt_at).limit(10)
+            candidates = session.execute(
+                select(PublishJob.id, PublishJob.status, PublishJob.lease_until)
+                .where(due)
+                .order_by(PublishJob.next_attempt_at)
+                .limit(10)
             ).all()
-            for job_id in candidates:
+            for job_id, status, lease_until in candidates:
                 taken = session.execute(
                     update(PublishJob)
                     .where(PublishJob.id == job_id, due)
@@ -132,6 +136,13 @@ class Scheduler:
                 if taken.rowcount == 1:  # type: ignore[attr-defined]
                     job = session.get(PublishJob, job_id, populate_existing=True)
                     assert job is not None
+                    # A running job with an expired lease: the previous attempt was claimed
+                    # and never recorded, so the post may already be online.
+                    unknown_since = (
+                        lease_until - self.lease
+                        if status == "running" and lease_until is not None
+                        else None
+                    )
                     return JobRequest(
                         job.id,
                         job.account_id,
@@ -140,6 +151,7 @@ class Scheduler:
                         job.in_reply_to,
                         job.idempotency_key,
                         job.due_at,
+                        unknown_since=unknown_since,
                     )
         return None
 
@@ -212,9 +224,6 @@ class Scheduler:
         return outcome
 
 
-EVERGREEN_GAP = timedelta(days=30)
-
-
 def _after_publish(session: Session, job: PublishJob, now: datetime) -> None:
     """Mark the draft published once all its jobs for this occurrence are done, and queue
     the next occurrence of a recurring draft."""
@@ -252,3 +261,44 @@ def _after_publish(session: Session, job: PublishJob, now: datetime) -> None:
                 in_reply_to=job.in_reply_to,
             )
             draft.status = "scheduled"
+    elif draft.evergreen:
+        _requeue_evergreen(session, draft, job, now)
+
+
+def _requeue_evergreen(
+    session: Session, draft: tables.Draft, job: PublishJob, now: datetime
+) -> None:
+    """An evergreen post goes back into its account's queue, in the first free slot after
+    the resting gap. Without a slot it stays published and the history says why."""
+    try:
+        # At least the gap: a slot falling exactly at now + gap is allowed.
+        earliest = now + evergreen_gap(session) - timedelta(seconds=1)
+        at = next_queue_time(session, [job.account_id], after=earliest)
+    except ScheduleError as exc:
+        session.add(
+            DraftEvent(
+                draft_id=draft.id,
+                action="evergreen_waiting",
+                detail={"network": job.network, "reason": str(exc)},
+                at=now,
+            )
+        )
+        return
+    enqueue(
+        session,
+        account_id=job.account_id,
+        network=job.network,
+        text=job.text,
+        due_at=at,
+        draft_id=draft.id,
+        in_reply_to=job.in_reply_to,
+    )
+    draft.status, draft.scheduled_at = "scheduled", at
+    session.add(
+        DraftEvent(
+            draft_id=draft.id,
+            action="requeued",
+            detail={"network": job.network, "at": at.isoformat()},
+            at=now,
+        )
+    )

@@ -25,6 +25,7 @@ from veille.publish.drafts import (
     PUBLISHING_NETWORKS,
     DraftError,
     add_comment,
+    cancel_draft,
     check_variants,
     create_draft,
     edit_variant,
@@ -32,9 +33,27 @@ from veille.publish.drafts import (
     variants_of,
 )
 from veille.publish.importer import import_csv
-from veille.publish.schedule import ScheduleError, best_times, local_to_utc, parse_local
+from veille.publish.queue import make_recurring, queue_draft
+from veille.publish.schedule import (
+    WEEKDAYS_EN,
+    WEEKDAYS_FR,
+    ScheduleError,
+    WeeklyTime,
+    best_times,
+    local_to_utc,
+    parse_local,
+)
+from veille.publish.slots import (
+    add_slot,
+    evergreen_gap,
+    next_queue_time,
+    remove_slot,
+    set_evergreen_gap,
+    slots_of,
+)
 from veille.store import tables
-from veille.store.tables_publish import DraftComment, DraftEvent, PublishJob
+from veille.store.tables_publish import DraftComment, DraftEvent, PublishJob, Recurrence
+from veille.timeutil import utcnow
 from veille.web.auth import CurrentUser, tokens_match
 from veille.web.deps import DbSession, User, get_settings, language_of, render
 
@@ -228,6 +247,8 @@ def _draft_page(
             select(PublishJob).where(PublishJob.draft_id == draft.id).order_by(PublishJob.due_at)
         ).all(),
         can_write=rank >= ROLE_RANK["member"],
+        recurrence=_recurrence_label(session, draft.id, language_of(request, user)),
+        weekdays=WEEKDAYS_FR if language_of(request, user) == "fr" else WEEKDAYS_EN,
         can_approve=draft.status == "pending_approval"
         and rank >= max(ROLE_RANK[needed.role], ROLE_RANK["manager"]),
         error=error,
@@ -253,6 +274,94 @@ def schedule(
         request_publication(session, draft, actor=actor, at=at, risk=overall_risk(checks))
     except (ScheduleError, ApprovalError, DraftError) as exc:
         return _draft_page(request, session, user, draft, error=str(exc), status_code=400)
+    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+
+
+def _recurrence_label(session: Session, draft_id: int, lang: str) -> str:
+    row = session.get(Recurrence, draft_id)
+    if row is None:
+        return ""
+    return f"{WeeklyTime(row.weekday, row.minute_of_day, row.zone).label(lang)} ({row.zone})"
+
+
+def _risk(session: Session, draft: tables.Draft, at: datetime | None) -> str:
+    return overall_risk(check_variants(session, variants_of(session, draft.id), scheduled_at=at))
+
+
+@router.post("/drafts/{draft_id}/queue")
+def add_to_queue(
+    request: Request,
+    session: DbSession,
+    user: User,
+    draft_id: int,
+    csrf: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    """Schedule in the first free queue slot of the draft's accounts."""
+    actor = _guard(user, csrf)
+    draft = _draft(session, draft_id)
+    if draft.status not in ("draft", "failed"):
+        return _draft_page(
+            request, session, user, draft, error="queue: cancel first", status_code=400
+        )
+    try:
+        account_ids = [v.account_id for v in variants_of(session, draft.id)]
+        at = next_queue_time(session, account_ids, after=utcnow())
+        queue_draft(session, draft, actor=actor, risk=_risk(session, draft, at), now=utcnow())
+    except (ScheduleError, ApprovalError, DraftError) as exc:
+        return _draft_page(request, session, user, draft, error=str(exc), status_code=400)
+    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+
+
+@router.post("/drafts/{draft_id}/recurring")
+def recurring(
+    request: Request,
+    session: DbSession,
+    user: User,
+    draft_id: int,
+    weekday: Annotated[int, Form()],
+    wall_clock: Annotated[str, Form(max_length=8)],
+    csrf: Annotated[str, Form(max_length=128)] = "",
+    zone: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Every week at a wall-clock time, in the business's zone unless another is given."""
+    actor = _guard(user, csrf)
+    draft = _draft(session, draft_id)
+    if draft.status not in ("draft", "failed"):
+        return _draft_page(
+            request, session, user, draft, error="recurring: cancel first", status_code=400
+        )
+    zone = zone.strip() or get_settings(request).time_zone
+    try:
+        make_recurring(
+            session,
+            draft,
+            actor=actor,
+            risk=_risk(session, draft, None),
+            weekday=weekday,
+            wall_clock=wall_clock,
+            zone=zone,
+            now=utcnow(),
+        )
+    except (ScheduleError, ApprovalError, DraftError) as exc:
+        return _draft_page(request, session, user, draft, error=str(exc), status_code=400)
+    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+
+
+@router.post("/drafts/{draft_id}/cancel")
+def cancel(
+    request: Request,
+    session: DbSession,
+    user: User,
+    draft_id: int,
+    csrf: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    actor = _guard(user, csrf)
+    draft = _draft(session, draft_id)
+    if draft.status not in ("scheduled", "pending_approval"):
+        return _draft_page(
+            request, session, user, draft, error="cancel: nothing is scheduled", status_code=400
+        )
+    cancel_draft(session, draft, user_id=actor.id)
     return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
 
 
@@ -389,3 +498,92 @@ def calendar(
         following=following,
         today=datetime.now(zone).date(),
     )
+
+
+@router.get("/calendar/slots")
+def slots_page(request: Request, session: DbSession, user: User) -> Response:
+    return _slots_page(request, session, user)
+
+
+def _slots_page(
+    request: Request,
+    session: Session,
+    user: CurrentUser,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    lang = language_of(request, user)
+    accounts = _accounts(session)
+    slots = slots_of(session, [a.id for a in accounts])
+    labels = {s.id: WeeklyTime(s.weekday, s.minute_of_day, s.zone).label(lang) for s in slots}
+    return render(
+        request,
+        "calendar_slots.html",
+        user,
+        status_code=status_code,
+        accounts=accounts,
+        slots=slots,
+        labels=labels,
+        weekdays=WEEKDAYS_FR if lang == "fr" else WEEKDAYS_EN,
+        gap_days=evergreen_gap(session).days,
+        can_edit=ROLE_RANK.get(user.role, 0) >= ROLE_RANK["manager"],
+        error=error,
+        zone=get_settings(request).time_zone,
+    )
+
+
+@router.post("/calendar/slots")
+def new_slot(
+    request: Request,
+    session: DbSession,
+    user: User,
+    account_id: Annotated[int, Form()],
+    weekday: Annotated[int, Form()],
+    wall_clock: Annotated[str, Form(max_length=8)],
+    csrf: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    _guard(user, csrf, role="manager")
+    try:
+        add_slot(
+            session,
+            account_id=account_id,
+            weekday=weekday,
+            wall_clock=wall_clock,
+            zone=get_settings(request).time_zone,
+        )
+    except ScheduleError as exc:
+        return _slots_page(request, session, user, error=str(exc), status_code=400)
+    return RedirectResponse("/calendar/slots", status_code=303)
+
+
+@router.post("/calendar/slots/{slot_id}/delete")
+def delete_slot(
+    request: Request,
+    session: DbSession,
+    user: User,
+    slot_id: int,
+    csrf: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    _guard(user, csrf, role="manager")
+    try:
+        remove_slot(session, slot_id)
+    except ScheduleError:
+        raise HTTPException(status_code=404) from None
+    return RedirectResponse("/calendar/slots", status_code=303)
+
+
+@router.post("/calendar/evergreen")
+def evergreen_setting(
+    request: Request,
+    session: DbSession,
+    user: User,
+    gap_days: Annotated[int, Form()],
+    csrf: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    _guard(user, csrf, role="manager")
+    try:
+        set_evergreen_gap(session, gap_days)
+    except ScheduleError as exc:
+        return _slots_page(request, session, user, error=str(exc), status_code=400)
+    return RedirectResponse("/calendar/slots", status_code=303)
