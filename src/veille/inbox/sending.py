@@ -2,33 +2,31 @@
 
 The idempotency key is fixed when the reply is written; a reply already sent is never sent
 again, and a retry after a failure reuses the key so the network does not post it twice.
+Sending goes through the publishing connectors (``veille.publish.publisher``), which carry
+the key in each network's own form: Mastodon's Idempotency-Key, a Bluesky record key derived
+from the key and the reply's creation time, X's look-up of the account's recent posts.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from veille.accounts import account_credentials
 from veille.inbox.actions import mark_answered
 from veille.inbox.routing import needs_approval
 from veille.publish.guard import GuardContext, GuardReport, check
-from veille.sources.base import ConnectorError, PublishedPost
-from veille.sources.crypto import SecretBox
-from veille.sources.mastodon import MastodonClient
+from veille.publish.publisher import JobRequest, Publisher
+from veille.sources.base import ConnectorError
 from veille.store import repository, tables
+from veille.store.db import Database
 from veille.store.tables_inbox import InboxEvent, InboxReply
 from veille.timeutil import utcnow
 
 APPROVERS = ("owner", "manager")
 GUARD_NETWORKS = ("x", "bluesky", "mastodon")
 MAX_REPLY = 5000
-
-# (account, decrypted credentials, text, post replied to, idempotency key) -> what was posted
-Publisher = Callable[[tables.Account, dict[str, str], str, tables.Post, str], PublishedPost]
 
 
 class ReplyError(ValueError):
@@ -162,64 +160,86 @@ def _reply(session: Session, reply_id: int) -> InboxReply:
     return reply
 
 
-def connector_publish(
-    account: tables.Account, credentials: dict[str, str], text: str, post: tables.Post, key: str
-) -> PublishedPost:
-    """Reply with the account's connector. Mastodon dedups on the Idempotency-Key."""
-    if account.network == "mastodon":
-        client = MastodonClient(
-            instance_url=credentials.get("instance_url", ""),
-            access_token=credentials.get("access_token"),
-        )
-        return client.publish(
-            text, idempotency_key=key, in_reply_to_id=post.network_post_id, language=post.lang
-        )
-    raise ReplyError(f"account: replying from the inbox on {account.network} is not supported yet")
+def reply_target(post: tables.Post) -> str:
+    """The id each connector replies to: the X tweet id, the Bluesky at:// URI (the connector
+    fetches its cid and the thread's root), the Mastodon status id."""
+    target = post.network_post_id
+    if post.network == "bluesky" and not target.startswith("at://"):
+        raise ReplyError(f"post: {target!r} is not a Bluesky at:// URI; cannot reply to it")
+    if post.network == "x" and not target.isdigit():
+        raise ReplyError(f"post: {target!r} is not an X post id; cannot reply to it")
+    return target
+
+
+def job_request(reply: InboxReply, account: tables.Account, post: tables.Post) -> JobRequest:
+    """The publish request for a reply, identical on every attempt: same key, and the reply's
+    creation time as the instant (Bluesky derives the record key from both). ``job_id``
+    carries the reply's id: inbox replies are sent at once, not queued."""
+    return JobRequest(
+        job_id=reply.id,
+        account_id=account.id,
+        network=account.network,
+        text=reply.text,
+        in_reply_to=reply_target(post),
+        idempotency_key=reply.idempotency_key,
+        due_at=reply.created_at,
+    )
 
 
 def send(
-    session: Session,
+    db: Database,
     *,
     reply_id: int,
-    box: SecretBox,
+    publisher: Publisher,
     actor_id: int | None,
-    publisher: Publisher = connector_publish,
-) -> InboxReply:
-    """Send an approved (or previously failed) reply; a sent reply is returned untouched."""
-    reply = _reply(session, reply_id)
-    if reply.status == "sent":
-        return reply
-    if reply.status not in ("approved", "failed"):
-        raise ReplyError(f"send: the reply is {reply.status}; it needs approval first")
-    account = session.get(tables.Account, reply.account_id)
-    item = session.get(tables.InboxItem, reply.item_id)
-    assert account is not None and item is not None
-    post = session.get(tables.Post, item.post_id)
-    assert post is not None
+) -> str:
+    """Send an approved (or previously failed) reply and return its status; a sent reply is
+    left untouched.
+
+    Like the scheduler, the network call happens between two transactions of its own: the
+    connector keeps refreshed tokens in the account's credentials in yet another one, which
+    must not wait on ours, and the reply and its key are stored whatever the call does.
+    Callers commit the reply first."""
+    with db.session() as session:
+        reply = _reply(session, reply_id)
+        if reply.status == "sent":
+            return reply.status
+        if reply.status not in ("approved", "failed"):
+            raise ReplyError(f"send: the reply is {reply.status}; it needs approval first")
+        account = session.get(tables.Account, reply.account_id)
+        item = session.get(tables.InboxItem, reply.item_id)
+        assert account is not None and item is not None
+        post = session.get(tables.Post, item.post_id)
+        assert post is not None
+        if account.network != post.network:
+            raise ReplyError(f"account: @{account.handle} is not on {post.network}")
+        request = job_request(reply, account, post)
     try:
-        published = publisher(
-            account, account_credentials(box, account), reply.text, post, reply.idempotency_key
-        )
+        published = publisher.publish(request)
     except ConnectorError as exc:
-        reply.status, reply.error = "failed", str(exc)[:2000]
+        with db.session() as session:
+            reply = _reply(session, reply_id)
+            reply.status, reply.error = "failed", str(exc)[:2000]
+            session.add(
+                InboxEvent(
+                    item_id=reply.item_id,
+                    actor_id=actor_id,
+                    kind="reply_failed",
+                    detail={"reply_id": reply.id},
+                )
+            )
+            return reply.status
+    with db.session() as session:
+        reply = _reply(session, reply_id)
+        reply.status, reply.error, reply.sent_at = "sent", None, utcnow()
+        reply.network_post_id, reply.url = published.id, published.url or None
         session.add(
             InboxEvent(
-                item_id=item.id,
+                item_id=reply.item_id,
                 actor_id=actor_id,
-                kind="reply_failed",
-                detail={"reply_id": reply.id},
+                kind="reply_sent",
+                detail={"reply_id": reply.id, "network_post_id": published.id},
             )
         )
-        return reply
-    reply.status, reply.error, reply.sent_at = "sent", None, utcnow()
-    reply.network_post_id, reply.url = published.id, published.url or None
-    session.add(
-        InboxEvent(
-            item_id=item.id,
-            actor_id=actor_id,
-            kind="reply_sent",
-            detail={"reply_id": reply.id, "network_post_id": published.id},
-        )
-    )
-    mark_answered(session, item_id=item.id, actor_id=reply.created_by or actor_id)
-    return reply
+        mark_answered(session, item_id=reply.item_id, actor_id=reply.created_by or actor_id)
+        return reply.status

@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from veille.inbox import actions, figures, queue, replies, routing, sending
 from veille.inbox.clock import business_seconds, describe
+from veille.publish.publisher import ConnectorPublisher, Publisher
 from veille.sources.crypto import SecretBox
 from veille.store import tables
 from veille.store.tables_inbox import InboxEvent, InboxNote, InboxReply
 from veille.timeutil import utcnow
 from veille.web.auth import CurrentUser, tokens_match
-from veille.web.deps import DbSession, User, get_settings, language_of, render
+from veille.web.deps import DbSession, User, get_db, get_settings, language_of, render
 
 router = APIRouter()
 TRIAGERS = ("owner", "manager", "member")  # triage and write replies
@@ -374,17 +375,30 @@ def reply(
         context = _item_context(request, session, user, item_id, error=str(exc), draft_text=text)
         return render(request, "inbox_item.html", user, status_code=400, **context)
     if written.status == "approved":
-        _send(request, session, user, written.id)
+        reply_id = written.id
+        session.commit()
+        _send(request, user, reply_id)
+        return RedirectResponse(f"/inbox/{item_id}#replies", status_code=303)
     return _back(f"/inbox/{item_id}#replies", session=session)
 
 
-def _send(request: Request, session: Any, user: CurrentUser, reply_id: int) -> None:
+def _publisher(request: Request) -> Publisher:
+    """The connectors, unless the app was given another publisher (tests point one at local
+    servers through ``app.state.inbox_publisher``)."""
+    given: Publisher | None = getattr(request.app.state, "inbox_publisher", None)
+    return given or ConnectorPublisher(get_db(request), _box(request))
+
+
+def _send(request: Request, user: CurrentUser, reply_id: int) -> None:
+    """Send after the caller committed the reply (the send uses transactions of its own)."""
+    db = get_db(request)
     try:
-        sending.send(session, reply_id=reply_id, box=_box(request), actor_id=user.id)
+        sending.send(db, reply_id=reply_id, publisher=_publisher(request), actor_id=user.id)
     except sending.ReplyError as exc:
-        found = session.get(InboxReply, reply_id)
-        if found is not None:
-            found.status, found.error = "failed", str(exc)
+        with db.session() as session:
+            found = session.get(InboxReply, reply_id)
+            if found is not None:
+                found.status, found.error = "failed", str(exc)
 
 
 @router.post("/inbox/replies/{reply_id}/{decision}")
@@ -402,16 +416,18 @@ def decide(
     found = session.get(InboxReply, reply_id)
     if found is None or decision not in ("approve", "reject", "retry"):
         raise HTTPException(status_code=404)
+    target = f"/inbox/{found.item_id}#replies"
     try:
         if decision == "approve":
             sending.approve(
                 session, reply_id=reply_id, approver_id=user.id, approver_role=user.role
             )
-            _send(request, session, user, reply_id)
         elif decision == "reject":
             sending.reject(session, reply_id=reply_id, approver_id=user.id, approver_role=user.role)
-        elif found.status == "failed":
-            _send(request, session, user, reply_id)
     except sending.ReplyError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    return _back(f"/inbox/{found.item_id}#replies", session=session)
+    if decision == "approve" or found.status == "failed":
+        session.commit()
+        _send(request, user, reply_id)
+        return RedirectResponse(target, status_code=303)
+    return _back(target, session=session)
