@@ -198,7 +198,7 @@ def create_draft(
     user_id: int | None,
     scheduled_at: datetime | None = None,
     evergreen: bool = False,
-    media: Sequence[str] = (),
+    media: Sequence[dict[str, str]] = (),
     handles: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tables.Draft:
     """A draft with one adapted variant per target account."""

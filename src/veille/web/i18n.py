@@ -355,6 +355,13 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Jours avant de republier un post intemporel",
         "en": "Days before an evergreen post goes out again",
     },
+    "publish.images": {
+        "fr": "Images (PNG, JPEG, GIF, WebP, 5 Mo)",
+        "en": "Images (PNG, JPEG, GIF, WebP, 5 MB)",
+    },
+    "publish.image": {"fr": "Image", "en": "Image"},
+    "publish.alt": {"fr": "Texte alternatif", "en": "Alt text"},
+    "publish.no_alt": {"fr": "(sans texte alternatif)", "en": "(no alt text)"},
     "publish.add_to_queue": {"fr": "Ajouter à la file", "en": "Add to queue"},
     "publish.every": {"fr": "Chaque", "en": "Every"},
     "publish.at": {"fr": "à", "en": "at"},

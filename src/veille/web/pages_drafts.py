@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from veille.publish.approvals import (
     ROLE_RANK,
@@ -33,6 +34,14 @@ from veille.publish.drafts import (
     variants_of,
 )
 from veille.publish.importer import import_csv
+from veille.publish.media import (
+    MAX_IMAGE_BYTES,
+    MAX_IMAGES,
+    MediaError,
+    images_of,
+    read_image,
+    store_image,
+)
 from veille.publish.queue import make_recurring, queue_draft
 from veille.publish.schedule import (
     WEEKDAYS_EN,
@@ -155,15 +164,28 @@ async def new_draft(
     actor = _guard(user, csrf)
     form = await request.form()
     account_ids = [int(str(v)) for v in form.getlist("account") if str(v).isdigit()]
+    alts = [str(a) for a in form.getlist("alt")]
+    uploads = [f for f in form.getlist("image") if isinstance(f, StarletteUpload)]
+    data_dir = get_settings(request).data_dir
     try:
+        images = []
+        for index, upload in enumerate(uploads):
+            raw = await upload.read(MAX_IMAGE_BYTES + 1)
+            if not raw and not upload.filename:
+                continue  # an empty file field
+            alt = alts[index] if index < len(alts) else ""
+            images.append(store_image(data_dir, raw, name=upload.filename or "", alt=alt))
+        if len(images) > MAX_IMAGES:
+            raise MediaError(f"images: at most {MAX_IMAGES} per post")
         draft = create_draft(
             session,
             text=text,
             account_ids=account_ids,
             user_id=actor.id,
             evergreen=bool(evergreen),
+            media=[i.to_json() for i in images],
         )
-    except DraftError as exc:
+    except (DraftError, MediaError) as exc:
         return _list_page(request, session, user, error=str(exc), status_code=400)
     return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
 
@@ -247,12 +269,31 @@ def _draft_page(
             select(PublishJob).where(PublishJob.draft_id == draft.id).order_by(PublishJob.due_at)
         ).all(),
         can_write=rank >= ROLE_RANK["member"],
+        images=images_of(draft.media or []),
         recurrence=_recurrence_label(session, draft.id, language_of(request, user)),
         weekdays=WEEKDAYS_FR if language_of(request, user) == "fr" else WEEKDAYS_EN,
         can_approve=draft.status == "pending_approval"
         and rank >= max(ROLE_RANK[needed.role], ROLE_RANK["manager"]),
         error=error,
         zone=settings.zone,
+    )
+
+
+@router.get("/drafts/{draft_id}/media/{index}")
+def draft_image(
+    request: Request, session: DbSession, user: User, draft_id: int, index: int
+) -> Response:
+    images = images_of(_draft(session, draft_id).media or [])
+    if not 0 <= index < len(images):
+        raise HTTPException(status_code=404)
+    try:
+        data = read_image(get_settings(request).data_dir, images[index])
+    except MediaError:
+        raise HTTPException(status_code=404) from None
+    return Response(
+        data,
+        media_type=images[index].mime,
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"},
     )
 
 

@@ -1,0 +1,82 @@
+"""Images attached to drafts: checked by their first bytes (never by name or declared type),
+kept under ``data_dir/media`` with a random name, listed on ``drafts.media`` with alt text."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MAX_IMAGE_BYTES = 5_000_000  # X's limit for images; Mastodon allows more, Bluesky less
+MAX_IMAGES = 4  # the most any of the three networks takes in one post
+MAX_ALT_CHARS = 1000  # X's alt-text limit, the lowest of the three
+EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
+
+
+class MediaError(ValueError):
+    """A refused image; the message names the file and the reason."""
+
+
+@dataclass(frozen=True)
+class Image:
+    file: str  # random name under the media folder
+    mime: str
+    alt: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"file": self.file, "type": self.mime, "alt": self.alt}
+
+
+def sniff_image(data: bytes) -> str | None:
+    """The image type from its magic bytes, or None when it is none of PNG/JPEG/GIF/WebP."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def media_dir(data_dir: Path) -> Path:
+    return data_dir / "media"
+
+
+def store_image(data_dir: Path, data: bytes, *, name: str, alt: str) -> Image:
+    """Check and keep one uploaded image; ``name`` is only used in error messages."""
+    if not data:
+        raise MediaError(f"image {name!r}: the file is empty")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise MediaError(f"image {name!r}: {len(data)} bytes; at most {MAX_IMAGE_BYTES} (5 MB)")
+    mime = sniff_image(data)
+    if mime is None:
+        raise MediaError(f"image {name!r}: not a PNG, JPEG, GIF or WebP image")
+    alt = alt.strip()
+    if len(alt) > MAX_ALT_CHARS:
+        raise MediaError(f"image {name!r}: alt text longer than {MAX_ALT_CHARS} characters")
+    folder = media_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    file = f"{secrets.token_hex(16)}.{EXTENSIONS[mime]}"
+    (folder / file).write_bytes(data)
+    return Image(file, mime, alt)
+
+
+def images_of(media: list[Any]) -> list[Image]:
+    """The images listed on a draft (entries that are not images are skipped)."""
+    return [
+        Image(str(m["file"]), str(m.get("type", "")), str(m.get("alt", "")))
+        for m in media
+        if isinstance(m, dict) and m.get("file")
+    ]
+
+
+def read_image(data_dir: Path, image: Image) -> bytes:
+    """The stored bytes; the name must be one we generated, so no path can escape the folder."""
+    folder = media_dir(data_dir).resolve()
+    path = (folder / image.file).resolve()
+    if path.parent != folder or not path.is_file():
+        raise MediaError(f"image {image.file!r}: missing from {folder}")
+    return path.read_bytes()
