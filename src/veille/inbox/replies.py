@@ -1,16 +1,20 @@
 """Saved replies with variables, and a suggested reply per item that needs no external service.
 
-The suggestion is a template chosen by the item's intent and filled from the business profile
-(an OpenAI-compatible endpoint could refine it later; none is called here).
+The suggestion is a template chosen by the item's intent and filled from the business profile.
+When the optional OpenAI-compatible endpoint is set (``veille.inbox.assistant``) it drafts the
+answer instead, and any failure falls back to the template.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from veille.inbox import assistant
+from veille.sources.crypto import SecretBox
 from veille.store import repository, tables
 from veille.store.tables_inbox import SavedReply
 
@@ -18,6 +22,7 @@ VARIABLES = ("prenom", "entreprise", "lien_devis")
 SETTING_KEY = "inbox"  # {"quote_url": "https://..."} among the inbox settings
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 MAX_BODY = 2000
+log = logging.getLogger("veille.inbox")
 
 # Built-in suggestions per intent, French and English; saved replies for an intent win.
 SUGGESTIONS: dict[str, dict[str, str]] = {
@@ -119,14 +124,62 @@ def saved(session: Session) -> list[SavedReply]:
 
 
 def suggest(
-    session: Session, *, intent: str | None, author: tables.Author, lang: str = "fr"
+    session: Session,
+    *,
+    intent: str | None,
+    author: tables.Author,
+    lang: str = "fr",
+    text: str | None = None,
+    box: SecretBox | None = None,
+    timeout: float = assistant.TIMEOUT,
 ) -> str:
-    """A ready-to-edit answer: the saved reply for the intent, else the built-in one."""
+    """A ready-to-edit answer: the endpoint's draft when one is set (``box`` given to read its
+    key, ``text`` the post answered), else the saved reply for the intent, else the built-in."""
     key = intent if intent in SUGGESTIONS else "other"
     chosen = session.scalar(
         select(SavedReply).where(SavedReply.intent == key).order_by(SavedReply.id).limit(1)
     )
     body = chosen.body if chosen else SUGGESTIONS[key]["en" if lang == "en" else "fr"]
-    text = fill(body, variables_for(session, author))
+    values = variables_for(session, author)
     # Drop a dangling " — " when the business has no name yet.
-    return re.sub(r"\s*—\s*$", "", text).strip()
+    built_in = re.sub(r"\s*—\s*$", "", fill(body, values)).strip()
+    if box is None or text is None:
+        return built_in
+    try:
+        endpoint = assistant.load(session, box)
+    except ValueError as exc:  # a key the current secret cannot decrypt
+        log.warning("assistant setting unusable: %s", exc)
+        return built_in
+    if endpoint is None:
+        return built_in
+    system, user = _prompt(session, intent=key, text=text, values=values, lang=lang)
+    try:
+        return assistant.complete(endpoint, system=system, user=user, timeout=timeout)
+    except assistant.AssistantError as exc:
+        log.warning("assistant suggestion failed, built-in one used: %s", exc)
+        return built_in
+
+
+def _prompt(
+    session: Session, *, intent: str, text: str, values: dict[str, str], lang: str
+) -> tuple[str, str]:
+    profile = repository.load_profile(session)
+    facts = [f"Entreprise : {values['entreprise']}" if values["entreprise"] else ""]
+    if profile is not None:
+        facts += [
+            f"Métier : {profile.trade}" if profile.trade else "",
+            f"Ville : {profile.city}" if profile.city else "",
+            f"Services : {', '.join(profile.services)}" if profile.services else "",
+            f"Site : {profile.website}" if profile.website else "",
+        ]
+    if values["lien_devis"]:
+        facts.append(f"Lien de devis : {values['lien_devis']}")
+    language = "English" if lang == "en" else "français"
+    system = (
+        "Tu rédiges la réponse publique d'une petite entreprise à un message sur un réseau "
+        f"social. Réponds en {language}, en trois phrases au plus, poliment, sans rien promettre "
+        "que l'entreprise n'a pas dit, sans inventer de prix. Donne seulement le texte de la "
+        "réponse.\n" + "\n".join(f for f in facts if f)
+    )
+    user = f"Intention détectée : {intent}\nAuteur : {values['prenom']}\nMessage :\n{text}"
+    return system, user

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from veille.inbox import actions, figures, queue, replies, routing, sending
+from veille.inbox import actions, assistant, figures, queue, replies, routing, sending
 from veille.inbox.clock import business_seconds, describe
 from veille.publish.publisher import ConnectorPublisher, Publisher
 from veille.sources.crypto import SecretBox
@@ -146,7 +146,12 @@ def _item_context(
             for s in replies.saved(session)
         ],
         "suggestion": replies.suggest(
-            session, intent=view.primary_intent, author=view.author, lang=lang
+            session,
+            intent=view.primary_intent,
+            author=view.author,
+            lang=lang,
+            text=view.post.text,
+            box=_box(request),
         ),
         "replies": posted_replies,
         "waited": describe(business_seconds(view.post.created_at, end, hours), lang),
@@ -197,6 +202,7 @@ def _settings(
         accounts=accounts,
         approval={a.id: routing.needs_approval(session, a.id) for a in accounts},
         variables=replies.VARIABLES,
+        assistant=assistant.configured(session),
         can_edit=user.role in MANAGERS,
         error=error,
     )
@@ -218,6 +224,24 @@ def save_reply(
     except replies.ReplyTemplateError as exc:
         return _settings(request, session, user, error=str(exc), status=400)
     return _back("/inbox/settings", session=session)
+
+
+@router.post("/inbox/settings/assistant")
+def save_assistant(
+    request: Request,
+    session: DbSession,
+    user: User,
+    base_url: Annotated[str, Form(max_length=500)] = "",
+    model: Annotated[str, Form(max_length=200)] = "",
+    api_key: Annotated[str, Form(max_length=500)] = "",
+    csrf: Csrf = "",
+) -> Response:
+    _require(user, csrf, MANAGERS)
+    try:
+        assistant.save(session, _box(request), base_url=base_url, model=model, api_key=api_key)
+    except assistant.AssistantError as exc:
+        return _settings(request, session, user, error=str(exc), status=400)
+    return _back("/inbox/settings#assistant", session=session)
 
 
 @router.post("/inbox/settings/routing")

@@ -1,0 +1,112 @@
+"""Suggestions from an OpenAI-compatible endpoint on 127.0.0.1, and the fallback to the
+built-in suggestion when it fails or is slow."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from tests.sources.servers import Request, Response, http_server
+from veille.business import BusinessProfile
+from veille.inbox import assistant, replies
+from veille.sources.crypto import SecretBox
+from veille.store import repository, tables
+from veille.store.db import Database
+
+BOX = SecretBox("test-secret-key-0123456789")
+KEY = "sk-local-very-secret-key"
+POST = "Bonjour, vous faites les façades à Angers ? Combien pour une maison de 100 m² ?"
+
+
+def chat(answer: str) -> Any:
+    seen: list[dict[str, Any]] = []
+
+    def app(req: Request) -> Response:
+        if req.path != "/v1/chat/completions" or req.method != "POST":
+            return Response(404, {"error": {"message": "not found"}})
+        if req.headers.get("authorization") != f"Bearer {KEY}":
+            return Response(401, {"error": {"message": "bad key"}})
+        seen.append(req.json())
+        return Response(
+            body={
+                "id": "chatcmpl-1",
+                "object": "chat.completion",
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": answer},
+                        "finish_reason": "stop",
+                    }
+                ],
+            }
+        )
+
+    return app, seen
+
+
+def setup(db: Database, base_url: str) -> tables.Author:
+    with db.session() as session:
+        repository.save_profile(
+            session,
+            BusinessProfile(name="Peintures Martin", trade="peintre en bâtiment", city="Angers"),
+        )
+        assistant.save(session, BOX, base_url=base_url, model="petit-modele", api_key=KEY)
+    return tables.Author(username="claire_49", name="Claire")
+
+
+def suggest(db: Database, author: tables.Author, timeout: float = 2.0) -> str:
+    with db.session() as session:
+        return replies.suggest(
+            session, intent="lead", author=author, text=POST, box=BOX, timeout=timeout
+        )
+
+
+def test_endpoint_drafts_the_suggestion_from_the_post_intent_and_profile(db: Database) -> None:
+    app, seen = chat("Bonjour Claire, oui ! Demandez votre devis gratuit sur notre site.")
+    with http_server(app) as server:
+        author = setup(db, server.url + "/v1/")
+        assert suggest(db, author).startswith("Bonjour Claire, oui !")
+    [body] = seen
+    assert body["model"] == "petit-modele"
+    roles = [m["role"] for m in body["messages"]]
+    assert roles == ["system", "user"]
+    assert "Peintures Martin" in body["messages"][0]["content"]
+    assert POST in body["messages"][1]["content"] and "lead" in body["messages"][1]["content"]
+    with db.session() as session:  # the key is stored encrypted
+        assert KEY not in str(repository.get_setting(session, "assistant"))
+
+
+@pytest.mark.parametrize("failure", ["500", "slow", "malformed"])
+def test_failing_endpoint_falls_back_without_logging_the_key(
+    db: Database, failure: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    def app(req: Request) -> Response:
+        if failure == "500":
+            return Response(500, {"error": {"message": "overloaded"}})
+        if failure == "slow":
+            return Response(body={"choices": [{"message": {"content": "trop tard"}}]}, delay=1.0)
+        return Response(body={"choices": []})
+
+    caplog.set_level(logging.DEBUG)
+    with http_server(app) as server:
+        author = setup(db, server.url + "/v1")
+        text = suggest(db, author, timeout=0.3)
+    assert text.startswith("Bonjour Claire, merci de penser à nous") and "trop tard" not in text
+    assert "assistant suggestion failed" in caplog.text and KEY not in caplog.text
+
+
+def test_without_the_setting_nothing_is_called(db: Database) -> None:
+    author = tables.Author(username="claire_49", name="Claire")
+    with db.session() as session:
+        text = replies.suggest(session, intent="question", author=author, text=POST, box=BOX)
+    assert text.startswith("Bonjour Claire, merci pour votre question")
+
+
+def test_bad_settings_are_refused_by_name(db: Database) -> None:
+    with db.session() as session:
+        with pytest.raises(assistant.AssistantError, match="base_url"):
+            assistant.save(session, BOX, base_url="ftp://x", model="m", api_key="")
+        with pytest.raises(assistant.AssistantError, match="model"):
+            assistant.save(session, BOX, base_url="http://127.0.0.1:1", model="", api_key="")

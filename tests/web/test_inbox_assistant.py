@@ -1,0 +1,44 @@
+"""The assistant form on the inbox settings page: managers only, CSRF, the key never shown;
+the item page's suggestion then comes from the endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.sources.servers import Request, Response, http_server
+from tests.web.test_inbox import _as, ids, instance  # noqa: F401  (fixtures)
+
+KEY = "sk-form-secret-key-42"
+
+
+def test_managers_set_the_assistant_and_the_key_is_never_shown(
+    client: TestClient,
+    ids: dict[str, int],  # noqa: F811
+) -> None:
+    def app(req: Request) -> Response:
+        ok = req.headers.get("authorization") == f"Bearer {KEY}"
+        content = "Bonjour Sophie, désolés pour l'attente : nous vous rappelons aujourd'hui."
+        body: Any = {"choices": [{"message": {"role": "assistant", "content": content}}]}
+        return Response(body=body) if ok else Response(401, {"error": {"message": "bad key"}})
+
+    with http_server(app) as server:
+        form = {"base_url": server.url, "model": "petit-modele", "api_key": KEY}
+        for who in ("victor", "mila"):  # viewer, member
+            csrf = _as(client, who)
+            response = client.post("/inbox/settings/assistant", data={**form, "csrf": csrf})
+            assert response.status_code == 403
+        csrf = _as(client, "marc")  # manager
+        assert client.post("/inbox/settings/assistant", data=form).status_code == 403
+        response = client.post("/inbox/settings/assistant", data={**form, "csrf": csrf})
+        assert response.status_code == 200 and KEY not in response.text
+        assert "petit-modele" in response.text
+        bad = {**form, "base_url": "javascript:alert(1)", "csrf": csrf}
+        response = client.post("/inbox/settings/assistant", data=bad)
+        assert response.status_code == 400 and "base_url" in response.text
+        page = client.get(f"/inbox/{ids['complaint']}").text
+        assert "nous vous rappelons aujourd&#39;hui" in page and KEY not in page
+        # Saving again without a key keeps the stored one.
+        client.post("/inbox/settings/assistant", data={**form, "api_key": "", "csrf": csrf})
+        assert "nous vous rappelons" in client.get(f"/inbox/{ids['complaint']}").text
