@@ -433,6 +433,18 @@ def json_object(response: httpx.Response, network: str, where: str) -> dict[str,
 
 OnPost = Callable[[Post], None]
 OnProblem = Callable[[ParseProblem], None]
+# Told after each connection or poll: None when it worked, else the error that stopped it.
+OnHealth = Callable[[ConnectorError | None], None]
+
+
+def report_health(on_health: OnHealth | None, error: ConnectorError | None = None) -> None:
+    """Tell ``on_health``; a failing report (database down) must not stop the listener."""
+    if on_health is None:
+        return
+    try:
+        on_health(error)
+    except Exception as exc:
+        log.warning("could not record the account state (%s)", type(exc).__name__)
 
 
 class Listener(Protocol):

@@ -28,6 +28,7 @@ from veille.sources.base import (
     HttpGateway,
     MalformedPayload,
     NetworkError,
+    OnHealth,
     OnPost,
     OnProblem,
     ParseProblem,
@@ -38,6 +39,7 @@ from veille.sources.base import (
     json_object,
     log_problem,
     quiet_logger,
+    report_health,
 )
 
 log = logging.getLogger("veille.sources.bluesky")
@@ -500,8 +502,10 @@ class JetstreamListener:
         save_every: float = 5.0,
         backoff: Backoff | None = None,
         on_problem: OnProblem | None = None,
+        on_health: OnHealth | None = None,
     ) -> None:
         self.cursors = cursors
+        self.on_health = on_health
         self.url = url
         self.wanted_dids = wanted_dids
         self.cursor_key = cursor_key
@@ -558,6 +562,7 @@ class JetstreamListener:
                 logger=quiet_logger("veille.sources.bluesky.websocket"),
             ) as socket:
                 log.info("bluesky: jetstream connected")
+                report_health(self.on_health)
                 idle = 0.0
                 while not stop.is_set():
                     try:

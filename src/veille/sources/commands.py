@@ -1,7 +1,8 @@
-"""`veille listen`: run the configured sources until stopped, then save every cursor.
+"""`veille listen`: run the sources until stopped, then save every cursor.
 
-Sources are described in a TOML file (default ``<data_dir>/sources.toml``); secrets are never
-in it: they come from the environment or from the encrypted token store.
+By default the sources are the accounts connected in the web app (see ``veille.listening``)
+and the cursors live in the database. A TOML file given with ``--sources`` is still accepted;
+secrets are never in it: they come from the environment or from the encrypted token store.
 
     [bluesky]
     wanted_dids = []                       # empty: every post of the network
@@ -215,31 +216,68 @@ def register(app: typer.Typer, *, on_post_factory: Callable[[], OnPost] | None =
     @app.command("listen")
     def listen(
         sources: Annotated[
-            Path | None, typer.Option(help="Sources file (TOML); default data_dir/sources.toml.")
+            Path | None,
+            typer.Option(help="Sources file (TOML) instead of the accounts in the database."),
         ] = None,
         cursors: Annotated[
-            Path | None, typer.Option(help="Cursor file; default data_dir/cursors.json.")
+            Path | None, typer.Option(help="Cursor file (JSON); default: the database.")
         ] = None,
         duration: Annotated[
             float | None, typer.Option(help="Stop after this many seconds (default: Ctrl-C).")
         ] = None,
+        mentions_interval: Annotated[
+            float, typer.Option(min=10, help="Seconds between mention/notification polls.")
+        ] = 300.0,
+        search_interval: Annotated[
+            float, typer.Option(min=30, help="Seconds between searches (X, Bluesky).")
+        ] = 900.0,
+        feed_interval: Annotated[
+            float, typer.Option(min=60, help="Seconds between polls of each news feed.")
+        ] = 900.0,
     ) -> None:
-        """Listen to the configured networks until Ctrl-C; cursors are saved on the way out."""
+        """Listen to the connected accounts (or a sources file) until Ctrl-C; cursors are
+        saved on the way out and each account's state is shown on the Accounts page."""
+        from veille.listening import ListenOptions, build_account_listeners, deduplicate
+        from veille.sources.crypto import SecretBox
+        from veille.sources.db_stores import DatabaseCursorStore
+        from veille.store.db import Database
+
         settings = get_settings()
-        sources_path = sources or settings.data_dir / "sources.toml"
-        cursor_store = JsonFileCursorStore(cursors or settings.data_dir / "cursors.json")
+        db = Database.from_settings(settings) if sources is None or cursors is None else None
+        cursor_store: CursorStore
+        if cursors is not None:
+            cursor_store = JsonFileCursorStore(cursors)
+        else:
+            assert db is not None
+            cursor_store = DatabaseCursorStore(db)
         try:
-            listeners = build_listeners(sources_path, cursors=cursor_store)
-        except SourcesConfigError as exc:
+            if sources is not None:
+                listeners = build_listeners(sources, cursors=cursor_store)
+                where = str(sources)
+            else:
+                assert db is not None
+                options = ListenOptions(
+                    mentions_interval=mentions_interval,
+                    search_interval=search_interval,
+                    feed_interval=feed_interval,
+                )
+                box = SecretBox(settings.resolved_secret_key())
+                listeners = build_account_listeners(db, box, cursors=cursor_store, options=options)
+                where = "the database (connect accounts on the Accounts page, or pass --sources)"
+        except (SourcesConfigError, ValueError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
         if not listeners:
-            typer.echo(f"error: {sources_path} names no source", err=True)
+            typer.echo(f"error: {where} names no source", err=True)
             raise typer.Exit(2)
         names = ", ".join(lst.name for lst in listeners)
         typer.echo(f"listening to {names} (Ctrl-C to stop)", err=True)
-        on_post = on_post_factory() if on_post_factory else _print_post
-        report = run_listeners(listeners, on_post, duration=duration)
+        on_post = deduplicate(on_post_factory() if on_post_factory else _print_post)
+        try:
+            report = run_listeners(listeners, on_post, duration=duration)
+        finally:
+            if db is not None:
+                db.engine.dispose()
         typer.echo(f"stopped: {report.posts} posts, cursors saved", err=True)
         for name, error in report.failed.items():
             typer.echo(f"{name} failed: {error}", err=True)

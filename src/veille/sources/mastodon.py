@@ -14,11 +14,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 from websockets.sync.client import connect
 
 from veille.posts import Post, PostError, parse_post
 from veille.sources.base import (
+    AuthExpired,
     Backoff,
     Clock,
     ConnectorError,
@@ -26,14 +27,18 @@ from veille.sources.base import (
     HttpGateway,
     MalformedPayload,
     NetworkError,
+    OnHealth,
     OnPost,
     OnProblem,
     ParseProblem,
     PublishedPost,
+    RateLimited,
     SystemClock,
     json_object,
     log_problem,
     quiet_logger,
+    report_health,
+    reset_time,
 )
 from veille.sources.text import html_to_text
 
@@ -230,6 +235,15 @@ class MastodonClient:
                 statuses.append(note["status"])
         return self._statuses(statuses, on_problem), newest
 
+    def discover_streaming_url(self) -> str:
+        """The streaming host the instance announces (often not the web host), kept."""
+        body = self._get("/api/v1/instance")
+        urls = body.get("urls") if isinstance(body, dict) else None
+        announced = urls.get("streaming_api") if isinstance(urls, dict) else None
+        if isinstance(announced, str) and announced.startswith(("ws://", "wss://")):
+            self.streaming_url = announced.rstrip("/")
+        return self.streaming_url
+
     def search(
         self, query: str, *, limit: int = 40, on_problem: OnProblem | None = None
     ) -> list[Post]:
@@ -297,6 +311,9 @@ class MastodonStream:
         stall_timeout: float = 120.0,
         backoff: Backoff | None = None,
         on_problem: OnProblem | None = None,
+        on_health: OnHealth | None = None,
+        discover_streaming: bool = False,
+        cursor_key: str | None = None,
     ) -> None:
         if stream not in {"hashtag", "public", "public:local", "user"}:
             raise ValueError(f"unknown Mastodon stream {stream!r}")
@@ -307,10 +324,12 @@ class MastodonStream:
         self.stream = stream
         self.tag = tag.lstrip("#") if tag else None
         host = urlsplit(client.instance_url).netloc
-        self.cursor_key = f"mastodon:{host}:{stream}:{self.tag or ''}"
+        self.cursor_key = cursor_key or f"mastodon:{host}:{stream}:{self.tag or ''}"
         self.stall_timeout = stall_timeout
         self.backoff = backoff or Backoff(initial=1.0, maximum=60.0)
         self.on_problem = on_problem
+        self.on_health = on_health
+        self.discover_streaming = discover_streaming
         self.last_id: str | None = cursors.get(self.cursor_key)
         self.connections = 0
 
@@ -354,6 +373,11 @@ class MastodonStream:
         return count
 
     def listen(self, on_post: OnPost, stop: threading.Event) -> None:
+        if self.discover_streaming:
+            try:
+                self.client.discover_streaming_url()
+            except ConnectorError as exc:
+                log.info("mastodon: no streaming host announced (%s); using the default", exc)
         while not stop.is_set():
             if self._connect_once(on_post, stop):
                 self.backoff.reset()
@@ -375,6 +399,7 @@ class MastodonStream:
                 # Subscribe first, then fill the gap: a post in between arrives twice at worst.
                 self.catch_up(on_post)
                 healthy = True
+                report_health(self.on_health)
                 idle = 0.0
                 while not stop.is_set():
                     try:
@@ -389,11 +414,32 @@ class MastodonStream:
                     self._handle(message, on_post)
         except ConnectionClosed:
             log.warning("mastodon: stream closed, reconnecting and catching up")
+        except InvalidStatus as exc:
+            refused = self._refusal(exc)
+            log.warning("%s", refused)
+            report_health(self.on_health, refused)
         except (OSError, InvalidHandshake, InvalidURI) as exc:
             log.warning("mastodon: streaming unreachable (%s)", type(exc).__name__)
         except ConnectorError as exc:
             log.warning("mastodon: catch-up failed (%s)", exc)
+            report_health(self.on_health, exc)
         return healthy
+
+    def _refusal(self, exc: InvalidStatus) -> ConnectorError:
+        """What a refused websocket handshake means for the account."""
+        status = exc.response.status_code
+        where = "GET /api/v1/streaming"
+        if status in (401, 403):
+            return AuthExpired("mastodon", f"{where} answered {status}: reconnect the account")
+        if status == 429:
+            headers = {k: v for k, v in exc.response.headers.raw_items()}
+            until = reset_time(headers, self.client.gateway.clock.now())
+            return RateLimited(
+                "mastodon",
+                f"{where} answered 429",
+                until=until or self.client.gateway.clock.now() + 60,
+            )
+        return NetworkError("mastodon", f"{where} answered {status}")
 
     def _handle(self, message: str | bytes, on_post: OnPost) -> None:
         try:

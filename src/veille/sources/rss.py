@@ -28,11 +28,13 @@ from veille.sources.base import (
     CursorStore,
     HttpGateway,
     MalformedPayload,
+    OnHealth,
     OnPost,
     OnProblem,
     ParseProblem,
     SystemClock,
     log_problem,
+    report_health,
 )
 from veille.sources.text import html_to_text
 
@@ -251,8 +253,10 @@ class FeedPoller:
         clock: Clock | None = None,
         tick: float = 1.0,
         on_problem: OnProblem | None = None,
+        on_health: OnHealth | None = None,
     ) -> None:
         self.feeds = feeds
+        self.on_health = on_health
         self.cursors = cursors
         self.clock = clock or SystemClock()
         self.gateway = gateway or HttpGateway("news", clock=self.clock)
@@ -312,4 +316,7 @@ class FeedPoller:
                     self.poll(feed, on_post)
                 except ConnectorError as exc:
                     log.warning("news: %s", exc)
+                    report_health(self.on_health, exc)
+                else:
+                    report_health(self.on_health)
             stop.wait(self.tick)

@@ -14,7 +14,7 @@ import logging
 import re
 import secrets
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -32,6 +32,7 @@ from veille.sources.base import (
     HttpGateway,
     MalformedPayload,
     NetworkError,
+    OnHealth,
     OnPost,
     OnProblem,
     ParseProblem,
@@ -43,6 +44,8 @@ from veille.sources.base import (
     TokenStore,
     json_object,
     log_problem,
+    report_health,
+    reset_time,
 )
 from veille.sources.x_rules import RuleTranslation, translate_rule
 
@@ -452,6 +455,14 @@ class XClient:
             page = {**page, token_param: str(meta["next_token"])}
         return posts, newest
 
+    def user_id(self, username: str) -> str:
+        """An account's numeric id from its @username (app token; mentions need the id)."""
+        path = f"/2/users/by/username/{username.lstrip('@')}"
+        data = self._read(path, {}).get("data")
+        if not isinstance(data, dict) or not data.get("id"):
+            raise MalformedPayload("x", f"GET {path}: no data.id")
+        return str(data["id"])
+
     def recent_search(
         self,
         query: str,
@@ -649,8 +660,13 @@ class XFilteredStream:
         rate_limit_backoff: Backoff | None = None,
         backfill_minutes: int | None = None,
         on_problem: OnProblem | None = None,
+        on_health: OnHealth | None = None,
+        rules: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         self.client = client
+        self.on_health = on_health
+        self.rules = rules
+        self.refused_rules: list[RuleTranslation] = []
         self.stall_timeout = stall_timeout
         self.backoff = backoff or Backoff(initial=0.25, maximum=16.0)
         self.rate_limit_backoff = rate_limit_backoff or Backoff(initial=60.0, maximum=960.0)
@@ -659,11 +675,36 @@ class XFilteredStream:
         self.connections = 0
         self.stalls = 0
 
+    def sync(self) -> None:
+        """Make X's stream rules equal the watches' (``rules`` gives tag → Veille rule)."""
+        if self.rules is None:
+            return
+        result = self.client.sync_rules(self.rules())
+        self.refused_rules = result.refused
+        for refused in result.refused:
+            log.info("x: rule not sent to the stream (%s): %s", refused.reason, refused.rule)
+
+    def _sync_or_report(self) -> None:
+        try:
+            self.sync()
+        except (NetworkError, MalformedPayload, RequestRejected) as exc:
+            # The rules X already holds still apply: listen anyway, say what went wrong.
+            log.warning("x: stream rules not synced (%s)", exc)
+            report_health(self.on_health, exc)
+
     def listen(self, on_post: OnPost, stop: threading.Event) -> None:
+        synced = False
         while not stop.is_set():
             try:
+                if not synced:
+                    self._sync_or_report()
+                    synced = True
                 delivered = self._connect_once(on_post, stop)
-            except RateLimited:
+            except AuthExpired as exc:
+                report_health(self.on_health, exc)
+                raise
+            except RateLimited as exc:
+                report_health(self.on_health, exc)
                 delay = self.rate_limit_backoff.next()
                 log.warning("x: stream refused (too many connections), retrying in %.0f s", delay)
                 stop.wait(delay)
@@ -687,7 +728,12 @@ class XFilteredStream:
                 "GET", url, params=params, headers=self.client._app_headers(), timeout=timeout
             ) as response:
                 if response.status_code == 429:
-                    raise RateLimited("x", "GET /2/tweets/search/stream answered 429", until=0)
+                    now = self.client.gateway.clock.now()
+                    raise RateLimited(
+                        "x",
+                        "GET /2/tweets/search/stream answered 429",
+                        until=reset_time(response.headers, now) or now + 60,
+                    )
                 if response.status_code in (401, 403):
                     raise AuthExpired(
                         "x", f"stream refused the bearer token ({response.status_code})"
@@ -696,6 +742,7 @@ class XFilteredStream:
                     log.warning("x: stream answered %s, reconnecting", response.status_code)
                     return False
                 log.info("x: stream connected")
+                report_health(self.on_health)
                 for line in response.iter_lines():
                     if stop.is_set():
                         return delivered
