@@ -231,3 +231,38 @@ def test_cursor_upsert_compiles_for_postgresql() -> None:
     assert statement is not None
     sql = str(statement.compile(dialect=postgresql.dialect()))  # type: ignore[attr-defined]
     assert "ON CONFLICT (source) DO UPDATE" in sql
+
+
+def test_listen_command_reads_the_accounts_and_keeps_cursors_in_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from veille.sources.commands import register
+
+    monkeypatch.setenv("VEILLE_DATA_DIR", str(tmp_path / "data"))
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    db = Database.from_settings(settings)
+    app = typer.Typer()
+    received: list[Post] = []
+    register(app, on_post_factory=lambda: received.append)
+    app.command("noop")(lambda: None)
+    try:
+        assert CliRunner().invoke(app, ["listen", "--duration", "0.3"]).exit_code == 2  # none yet
+        with instance() as (_world, url):
+            with db.session() as session:
+                connect_account(
+                    session,
+                    SecretBox(settings.resolved_secret_key()),
+                    network="news",
+                    handle="actu-anjou",
+                    label="",
+                    kind="company",
+                    credentials={"feed_url": f"{url}/rss"},
+                )
+            result = CliRunner().invoke(app, ["listen", "--duration", "1"])
+        assert result.exit_code == 0, result.output
+        assert len(received) == 2 and list(cursors(db)) == [f"news:{url}/rss"]
+    finally:
+        db.engine.dispose()
