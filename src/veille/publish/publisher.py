@@ -10,13 +10,17 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 from veille.accounts import account_credentials
+from veille.config import get_settings
+from veille.publish.media import Image, MediaError, read_image
 from veille.sources.base import AuthExpired, HttpGateway, PublishedPost, TokenStore
 from veille.sources.bluesky import PDS_URL, BlueskyClient, make_tid
 from veille.sources.crypto import SecretBox
 from veille.sources.mastodon import MastodonClient
+from veille.sources.media import MediaFile, MediaRefused
 from veille.sources.x import API_URL, XClient, XUserAuth
 from veille.store import tables
 from veille.store.db import Database
@@ -36,6 +40,8 @@ class JobRequest:
     # Set when a previous attempt was claimed and never recorded (a crash): the post may
     # already be online, sent at or after this instant.
     unknown_since: datetime | None = None
+    # The draft's images (read from data_dir/media when the job is sent).
+    images: tuple[Image, ...] = ()
 
 
 class Publisher(Protocol):
@@ -89,8 +95,10 @@ class ConnectorPublisher:
         *,
         endpoints: dict[str, str] | None = None,
         gateway: Callable[[str], HttpGateway] | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         self.db, self.box = db, box
+        self.data_dir = data_dir
         self.endpoints = endpoints or {}
         self.gateway = gateway or (lambda network: HttpGateway(network))
 
@@ -101,6 +109,7 @@ class ConnectorPublisher:
                 raise AuthExpired(request.network, f"account {request.account_id} was removed")
             handle = account.handle
             creds = account_credentials(self.box, account)
+        media = self._media(request)
         if request.network == "mastodon":
             instance = self.endpoints.get("mastodon") or creds.get("instance_url", "")
             if not instance or not creds.get("access_token"):
@@ -113,6 +122,7 @@ class ConnectorPublisher:
                 request.text,
                 idempotency_key=request.idempotency_key,
                 in_reply_to_id=request.in_reply_to,
+                media=media,
             )
         if request.network == "bluesky":
             if not creds.get("app_password"):
@@ -154,6 +164,23 @@ class ConnectorPublisher:
                     return found
             return client.create_post(request.text, reply_to_id=request.in_reply_to)
         raise AuthExpired(request.network, "this network cannot publish")
+
+    def _media(self, request: JobRequest) -> list[MediaFile]:
+        """The job's images as bytes, each named for error messages by its place and alt."""
+        if not request.images:
+            return []
+        data_dir = self.data_dir or get_settings().data_dir
+        files = []
+        count = len(request.images)
+        for n, image in enumerate(request.images, 1):
+            label = f'"{image.alt[:40]}"' if image.alt else image.file
+            name = f"image {n}/{count} {label}"
+            try:
+                data = read_image(data_dir, image)
+            except MediaError as exc:
+                raise MediaRefused(request.network, f"{name}: {exc}") from None
+            files.append(MediaFile(data, image.mime, image.alt, name))
+        return files
 
     def _tokens(self, account_id: int) -> TokenStore:
         return AccountTokenStore(self.db, self.box, account_id)

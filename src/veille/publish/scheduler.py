@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from veille.publish.media import images_of
 from veille.publish.publisher import JobRequest, Publisher
 from veille.publish.schedule import ScheduleError, WeeklyTime, next_occurrence
 from veille.publish.slots import evergreen_gap, next_queue_time
@@ -143,6 +144,9 @@ class Scheduler:
                         if status == "running" and lease_until is not None
                         else None
                     )
+                    # The draft's images as they are now (one set for every network).
+                    draft = session.get(tables.Draft, job.draft_id) if job.draft_id else None
+                    images = tuple(images_of(draft.media or [])) if draft is not None else ()
                     return JobRequest(
                         job.id,
                         job.account_id,
@@ -152,6 +156,7 @@ class Scheduler:
                         job.idempotency_key,
                         job.due_at,
                         unknown_since=unknown_since,
+                        images=images,
                     )
         return None
 

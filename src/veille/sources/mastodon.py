@@ -10,7 +10,7 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -39,6 +39,13 @@ from veille.sources.base import (
     quiet_logger,
     report_health,
     reset_time,
+)
+from veille.sources.media import (
+    MASTODON_MAX_BYTES,
+    MediaFile,
+    about,
+    check_media,
+    send_body,
 )
 from veille.sources.text import html_to_text
 
@@ -263,11 +270,24 @@ class MastodonClient:
         language: str | None = "fr",
         visibility: str = "public",
         timeout: float = 20.0,
+        media: Sequence[MediaFile] = (),
+        media_wait: float = 120.0,
     ) -> PublishedPost:
         """POST /api/v1/statuses. The Idempotency-Key (one per draft) makes the retry after a
-        timeout return the status already created instead of a second one."""
+        timeout return the status already created instead of a second one. Images are
+        uploaded first; any failure stops before the status, so it never goes out without
+        them (a retry uploads them again, which only leaves unused attachments)."""
+        check_media("mastodon", media, max_bytes=MASTODON_MAX_BYTES)
+        media_ids = []
+        for item in media:
+            try:
+                media_ids.append(self.upload_media(item, wait=media_wait))
+            except ConnectorError as exc:
+                raise about(item, exc) from None
         key = idempotency_key or uuid.uuid4().hex
         form: dict[str, Any] = {"status": text, "visibility": visibility}
+        if media_ids:
+            form["media_ids"] = media_ids
         if in_reply_to_id:
             form["in_reply_to_id"] = in_reply_to_id
         if language:
@@ -287,6 +307,41 @@ class MastodonClient:
             body = json_object(response, "mastodon", "POST /api/v1/statuses")
             return PublishedPost("mastodon", str(body["id"]), str(body.get("url") or ""))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def upload_media(self, item: MediaFile, *, wait: float = 120.0, timeout: float = 60.0) -> str:
+        """POST /api/v2/media (the file and its alt text as ``description``); the id once
+        the instance has processed it. A 202 means still processing: GET /api/v1/media/:id
+        answers 206 until the attachment's ``url`` is set."""
+        filename = "image." + item.mime.rsplit("/", 1)[-1].replace("jpeg", "jpg")
+        response = send_body(
+            self.gateway,
+            "POST",
+            f"{self.instance_url}/api/v2/media",
+            headers=self.headers(),
+            files={"file": (filename, item.data, item.mime)},
+            data={"description": item.alt} if item.alt else None,
+            timeout=timeout,
+        )
+        body = json_object(response, "mastodon", "POST /api/v2/media")
+        media_id = str(body.get("id") or "")
+        if not media_id:
+            raise MalformedPayload("mastodon", "POST /api/v2/media answered without an id")
+        waited = 0.0
+        while response.status_code == 202 or not body.get("url"):
+            if waited >= wait:
+                raise NetworkError("mastodon", f"still processing after {wait:.0f} s")
+            self.gateway.clock.sleep(1.0)
+            waited += 1.0
+            response = self.gateway.request(
+                "GET",
+                f"{self.instance_url}/api/v1/media/{quote(media_id, safe='')}",
+                headers=self.headers(),
+                allow=frozenset({206}),
+            )
+            body = json_object(response, "mastodon", "GET /api/v1/media/:id")
+            if response.status_code == 206:
+                body = {}
+        return media_id
 
 
 # ---------------------------------------------------------------- streaming
