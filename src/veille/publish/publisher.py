@@ -138,6 +138,7 @@ class ConnectorPublisher:
                 reply_to_uri=request.in_reply_to,
                 rkey=record_key(request),
                 created_at=request.due_at,
+                media=media,
             )
         if request.network == "x":
             if not creds.get("client_id"):

@@ -11,7 +11,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -24,6 +24,7 @@ from veille.sources.base import (
     AuthExpired,
     Backoff,
     Clock,
+    ConnectorError,
     CursorStore,
     HttpGateway,
     MalformedPayload,
@@ -40,6 +41,14 @@ from veille.sources.base import (
     log_problem,
     quiet_logger,
     report_health,
+)
+from veille.sources.media import (
+    BLUESKY_MAX_BYTES,
+    MediaFile,
+    about,
+    check_media,
+    image_size,
+    send_body,
 )
 
 log = logging.getLogger("veille.sources.bluesky")
@@ -425,6 +434,31 @@ class BlueskyClient:
                 return None
             raise
 
+    def upload_blob(self, data: bytes, mime: str, *, timeout: float = 60.0) -> dict[str, Any]:
+        """com.atproto.repo.uploadBlob: the raw bytes with their type; the blob reference
+        to embed. An expired access token is refreshed once, as in ``call``."""
+        for attempt in (1, 2):
+            session = self.session() if attempt == 1 else self.refresh()
+            headers = {"Authorization": f"Bearer {session['access_jwt']}", "Content-Type": mime}
+            try:
+                response = send_body(
+                    self.gateway,
+                    "POST",
+                    self._url("com.atproto.repo.uploadBlob"),
+                    headers=headers,
+                    content=data,
+                    timeout=timeout,
+                )
+            except AuthExpired:
+                if attempt == 2:
+                    raise
+                continue
+            blob = json_object(response, "bluesky", "uploadBlob").get("blob")
+            if not isinstance(blob, dict):
+                raise MalformedPayload("bluesky", "uploadBlob answered without a blob")
+            return blob
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def publish(
         self,
         text: str,
@@ -434,9 +468,23 @@ class BlueskyClient:
         rkey: str | None = None,
         created_at: datetime | None = None,
         timeout: float = 20.0,
+        media: Sequence[MediaFile] = (),
     ) -> PublishedPost:
         """Post or reply. The record key is fixed before the first try, so a retry after a
-        timeout finds the record instead of writing it twice."""
+        timeout finds the record instead of writing it twice. Images are uploaded as blobs
+        first and embedded (app.bsky.embed.images); a failed upload stops before the record."""
+        check_media("bluesky", media, max_bytes=BLUESKY_MAX_BYTES)
+        images = []
+        for item in media:
+            try:
+                blob = self.upload_blob(item.data, item.mime)
+            except ConnectorError as exc:
+                raise about(item, exc) from None
+            image: dict[str, Any] = {"alt": item.alt, "image": blob}
+            size = image_size(item.data)
+            if size is not None:
+                image["aspectRatio"] = {"width": size[0], "height": size[1]}
+            images.append(image)
         session = self.session()
         now = created_at or datetime.now(UTC)
         rkey = rkey or make_tid(int(now.timestamp() * 1e6))
@@ -456,6 +504,8 @@ class BlueskyClient:
             parent_ref = {"uri": parent["uri"], "cid": parent["cid"]}
             root = ((parent.get("value") or {}).get("reply") or {}).get("root") or parent_ref
             record["reply"] = {"root": root, "parent": parent_ref}
+        if images:
+            record["embed"] = {"$type": "app.bsky.embed.images", "images": images}
         uri = f"at://{session['did']}/{POST_COLLECTION}/{rkey}"
         body = {
             "repo": session["did"],
