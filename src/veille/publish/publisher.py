@@ -156,14 +156,14 @@ class ConnectorPublisher:
                 bearer_token=creds.get("bearer_token"), user=user, api_url=api, gateway=gateway
             )
             if request.unknown_since is not None:
-                found = client._find_own_post(  # the connector's own look-up
+                found = client.find_own_post(
                     request.text,
                     reply_to_id=request.in_reply_to,
                     since=request.unknown_since.timestamp() - 120,
                 )
                 if found is not None:
                     return found
-            return client.create_post(request.text, reply_to_id=request.in_reply_to)
+            return client.create_post(request.text, reply_to_id=request.in_reply_to, media=media)
         raise AuthExpired(request.network, "this network cannot publish")
 
     def _media(self, request: JobRequest) -> list[MediaFile]:

@@ -14,7 +14,7 @@ import logging
 import re
 import secrets
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -47,6 +47,7 @@ from veille.sources.base import (
     report_health,
     reset_time,
 )
+from veille.sources.media import X_MAX_BYTES, MediaFile, about, check_media
 from veille.sources.x_rules import RuleTranslation, translate_rule
 
 log = logging.getLogger("veille.sources.x")
@@ -569,9 +570,21 @@ class XClient:
         reply_to_id: str | None = None,
         quote_of: str | None = None,
         timeout: float = 20.0,
+        media: Sequence[MediaFile] = (),
     ) -> PublishedPost:
-        """Post, reply or quote. After a timeout, looks for the post before trying again."""
+        """Post, reply or quote. After a timeout, looks for the post before trying again.
+        Images are uploaded (with their alt text) before the post; a failed upload stops
+        before anything is posted."""
+        check_media("x", media, max_bytes=X_MAX_BYTES)
+        media_ids = []
+        for item in media:
+            try:
+                media_ids.append(self.upload_media(item))
+            except ConnectorError as exc:
+                raise about(item, exc) from None
         payload: dict[str, Any] = {"text": text}
+        if media_ids:
+            payload["media"] = {"media_ids": media_ids}
         if reply_to_id:
             payload["reply"] = {"in_reply_to_tweet_id": reply_to_id}
         if quote_of:
@@ -583,7 +596,7 @@ class XClient:
                     "POST", "/2/tweets", json_body=payload, timeout=timeout
                 )
             except (PublishTimeout, NetworkError) as exc:
-                found = self._find_own_post(text, reply_to_id=reply_to_id, since=started - 120)
+                found = self.find_own_post(text, reply_to_id=reply_to_id, since=started - 120)
                 if found is not None:
                     return found
                 if attempt == 2:
@@ -597,7 +610,35 @@ class XClient:
             return PublishedPost("x", post_id, f"https://x.com/i/web/status/{post_id}")
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _find_own_post(
+    def upload_media(self, item: MediaFile, *, timeout: float = 60.0) -> str:
+        """POST /2/media/upload (one request, the file base64-encoded in JSON), then its alt
+        text through POST /2/media/metadata; the media id to attach."""
+        category = "tweet_gif" if item.mime == "image/gif" else "tweet_image"
+        body = json_object(
+            self._user_request(
+                "POST",
+                "/2/media/upload",
+                json_body={
+                    "media": base64.b64encode(item.data).decode("ascii"),
+                    "media_category": category,
+                },
+                timeout=timeout,
+            ),
+            "x",
+            "POST /2/media/upload",
+        )
+        media_id = str((body.get("data") or {}).get("id") or "")
+        if not media_id:
+            raise MalformedPayload("x", "POST /2/media/upload answered without data.id")
+        if item.alt:
+            self._user_request(
+                "POST",
+                "/2/media/metadata",
+                json_body={"id": media_id, "metadata": {"alt_text": {"text": item.alt}}},
+            )
+        return media_id
+
+    def find_own_post(
         self, text: str, *, reply_to_id: str | None, since: float
     ) -> PublishedPost | None:
         """The account's recent post with this text (X shortens links, so compare without them)."""
