@@ -109,7 +109,6 @@ class ConnectorPublisher:
                 raise AuthExpired(request.network, f"account {request.account_id} was removed")
             handle = account.handle
             creds = account_credentials(self.box, account)
-        media = self._media(request)
         if request.network == "mastodon":
             instance = self.endpoints.get("mastodon") or creds.get("instance_url", "")
             if not instance or not creds.get("access_token"):
@@ -122,7 +121,7 @@ class ConnectorPublisher:
                 request.text,
                 idempotency_key=request.idempotency_key,
                 in_reply_to_id=request.in_reply_to,
-                media=media,
+                media=self._media(request),
             )
         if request.network == "bluesky":
             if not creds.get("app_password"):
@@ -138,7 +137,7 @@ class ConnectorPublisher:
                 reply_to_uri=request.in_reply_to,
                 rkey=record_key(request),
                 created_at=request.due_at,
-                media=media,
+                media=self._media(request),
             )
         if request.network == "x":
             if not creds.get("client_id"):
@@ -163,6 +162,8 @@ class ConnectorPublisher:
                 )
                 if found is not None:
                     return found
+            # Images are read only now: a post found online needs none of them.
+            media = self._media(request)
             return client.create_post(request.text, reply_to_id=request.in_reply_to, media=media)
         raise AuthExpired(request.network, "this network cannot publish")
 
