@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from tests.factories import post_json
@@ -83,3 +84,18 @@ def test_processing_again_stores_nothing_twice(db: Database) -> None:
     assert (again.new, again.duplicate) == (0, 10)
     with db.session() as session:
         assert len(session.scalars(select(tables.Post)).all()) == 5
+
+
+def test_a_broken_stored_rule_is_left_out_not_fatal(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    _setup(db)
+    with db.session() as session:
+        repository.upsert_watch(
+            session, name="Cassée", kind="other", description="", rules=["(peintre angers"]
+        )
+    result = build_pipeline(db).process(
+        [parse_post(post_json("1", "Merci Peintures Martin pour le salon !"))]
+    )
+    assert (result.new, result.matched) == (1, 1)
+    assert "left out" in caplog.text

@@ -6,7 +6,7 @@ Stages are plain functions of a batch so a worker on a message log can call the 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -67,7 +67,7 @@ class Pipeline:
         *,
         profile: BusinessProfile | None,
         understander: Understander,
-        matcher_factory: Any,
+        matcher_factory: Callable[[list[tuple[str, str]]], Matcher],
         store_unmatched: bool = True,
     ) -> None:
         self.db = db

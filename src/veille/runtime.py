@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from veille.config import Settings
@@ -11,6 +12,8 @@ from veille.store import repository
 from veille.store.db import Database
 from veille.understand import Analyzer
 
+log = logging.getLogger(__name__)
+
 
 def open_database(settings: Settings) -> Database:
     """The configured database, migrated to the newest schema."""
@@ -18,7 +21,11 @@ def open_database(settings: Settings) -> Database:
 
 
 def _compile(rules: Iterable[tuple[str, str]]) -> Matcher:
-    return compile_rules(list(rules))
+    """All valid rules; a broken stored rule is logged and left out, never fatal to ingest."""
+    matcher = compile_rules(list(rules), collect_errors=True)
+    for error in matcher.errors:
+        log.warning("rule %s left out: %s", error.rule_id, error.message("en"))
+    return matcher
 
 
 def build_pipeline(db: Database, *, analyzer: Analyzer | None = None) -> Pipeline:
