@@ -239,8 +239,10 @@ def _register_commands() -> None:
     from veille.report import run_commands
     from veille.rules import commands as rules_commands
     from veille.sources import commands as sources_commands
+    from veille.understand import commands as understand_commands
 
     rules_commands.register(app)
+    understand_commands.register(app)
     publish_commands.register(app)
     schedule_commands.register(app)
     report_commands.register(app)
