@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from veille.understand import Analyzer, Tier, detect_language
+from veille.understand.analyzer import Counts
 from veille.understand.labelled import DATA, intent_matrix, load_posts, load_profiles
 from veille.understand.metrics import confusion, f1_per_class
 from veille.understand.types import INTENT_THRESHOLD, INTENTS, SENTIMENT_LABELS
@@ -46,6 +47,12 @@ def evaluate_sentiment(data: Path, figures: dict[str, object]) -> None:
             macro = float(np.mean(per_class))
             figures[f"sentiment_{tier}_{lang}_val_macro_f1"] = round(macro, 4)
             print(f"sentiment {tier} tier, {lang} val ({len(texts)} tweets): macro-F1 {macro:.3f}")
+            if tier == "accurate":
+                # The cascade as shipped: the share of these posts the accurate tier embedded.
+                share = analyzer.counts.embedded / len(texts)
+                figures[f"accurate_{lang}_val_embedded_fraction"] = round(share, 3)
+                print(f"  embedded by the cascade: {share:.2f} of the posts")
+                analyzer.counts = Counts()
             show_matrix("confusion", SENTIMENT_LABELS, confusion(truth, predicted, 3))
 
 

@@ -91,7 +91,13 @@ def intent_probabilities(
     embeddings: np.ndarray | None,
     ids: Sequence[list[int]] | None = None,
 ) -> list[dict[str, float]]:
-    generic = generic_probabilities(texts, embeddings, ids)
+    return from_generic(texts, profile, generic_probabilities(texts, embeddings, ids))
+
+
+def from_generic(
+    texts: Sequence[str], profile: BusinessProfile | None, generic: np.ndarray
+) -> list[dict[str, float]]:
+    """Final intents from the heads' generic probabilities (changed in place)."""
     # Nothing to read (a bare link, emoji): no intent rather than the heads' guesses.
     generic[[i for i, t in enumerate(texts) if not has_words(t)]] = 0.0
     seeks = generic[:, GENERIC.index("seeks")]

@@ -1,0 +1,155 @@
+"""Choose the accurate tier's cascade thresholds by 5-fold cross-validation on the train splits.
+
+    .venv/bin/python scripts/train_cascade.py [--data ../shared/data/xlmt-sentiment] [--cache DIR]
+
+Out-of-fold fast and accurate probabilities are computed on the French XLM-T train tweets
+(sentiment) and on data/intents/train.jsonl (intents); each threshold is the one that embeds
+the fewest posts while keeping the cross-validated macro-F1 within TOLERANCE of embedding
+every post. Writes src/veille/understand/models/cascade.json. Validation is never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from veille.understand.cascade import THRESHOLDS, Cascade
+from veille.understand.features import DIM, featurize, sparse_dot, sparse_transpose_dot
+from veille.understand.intents import GENERIC, accurate_features, fast_ids
+from veille.understand.labelled import DATA, intent_matrix, load_posts
+from veille.understand.linear import LinearHead, fit
+from veille.understand.metrics import macro_f1
+from veille.understand.sentiment import BLEND
+from veille.understand.types import INTENT_THRESHOLD
+
+sys.path.insert(0, str(Path(__file__).parent))
+from train_intents import final_scores, macro_f1_multilabel, targets
+from train_sentiment import DEFAULT_DATA, embed_cached, load_split, train_dense, train_fast
+
+FOLDS = 5
+TOLERANCE = 0.005  # macro-F1 the cascade may give up against embedding every post
+CONFIDENCES = tuple(round(0.40 + 0.02 * i, 2) for i in range(31))  # 0.40 .. 1.00
+MARGINS = tuple(round(0.02 * i, 2) for i in range(26))  # 0 .. 0.50
+
+
+def out_of_fold_sentiment(data: Path, cache: Path | None) -> tuple[np.ndarray, ...]:
+    texts, y = load_split(data, "fr", "train")
+    vectors = embed_cached(texts, cache, "fr_train")
+    weight = float(json.loads(BLEND.read_text())["fr"])
+    folds = np.arange(len(texts)) % FOLDS
+    fast = np.zeros((len(texts), 3), dtype=np.float32)
+    accurate = np.zeros_like(fast)
+    for f in range(FOLDS):
+        fit_idx, held = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
+        head = train_fast([texts[i] for i in fit_idx], y[fit_idx], 1e-4, 300)
+        fast[held] = head.scores(sparse_dot(featurize([texts[i] for i in held]), head.weights))
+        dense = train_dense(vectors[fit_idx], y[fit_idx], 1e-4, 600)
+        accurate[held] = weight * dense.predict_dense(vectors[held]) + (1 - weight) * fast[held]
+        print(f"sentiment fold {f + 1}/{FOLDS}", flush=True)
+    return y, fast, accurate
+
+
+def out_of_fold_intents(cache: Path | None) -> tuple[np.ndarray, ...]:
+    posts = load_posts(DATA / "train.jsonl")
+    texts = [p.text for p in posts]
+    y = targets(posts)
+    emb = accurate_features(texts, embed_cached(texts, cache, "intents_train"))
+    folds = np.arange(len(texts)) % FOLDS
+    fast = np.zeros_like(y)
+    accurate = np.zeros_like(y)
+    for f in range(FOLDS):
+        fit_idx, held = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
+        csr = featurize([texts[i] for i in fit_idx], fast_ids)
+        head: LinearHead = fit(
+            lambda w, c=csr: sparse_dot(c, w),
+            lambda g, c=csr: sparse_transpose_dot(c, g),
+            DIM,
+            y[fit_idx],
+            GENERIC,
+            multilabel=True,
+            l2=1e-5,
+            epochs=1000,
+            learning_rate=0.05,
+        )
+        held_rows = featurize([texts[i] for i in held], fast_ids)
+        fast[held] = head.scores(sparse_dot(held_rows, head.weights))
+        x = emb[fit_idx]
+        dense = fit(
+            lambda w, x=x: x @ w,
+            lambda g, x=x: x.T @ g,
+            x.shape[1],
+            y[fit_idx],
+            GENERIC,
+            multilabel=True,
+            l2=1e-4,
+            epochs=1000,
+            learning_rate=0.02,
+        )
+        accurate[held] = dense.predict_dense(emb[held])
+        print(f"intents fold {f + 1}/{FOLDS}", flush=True)
+    truth = intent_matrix(posts)
+    return truth, final_scores(posts, fast), final_scores(posts, accurate), fast, posts
+
+
+def cheapest(curve: list[tuple[float, float, float]], full: float) -> tuple[float, float, float]:
+    """(threshold, fraction, F1) embedding the fewest posts within TOLERANCE of full."""
+    good = [point for point in curve if point[2] >= full - TOLERANCE]
+    return min(good, key=lambda point: (point[1], -point[2]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--cache", type=Path, default=None, help="folder to keep embeddings in")
+    args = parser.parse_args()
+
+    y, fast, accurate = out_of_fold_sentiment(args.data, args.cache)
+    full = macro_f1(y, accurate.argmax(1), 3)
+    curve = []
+    for threshold in CONFIDENCES:
+        unsure = fast.max(axis=1) < threshold
+        mixed = np.where(unsure[:, None], accurate, fast)
+        curve.append((threshold, float(unsure.mean()), macro_f1(y, mixed.argmax(1), 3)))
+        print(
+            f"sentiment confidence < {threshold:.2f}: embeds {unsure.mean():.2f}, "
+            f"5-fold macro-F1 {curve[-1][2]:.3f} (all embedded {full:.3f})"
+        )
+    sentiment = cheapest(curve, full)
+
+    truth, fast_i, accurate_i, generic_fast, _ = out_of_fold_intents(args.cache)
+    full_i = macro_f1_multilabel(truth, accurate_i)
+    curve = []
+    for margin in MARGINS:
+        unsure = (np.abs(generic_fast - INTENT_THRESHOLD) < margin).any(axis=1)
+        mixed = np.where(unsure[:, None], accurate_i, fast_i)
+        curve.append((margin, float(unsure.mean()), macro_f1_multilabel(truth, mixed)))
+        print(
+            f"intent margin < {margin:.2f}: embeds {unsure.mean():.2f}, "
+            f"5-fold macro-F1 {curve[-1][2]:.3f} (all embedded {full_i:.3f})"
+        )
+    intents = cheapest(curve, full_i)
+
+    chosen = Cascade(sentiment_confidence=sentiment[0], intent_margin=intents[0])
+    THRESHOLDS.write_text(json.dumps(chosen.to_json()) + "\n")
+    report = {
+        "cascade": chosen.to_json(),
+        "sentiment_fr_train_cv": {
+            "embedded": round(sentiment[1], 3),
+            "macro_f1": round(sentiment[2], 4),
+            "all_embedded_macro_f1": round(full, 4),
+        },
+        "intents_train_cv": {
+            "embedded": round(intents[1], 3),
+            "macro_f1": round(intents[2], 4),
+            "all_embedded_macro_f1": round(full_i, 4),
+        },
+    }
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
