@@ -144,3 +144,11 @@ def test_users_add_creates_a_user_who_can_log_in(env: Settings) -> None:
     assert again.exit_code == 1
     bad_role = runner.invoke(app, ["users", "add", "x", "--role", "boss", "--password", "12345678"])
     assert bad_role.exit_code == 2
+
+
+def test_every_area_command_is_wired() -> None:
+    result = runner.invoke(app, ["classify", "--tier", "fast"], input="Bonjour Angers !\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.splitlines()[0])["lang"] == "fr"
+    for command in ("rules", "match", "guard", "listen", "publish", "schedule", "alerts", "brief"):
+        assert runner.invoke(app, [command, "--help"]).exit_code == 0, command
