@@ -350,10 +350,16 @@ class HttpGateway:
         params: Any = None,
         json_body: Any = None,
         data: Mapping[str, str] | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        content: bytes | None = None,
         timeout: float | None = None,
         allow: frozenset[int] = frozenset(),
     ) -> httpx.Response:
-        """Send, waiting out rate limits; return a 2xx (or ``allow``ed) response, else raise."""
+        """Send, waiting out rate limits; return a 2xx (or ``allow``ed) response, else raise.
+
+        The body is JSON (``json_body``), a form (``data``), multipart (``files`` with ``data``)
+        or raw bytes (``content``, with its Content-Type in ``headers``).
+        """
         path = httpx.URL(url).path  # never the query: it may carry a token
         where = f"{method} {path}"
         for attempt in range(1, self.max_attempts + 1):
@@ -366,6 +372,8 @@ class HttpGateway:
                     params=params,
                     json=json_body,
                     data=data,
+                    files=files,
+                    content=content,
                     timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
                 )
             except httpx.TimeoutException:

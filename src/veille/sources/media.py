@@ -4,11 +4,9 @@ gateway cannot send, errors that name the image)."""
 
 from __future__ import annotations
 
-import copy
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
 
 import httpx
 
@@ -111,24 +109,6 @@ def _webp_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-class _WithBody:
-    """Stands in for the gateway's httpx client during one request, adding the multipart
-    files or raw bytes its JSON/form ``request`` cannot carry. Rate limits, error mapping
-    and secret hiding stay the gateway's."""
-
-    def __init__(self, http: httpx.Client, files: Any, content: bytes | None) -> None:
-        self.http, self.files, self.content = http, files, content
-
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        kwargs.pop("json", None)
-        if self.content is not None:
-            kwargs.pop("data", None)
-            kwargs["content"] = self.content
-        if self.files is not None:
-            kwargs["files"] = self.files
-        return self.http.request(method, url, **kwargs)
-
-
 def send_body(
     gateway: HttpGateway,
     method: str,
@@ -142,9 +122,13 @@ def send_body(
     allow: frozenset[int] = frozenset(),
 ) -> httpx.Response:
     """``gateway.request`` with a multipart (``files`` and ``data``) or raw (``content``) body."""
-    view = copy.copy(gateway)  # shares the secrets and rate-limit state with the original
-    view.http = cast(httpx.Client, _WithBody(gateway.http, files, content))
-    try:
-        return view.request(method, url, headers=headers, data=data, timeout=timeout, allow=allow)
-    finally:
-        gateway.rate_limited_until = view.rate_limited_until
+    return gateway.request(
+        method,
+        url,
+        headers=headers,
+        files=files,
+        content=content,
+        data=data,
+        timeout=timeout,
+        allow=allow,
+    )
