@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,9 +13,8 @@ import pytest
 from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
 from veille.demo.clock import PARIS, local_dates, next_local_midnight
 from veille.demo.generator import DemoStream, generate_demo, write_demo
-from veille.posts import parse_post
-
-from .keyword_rules import compile_rule
+from veille.posts import Post, parse_post
+from veille.rules import evaluate, parse_rule
 
 # 2025-03-17 00:00 in Paris (CET, UTC+1).
 END = datetime(2025, 3, 16, 23, 0, tzinfo=UTC)
@@ -202,6 +202,12 @@ AGREEMENT = {  # watch kind: (least precision, least recall)
     "sector": (0.7, 0.8),
     "local": (0.7, 0.8),
 }
+
+
+def compile_rule(rule: str) -> Callable[[Post], bool]:
+    """The real rule language (issue 3): parse, then the reference evaluator."""
+    parsed = parse_rule(rule)
+    return lambda post: evaluate(parsed, post)
 
 
 def test_watch_rules_find_what_the_labels_say(stream: DemoStream) -> None:
