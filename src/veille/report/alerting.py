@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -19,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from veille.report.spikes import Spike
+from veille.textfold import fold
 
 Action = Literal["open", "update", "close"]
 QUIET_HOURS = 6  # back to baseline this long before the alert closes
@@ -167,12 +167,6 @@ def top_terms(texts: Sequence[str], baseline_texts: Sequence[str], k: int = 8) -
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@[\w.]+")
 _WORD = re.compile(r"[a-z0-9]+")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Élève" and "eleve" are one word."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _words(text: str) -> list[str]:

@@ -9,20 +9,15 @@ expression. The same folding is applied to queries, so "Angers" finds "angers",
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from veille.textfold import fold
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 _QUERY_TOKEN = re.compile(r'-?"[^"]*"\*?|\(|\)|[^\s()"]+')
-
-
-def fold(value: str) -> str:
-    """Lower case without accents: "Rénovation À Angers" -> "renovation a angers"."""
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def stem(word: str) -> str:
