@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import select
 
 from veille.demo.generator import DemoLabel
 from veille.store import tables
 from veille.store.db import Database
 from veille.understand import detect_language
+from veille.understand.metrics import macro_f1
 
+SENTIMENTS = ("negative", "neutral", "positive")
 SCORED_INTENTS = ("question", "complaint", "praise", "lead", "job", "crisis")
 
 
@@ -27,14 +30,12 @@ def f1(tp: int, fp: int, fn: int) -> float:
     return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
 
 
-def macro_f1(pairs: Sequence[tuple[str, str]], labels: Sequence[str]) -> float:
-    scores = []
-    for label in labels:
-        tp = sum(1 for truth, guess in pairs if truth == label and guess == label)
-        fp = sum(1 for truth, guess in pairs if truth != label and guess == label)
-        fn = sum(1 for truth, guess in pairs if truth == label and guess != label)
-        scores.append(f1(tp, fp, fn))
-    return sum(scores) / len(scores)
+def sentiment_macro_f1(pairs: Sequence[tuple[str, str]]) -> float:
+    """Macro-F1 over negative / neutral / positive, as the training scripts compute it."""
+    index = {label: i for i, label in enumerate(SENTIMENTS)}
+    truth = np.array([index[t] for t, _ in pairs])
+    guess = np.array([index.get(g, -1) for _, g in pairs])
+    return macro_f1(truth, guess, len(SENTIMENTS))
 
 
 def measure(db: Database, labels: Sequence[DemoLabel], texts: Sequence[str]) -> list[Score]:
@@ -81,7 +82,7 @@ def measure(db: Database, labels: Sequence[DemoLabel], texts: Sequence[str]) -> 
             intents[row_id] = set(data.get("present", []))
     for tier, pairs in sentiment.items():
         if pairs:
-            value = macro_f1(pairs, ("negative", "neutral", "positive"))
+            value = sentiment_macro_f1(pairs)
             scores.append(Score(f"sentiment ({tier})", "macro-F1", value, len(pairs)))
 
     for intent in SCORED_INTENTS:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -78,16 +77,9 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        lang = language_of(request, None)
         key = {404: "error.not_found", 403: "error.forbidden"}.get(exc.status_code)
-        message = translate(key, lang) if key else str(exc.detail)
-        context: dict[str, Any] = {"message": message, "status": exc.status_code}
-        return templates.TemplateResponse(
-            request,
-            "error.html",
-            context | {"lang": lang, "user": None},
-            status_code=exc.status_code,
-        )
+        message = translate(key, language_of(request, None)) if key else str(exc.detail)
+        return error_page(request, message, exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> Response:

@@ -49,9 +49,7 @@ def list_watches(request: Request, session: DbSession, user: User) -> Response:
     )
 
 
-def _form_context(
-    session: Any, watch: tables.Watch | None, rules_text: str, **extra: Any
-) -> dict[str, Any]:
+def _form_context(watch: tables.Watch | None, rules_text: str, **extra: Any) -> dict[str, Any]:
     return {
         "watch": watch,
         "rules_text": rules_text,
@@ -64,7 +62,7 @@ def _form_context(
 
 @router.get("/watches/new")
 def new_watch(request: Request, session: DbSession, user: User) -> Response:
-    return render(request, "watch_edit.html", user, **_form_context(session, None, ""))
+    return render(request, "watch_edit.html", user, **_form_context(None, ""))
 
 
 @router.get("/watches/{watch_id}")
@@ -77,9 +75,7 @@ def edit_watch(request: Request, session: DbSession, user: User, watch_id: int) 
         .where(tables.WatchRule.watch_id == watch_id)
         .order_by(tables.WatchRule.id)
     ).all()
-    return render(
-        request, "watch_edit.html", user, **_form_context(session, watch, "\n".join(rules))
-    )
+    return render(request, "watch_edit.html", user, **_form_context(watch, "\n".join(rules)))
 
 
 @router.post("/watches/save")
@@ -104,7 +100,7 @@ def save(
     problems = check_rules(rule_list, lang=lang, max_length=settings.rule_max_length)
     if not rule_list:
         problems = []
-    context = _form_context(session, existing, rules, name=name, kind=kind)
+    context = _form_context(existing, rules, name=name, kind=kind)
     if problems or not rule_list or kind not in WATCH_KINDS:
         context["problems"] = problems
         context["form_error"] = (
