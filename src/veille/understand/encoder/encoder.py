@@ -1,0 +1,99 @@
+"""Embed texts: tokenise, look up and normalise embeddings, run the layers, mean-pool."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort  # type: ignore[import-untyped]
+
+from veille.understand.encoder.graph import build
+from veille.understand.encoder.modelfile import ModelFile, ModelFileError, dequantise
+from veille.understand.encoder.tokenizer import Tokenizer
+
+__all__ = ["DIM", "Encoder", "ModelFileError"]
+
+DIM = 384
+PREFIX = "query: "  # e5's prefix for classification and clustering inputs
+TOKENS_PER_RUN = 2048  # rows x padded length of one batch: big enough for full matrix kernels
+ROWS_PER_RUN = 64
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Encoder:
+    def __init__(
+        self,
+        path: Path | None = None,
+        threads: int | None = None,
+        quantised: bool = True,
+    ) -> None:
+        model = ModelFile(path)
+        self.sizes = model.sizes
+        self.tokenizer = Tokenizer(model.vocabulary)
+        vocab = model.vocabulary
+        self._bos, self._eos, self._pad = vocab.bos, vocab.eos, vocab.pad
+        self._words = model.blocks("emb.word", model.sizes.vocab, model.sizes.hidden)
+        self._positions = model.floats("emb.pos").reshape(-1, model.sizes.hidden)
+        self._type = model.floats("emb.type")[: model.sizes.hidden]
+        self._ln = (model.floats("emb.ln.w"), model.floats("emb.ln.b"))
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or cores()
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        graph = build(model, quantised).SerializeToString()
+        self._session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, 384) L2-normalised vectors. A text longer than the model's 512 positions is
+        cut into windows whose mean-pooled vectors are averaged, weighted by length."""
+        window = self.sizes.max_positions - 2
+        rows: list[list[int]] = []
+        owner: list[int] = []
+        for i, text in enumerate(texts):
+            ids = self.tokenizer.content(PREFIX + text)
+            for start in range(0, max(len(ids), 1), window):
+                rows.append([self._bos, *ids[start : start + window], self._eos])
+                owner.append(i)
+        pooled = np.zeros((len(rows), DIM), dtype=np.float32)
+        order = sorted(range(len(rows)), key=lambda r: len(rows[r]))
+        at = 0
+        while at < len(order):
+            batch = [order[at]]
+            while (
+                at + len(batch) < len(order)
+                and len(batch) < ROWS_PER_RUN
+                and (len(batch) + 1) * len(rows[order[at + len(batch)]]) <= TOKENS_PER_RUN
+            ):
+                batch.append(order[at + len(batch)])
+            pooled[batch] = self._run([rows[r] for r in batch])
+            at += len(batch)
+        weights = np.array([len(r) - 2 or 1 for r in rows], dtype=np.float32)
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        np.add.at(out, owner, pooled * weights[:, None])
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        result: np.ndarray = out / np.maximum(norms, 1e-12)
+        return result
+
+    def _run(self, batch: list[list[int]]) -> np.ndarray:
+        """Mean of the last hidden states over each row's tokens (not normalised)."""
+        length = max(len(r) for r in batch)
+        ids = np.full((len(batch), length), self._pad, dtype=np.int64)
+        mask = np.zeros((len(batch), length), dtype=np.int32)
+        for i, row in enumerate(batch):
+            ids[i, : len(row)] = row
+            mask[i, : len(row)] = 1
+        h = self.sizes.hidden
+        x = dequantise(self._words[ids.reshape(-1)]).reshape(len(batch), length, h)
+        x += self._positions[:length] + self._type
+        mean = x.mean(axis=-1, keepdims=True)
+        var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+        x = (x - mean) / np.sqrt(var + self.sizes.eps) * self._ln[0] + self._ln[1]
+        last = self._session.run(None, {"hidden": x.astype(np.float32), "mask": mask})[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled: np.ndarray = (last * weights).sum(axis=1) / weights.sum(axis=1)
+        return pooled
