@@ -3,8 +3,9 @@
     .venv/bin/python scripts/eval_understand.py [--data ../shared/data/xlmt-sentiment]
 
 Language id: accuracy on the FR and EN validation tweets. Sentiment: both tiers on the FR
-(target) and EN validation splits. Intents: both tiers on data/intents/validation.jsonl,
-each post read with its business's profile. Ends with one JSON line of all the figures.
+(target) and EN validation splits, and on the small-business posts of
+data/intents/validation.jsonl. Intents: both tiers on those posts, each read with its
+business's profile. Ends with one JSON line of all the figures.
 """
 
 from __future__ import annotations
@@ -18,8 +19,14 @@ import numpy as np
 
 from veille.understand import Analyzer, Tier, detect_language
 from veille.understand.analyzer import Counts
-from veille.understand.labelled import DATA, intent_matrix, load_posts, load_profiles
-from veille.understand.metrics import confusion, f1_per_class
+from veille.understand.labelled import (
+    DATA,
+    intent_matrix,
+    load_posts,
+    load_profiles,
+    sentiment_labels,
+)
+from veille.understand.metrics import confusion, f1_per_class, macro_f1
 from veille.understand.types import INTENT_THRESHOLD, INTENTS, SENTIMENT_LABELS
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -70,14 +77,21 @@ def evaluate_intents(figures: dict[str, object]) -> None:
     posts = load_posts(DATA / "validation.jsonl")
     profiles = load_profiles()
     truth = intent_matrix(posts) > 0
+    feeling = sentiment_labels(posts)
     for tier in TIERS:
         predicted = np.zeros_like(truth)
+        felt = np.zeros_like(feeling)
         for business, profile in profiles.items():
             idx = [i for i, p in enumerate(posts) if p.business == business]
             texts = [posts[i].text for i in idx]
             results = Analyzer(profile).analyze(texts, tier=tier)
             for i, r in zip(idx, results, strict=True):
                 predicted[i] = [r.intents[name] >= INTENT_THRESHOLD for name in INTENTS]
+                felt[i] = SENTIMENT_LABELS.index(r.sentiment.label)
+        macro = macro_f1(feeling, felt, 3)
+        figures[f"sentiment_{tier}_domain_val_macro_f1"] = round(macro, 4)
+        print(f"sentiment {tier} tier, small-business posts ({len(posts)}): macro-F1 {macro:.3f}")
+        show_matrix("confusion", SENTIMENT_LABELS, confusion(feeling, felt, 3))
         print(f"intents {tier} tier, validation ({len(posts)} posts):")
         scores = []
         for k, name in enumerate(INTENTS):

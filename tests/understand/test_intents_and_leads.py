@@ -3,8 +3,10 @@ from __future__ import annotations
 import pytest
 
 from veille.business import BusinessProfile
+from veille.demo.business import DEMO_BUSINESS
 from veille.understand import INTENTS, Analyzer
 from veille.understand.labelled import load_profiles
+from veille.understand.types import INTENT_THRESHOLD
 
 
 def present(analyzer: Analyzer, text: str, tier: str = "accurate") -> list[str]:
@@ -74,3 +76,18 @@ def test_posts_without_words_carry_no_intent(analyzer: Analyzer, tier: str) -> N
     assert [r.present_intents() for r in results] == [["other"]] * 3
     assert {r.sentiment.label for r in results} == {"neutral"}
     assert {r.lang for r in results} == {"und"}
+
+
+def test_offers_written_as_phrases_still_recognise_requests_for_them() -> None:
+    # The demo's painter writes its trade as "peintre en bâtiment" and its services as
+    # phrases: "peintre" alone is its own trade, "façade" one of its services.
+    lead = Analyzer(DEMO_BUSINESS).analyze(
+        [
+            "Vous avez un artisan peintre à me recommander sur Angers ?",
+            "On cherche une entreprise pour refaire la façade de notre maison à Trélazé",
+            "Je cherche un plombier sur Angers pour une fuite, urgent",
+            "Vous avez un artisan peintre à me recommander sur Bordeaux ?",
+        ],
+        tier="fast",
+    )
+    assert [r.intents["lead"] >= INTENT_THRESHOLD for r in lead] == [True, True, False, False]

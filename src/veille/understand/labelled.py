@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from veille.business import BusinessProfile
-from veille.understand.types import INTENTS
+from veille.understand.types import INTENTS, SENTIMENT_LABELS
 
 DATA = Path(__file__).resolve().parents[3] / "data" / "intents"
 
@@ -20,6 +20,7 @@ class LabelledPost:
     business: str
     intents: tuple[str, ...]
     seeks: bool  # asks for a provider, whether or not it is this business
+    sentiment: str  # negative, neutral or positive: the feeling the author expresses
 
 
 def load_posts(path: Path) -> list[LabelledPost]:
@@ -31,9 +32,15 @@ def load_posts(path: Path) -> list[LabelledPost]:
         unknown = set(record["intents"]) - set(INTENTS)
         if unknown:
             raise ValueError(f"{path}, line {number}: unknown intents {sorted(unknown)}")
+        if record.get("sentiment") not in SENTIMENT_LABELS:
+            raise ValueError(f"{path}, line {number}: sentiment must be one of {SENTIMENT_LABELS}")
         posts.append(
             LabelledPost(
-                record["text"], record["business"], tuple(record["intents"]), record["seeks"]
+                record["text"],
+                record["business"],
+                tuple(record["intents"]),
+                record["seeks"],
+                record["sentiment"],
             )
         )
     return posts
@@ -42,6 +49,11 @@ def load_posts(path: Path) -> list[LabelledPost]:
 def load_profiles(path: Path = DATA / "profiles.json") -> dict[str, BusinessProfile]:
     raw = json.loads(path.read_text(encoding="utf-8"))
     return {key: BusinessProfile.model_validate(value) for key, value in raw.items()}
+
+
+def sentiment_labels(posts: list[LabelledPost]) -> np.ndarray:
+    """Index of each post's sentiment in SENTIMENT_LABELS."""
+    return np.array([SENTIMENT_LABELS.index(p.sentiment) for p in posts])  # type: ignore[arg-type]
 
 
 def intent_matrix(posts: list[LabelledPost]) -> np.ndarray:

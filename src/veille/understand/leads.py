@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from veille.business import BusinessProfile
 from veille.understand.entities import PlaceRef, find_places, fold
@@ -62,8 +63,31 @@ def _mentions_any(folded: str, phrases: list[str]) -> bool:
     return False
 
 
+# Words of an offer too general to stand for it on their own ("peinture extérieure").
+_GENERAL = {"interieur", "interieure", "exterieur", "exterieure", "batiment", "thermique"}
+
+
 def offer_words(profile: BusinessProfile) -> list[str]:
     return [w for w in [profile.trade, *profile.services] if w.strip()]
+
+
+def offer_terms(profile: BusinessProfile) -> tuple[list[str], frozenset[str]]:
+    """What a request may name to be for this business, and the trades the business practises.
+
+    An offer written as a phrase also answers a request for its own words ("ravalement de
+    façade" answers "refaire la façade"), and a trade named inside an offer ("peintre" in
+    "peintre en bâtiment") is the business's own, never another trade.
+    """
+    return _terms(tuple(offer_words(profile)))
+
+
+@lru_cache(maxsize=64)
+def _terms(offers: tuple[str, ...]) -> tuple[list[str], frozenset[str]]:
+    words = {
+        w for phrase in offers for w in fold(phrase).split() if len(w) >= 5 and w not in _GENERAL
+    }
+    own = frozenset(t for t in TRADES if any(_mentions_any(fold(phrase), [t]) for phrase in offers))
+    return [*offers, *sorted(words), *sorted(own)], own
 
 
 def area_names(profile: BusinessProfile) -> set[str]:
@@ -84,10 +108,12 @@ def lead_factor(text: str, profile: BusinessProfile | None) -> float:
     if profile is None:
         return 1.0
     folded = fold(text)
-    offers = offer_words(profile)
-    ours = _mentions_any(folded, offers) if offers else True
+    terms, own = offer_terms(profile)
+    ours = _mentions_any(folded, terms) if terms else True
     other_trade = any(
-        _mentions_any(folded, [t]) for t in TRADES if not _mentions_any(fold(t), offers)
+        _mentions_any(folded, [t])
+        for t in TRADES
+        if t not in own and not _mentions_any(fold(t), terms)
     )
     if not ours:
         # A request for another trade, or one too vague to tell.
