@@ -53,7 +53,7 @@ def load_profiles(path: Path = DATA / "profiles.json") -> dict[str, BusinessProf
 
 def sentiment_labels(posts: list[LabelledPost]) -> np.ndarray:
     """Index of each post's sentiment in SENTIMENT_LABELS."""
-    return np.array([SENTIMENT_LABELS.index(p.sentiment) for p in posts])  # type: ignore[arg-type]
+    return np.array([SENTIMENT_LABELS.index(p.sentiment) for p in posts])
 
 
 def intent_matrix(posts: list[LabelledPost]) -> np.ndarray:
