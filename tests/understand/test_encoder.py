@@ -105,3 +105,9 @@ def test_a_bad_model_file_is_refused_with_its_path(
 def test_a_missing_model_file_names_its_path(tmp_path: Path) -> None:
     with pytest.raises(ModelFileError, match="cannot read the embedding model"):
         ModelFile(tmp_path / "absent.bin")
+
+
+def test_control_characters_and_huge_posts_embed_without_error() -> None:
+    hostile = ["nul\x00au milieu", "\x1b[31mrouge\x1b[0m", "é" * 20_000, "\ud7ff\ufeff\U0010ffff"]
+    vectors = encoder().embed(hostile)
+    assert vectors.shape == (4, 384) and np.isfinite(vectors).all()
