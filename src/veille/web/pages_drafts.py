@@ -187,7 +187,7 @@ async def new_draft(
         )
     except (DraftError, MediaError) as exc:
         return _list_page(request, session, user, error=str(exc), status_code=400)
-    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+    return _back(draft)
 
 
 @router.post("/drafts/import")
@@ -314,8 +314,19 @@ def schedule(
         checks = check_variants(session, variants_of(session, draft.id), scheduled_at=at)
         request_publication(session, draft, actor=actor, at=at, risk=overall_risk(checks))
     except (ScheduleError, ApprovalError, DraftError) as exc:
-        return _draft_page(request, session, user, draft, error=str(exc), status_code=400)
-    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+        return _refuse(request, session, user, draft, str(exc))
+    return _back(draft)
+
+
+def _refuse(
+    request: Request, session: Session, user: CurrentUser, draft: tables.Draft, error: str
+) -> Response:
+    """The draft's page again, with what was refused and why."""
+    return _draft_page(request, session, user, draft, error=error, status_code=400)
+
+
+def _back(draft: tables.Draft, anchor: str = "") -> Response:
+    return RedirectResponse(f"/drafts/{draft.id}{anchor}", status_code=303)
 
 
 def _recurrence_label(session: Session, draft_id: int, lang: str) -> str:
@@ -341,16 +352,14 @@ def add_to_queue(
     actor = _guard(user, csrf)
     draft = _draft(session, draft_id)
     if draft.status not in ("draft", "failed"):
-        return _draft_page(
-            request, session, user, draft, error="queue: cancel first", status_code=400
-        )
+        return _refuse(request, session, user, draft, "queue: cancel first")
     try:
         account_ids = [v.account_id for v in variants_of(session, draft.id)]
         at = next_queue_time(session, account_ids, after=utcnow())
         queue_draft(session, draft, actor=actor, risk=_risk(session, draft, at), now=utcnow())
     except (ScheduleError, ApprovalError, DraftError) as exc:
-        return _draft_page(request, session, user, draft, error=str(exc), status_code=400)
-    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+        return _refuse(request, session, user, draft, str(exc))
+    return _back(draft)
 
 
 @router.post("/drafts/{draft_id}/recurring")
@@ -368,9 +377,7 @@ def recurring(
     actor = _guard(user, csrf)
     draft = _draft(session, draft_id)
     if draft.status not in ("draft", "failed"):
-        return _draft_page(
-            request, session, user, draft, error="recurring: cancel first", status_code=400
-        )
+        return _refuse(request, session, user, draft, "recurring: cancel first")
     zone = zone.strip() or get_settings(request).time_zone
     try:
         make_recurring(
@@ -384,8 +391,8 @@ def recurring(
             now=utcnow(),
         )
     except (ScheduleError, ApprovalError, DraftError) as exc:
-        return _draft_page(request, session, user, draft, error=str(exc), status_code=400)
-    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+        return _refuse(request, session, user, draft, str(exc))
+    return _back(draft)
 
 
 @router.post("/drafts/{draft_id}/cancel")
@@ -399,11 +406,9 @@ def cancel(
     actor = _guard(user, csrf)
     draft = _draft(session, draft_id)
     if draft.status not in ("scheduled", "pending_approval"):
-        return _draft_page(
-            request, session, user, draft, error="cancel: nothing is scheduled", status_code=400
-        )
+        return _refuse(request, session, user, draft, "cancel: nothing is scheduled")
     cancel_draft(session, draft, user_id=actor.id)
-    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+    return _back(draft)
 
 
 @router.post("/drafts/{draft_id}/approve")
@@ -428,7 +433,7 @@ def approve_draft(
             approve(session, draft, actor=actor, risk=overall_risk(checks))
     except ApprovalError as exc:
         raise HTTPException(status_code=403, detail=str(exc)) from None
-    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+    return _back(draft)
 
 
 @router.post("/drafts/{draft_id}/comment")
@@ -445,8 +450,8 @@ def comment(
     try:
         add_comment(session, draft_id=draft.id, user_id=actor.id, text=text)
     except DraftError as exc:
-        return _draft_page(request, session, user, draft, error=str(exc), status_code=400)
-    return RedirectResponse(f"/drafts/{draft.id}#comments", status_code=303)
+        return _refuse(request, session, user, draft, str(exc))
+    return _back(draft, "#comments")
 
 
 @router.post("/drafts/{draft_id}/variant")
@@ -462,14 +467,12 @@ def variant(
     actor = _guard(user, csrf)
     draft = _draft(session, draft_id)
     if draft.status not in ("draft", "pending_approval"):
-        return _draft_page(
-            request, session, user, draft, error="scheduled: cancel first", status_code=400
-        )
+        return _refuse(request, session, user, draft, "scheduled: cancel first")
     try:
         edit_variant(session, draft_id=draft.id, account_id=account_id, text=text, user_id=actor.id)
     except DraftError as exc:
-        return _draft_page(request, session, user, draft, error=str(exc), status_code=400)
-    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+        return _refuse(request, session, user, draft, str(exc))
+    return _back(draft)
 
 
 @router.get("/calendar")
