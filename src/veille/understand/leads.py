@@ -71,8 +71,8 @@ def offer_words(profile: BusinessProfile) -> list[str]:
     return [w for w in [profile.trade, *profile.services] if w.strip()]
 
 
-def offer_terms(profile: BusinessProfile) -> tuple[list[str], frozenset[str]]:
-    """What a request may name to be for this business, and the trades the business practises.
+def offer_terms(profile: BusinessProfile) -> tuple[list[str], list[str]]:
+    """What a request may name to be for this business, and the other trades it may name.
 
     An offer written as a phrase also answers a request for its own words ("ravalement de
     façade" answers "refaire la façade"), and a trade named inside an offer ("peintre" in
@@ -82,12 +82,15 @@ def offer_terms(profile: BusinessProfile) -> tuple[list[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=64)
-def _terms(offers: tuple[str, ...]) -> tuple[list[str], frozenset[str]]:
+def _terms(offers: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    # Once per profile, not per post: the checks below compile a regex each.
     words = {
         w for phrase in offers for w in fold(phrase).split() if len(w) >= 5 and w not in _GENERAL
     }
-    own = frozenset(t for t in TRADES if any(_mentions_any(fold(phrase), [t]) for phrase in offers))
-    return [*offers, *sorted(words), *sorted(own)], own
+    own = {t for t in TRADES if any(_mentions_any(fold(phrase), [t]) for phrase in offers)}
+    terms = [*offers, *sorted(words), *sorted(own)]
+    others = [t for t in TRADES if t not in own and not _mentions_any(fold(t), terms)]
+    return terms, others
 
 
 def area_names(profile: BusinessProfile) -> set[str]:
@@ -108,13 +111,9 @@ def lead_factor(text: str, profile: BusinessProfile | None) -> float:
     if profile is None:
         return 1.0
     folded = fold(text)
-    terms, own = offer_terms(profile)
+    terms, others = offer_terms(profile)
     ours = _mentions_any(folded, terms) if terms else True
-    other_trade = any(
-        _mentions_any(folded, [t])
-        for t in TRADES
-        if t not in own and not _mentions_any(fold(t), terms)
-    )
+    other_trade = _mentions_any(folded, others)
     if not ours:
         # A request for another trade, or one too vague to tell.
         return 0.05 if other_trade else 0.35
