@@ -12,12 +12,21 @@ from veille.cli import app
 from veille.config import Settings, get_settings
 from veille.store import tables
 from veille.store.db import Database
-from veille.users import authenticate
+from veille.users import authenticate, create_user
 
 
 def test_demo_builds_briefs_and_measures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The user's own database, configured: the demo must build beside it and leave it untouched.
+    own_url = f"sqlite:///{tmp_path / 'own.db'}"
+    own = Database.from_settings(
+        Settings(data_dir=tmp_path / "own", database_url=own_url, _env_file=None)  # type: ignore[call-arg]
+    )
+    with own.session() as session:
+        create_user(session, username="julien", password="un-long-mot-de-passe", role="owner")
+    own.engine.dispose()
+    own_bytes = (tmp_path / "own.db").read_bytes()
     monkeypatch.setenv("VEILLE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("VEILLE_DATABASE_URL", raising=False)
+    monkeypatch.setenv("VEILLE_DATABASE_URL", own_url)
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(app, ["demo", "--no-serve"])
@@ -39,3 +48,6 @@ def test_demo_builds_briefs_and_measures(tmp_path: Path, monkeypatch: pytest.Mon
         assert authenticate(session, "demo", "demo") is not None
         crisis = session.scalars(select(tables.Alert).where(tables.Alert.score > 20)).all()
         assert crisis, "the day-11 crisis raises an alert"
+    db.engine.dispose()
+    assert (tmp_path / "own.db").read_bytes() == own_bytes, "the configured database was touched"
+    assert not (tmp_path / "own.db-wal").exists() or (tmp_path / "own.db-wal").stat().st_size == 0

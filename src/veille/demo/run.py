@@ -40,9 +40,10 @@ class DemoResult:
 
 
 def demo_settings(settings: Settings) -> Settings:
-    """The demo gets its own SQLite file unless a database URL is configured."""
-    if settings.database_url:
-        return settings
+    """The demo's own SQLite file in the data directory, whatever database is configured.
+
+    The demo is rebuilt from scratch each time: it must never run on the user's database.
+    """
     url = f"sqlite:///{(settings.data_dir / 'demo.db').resolve()}"
     return settings.model_copy(update={"database_url": url})
 
