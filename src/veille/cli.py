@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import datetime, time
@@ -17,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from veille.config import get_settings
 from veille.ingest import ingest_posts, parse_payload_items, parse_post_lines
 from veille.runtime import build_pipeline, open_database
+from veille.spreadsheet import write_csv
 from veille.store import queries
 from veille.store.search import SearchQueryError
 
@@ -120,10 +120,7 @@ def export(
             for row in rows:
                 target.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:
-            writer = csv.writer(target)
-            writer.writerow(queries.CSV_COLUMNS)
-            for row in rows:
-                writer.writerow(queries.csv_row(row))
+            write_csv(target, [queries.CSV_COLUMNS, *(queries.csv_row(row) for row in rows)])
     finally:
         if output:
             target.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from fastapi import APIRouter, Request
@@ -13,6 +12,7 @@ from veille.report import charts
 from veille.report.brief import build_brief
 from veille.report.metrics import PeriodError, Report, build_report, csv_rows, parse_period
 from veille.report.pdf import brief_pdf, report_pdf
+from veille.spreadsheet import write_csv
 from veille.timeutil import utcnow
 from veille.web.deps import DbSession, User, get_settings, language_of, render
 from veille.web.i18n import Language, translate
@@ -84,7 +84,7 @@ def report_csv(
     except PeriodError as error:
         return Response(str(error), status_code=400, media_type="text/plain")
     out = io.StringIO()
-    csv.writer(out).writerows(csv_rows(report))
+    write_csv(out, csv_rows(report))
     name = f"veille-{report.start}-{report.end}.csv"
     return Response(
         out.getvalue(),
