@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
+from veille.links import external_url
 from veille.report import notify
 from veille.report.brief import Brief, build_brief
 from veille.report.channels import load_brief, load_smtp
@@ -21,6 +22,7 @@ SENT_KEY = "brief_sent"  # {"day": "YYYY-MM-DD"}: the last day a brief went out
 _env = Environment(
     loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True)
 )
+_env.filters["external_url"] = external_url
 
 
 def render_email(brief: Brief, *, base_url: str, lang: Language = "fr") -> tuple[str, str, str]:

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from veille.config import Settings
+from veille.links import external_url
 from veille.store.db import Database
 from veille.web import (
     pages_accounts,
@@ -56,6 +57,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.db = db or Database.from_settings(settings)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
+    templates.env.filters["external_url"] = external_url
     app.state.templates = templates
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
