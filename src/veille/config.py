@@ -56,6 +56,18 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'veille.db').resolve()}"
 
+    def private_data_dir(self) -> Path:
+        """The data directory, created or tightened so that only its owner can read it.
+
+        It holds the secret key, the SQLite database and the draft images.
+        """
+        path = self.data_dir
+        if not path.exists():
+            path.mkdir(parents=True, mode=0o700)
+        elif path.stat().st_mode & 0o077:
+            path.chmod(path.stat().st_mode & 0o700)
+        return path
+
     def resolved_secret_key(self) -> str:
         """The secret key: from settings, else from data_dir/secret_key (created 0600)."""
         configured = self.secret_key.get_secret_value()
@@ -69,7 +81,8 @@ class Settings(BaseSettings):
 def _read_or_create_key(path: Path) -> str:
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
     key = secrets.token_urlsafe(48)
     # O_EXCL: two processes starting at once must not write two different keys.
     try:
