@@ -7,6 +7,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -36,6 +37,16 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     rule_max_length: int = Field(default=1024, ge=16, le=100_000)
+    base_url: str = Field(
+        default="",
+        description="The web app's public address (https://veille.example.fr): every link in "
+        "an e-mail starts with it, never with the address a request claims. Empty: http://host:port.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are believed. Empty (the default): none is.",
+    )
 
     @field_validator("time_zone")
     @classmethod
@@ -45,6 +56,24 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r} (expected e.g. Europe/Paris)") from None
         return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _public_address(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"base_url {value!r} must start with https:// or http:// and a host")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError(f"base_url {value!r} must not carry a query, fragment or login")
+        return value
+
+    @property
+    def public_url(self) -> str:
+        """Where users reach the web app, without a trailing slash."""
+        return self.base_url or f"http://{self.host}:{self.port}"
 
     @property
     def zone(self) -> ZoneInfo:

@@ -6,18 +6,22 @@ Links carry a random token; only its SHA-256 is stored, each link works once and
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from veille.report.channels import load_smtp
-from veille.report.notify import send_email
+from veille.report.channels import ChannelSettingsError, load_smtp
+from veille.report.notify import NotifyError, send_email
 from veille.store import tables
+from veille.store.db import Database
 from veille.store.tables_inbox import TeamToken
 from veille.timeutil import utcnow
 from veille.users import ROLES, hash_password
+
+log = logging.getLogger(__name__)
 
 INVITE_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=1)
@@ -124,6 +128,16 @@ def request_reset(session: Session, *, email: str, base_url: str) -> bool:
         "<p>Si vous n'avez rien demandé, ignorez ce message.</p>",
     )
     return True
+
+
+def send_reset_link(db: Database, *, email: str, base_url: str) -> None:
+    """`request_reset` in a transaction of its own, for a background task: the page has
+    answered already, so a failure is logged (never with a secret), not shown."""
+    try:
+        with db.session() as session:
+            request_reset(session, email=email, base_url=base_url)
+    except (NotifyError, ChannelSettingsError) as error:
+        log.warning("password reset e-mail not sent: %s", error)
 
 
 def _escape(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Sessions, CSRF tokens and login throttling.
+"""Sessions and CSRF tokens (login throttling lives in `throttle`).
 
 The session cookie holds a random token; the database keeps only its SHA-256, so a leaked
 database does not leak live sessions. Every state-changing form carries the session's CSRF token.
@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from veille.store import tables
@@ -21,8 +21,6 @@ from veille.timeutil import utcnow
 SESSION_COOKIE = "veille_session"
 LOGIN_CSRF_COOKIE = "veille_login_csrf"
 SESSION_LIFETIME = timedelta(days=14)
-THROTTLE_WINDOW = timedelta(minutes=15)
-THROTTLE_MAX_FAILURES = 5
 
 
 @dataclass(frozen=True)
@@ -78,25 +76,3 @@ def close_session(session: Session, token: str | None) -> None:
 
 def tokens_match(expected: str | None, given: str | None) -> bool:
     return bool(expected) and bool(given) and hmac.compare_digest(str(expected), str(given))
-
-
-def throttled(session: Session, keys: list[str]) -> bool:
-    """True when any key (username, client address) failed too often recently."""
-    since = utcnow() - THROTTLE_WINDOW
-    worst = session.scalar(
-        select(func.count(tables.LoginAttempt.id))
-        .where(tables.LoginAttempt.key.in_(keys), tables.LoginAttempt.at >= since)
-        .group_by(tables.LoginAttempt.key)
-        .order_by(func.count(tables.LoginAttempt.id).desc())
-        .limit(1)
-    )
-    return (worst or 0) >= THROTTLE_MAX_FAILURES
-
-
-def record_failure(session: Session, keys: list[str]) -> None:
-    for key in keys:
-        session.add(tables.LoginAttempt(key=key[:128]))
-
-
-def clear_failures(session: Session, keys: list[str]) -> None:
-    session.execute(delete(tables.LoginAttempt).where(tables.LoginAttempt.key.in_(keys)))

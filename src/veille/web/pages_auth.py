@@ -9,8 +9,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from veille.users import authenticate
-from veille.web import auth
-from veille.web.deps import LANG_COOKIE, DbSession, User, optional_user, render
+from veille.web import auth, throttle
+from veille.web.deps import LANG_COOKIE, DbSession, User, get_db, optional_user, render
 from veille.web.i18n import LANGUAGES, translate
 
 router = APIRouter()
@@ -65,18 +65,17 @@ def login(
             request, next_url=next_url, error=translate("login.expired", lang), status=403
         )
     client = request.client.host if request.client else "unknown"
-    keys = [f"user:{username.lower()}", f"ip:{client}"]
-    if auth.throttled(session, keys):
+    attempt = throttle.count_attempt(get_db(request), throttle.login_keys(username, client))
+    if not attempt.allowed:
         return _login_page(
             request, next_url=next_url, error=translate("login.throttled", lang), status=429
         )
     user = authenticate(session, username, password)
     if user is None:
-        auth.record_failure(session, keys)
         return _login_page(
             request, next_url=next_url, error=translate("login.failed", lang), status=401
         )
-    auth.clear_failures(session, keys)
+    throttle.forgive_login(session, attempt, username=username, client=client)
     token = auth.open_session(session, user)
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(

@@ -9,16 +9,14 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from veille.inbox import team
-from veille.report.channels import ChannelSettingsError
-from veille.report.notify import NotifyError
 from veille.store import tables
-from veille.web import auth
-from veille.web.deps import DbSession, User, render
+from veille.web import auth, throttle
+from veille.web.deps import DbSession, User, get_db, get_settings, render
 
 router = APIRouter()
 MANAGERS = ("owner", "manager")
@@ -61,7 +59,7 @@ def create_invitation(
         token = team.invite(session, role=role, created_by=user.id)
     except team.TeamError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    link = f"{str(request.base_url).rstrip('/')}/invite/{token}"
+    link = f"{get_settings(request).public_url}/invite/{token}"
     users = list(session.scalars(select(tables.User).order_by(tables.User.username)))
     return render(request, "team.html", user, users=users, can_invite=True, link=link)
 
@@ -106,20 +104,20 @@ def forgot_form(request: Request) -> Response:
 @router.post("/password/forgot")
 def forgot(
     request: Request,
-    session: DbSession,
+    background: BackgroundTasks,
     email: Annotated[str, Form(max_length=255)],
     csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
+    """The same answer, in the same time, whether the address is known and SMTP up or not:
+    the e-mail is looked up and sent after the response has gone."""
     _check_public_csrf(request, csrf)
     client = request.client.host if request.client else "unknown"
-    keys = [f"reset:{email.strip().lower()}"[:128], f"reset-ip:{client}"]
-    if auth.throttled(session, keys):
+    db = get_db(request)
+    if not throttle.count_attempt(db, throttle.reset_keys(email, client)).allowed:
         return _public_form(request, "team_forgot.html", status=429, sent=False, error="429")
-    auth.record_failure(session, keys)  # every request counts: a reset link is not free
-    try:
-        team.request_reset(session, email=email, base_url=str(request.base_url))
-    except (NotifyError, ChannelSettingsError):
-        return _public_form(request, "team_forgot.html", status=502, sent=False, error="smtp")
+    background.add_task(
+        team.send_reset_link, db, email=email, base_url=get_settings(request).public_url
+    )
     return _public_form(request, "team_forgot.html", sent=True, error=None)
 
 
