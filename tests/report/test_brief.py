@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tests.factories import post_json
 from tests.report.conftest import Mailbox
 from veille.business import BusinessProfile, Competitor
+from veille.inbox.queue import group, load_views
 from veille.posts import parse_post
 from veille.report.brief import build_brief
 from veille.report.mailer import send_brief_if_due
@@ -126,6 +127,38 @@ def test_brief_sections(db: Database) -> None:
     assert "Fédération" in brief.news[0].post.text
     assert [p.username for p in brief.leads] == ["ulead"]
     assert brief.reputation[-1][1:] == (1, 6, 0) and brief.reputation[-2][3] == 1
+
+
+def test_brief_todo_follows_the_inbox_order(db: Database) -> None:
+    """Waiting time, reach and known customers move items in the inbox; the brief agrees."""
+    with db.session() as session:
+        brand = repository.upsert_watch(
+            session, name="Ma marque", kind="brand", description="", rules=["martin"]
+        ).id
+        cases = [  # key, waited, sentiment, intents
+            ("fresh", timedelta(minutes=10), "neutral", ("question",)),
+            ("old", timedelta(days=3), "neutral", ("question",)),
+            ("angry", timedelta(hours=1), "negative", ("complaint",)),
+            ("crisis", timedelta(minutes=5), "negative", ("crisis",)),
+            ("mild", timedelta(hours=5), "neutral", ("complaint",)),
+            ("late", timedelta(days=1), "neutral", ("question",)),
+        ]
+        ids = [
+            _add(session, key, f"{key} : martin ?", watch=brand, ago=ago, sentiment=s, intents=i)
+            for key, ago, s, i in cases
+        ]
+        # Stored priorities in the reverse of any sensible order: the brief must not use them.
+        repository.insert_inbox_items(
+            session,
+            [{"post_id": pid, "priority": float(n), "reason": "x"} for n, pid in enumerate(ids)],
+        )
+        brief = build_brief(session, zone=ZONE, now=NOW)
+        conversations = group(load_views(session, zone=ZONE.key, now=NOW))
+    inbox_order = [f"/posts/{c.lead.post.id}" for c in conversations]
+    answers = [item.href for item in brief.todo if item.kind == "answer"]
+    assert len(answers) == 5 and answers == inbox_order[:5]
+    assert answers[0] == f"/posts/{ids[3]}"  # the crisis, though its stored priority is low
+    assert inbox_order != [f"/posts/{pid}" for pid in reversed(ids)]
 
 
 def test_brief_email_reaches_the_smtp_server_once_a_day(
