@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from tests.factories import post_json
 from tests.report.conftest import Mailbox, Received
+from veille.notify import verify_signature
 from veille.posts import parse_post
 from veille.report.alerts_run import run_alerts
-from veille.report.notify import verify_signature
 from veille.store import repository, tables
 from veille.store.db import Database
 

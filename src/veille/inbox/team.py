@@ -12,8 +12,8 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from veille.report.channels import load_smtp
-from veille.report.notify import send_email
+from veille.channels import load_smtp
+from veille.notify import send_email
 from veille.store import tables
 from veille.store.tables_inbox import TeamToken
 from veille.timeutil import utcnow

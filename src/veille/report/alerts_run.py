@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from veille.channels import load_brief, load_smtp, load_webhooks
 from veille.report import alerting, notify
-from veille.report.channels import load_brief, load_smtp, load_webhooks
 from veille.report.spikes import Sensitivity, detect
 from veille.store import tables
 from veille.timeutil import as_utc

@@ -13,9 +13,9 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
+from veille.channels import ChannelSettingsError
 from veille.inbox import team
-from veille.report.channels import ChannelSettingsError
-from veille.report.notify import NotifyError
+from veille.notify import NotifyError
 from veille.store import tables
 from veille.web import auth
 from veille.web.deps import DbSession, User, render
