@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from tests.factories import post_json
 from veille.demo.business import DEMO_BUSINESS
+from veille.inbox.queue import load_views
 from veille.posts import parse_post
 from veille.runtime import build_pipeline
 from veille.store import repository, tables
@@ -99,3 +100,19 @@ def test_a_broken_stored_rule_is_left_out_not_fatal(
     )
     assert (result.new, result.matched) == (1, 1)
     assert "left out" in caplog.text
+
+
+def test_the_stored_priority_is_the_inbox_score_at_arrival(db: Database) -> None:
+    _setup(db)
+    pipeline = build_pipeline(db)
+    complaint = "@peinturesmartin trois semaines de retard et toujours pas de devis, c'est nul 😡"
+    lead = "Quelqu'un connaît un bon peintre sur Angers ? Merci 🙏"
+    post = parse_post(post_json("1", complaint, username="marc_49"))
+    pipeline.process([post, parse_post(post_json("2", lead))])
+    with db.session() as session:
+        items = {i.post_id: i for i in session.scalars(select(tables.InboxItem))}
+        views = load_views(session, zone="Europe/Paris", now=post.created_at)
+    assert len(views) == 2
+    for view in views:  # one formula: what the pipeline stored is what the inbox computes
+        assert items[view.item.post_id].priority == view.triage.score > 0
+        assert items[view.item.post_id].reason == view.triage.explanation

@@ -231,9 +231,7 @@ def demo(
 def _register_commands() -> None:
     """Each area adds its own subcommands (rules, guard, listen ...)."""
     from veille.publish import commands as publish_commands
-    from veille.publish import schedule_commands
     from veille.report import commands as report_commands
-    from veille.report import run_commands
     from veille.rules import commands as rules_commands
     from veille.sources import commands as sources_commands
     from veille.understand import commands as understand_commands
@@ -241,9 +239,7 @@ def _register_commands() -> None:
     rules_commands.register(app)
     understand_commands.register(app)
     publish_commands.register(app)
-    schedule_commands.register(app)
     report_commands.register(app)
-    run_commands.register(app)
     sources_commands.register(app, on_post_factory=_pipeline_sink)
 
 

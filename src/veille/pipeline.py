@@ -11,25 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from veille.business import BusinessProfile
+from veille.inbox.clock import BusinessHours
+from veille.inbox.triage import INTENT_WEIGHTS, Signals, score
 from veille.posts import Post
 from veille.store import repository
 from veille.store.db import Database
 from veille.understand import near_duplicates
 from veille.understand.types import Understanding
-
-# Intents that put a post in the inbox, with the weight they add to its priority.
-ACTION_INTENTS: dict[str, float] = {
-    "crisis": 50.0,
-    "complaint": 30.0,
-    "lead": 25.0,
-    "question": 20.0,
-}
-INTENT_LABELS_FR = {
-    "crisis": "signal de crise",
-    "complaint": "réclamation",
-    "lead": "piste commerciale",
-    "question": "question",
-}
 
 
 class Matcher(Protocol):
@@ -175,27 +163,30 @@ class Pipeline:
     def _inbox_row(
         self, post_id: int, post: Post, understood: Understanding
     ) -> dict[str, Any] | None:
-        """A post needs an answer when it addresses us or carries an actionable intent."""
+        """A post needs an answer when it addresses us or carries an actionable intent.
+
+        Its stored priority is the inbox's score at arrival (nothing waited yet); the inbox and
+        the brief recompute the same score as time passes.
+        """
         if post.is_retweet or post.author.username.lower() in self._own_handles:
             return None
-        intents = [i for i in understood.present_intents() if i in ACTION_INTENTS]
+        present = understood.present_intents()
         addressed = bool(self._own_handles & {m.lower() for m in post.mentions}) or (
             (post.in_reply_to or "").lower() in self._own_handles
         )
-        if not intents and not addressed:
+        if not addressed and not any(i in INTENT_WEIGHTS for i in present):
             return None
-        priority = sum(ACTION_INTENTS[i] * understood.intents[i] for i in intents)
-        reasons = [INTENT_LABELS_FR[i] for i in intents]
-        if addressed:
-            priority += 15.0
-            reasons.append("nous est adressé")
-        if understood.sentiment.label == "negative":
-            priority += 10.0 * understood.sentiment.score
-        reach = post.author.followers_count
-        if reach >= 1000:
-            priority += min(20.0, reach / 1000)
-            reasons.append(f"{reach} abonnés")
-        return {"post_id": post_id, "priority": round(priority, 2), "reason": ", ".join(reasons)}
+        signals = Signals(
+            intents={i: understood.intents.get(i, 1.0) for i in present},
+            sentiment=understood.sentiment.label,
+            sentiment_score=understood.sentiment.score,
+            followers=post.author.followers_count,
+            posted_at=post.created_at,
+            addressed=addressed,
+            known_customer=False,
+        )
+        triage = score(signals, now=post.created_at, hours=BusinessHours())
+        return {"post_id": post_id, "priority": triage.score, "reason": triage.explanation}
 
 
 def _duplicate_row(post_id: int, original: tuple[str, str]) -> dict[str, Any]:

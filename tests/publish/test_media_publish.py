@@ -4,97 +4,22 @@ the post is created once, and a failed upload never lets the text go out alone."
 
 from __future__ import annotations
 
-import struct
 import threading
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
-from email.parser import BytesParser
-from email.policy import HTTP
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from tests.helpers.media import ALTS, IMAGES, job_of, multipart, quick, schedule_with_images
 from tests.publish.conftest import MastodonInstance, StepClock
 from tests.sources.servers import FakeClock, HttpServer, Request, Response, http_server
 
 from veille.config import Settings
-from veille.publish.drafts import create_draft, schedule_draft
-from veille.publish.media import store_image
 from veille.publish.publisher import ConnectorPublisher
 from veille.publish.scheduler import Scheduler
-from veille.sources.base import HttpGateway
 from veille.sources.crypto import SecretBox
 from veille.store.db import Database
-from veille.store.tables_publish import PublishJob
-
-ALTS = ("Façade repeinte en bleu", "L'équipe devant le chantier")
-
-
-def png(width: int, height: int) -> bytes:
-    """A real (tiny, grey) PNG of the given size."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = zlib.crc32(kind + body)
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
-IMAGES = (png(30, 20), png(16, 24))
-
-
-def multipart(request: Request) -> dict[str, tuple[bytes, str]]:
-    """Fields of a multipart/form-data body: name → (bytes, part content type)."""
-    head = f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode()
-    message = BytesParser(policy=HTTP).parsebytes(head + request.body)
-    fields = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        fields[str(name)] = (payload, part.get_content_type())
-    return fields
-
-
-def quick(clock: FakeClock) -> Callable[[str], HttpGateway]:
-    """No in-line retries (the scheduler's backoff is under test) and no real sleeping."""
-    return lambda network: HttpGateway(network, max_attempts=1, clock=clock)
-
-
-def schedule_with_images(db: Database, settings: Settings, account: int, at: Any) -> int:
-    """A draft with the two images (stored as the composer stores them), due at ``at``."""
-    media = [
-        store_image(settings.data_dir, data, name=f"photo{n}.png", alt=alt).to_json()
-        for n, (data, alt) in enumerate(zip(IMAGES, ALTS, strict=True))
-    ]
-    with db.session() as session:
-        draft = create_draft(
-            session,
-            text="Chantier terminé rue des Lices, merci à l'équipe !",
-            account_ids=[account],
-            user_id=None,
-            media=media,
-        )
-        schedule_draft(session, draft, at=at, user_id=None)
-        return draft.id
-
-
-def job_of(db: Database, draft_id: int) -> PublishJob:
-    with db.session() as session:
-        job = session.scalar(select(PublishJob).where(PublishJob.draft_id == draft_id))
-        assert job is not None
-        return job
-
-
-# ---------------------------------------------------------------- Mastodon
 
 
 class MastodonWithMedia(MastodonInstance):

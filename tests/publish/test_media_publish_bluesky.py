@@ -9,10 +9,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from tests.helpers.bluesky import Pds
+from tests.helpers.media import ALTS, IMAGES, job_of, quick, schedule_with_images
 from tests.publish.conftest import StepClock
-from tests.publish.test_media_publish import ALTS, IMAGES, job_of, quick, schedule_with_images
 from tests.sources.servers import FakeClock, HttpServer, Request, Response, http_server
-from tests.sources.test_bluesky import Pds
 
 from veille.accounts import connect_account
 from veille.config import Settings

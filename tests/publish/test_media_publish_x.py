@@ -9,10 +9,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from tests.helpers.media import ALTS, IMAGES, job_of, quick, schedule_with_images
+from tests.helpers.publishing import DiesAfterSending, Killed
+from tests.helpers.x_api import XApi
 from tests.publish.conftest import StepClock
-from tests.publish.test_media_publish import ALTS, IMAGES, job_of, quick, schedule_with_images
-from tests.publish.test_scheduler import DiesAfterSending, Killed
-from tests.publish.test_x_recovery import XApi
 from tests.sources.servers import FakeClock, HttpServer, Request, Response, http_server
 
 from veille.accounts import connect_account

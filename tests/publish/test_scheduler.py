@@ -8,33 +8,15 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from tests.helpers.publishing import DiesAfterSending, Killed
 from tests.publish.conftest import MastodonInstance, StepClock, quick_gateway
 from tests.sources.servers import HttpServer, Response
 
-from veille.publish.publisher import ConnectorPublisher, JobRequest
+from veille.publish.publisher import ConnectorPublisher
 from veille.publish.scheduler import Scheduler, enqueue
-from veille.sources.base import PublishedPost
 from veille.sources.crypto import SecretBox
 from veille.store.db import Database
 from veille.store.tables_publish import PublishJob
-
-
-class Killed(BaseException):
-    """Stands for the process being killed: nothing after it runs, nothing catches it."""
-
-
-class DiesAfterSending:
-    """Publishes for real, then dies before the scheduler can record the result."""
-
-    def __init__(self, inner: ConnectorPublisher, die_on: set[int]) -> None:
-        self.inner, self.die_on = inner, die_on
-
-    def publish(self, request: JobRequest) -> PublishedPost:
-        post = self.inner.publish(request)
-        if request.job_id in self.die_on:
-            self.die_on.discard(request.job_id)
-            raise Killed()
-        return post
 
 
 def _jobs(db: Database) -> list[PublishJob]:

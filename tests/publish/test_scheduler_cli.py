@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from veille.accounts import connect_account
 from veille.config import Settings, get_settings
-from veille.publish.schedule_commands import register
+from veille.publish.commands import register
 from veille.publish.scheduler import enqueue
 from veille.sources.crypto import SecretBox
 from veille.store.db import Database

@@ -3,16 +3,15 @@ it, the retry looks the post up on the account's timeline instead of posting it 
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
+from tests.helpers.publishing import DiesAfterSending, Killed
+from tests.helpers.x_api import XApi
 from tests.publish.conftest import StepClock, quick_gateway
-from tests.publish.test_scheduler import DiesAfterSending, Killed
-from tests.sources.servers import HttpServer, Request, Response, http_server
+from tests.sources.servers import HttpServer, http_server
 
 from veille.accounts import connect_account
 from veille.publish.publisher import ConnectorPublisher, JobRequest
@@ -21,28 +20,6 @@ from veille.sources.base import PublishedPost
 from veille.sources.crypto import SecretBox
 from veille.store.db import Database
 from veille.store.tables_publish import PublishJob
-
-
-@dataclass
-class XApi:
-    """POST /2/tweets, GET /2/users/me and GET /2/users/:id/tweets, newest first."""
-
-    tweets: list[dict[str, Any]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def __call__(self, request: Request) -> Response:
-        if request.headers.get("authorization") != "Bearer x-user-token":
-            return Response(401, {"title": "Unauthorized", "detail": "bad token"})
-        if request.method == "GET" and request.path == "/2/users/me":
-            return Response(200, {"data": {"id": "4242", "username": "PeinturesMartin"}})
-        if request.method == "GET" and request.path == "/2/users/4242/tweets":
-            return Response(200, {"data": list(reversed(self.tweets))[:5]})
-        if request.method == "POST" and request.path == "/2/tweets":
-            with self.lock:
-                tweet = {"id": str(1_900_000_000_000 + len(self.tweets)), **request.json()}
-                self.tweets.append(tweet)
-            return Response(201, {"data": {"id": tweet["id"], "text": tweet["text"]}})
-        return Response(404, {"title": "Not Found"})
 
 
 @pytest.fixture

@@ -3,52 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from tests.factories import post_json
+from tests.helpers.alerts_data import NOW, ZONE, add_post, seed_crisis
 from tests.report.conftest import Mailbox, Received
-from veille.posts import parse_post
+from veille.notify import verify_signature
 from veille.report.alerts_run import run_alerts
-from veille.report.notify import verify_signature
 from veille.store import repository, tables
 from veille.store.db import Database
-
-ZONE = ZoneInfo("Europe/Paris")
-NOW = datetime(2026, 3, 17, 12, 0, tzinfo=UTC)
-HOSTILE = '<script>alert("x")</script> façade coulures'
-
-
-def _post(
-    session: Session, watch_id: int, key: str, when: datetime, text: str, likes: int = 2
-) -> int:
-    data = post_json(key, text, username=f"user{key}", created_at=when.isoformat())
-    data["metrics"]["likes"] = likes
-    ids = repository.insert_posts(session, [parse_post(data)])
-    (post_id,) = ids.values()
-    repository.insert_matches(session, [{"post_id": post_id, "watch_id": watch_id}])
-    return post_id
-
-
-def seed_crisis(session: Session, *, now: datetime = NOW) -> int:
-    """Ten days of one post an hour, then six an hour for the last three hours; the watch id."""
-    watch = repository.upsert_watch(
-        session, name="Ma marque", kind="brand", description="", rules=['"peintures martin"']
-    )
-    for hour in range(10 * 24, 3, -1):
-        when = now - timedelta(hours=hour, minutes=-20)
-        _post(session, watch.id, f"b{hour}", when, f"Chantier numéro {hour} terminé à Angers")
-    for hour in range(3, 0, -1):
-        for i in range(6):
-            when = now - timedelta(hours=hour, minutes=-5 * i - 1)
-            if (hour, i) == (1, 0):  # the most liked post of the crisis
-                _post(session, watch.id, "hostile", when, HOSTILE, likes=80)
-            else:
-                _post(session, watch.id, f"s{hour}-{i}", when, f"Façade ratée, coulures {hour}{i}")
-    return watch.id
 
 
 def test_a_spike_opens_one_alert_with_its_cause_and_growth_updates_it(db: Database) -> None:
@@ -64,7 +28,9 @@ def test_a_spike_opens_one_alert_with_its_cause_and_growth_updates_it(db: Databa
         assert len(alert.data["post_ids"]) == 5
         # The crisis grows: twelve more posts in the next hour.
         for i in range(12):
-            _post(session, watch_id, f"g{i}", NOW + timedelta(minutes=3 * i + 1), f"Coulures {i}")
+            add_post(
+                session, watch_id, f"g{i}", NOW + timedelta(minutes=3 * i + 1), f"Coulures {i}"
+            )
         later = run_alerts(session, now=NOW + timedelta(hours=1), zone=ZONE, send=False)
     assert later.updated == first.opened and not later.opened
     with db.session() as session:

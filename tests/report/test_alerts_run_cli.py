@@ -11,7 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from veille.config import get_settings
-from veille.report import commands, run_commands
+from veille.report import commands
 
 
 @pytest.fixture
@@ -20,7 +20,6 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[typer.Typer
     get_settings.cache_clear()
     app = typer.Typer()
     commands.register(app)
-    run_commands.register(app)
     yield app
     get_settings.cache_clear()
 

@@ -3,110 +3,17 @@
 from __future__ import annotations
 
 import email
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email import policy
 from email.message import Message
-from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
-
-from tests.factories import post_json
+from tests.helpers.brief_data import NOW, ZONE, add_post, seed_business
 from tests.report.conftest import Mailbox
-from veille.business import BusinessProfile, Competitor
-from veille.posts import parse_post
+from veille.inbox.queue import group, load_views
 from veille.report.brief import build_brief
 from veille.report.mailer import send_brief_if_due
 from veille.store import repository
 from veille.store.db import Database
-
-ZONE = ZoneInfo("Europe/Paris")
-NOW = datetime(2026, 3, 17, 15, 0, tzinfo=UTC)
-HOSTILE = '<script>alert("x")</script> avis'
-
-
-def _add(
-    session: Session,
-    key: str,
-    text: str,
-    *,
-    watch: int | None,
-    ago: timedelta = timedelta(hours=2),
-    sentiment: str | None = None,
-    intents: tuple[str, ...] = (),
-    network: str = "x",
-    likes: int = 2,
-) -> int:
-    data = post_json(
-        key, text, network=network, username=f"u{key}", created_at=(NOW - ago).isoformat()
-    )
-    data["metrics"]["likes"] = likes
-    (post_id,) = repository.insert_posts(session, [parse_post(data)]).values()
-    if watch is not None:
-        repository.insert_matches(session, [{"post_id": post_id, "watch_id": watch}])
-    rows = []
-    if sentiment:
-        rows.append({"post_id": post_id, "kind": "sentiment", "label": sentiment, "score": 0.9})
-    if intents:
-        present = {"present": list(intents)}
-        rows.append({"post_id": post_id, "kind": "intents", "label": intents[0], "data": present})
-    repository.insert_enrichments(session, rows)
-    return post_id
-
-
-def seed_business(session: Session) -> None:
-    """Peintures Martin, a competitor, sector news with copies, questions, praise and leads."""
-    repository.save_profile(
-        session,
-        BusinessProfile(name="Peintures Martin", competitors=[Competitor(name="Dupont")]),
-    )
-
-    def watch(name: str, kind: str) -> int:
-        return repository.upsert_watch(
-            session, name=name, kind=kind, description="", rules=[name.lower()]
-        ).id
-
-    brand, rival, sector = (
-        watch("Ma marque", "brand"),
-        watch("Dupont", "competitor"),
-        watch("Secteur peinture", "sector"),
-    )
-    for i in range(6):
-        _add(
-            session,
-            f"q{i}",
-            f"Question {i} : vous faites les volets ?",
-            watch=brand,
-            sentiment="neutral",
-            intents=("question",),
-        )
-        repository.insert_inbox_items(
-            session, [{"post_id": i + 1, "priority": 10.0 - i, "reason": "question"}]
-        )
-    _add(
-        session,
-        "merci",
-        "Merci pour la façade, superbe travail",
-        watch=brand,
-        sentiment="positive",
-        intents=("praise",),
-        likes=40,
-    )
-    _add(session, "lead", "Qui connaît un bon peintre à Angers ?", watch=brand, intents=("lead",))
-    _add(
-        session, "bad", HOSTILE, watch=brand, sentiment="negative", ago=timedelta(days=1), likes=30
-    )
-    for i in range(3):
-        _add(session, f"d{i}", f"Dupont Peinture chantier {i}", watch=rival)
-    story = "La Fédération du bâtiment annonce une hausse de 8 % du prix des peintures en 2026"
-    for i in range(3):  # one story, three copies
-        _add(session, f"n{i}", f"{story} selon les distributeurs", watch=sector, network="news")
-    _add(
-        session,
-        "other",
-        "Nouveau salon de la rénovation à Angers ce week-end",
-        watch=None,
-        network="news",
-    )
 
 
 def test_brief_sections(db: Database) -> None:
@@ -126,6 +33,40 @@ def test_brief_sections(db: Database) -> None:
     assert "Fédération" in brief.news[0].post.text
     assert [p.username for p in brief.leads] == ["ulead"]
     assert brief.reputation[-1][1:] == (1, 6, 0) and brief.reputation[-2][3] == 1
+
+
+def test_brief_todo_follows_the_inbox_order(db: Database) -> None:
+    """Waiting time, reach and known customers move items in the inbox; the brief agrees."""
+    with db.session() as session:
+        brand = repository.upsert_watch(
+            session, name="Ma marque", kind="brand", description="", rules=["martin"]
+        ).id
+        cases = [  # key, waited, sentiment, intents
+            ("fresh", timedelta(minutes=10), "neutral", ("question",)),
+            ("old", timedelta(days=3), "neutral", ("question",)),
+            ("angry", timedelta(hours=1), "negative", ("complaint",)),
+            ("crisis", timedelta(minutes=5), "negative", ("crisis",)),
+            ("mild", timedelta(hours=5), "neutral", ("complaint",)),
+            ("late", timedelta(days=1), "neutral", ("question",)),
+        ]
+        ids = [
+            add_post(
+                session, key, f"{key} : martin ?", watch=brand, ago=ago, sentiment=s, intents=i
+            )
+            for key, ago, s, i in cases
+        ]
+        # Stored priorities in the reverse of any sensible order: the brief must not use them.
+        repository.insert_inbox_items(
+            session,
+            [{"post_id": pid, "priority": float(n), "reason": "x"} for n, pid in enumerate(ids)],
+        )
+        brief = build_brief(session, zone=ZONE, now=NOW)
+        conversations = group(load_views(session, zone=ZONE.key, now=NOW))
+    inbox_order = [f"/posts/{c.lead.post.id}" for c in conversations]
+    answers = [item.href for item in brief.todo if item.kind == "answer"]
+    assert len(answers) == 5 and answers == inbox_order[:5]
+    assert answers[0] == f"/posts/{ids[3]}"  # the crisis, though its stored priority is low
+    assert inbox_order != [f"/posts/{pid}" for pid in reversed(ids)]
 
 
 def test_brief_email_reaches_the_smtp_server_once_a_day(

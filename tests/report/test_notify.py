@@ -12,7 +12,7 @@ from email.message import EmailMessage
 import pytest
 
 from tests.report.conftest import Mailbox, Received
-from veille.report.notify import (
+from veille.notify import (
     EmailError,
     WebhookError,
     send_email,

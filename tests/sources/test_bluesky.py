@@ -12,34 +12,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from websockets.sync.server import ServerConnection
 
+from tests.helpers.bluesky import Pds, post_event
 from veille.posts import Post
 from veille.sources.base import Backoff, JsonFileCursorStore, MemoryTokenStore, ParseProblem
 from veille.sources.bluesky import BlueskyClient, JetstreamListener, build_facets, make_tid
 
-from .servers import Request, Response, http_server, wait_until, ws_server
+from .servers import http_server, wait_until, ws_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def post_event(n: int) -> dict[str, Any]:
-    return {
-        "did": "did:plc:claireangers4k2x",
-        "time_us": 1772442000000000 + n * 1_000_000,
-        "kind": "commit",
-        "commit": {
-            "rev": f"3lhx2kq{n:06d}",
-            "operation": "create",
-            "collection": "app.bsky.feed.post",
-            "rkey": f"3lhx{n:09d}",
-            "cid": f"bafyrei{n}",
-            "record": {
-                "$type": "app.bsky.feed.post",
-                "text": f"Avis peintre Angers {n}",
-                "langs": ["fr"],
-                "createdAt": "2026-03-02T09:00:00Z",
-            },
-        },
-    }
 
 
 class Jetstream:
@@ -150,94 +130,6 @@ def test_jetstream_restart_resumes_from_the_saved_cursor(tmp_path: Path) -> None
         str(events[3]["time_us"] - 1_000_000)
     ]
     assert len(set(seen)) == 5
-
-
-class Pds:
-    def __init__(self) -> None:
-        self.records: dict[str, dict[str, Any]] = {}
-        self.create_calls = 0
-        self.slow_first_create = False
-
-    def __call__(self, req: Request) -> Response:
-        auth = req.headers.get("authorization", "")
-        nsid = req.path.removeprefix("/xrpc/")
-        if nsid == "com.atproto.server.createSession":
-            body = req.json()
-            if body != {"identifier": "martin.bsky.social", "password": "abcd-efgh-ijkl-mnop"}:
-                return Response(
-                    401,
-                    {
-                        "error": "AuthenticationRequired",
-                        "message": "Invalid identifier or password",
-                    },
-                )
-            return Response(
-                body={
-                    "did": "did:plc:martin",
-                    "handle": "martin.bsky.social",
-                    "accessJwt": "acc-1-secret",
-                    "refreshJwt": "ref-1-secret",
-                }
-            )
-        if nsid == "com.atproto.server.refreshSession":
-            assert auth == "Bearer ref-1-secret"
-            return Response(
-                body={
-                    "did": "did:plc:martin",
-                    "handle": "martin.bsky.social",
-                    "accessJwt": "acc-2-secret",
-                    "refreshJwt": "ref-2-secret",
-                }
-            )
-        if auth == "Bearer acc-1-secret":
-            return Response(400, {"error": "ExpiredToken", "message": "Token has expired"})
-        if auth != "Bearer acc-2-secret":
-            return Response(
-                401, {"error": "AuthenticationRequired", "message": "Authentication Required"}
-            )
-        if nsid == "app.bsky.feed.searchPosts":
-            record = post_event(1)["commit"]["record"]
-            view = {
-                "uri": "at://did:plc:claireangers4k2x/app.bsky.feed.post/3lhx000000001",
-                "cid": "bafyrei1",
-                "author": {
-                    "did": "did:plc:claireangers4k2x",
-                    "handle": "claire.bsky.social",
-                    "displayName": "Claire",
-                },
-                "record": record,
-                "replyCount": 1,
-                "repostCount": 2,
-                "likeCount": 7,
-                "quoteCount": 0,
-                "indexedAt": "2026-03-02T09:00:01Z",
-            }
-            return Response(
-                body={"posts": [view, {"uri": "at://x/broken"}], "cursor": "25", "hitsTotal": 2}
-            )
-        if nsid == "com.atproto.identity.resolveHandle":
-            if req.arg("handle") == "martinpeinture.fr":
-                return Response(body={"did": "did:plc:martinpeint7q3z"})
-            return Response(400, {"error": "InvalidRequest", "message": "Unable to resolve handle"})
-        if nsid == "com.atproto.repo.createRecord":
-            self.create_calls += 1
-            body = req.json()
-            if body["rkey"] in self.records:
-                return Response(
-                    400, {"error": "InvalidRequest", "message": "Record already exists"}
-                )
-            uri = f"at://{body['repo']}/{body['collection']}/{body['rkey']}"
-            self.records[body["rkey"]] = {"uri": uri, "cid": "bafyreinew", "value": body["record"]}
-            delay = 0.6 if self.slow_first_create and self.create_calls == 1 else 0.0
-            return Response(body={"uri": uri, "cid": "bafyreinew"}, delay=delay)
-        if nsid == "com.atproto.repo.getRecord":
-            record = self.records.get(req.arg("rkey") or "")
-            if record is None:
-                return Response(
-                    400, {"error": "RecordNotFound", "message": "Could not locate record"}
-                )
-            return Response(body=record)
-        return Response(404, {"error": "MethodNotImplemented"})
 
 
 def test_search_with_an_expired_session_refreshes_it(caplog: pytest.LogCaptureFixture) -> None:

@@ -7,7 +7,7 @@ import struct
 
 import pytest
 
-from tests.publish.test_media_publish import multipart, png
+from tests.helpers.media import multipart, png
 from tests.sources.servers import Request, Response, http_server
 from veille.sources.base import HttpGateway, NetworkError, RateLimited, RequestRejected
 from veille.sources.media import (

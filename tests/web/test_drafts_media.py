@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests.helpers.web import csrf_of
 from tests.web.conftest import login
-from tests.web.test_drafts import _csrf
 from veille.store import tables
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -26,7 +26,7 @@ def _account(app: FastAPI) -> int:
 
 
 def _post(client: TestClient, account: int, files: list[tuple[str, bytes]], alts: list[str]) -> Any:
-    csrf = _csrf(client.get("/drafts").text)
+    csrf = csrf_of(client.get("/drafts").text)
     return client.post(
         "/drafts",
         data={

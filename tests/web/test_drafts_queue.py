@@ -7,8 +7,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tests.helpers.web import csrf_of, new_draft
 from tests.web.conftest import login
-from tests.web.test_drafts import _csrf, _new_draft
 from veille.store import tables
 from veille.store.tables_publish import PublishJob, Recurrence, TimeSlot
 from veille.users import create_user
@@ -24,7 +24,7 @@ def _account(app: FastAPI) -> int:
 
 
 def _add_slot(client: TestClient, account: int, weekday: int, at: str) -> int:
-    csrf = _csrf(client.get("/calendar/slots").text)
+    csrf = csrf_of(client.get("/calendar/slots").text)
     data = {"account_id": str(account), "weekday": str(weekday), "wall_clock": at, "csrf": csrf}
     return client.post("/calendar/slots", data=data, follow_redirects=False).status_code
 
@@ -37,9 +37,9 @@ def test_slots_then_add_to_queue_then_cancel(app: FastAPI, client: TestClient) -
     assert "mardi 12:15" in page
     assert _add_slot(client, account, 1, "27:00") == 400
 
-    url = _new_draft(client, "Nouveau nuancier disponible en boutique.", account)
+    url = new_draft(client, "Nouveau nuancier disponible en boutique.", account)
     queued = client.post(
-        f"{url}/queue", data={"csrf": _csrf(client.get(url).text)}, follow_redirects=False
+        f"{url}/queue", data={"csrf": csrf_of(client.get(url).text)}, follow_redirects=False
     )
     assert queued.status_code == 303
     with app.state.db.session() as session:
@@ -49,7 +49,7 @@ def test_slots_then_add_to_queue_then_cancel(app: FastAPI, client: TestClient) -
     page = client.get(url).text
     assert "programmé" in page and "Annuler la programmation" in page
 
-    cancelled = client.post(f"{url}/cancel", data={"csrf": _csrf(page)}, follow_redirects=False)
+    cancelled = client.post(f"{url}/cancel", data={"csrf": csrf_of(page)}, follow_redirects=False)
     assert cancelled.status_code == 303
     with app.state.db.session() as session:
         assert session.scalars(select(PublishJob.status)).all() == ["cancelled"]
@@ -59,16 +59,16 @@ def test_slots_then_add_to_queue_then_cancel(app: FastAPI, client: TestClient) -
 def test_queue_without_slot_says_so(app: FastAPI, client: TestClient) -> None:
     account = _account(app)
     login(client)
-    url = _new_draft(client, "Bonjour", account)
-    response = client.post(f"{url}/queue", data={"csrf": _csrf(client.get(url).text)})
+    url = new_draft(client, "Bonjour", account)
+    response = client.post(f"{url}/queue", data={"csrf": csrf_of(client.get(url).text)})
     assert response.status_code == 400 and "no queue slot" in response.text
 
 
 def test_recurring_post_is_shown_and_scheduled(app: FastAPI, client: TestClient) -> None:
     account = _account(app)
     login(client)
-    url = _new_draft(client, "Boutique ouverte ce samedi de 9h à 12h.", account)
-    csrf = _csrf(client.get(url).text)
+    url = new_draft(client, "Boutique ouverte ce samedi de 9h à 12h.", account)
+    csrf = csrf_of(client.get(url).text)
     data = {"weekday": "5", "wall_clock": "08:00", "csrf": csrf}
     assert client.post(f"{url}/recurring", data=data, follow_redirects=False).status_code == 303
     page = client.get(url).text
@@ -95,7 +95,7 @@ def test_members_cannot_edit_slots_and_forms_need_the_token(
     with app.state.db.session() as session:
         slot_id = session.scalars(select(TimeSlot.id)).one()
     assert client.post(f"/calendar/slots/{slot_id}/delete", data={}).status_code == 403
-    csrf = _csrf(client.get("/calendar/slots").text)
+    csrf = csrf_of(client.get("/calendar/slots").text)
     deleted = client.post(
         f"/calendar/slots/{slot_id}/delete", data={"csrf": csrf}, follow_redirects=False
     )

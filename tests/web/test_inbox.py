@@ -4,48 +4,22 @@ through a Mastodon-speaking server, approvals, permissions, CSRF and inert hosti
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.inbox.seed import PASSWORD, MastodonInstance, mastodon_instance, seed_inbox
-from tests.web.conftest import login
-from veille.config import Settings
+from tests.helpers.web import sign_in_as
+from tests.inbox.seed import MastodonInstance
 from veille.inbox import routing
 from veille.store import tables
 from veille.store.db import Database
 from veille.store.tables_inbox import InboxReply
 
 
-@pytest.fixture
-def instance() -> Iterator[MastodonInstance]:
-    with mastodon_instance() as running:
-        yield running
-
-
-@pytest.fixture
-def ids(
-    client: TestClient, db: Database, settings: Settings, instance: MastodonInstance
-) -> dict[str, int]:
-    return seed_inbox(db, settings, instance_url=instance.url)
-
-
-def _csrf(client: TestClient, path: str = "/inbox") -> str:
-    return client.get(path).text.split('name="csrf" value="')[1].split('"')[0]
-
-
-def _as(client: TestClient, username: str) -> str:
-    client.cookies.clear()
-    assert login(client, username, PASSWORD if username != "claire" else "bon-mot-de-passe") == 303
-    return _csrf(client)
-
-
 def test_items_come_most_urgent_first_with_one_line_reason(
     client: TestClient, ids: dict[str, int]
 ) -> None:
-    _as(client, "mila")
+    sign_in_as(client, "mila")
     page = client.get("/inbox").text
     order = [int(x) for x in re.findall(r'class="inbox-item[^"]*" data-id="(\d+)"', page)]
     assert order[0] == ids["complaint"]
@@ -54,7 +28,7 @@ def test_items_come_most_urgent_first_with_one_line_reason(
 
 
 def test_hostile_post_text_is_rendered_inert(client: TestClient, ids: dict[str, int]) -> None:
-    _as(client, "mila")
+    sign_in_as(client, "mila")
     for path in ("/inbox", f"/inbox/{ids['hostile']}"):
         page = client.get(path).text
         assert "<script>alert" not in page and "<img src=x" not in page
@@ -64,7 +38,7 @@ def test_hostile_post_text_is_rendered_inert(client: TestClient, ids: dict[str, 
 def test_assign_status_note_snooze_and_bulk(
     client: TestClient, ids: dict[str, int], db: Database
 ) -> None:
-    csrf = _as(client, "mila")
+    csrf = sign_in_as(client, "mila")
     item = ids["question"]
     assert (
         client.post(f"/inbox/{item}/assign", data={"csrf": csrf, "assignee": "me"}).status_code
@@ -99,7 +73,7 @@ def test_assign_status_note_snooze_and_bulk(
 def test_reply_goes_out_once_from_the_account_with_the_suggestion(
     client: TestClient, ids: dict[str, int], instance: MastodonInstance, db: Database
 ) -> None:
-    csrf = _as(client, "mila")
+    csrf = sign_in_as(client, "mila")
     item = ids["complaint"]
     page = client.get(f"/inbox/{item}").text
     assert "Bonjour Sophie, nous sommes désolés" in page  # suggestion filled from the profile
@@ -130,7 +104,7 @@ def test_reply_waits_for_a_manager_where_the_account_requires_it(
 ) -> None:
     with db.session() as session:
         routing.set_needs_approval(session, account_id=ids["account"], needs_approval=True)
-    csrf = _as(client, "mila")
+    csrf = sign_in_as(client, "mila")
     item = ids["complaint"]
     client.post(
         f"/inbox/{item}/reply",
@@ -142,7 +116,7 @@ def test_reply_waits_for_a_manager_where_the_account_requires_it(
     # A member cannot approve.
     assert client.post(f"/inbox/replies/{reply_id}/approve", data={"csrf": csrf}).status_code == 403
     assert instance.posted() == []
-    csrf = _as(client, "marc")
+    csrf = sign_in_as(client, "marc")
     assert client.post(f"/inbox/replies/{reply_id}/approve", data={"csrf": csrf}).status_code == 200
     assert len(instance.posted()) == 1
     # Approving twice is refused and sends nothing more.
@@ -153,7 +127,7 @@ def test_reply_waits_for_a_manager_where_the_account_requires_it(
 def test_high_risk_reply_shows_the_guard_flags_and_needs_confirmation(
     client: TestClient, ids: dict[str, int], instance: MastodonInstance
 ) -> None:
-    csrf = _as(client, "claire")
+    csrf = sign_in_as(client, "claire")
     response = client.post(
         f"/inbox/{ids['complaint']}/reply",
         data={"csrf": csrf, "account_id": ids["account"], "text": "   "},
@@ -181,7 +155,7 @@ def _post_routes(ids: dict[str, int]) -> list[tuple[str, dict[str, str]]]:
 
 
 def test_every_form_refuses_a_missing_csrf_token(client: TestClient, ids: dict[str, int]) -> None:
-    _as(client, "claire")
+    sign_in_as(client, "claire")
     for path, data in _post_routes(ids):
         assert client.post(path, data=data).status_code == 403, path
         assert client.post(path, data={**data, "csrf": "wrong"}).status_code == 403, path
@@ -190,14 +164,14 @@ def test_every_form_refuses_a_missing_csrf_token(client: TestClient, ids: dict[s
 def test_roles_on_every_route(
     client: TestClient, ids: dict[str, int], instance: MastodonInstance
 ) -> None:
-    csrf = _as(client, "victor")  # viewer: reads everything, changes nothing
+    csrf = sign_in_as(client, "victor")  # viewer: reads everything, changes nothing
     for path in ("/inbox", f"/inbox/{ids['question']}", "/inbox/figures", "/inbox/settings"):
         assert client.get(path).status_code == 200, path
     assert 'action="/inbox/' not in client.get(f"/inbox/{ids['question']}").text.split("nav")[-1]
     for path, data in _post_routes(ids):
         assert client.post(path, data={**data, "csrf": csrf}).status_code == 403, path
     assert instance.posted() == []
-    csrf = _as(client, "mila")  # member: triage and reply, not approve nor settings
+    csrf = sign_in_as(client, "mila")  # member: triage and reply, not approve nor settings
     for path in ("/inbox/replies/1/approve", "/inbox/replies/1/reject"):
         assert client.post(path, data={"csrf": csrf}).status_code == 403
     for path, data in _post_routes(ids)[-2:]:
@@ -211,7 +185,7 @@ def test_roles_on_every_route(
 def test_saved_reply_with_unknown_variable_is_refused_by_name(
     client: TestClient, ids: dict[str, int]
 ) -> None:
-    csrf = _as(client, "marc")
+    csrf = sign_in_as(client, "marc")
     response = client.post(
         "/inbox/settings/saved-replies",
         data={"csrf": csrf, "name": "Devis", "body": "Bonjour {prénom}, voici {lien_devis}"},

@@ -7,15 +7,15 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.helpers.web import sign_in_as
 from tests.sources.servers import Request, Response, http_server
-from tests.web.test_inbox import _as, ids, instance  # noqa: F401  (fixtures)
 
 KEY = "sk-form-secret-key-42"
 
 
 def test_managers_set_the_assistant_and_the_key_is_never_shown(
     client: TestClient,
-    ids: dict[str, int],  # noqa: F811
+    ids: dict[str, int],
 ) -> None:
     def app(req: Request) -> Response:
         ok = req.headers.get("authorization") == f"Bearer {KEY}"
@@ -26,10 +26,10 @@ def test_managers_set_the_assistant_and_the_key_is_never_shown(
     with http_server(app) as server:
         form = {"base_url": server.url, "model": "petit-modele", "api_key": KEY}
         for who in ("victor", "mila"):  # viewer, member
-            csrf = _as(client, who)
+            csrf = sign_in_as(client, who)
             response = client.post("/inbox/settings/assistant", data={**form, "csrf": csrf})
             assert response.status_code == 403
-        csrf = _as(client, "marc")  # manager
+        csrf = sign_in_as(client, "marc")  # manager
         assert client.post("/inbox/settings/assistant", data=form).status_code == 403
         response = client.post("/inbox/settings/assistant", data={**form, "csrf": csrf})
         assert response.status_code == 200 and KEY not in response.text

@@ -4,34 +4,27 @@ Mastodon-speaking server exactly once."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.inbox.seed import PASSWORD, MastodonInstance, mastodon_instance, seed_inbox
-from tests.web.test_browser import CHROMIUM_FLAGS, _chromium, live_url  # noqa: F401
+from tests.helpers.browser import CHROMIUM_FLAGS, chromium
+from tests.inbox.seed import PASSWORD, MastodonInstance, seed_inbox
 from veille.config import Settings
 from veille.store.db import Database
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def instance() -> Iterator[MastodonInstance]:
-    with mastodon_instance() as running:
-        yield running
-
-
 def test_triage_and_answer_an_item_end_to_end(
-    live_url: str,  # noqa: F811
+    live_url: str,
     db: Database,
     settings: Settings,
     instance: MastodonInstance,
 ) -> None:
     ids = seed_inbox(db, settings, instance_url=instance.url)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_FLAGS)
+        browser = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page()
             page.goto(f"{live_url}/inbox")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.report.test_alerts_run import NOW, ZONE, seed_crisis
+from tests.helpers.alerts_data import NOW, ZONE, seed_crisis
 from tests.web.conftest import login
 from veille.report.alerts_run import run_alerts
 from veille.store.db import Database

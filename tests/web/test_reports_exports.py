@@ -9,7 +9,7 @@ import zlib
 
 from fastapi.testclient import TestClient
 
-from tests.report.test_brief import seed_business
+from tests.helpers.brief_data import seed_business
 from tests.web.conftest import login
 from veille.store.db import Database
 

@@ -17,6 +17,7 @@ from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
 from veille.demo.generator import DemoStream, generate_demo, write_demo
 from veille.ingest import IngestSummary, ingest_posts, parse_post_lines
 from veille.report.alerts_run import run_alerts
+from veille.report.brief import urgent_items
 from veille.runtime import build_pipeline
 from veille.store import queries, repository, tables
 from veille.store.db import Database
@@ -118,6 +119,7 @@ def print_brief(result: DemoResult, *, console: Console) -> None:
     )
     with result.db.session() as session:
         figures = queries.home_figures(session, zone=result.settings.zone, now=utcnow())
+        urgent = urgent_items(session, zone=result.settings.zone, now=utcnow())[:5]
     console.print(
         f"Aujourd'hui : {figures.mentions_today} mentions (hier {figures.mentions_yesterday}), "
         f"{figures.negative_today} négatives, {figures.positive_today} positives, "
@@ -136,11 +138,13 @@ def print_brief(result: DemoResult, *, console: Console) -> None:
         for alert in alerts:
             local = alert.started_at.astimezone(result.settings.zone)
             console.print(f"  • {local:%d/%m %H:%M} {alert.summary}", markup=False)
-    if figures.urgent:
+    if urgent:
         console.print("À faire en premier :")
-        for view, _priority, reason in figures.urgent:
-            excerpt = view.text if len(view.text) < 100 else view.text[:97] + "..."
-            console.print(f"  • @{view.username} ({reason}) : {excerpt}", markup=False)
+        for view in urgent:
+            text = view.post.text
+            excerpt = text if len(text) < 100 else text[:97] + "..."
+            reason = view.triage.explanation
+            console.print(f"  • @{view.author.username} ({reason}) : {excerpt}", markup=False)
 
 
 def print_accuracy(result: DemoResult, *, console: Console) -> None:

@@ -13,8 +13,8 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from veille.report.channels import ChannelSettingsError, load_smtp
-from veille.report.notify import NotifyError, send_email
+from veille.channels import ChannelSettingsError, load_smtp
+from veille.notify import NotifyError, send_email
 from veille.store import tables
 from veille.store.db import Database
 from veille.store.tables_inbox import TeamToken

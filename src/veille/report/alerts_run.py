@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from veille.report import alerting, notify
-from veille.report.channels import load_brief, load_smtp, load_webhooks
+from veille import notify
+from veille.channels import load_brief, load_smtp, load_webhooks
+from veille.report import alerting
 from veille.report.spikes import Sensitivity, detect
 from veille.store import tables
 from veille.timeutil import as_utc

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from veille.inbox.queue import ItemView, load_views
 from veille.store import queries, repository, tables
 from veille.store.queries import PostFilter, PostView
 from veille.timeutil import as_utc
@@ -142,7 +143,7 @@ def build_brief(session: Session, *, zone: ZoneInfo, now: datetime) -> Brief:
         day=today,
         changes=changes,
         inbox_new=figures.inbox_new,
-        todo=_todo(figures.urgent, praise, leads, alerts),
+        todo=_todo(urgent_items(session, zone=zone, now=now), praise, leads, alerts),
         reputation=sentiment,
         net_week=sum(net[-7:]),
         net_previous_week=sum(net[-14:-7]),
@@ -155,17 +156,22 @@ def build_brief(session: Session, *, zone: ZoneInfo, now: datetime) -> Brief:
     )
 
 
+def urgent_items(session: Session, *, zone: ZoneInfo, now: datetime) -> list[ItemView]:
+    """New inbox items nobody has touched, in the inbox's order (its one priority score)."""
+    return load_views(session, zone=zone.key, statuses=("new",), now=now)
+
+
 def _todo(
-    urgent: list[tuple[PostView, float, str]],
+    urgent: list[ItemView],
     praise: list[PostView],
     leads: list[PostView],
     alerts: list[AlertLine],
 ) -> list[Todo]:
     """At most five: the newest open alert, then answers, one thanks, one lead, more answers."""
     answers = [
-        Todo("answer", f"/posts/{post.id}", post.text, f"@{post.username}")
-        for post, _, _ in urgent
-        if "praise" not in post.intents and "lead" not in post.intents
+        Todo("answer", f"/posts/{view.post.id}", view.post.text, f"@{view.author.username}")
+        for view in urgent
+        if "praise" not in view.intents and "lead" not in view.intents
     ]
     first: list[Todo] = [Todo("alert", f"/alerts/{a.id}", a.summary) for a in alerts[:1]]
     first += answers[:2]

@@ -1,4 +1,5 @@
-"""`veille alerts ...`: replay spike detection on a saved series."""
+"""`veille alerts backtest` (replay spike detection on a saved series), `veille alerts run` and
+`veille brief send` (the hourly jobs that read and write the store)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from typing import Annotated
 
 import typer
 
+from veille.config import get_settings
 from veille.report.spikes import detect
+from veille.store.db import Database
+from veille.timeutil import utcnow
 
 alerts_app = typer.Typer(help="Spike and crisis alerts.", no_args_is_help=True)
+brief_app = typer.Typer(help="The daily brief.", no_args_is_help=True)
 
 
 class SensitivityChoice(StrEnum):
@@ -39,8 +44,9 @@ class SeriesError(ValueError):
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `alerts` command group to the given app."""
+    """Add the `alerts` and `brief` command groups to the given app."""
     app.add_typer(alerts_app, name="alerts")
+    app.add_typer(brief_app, name="brief")
 
 
 @alerts_app.command()
@@ -116,3 +122,72 @@ def _count(text: str, where: str) -> int:
     if not text.isdigit():
         raise SeriesError(f"{where}: count {text!r} is not a whole number >= 0")
     return int(text)
+
+
+def _now(value: str) -> datetime:
+    if not value:
+        return utcnow()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not an ISO 8601 date and time") from None
+    if moment.tzinfo is None:
+        raise typer.BadParameter(f"{value!r} needs a time zone offset, e.g. +01:00 or Z")
+    return moment
+
+
+@alerts_app.command("run")
+def run(
+    sensitivity: Annotated[SensitivityChoice, typer.Option()] = SensitivityChoice.normal,
+    now: Annotated[str, typer.Option(help="Pretend it is this time (ISO 8601), to replay.")] = "",
+    quiet: Annotated[bool, typer.Option(help="Persist alerts without notifying.")] = False,
+) -> None:
+    """Detect spikes per watch and on negative volume, save alerts, notify. Run hourly."""
+    from veille.report.alerts_run import run_alerts
+
+    settings = get_settings()
+    db = Database.from_settings(settings)
+    with db.session() as session:
+        report = run_alerts(
+            session,
+            now=_now(now),
+            zone=settings.zone,
+            sensitivity=sensitivity.value,
+            send=not quiet,
+        )
+    typer.echo(
+        json.dumps(
+            {
+                "opened": report.opened,
+                "updated": report.updated,
+                "closed": report.closed,
+                "notified": report.notified,
+                "errors": report.errors,
+            },
+            ensure_ascii=False,
+        )
+    )
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@brief_app.command("send")
+def send(
+    force: Annotated[
+        bool, typer.Option(help="Send now, whatever the hour and even if sent today.")
+    ] = False,
+    now: Annotated[str, typer.Option(help="Pretend it is this time (ISO 8601).")] = "",
+) -> None:
+    """Send the daily brief by e-mail once its hour has come (run it every few minutes)."""
+    from veille.notify import NotifyError
+    from veille.report.mailer import send_brief_if_due
+
+    settings = get_settings()
+    db = Database.from_settings(settings)
+    try:
+        with db.session() as session:
+            outcome = send_brief_if_due(session, now=_now(now), zone=settings.zone, force=force)
+    except (NotifyError, ValueError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(outcome)

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
+from veille import notify
+from veille.channels import load_brief, load_smtp
+from veille.i18n import Language, translate
 from veille.links import external_url
-from veille.report import notify
 from veille.report.brief import Brief, build_brief
-from veille.report.channels import load_brief, load_smtp
 from veille.store.repository import get_setting, put_setting
-from veille.web.i18n import Language, translate
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 SENT_KEY = "brief_sent"  # {"day": "YYYY-MM-DD"}: the last day a brief went out

@@ -274,7 +274,6 @@ class HomeFigures:
     share_of_voice: list[tuple[str, int]]  # brand and competitors over 7 days
     daily: list[tuple[str, int, int]]  # day label, matched, negative
     top_posts: list[PostView]
-    urgent: list[tuple[PostView, float, str]]
 
 
 def home_figures(session: Session, *, zone: ZoneInfo, now: datetime) -> HomeFigures:
@@ -332,19 +331,6 @@ def home_figures(session: Session, *, zone: ZoneInfo, now: datetime) -> HomeFigu
         .order_by((tables.Post.likes + 2 * tables.Post.reposts + tables.Post.replies).desc())
         .limit(5)
     ).all()
-    urgent_rows = session.execute(
-        select(tables.Post, tables.Author, tables.InboxItem.priority, tables.InboxItem.reason)
-        .join(tables.Author, tables.Author.id == tables.Post.author_id)
-        .join(tables.InboxItem, tables.InboxItem.post_id == tables.Post.id)
-        .where(tables.InboxItem.status == "new")
-        .order_by(tables.InboxItem.priority.desc(), tables.Post.created_at.desc())
-        .limit(5)
-    ).all()
-    urgent_views = _views(session, [(p, a) for p, a, _, _ in urgent_rows])
-    urgent = [
-        (view, priority, reason)
-        for view, (_, _, priority, reason) in zip(urgent_views, urgent_rows, strict=True)
-    ]
     inbox_new = (
         session.scalar(
             select(func.count(tables.InboxItem.id)).where(tables.InboxItem.status == "new")
@@ -363,7 +349,6 @@ def home_figures(session: Session, *, zone: ZoneInfo, now: datetime) -> HomeFigu
         share_of_voice=share,
         daily=daily,
         top_posts=_views(session, list(top_rows)),
-        urgent=urgent,
     )
 
 

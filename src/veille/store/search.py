@@ -89,6 +89,23 @@ def fts5_query(query: str) -> str:
     return " OR ".join(rendered_groups)
 
 
+# What create_index adds beside the models (FTS5 table, its shadow tables and triggers on SQLite;
+# a GIN index on PostgreSQL): schema comparisons with the models skip these names.
+FULL_TEXT_OBJECTS = frozenset(
+    {
+        "posts_fts",
+        "posts_fts_config",
+        "posts_fts_data",
+        "posts_fts_docsize",
+        "posts_fts_idx",
+        "posts_fts_ai",
+        "posts_fts_ad",
+        "posts_fts_au",
+        "ix_posts_search",
+    }
+)
+
+
 def create_index(conn: Connection) -> None:
     """Create the search index for this database (called by the migrations)."""
     if conn.dialect.name == "sqlite":

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from veille.config import Settings
+from veille.i18n import translate
 from veille.links import external_url
 from veille.store.db import Database
 from veille.web import (
@@ -29,7 +30,6 @@ from veille.web import (
     pages_watches,
 )
 from veille.web.deps import LoginRequired, language_of
-from veille.web.i18n import translate
 
 HERE = Path(__file__).parent
 CSP = (

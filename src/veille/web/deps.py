@@ -11,9 +11,9 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from veille.config import Settings
+from veille.i18n import LANGUAGES, Language, translate
 from veille.store.db import Database
 from veille.web import auth
-from veille.web.i18n import LANGUAGES, Language, translate
 
 LANG_COOKIE = "veille_lang"
 

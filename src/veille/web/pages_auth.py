@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from veille.i18n import LANGUAGES, translate
 from veille.users import authenticate
 from veille.web import auth, throttle
 from veille.web.deps import LANG_COOKIE, DbSession, User, get_db, optional_user, render
-from veille.web.i18n import LANGUAGES, translate
 
 router = APIRouter()
 

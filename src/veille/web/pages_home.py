@@ -6,11 +6,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from veille.i18n import Language, translate
 from veille.report import charts
 from veille.report.brief import Brief, build_brief
 from veille.timeutil import utcnow
 from veille.web.deps import DbSession, User, get_settings, language_of, render
-from veille.web.i18n import Language, translate
 
 router = APIRouter()
 # Positive, neutral, negative: green, grey, red, as everywhere else in the interface.

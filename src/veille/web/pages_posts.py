@@ -7,11 +7,11 @@ from datetime import date, datetime, time, timedelta
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from veille.i18n import translate
 from veille.posts import NETWORKS
 from veille.store import queries
 from veille.store.search import SearchQueryError
 from veille.web.deps import DbSession, User, get_settings, render
-from veille.web.i18n import translate
 
 router = APIRouter()
 PAGE_SIZE = 50

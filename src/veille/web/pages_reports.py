@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from veille.i18n import Language, translate
 from veille.report import charts
 from veille.report.brief import build_brief
 from veille.report.metrics import PeriodError, Report, build_report, csv_rows, parse_period
@@ -15,7 +16,6 @@ from veille.report.pdf import brief_pdf, report_pdf
 from veille.spreadsheet import write_csv
 from veille.timeutil import utcnow
 from veille.web.deps import DbSession, User, get_settings, language_of, render
-from veille.web.i18n import Language, translate
 
 router = APIRouter()
 

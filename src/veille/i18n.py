@@ -1,4 +1,4 @@
-"""Interface strings, French first. Templates call t("key")."""
+"""Interface strings, French first: the web pages (templates call t("key")) and the e-mails."""
 
 from __future__ import annotations
 

@@ -1,0 +1,77 @@
+"""The migrations build exactly the models' schema, on SQLite and PostgreSQL, and keep the rows
+they change (Zulip's test-migrations habit)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import JSON, func, insert, null, select, text
+
+from veille.store import tables, tables_publish
+from veille.store.db import Database, alembic_config
+from veille.store.search import FULL_TEXT_OBJECTS
+
+PG_URL = os.environ.get("VEILLE_TEST_DATABASE_URL", "")
+AT = datetime(2026, 3, 17, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
+    """An empty database of each kind (PostgreSQL when VEILLE_TEST_DATABASE_URL names one)."""
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'veille.db'}")
+    else:
+        if not PG_URL.startswith("postgresql"):
+            pytest.skip("VEILLE_TEST_DATABASE_URL names no PostgreSQL database")
+        database = Database(PG_URL)
+        with database.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    request.addfinalizer(database.engine.dispose)
+    return database
+
+
+def _outside_full_text(_obj: object, name: str | None, *_: object) -> bool:
+    return name not in FULL_TEXT_OBJECTS
+
+
+def test_migrations_build_the_models_schema(empty: Database) -> None:
+    empty.migrate()
+    with empty.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": _outside_full_text}
+        )
+        drift = compare_metadata(context, tables.Base.metadata)
+    assert drift == []
+
+
+def test_drafts_keep_their_rows_when_media_becomes_not_null(empty: Database) -> None:
+    config = alembic_config(empty.engine)
+    with empty.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")  # the last release where drafts.media was nullable
+        draft = tables.Draft.__table__
+        common = {"status": "draft", "created_at": AT, "updated_at": AT, "evergreen": False}
+        conn.execute(insert(draft).values(id=1, text="sans média", media=null(), **common))
+        conn.execute(insert(draft).values(id=2, text="média null", media=JSON.NULL, **common))
+        conn.execute(
+            insert(draft).values(id=3, text="une image", media=[{"path": "a.png"}], **common)
+        )
+        for draft_id in (1, 2, 3):  # rows that refer to each draft, deleted with it on cascade
+            conn.execute(
+                insert(tables_publish.DraftEvent.__table__).values(
+                    draft_id=draft_id, action="create", detail={}, at=AT
+                )
+            )
+    empty.migrate()
+    with empty.session() as session:
+        media = dict(session.execute(select(tables.Draft.id, tables.Draft.media)).all())
+        events = session.scalar(select(func.count(tables_publish.DraftEvent.id)))
+    assert media == {1: [], 2: [], 3: [{"path": "a.png"}]}
+    assert events == 3
