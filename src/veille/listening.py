@@ -30,14 +30,14 @@ from veille.sources.base import (
     OnPost,
     RateLimited,
 )
-from veille.sources.bluesky import JETSTREAM_URL, PDS_URL, BlueskyClient, JetstreamListener
+from veille.sources.bluesky.client import JETSTREAM_URL, PDS_URL, BlueskyClient, JetstreamListener
 from veille.sources.crypto import SecretBox
 from veille.sources.db_stores import AccountTokenStore
-from veille.sources.mastodon import MastodonClient, MastodonStream
+from veille.sources.mastodon.client import MastodonClient, MastodonStream
 from veille.sources.polling import CursorPoll, IntervalPoller
-from veille.sources.rss import Feed, FeedPoller
-from veille.sources.x import API_URL, XClient, XFilteredStream
-from veille.sources.x_rules import translate_rule
+from veille.sources.rss.client import Feed, FeedPoller
+from veille.sources.x.client import API_URL, XClient, XFilteredStream
+from veille.sources.x.rules import translate_rule
 from veille.store import tables
 from veille.store.db import Database
 

@@ -18,7 +18,7 @@ from veille.publish.guard import GuardContext, check
 from veille.publish.guard_models import GuardReport, Lang
 from veille.publish.guard_text import NETWORK_LENGTH, NETWORK_LIMITS, urls
 from veille.publish.scheduler import enqueue
-from veille.sources.x import PostCost, estimate_post_cost
+from veille.sources.x.client import PostCost, estimate_post_cost
 from veille.store import tables
 from veille.store.tables_publish import (
     DraftComment,

@@ -17,11 +17,11 @@ from veille.accounts import account_credentials
 from veille.config import get_settings
 from veille.publish.media import Image, MediaError, read_image
 from veille.sources.base import AuthExpired, HttpGateway, PublishedPost, TokenStore
-from veille.sources.bluesky import PDS_URL, BlueskyClient, make_tid
+from veille.sources.bluesky.client import PDS_URL, BlueskyClient, make_tid
 from veille.sources.crypto import SecretBox
-from veille.sources.mastodon import MastodonClient
+from veille.sources.mastodon.client import MastodonClient
 from veille.sources.media import MediaFile, MediaRefused
-from veille.sources.x import API_URL, XClient, XUserAuth
+from veille.sources.x.client import API_URL, XClient, XUserAuth
 from veille.store import tables
 from veille.store.db import Database
 

@@ -39,11 +39,11 @@ import typer
 from veille.config import get_settings
 from veille.posts import Post
 from veille.sources.base import CursorStore, JsonFileCursorStore, Listener, OnPost
-from veille.sources.bluesky import JETSTREAM_URL, JetstreamListener
-from veille.sources.mastodon import MastodonClient, MastodonStream
-from veille.sources.replay import ReplayListener
-from veille.sources.rss import Feed, FeedPoller
-from veille.sources.x import API_URL, XClient, XFilteredStream
+from veille.sources.bluesky.client import JETSTREAM_URL, JetstreamListener
+from veille.sources.mastodon.client import MastodonClient, MastodonStream
+from veille.sources.replay.client import ReplayListener
+from veille.sources.rss.client import Feed, FeedPoller
+from veille.sources.x.client import API_URL, XClient, XFilteredStream
 
 log = logging.getLogger("veille.sources.listen")
 

@@ -9,10 +9,10 @@ from typing import Literal
 
 from veille.posts import Post
 from veille.sources.base import ParseProblem
-from veille.sources.bluesky import iter_jetstream_lines
-from veille.sources.mastodon import iter_mastodon_statuses
-from veille.sources.rss import iter_feed
-from veille.sources.x import iter_x_response
+from veille.sources.bluesky.client import iter_jetstream_lines
+from veille.sources.mastodon.client import iter_mastodon_statuses
+from veille.sources.rss.client import iter_feed
+from veille.sources.x.client import iter_x_response
 
 PayloadFormat = Literal["x", "bluesky", "mastodon", "rss"]
 FORMATS: tuple[str, ...] = ("x", "bluesky", "mastodon", "rss")
