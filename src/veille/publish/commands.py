@@ -10,7 +10,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from veille.publish.guard import GuardContext, GuardInputError, check
-from veille.publish.guard_models import Lang
+from veille.publish.guard_models import GUARD_NETWORKS, Lang
 
 
 def register(app: typer.Typer) -> None:
@@ -29,7 +29,10 @@ def register(app: typer.Typer) -> None:
         ] = "fr",
         network: Annotated[
             list[str] | None,
-            typer.Option("--network", help="Target network (x, bluesky, mastodon); repeatable."),
+            typer.Option(
+                "--network",
+                help=f"Target network ({', '.join(GUARD_NETWORKS)}); repeatable.",
+            ),
         ] = None,
         scheduled_at: Annotated[
             str | None,
