@@ -23,7 +23,7 @@ from veille.sources.rss.client import Feed, FeedPoller
 from .servers import FakeClock, Request, Response, http_server, ws_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
-RSS = (FIXTURES / "feed_rss.xml").read_bytes()
+RSS = (FIXTURES / "rss/feed_rss.xml").read_bytes()
 
 
 def feed_server(requests: list[Request]) -> object:

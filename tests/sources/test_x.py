@@ -25,7 +25,7 @@ from veille.sources.x.rules import translate_rule
 
 from .servers import FakeClock, Request, Response, http_server, wait_until
 
-FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "x_search_recent.json").read_text())
+FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "x/search_recent.json").read_text())
 BEARER = "AAAAbearer-app-token-very-secret"
 
 

@@ -139,6 +139,7 @@ class Network:
     listening: Listening | None = None
     publishing: Publishing | None = None
     post_link: Callable[[str, str, Mapping[str, Any]], str | None] | None = None
+    press: bool = False  # its posts are news articles (the brief's news digest)
 
 
 @dataclass(frozen=True)

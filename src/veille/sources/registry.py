@@ -56,6 +56,11 @@ def publishing(network: str) -> Publishing | None:
     return found.publishing if found is not None else None
 
 
+def press_networks() -> tuple[str, ...]:
+    """Networks whose posts are news articles."""
+    return tuple(s.network for s in SOURCES if s.network is not None and s.press)
+
+
 def display_name(network: str) -> str:
     found = find(network)
     return found.display_name if found is not None else network

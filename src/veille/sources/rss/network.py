@@ -60,4 +60,5 @@ NETWORK = Network(
     from_sources_file=from_sources_file,
     listening=Listening(requires=("feed_url",), missing="feed URL", build=listeners),
     post_link=post_link,
+    press=True,
 )
