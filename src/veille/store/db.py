@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from veille.config import Settings
+from veille.config import SECRET_KEY_FILE, Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -47,12 +47,25 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (every branch head)."""
+def migrate(engine: Engine, *, secret_key: str | None = None) -> None:
+    """Bring the schema to the newest revision (every branch head). ``secret_key`` lets the
+    migrations that rewrite encrypted credentials decrypt them."""
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["secret_key"] = secret_key
         command.upgrade(config, "heads")
+
+
+def _existing_secret_key(settings: Settings) -> str | None:
+    """The key credentials were encrypted with, if there is one (none is created here)."""
+    configured = settings.secret_key.get_secret_value()
+    if not configured and not (settings.data_dir / SECRET_KEY_FILE).exists():
+        return None  # nothing was ever encrypted
+    try:
+        return settings.resolved_secret_key()
+    except ValueError:  # a placeholder: credentials stay as they are
+        return None
 
 
 class Database:
@@ -66,15 +79,15 @@ class Database:
     def from_settings(cls, settings: Settings, *, migrate_now: bool = True) -> Database:
         database = cls(settings.sqlalchemy_url)
         if migrate_now:
-            database.migrate()
+            database.migrate(secret_key=_existing_secret_key(settings))
         return database
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def migrate(self) -> None:
-        migrate(self.engine)
+    def migrate(self, *, secret_key: str | None = None) -> None:
+        migrate(self.engine, secret_key=secret_key)
 
     def has_schema(self) -> bool:
         return inspect(self.engine).has_table("posts")
