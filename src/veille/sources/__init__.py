@@ -1,4 +1,4 @@
-"""Network connectors: one module per network, one contract (see base.py and docs/networks.md)."""
+"""Network connectors: one folder per network, declared in its network.py (docs/networks.md)."""
 
 from veille.sources.base import (
     AuthExpired,
