@@ -28,8 +28,8 @@ from veille.store.db import Database
 from .sources.servers import Request, Response, http_server, wait_until, ws_server
 
 FIXTURES = Path(__file__).parent / "sources" / "fixtures"
-RSS = (FIXTURES / "feed_rss.xml").read_bytes()
-STATUS = json.loads((FIXTURES / "mastodon_statuses.json").read_text())[0]
+RSS = (FIXTURES / "rss/feed_rss.xml").read_bytes()
+STATUS = json.loads((FIXTURES / "mastodon/statuses.json").read_text())[0]
 TOKEN = "mastodon-secret-token-0123456789"
 
 

@@ -9,15 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veille.sources.crypto import SecretBox
+from veille.sources.registry import account_networks
 from veille.store import tables
 
-# The credential fields each network asks for; nothing else is stored.
-CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "x": ("bearer_token", "client_id", "access_token", "refresh_token"),
-    "bluesky": ("app_password",),
-    "mastodon": ("instance_url", "access_token"),
-    "news": ("feed_url",),
-}
+# The credential fields each network asks for (declared in its folder); nothing else is stored.
+CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = account_networks()
 ACCOUNT_KINDS = ("company", "personal")
 
 

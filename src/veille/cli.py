@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from veille.config import get_settings
 from veille.ingest import ingest_posts, parse_payload_items, parse_post_lines
 from veille.runtime import build_pipeline, open_database
+from veille.sources import registry
 from veille.spreadsheet import write_csv
 from veille.store import queries
 from veille.store.search import SearchQueryError
@@ -29,7 +30,7 @@ err = Console(stderr=True)
 out = Console()
 
 
-INGEST_FORMATS = ("post", "x", "bluesky", "mastodon", "rss")
+INGEST_FORMATS = ("post", *registry.ingest_formats())
 
 
 @app.command()
@@ -39,8 +40,9 @@ def ingest(
         str,
         typer.Option(
             "--format",
-            help="post (Post JSON, une ligne par post), x (réponse API v2), bluesky "
-            "(événements Jetstream), mastodon (liste de statuts), rss (RSS ou Atom).",
+            help="post (Post JSON, une ligne par post), "
+            + ", ".join(s.ingest_help for s in registry.SOURCES if s.load_payload)
+            + ".",
         ),
     ] = "post",
 ) -> None:
@@ -72,7 +74,7 @@ def ingest(
             task = progress.add_task("ingestion", total=None)
             summary = ingest_posts(
                 pipeline,
-                parse_payload_items(file, fmt),  # type: ignore[arg-type]
+                parse_payload_items(file, fmt),
                 progress=lambda n: progress.advance(task, n),
             )
     for rejection in summary.rejected[:50]:

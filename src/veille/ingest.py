@@ -10,7 +10,7 @@ from pathlib import Path
 from veille.pipeline import Pipeline
 from veille.posts import Post, PostError, parse_post
 from veille.sources.base import ParseProblem
-from veille.sources.payloads import PayloadFormat, load_payload_file
+from veille.sources.payloads import load_payload_file
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ def parse_post_lines(lines: Iterable[str]) -> Iterator[tuple[int, Post | Rejecti
             yield number, Rejection(f"ligne {number}", str(exc))
 
 
-def parse_payload_items(path: Path, fmt: PayloadFormat) -> Iterator[tuple[int, Post | Rejection]]:
-    """Posts of a saved network payload (X, Jetstream, Mastodon, RSS/Atom), problems named."""
+def parse_payload_items(path: Path, fmt: str) -> Iterator[tuple[int, Post | Rejection]]:
+    """Posts of a saved network payload (``fmt``: a registered network), problems named."""
     for number, item in enumerate(load_payload_file(path, fmt), start=1):
         if isinstance(item, ParseProblem):
             yield number, Rejection(item.where, item.reason)

@@ -10,18 +10,15 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
 from veille.accounts import account_credentials, record_account_state
 from veille.posts import Post
-from veille.rules.errors import RuleError
-from veille.rules.language import And, Hashtag, Node, Or, Words, leaf_text
-from veille.rules.parser import parse_rule
+from veille.sources import registry
 from veille.sources.base import (
     ConnectorError,
     CursorStore,
@@ -30,34 +27,15 @@ from veille.sources.base import (
     OnPost,
     RateLimited,
 )
-from veille.sources.bluesky import JETSTREAM_URL, PDS_URL, BlueskyClient, JetstreamListener
 from veille.sources.crypto import SecretBox
 from veille.sources.db_stores import AccountTokenStore
-from veille.sources.mastodon import MastodonClient, MastodonStream
-from veille.sources.polling import CursorPoll, IntervalPoller
-from veille.sources.rss import Feed, FeedPoller
-from veille.sources.x import API_URL, XClient, XFilteredStream
-from veille.sources.x_rules import translate_rule
+from veille.sources.network import AccountListening, ListenOptions
 from veille.store import tables
 from veille.store.db import Database
 
 log = logging.getLogger("veille.listening")
 
 _SEVERITY = {"connected": 0, "rate_limited": 1, "error": 2}
-
-
-@dataclass(frozen=True)
-class ListenOptions:
-    """Polling intervals (seconds) and endpoints. The defaults stay well inside the free and
-    basic limits: X allows 10 to 450 mention reads per 15 min depending on the plan, Mastodon
-    300 requests per 5 min, and a press feed changes a few times an hour."""
-
-    mentions_interval: float = 300.0  # X mentions timeline, Mastodon notifications
-    search_interval: float = 900.0  # X recent search, Bluesky searchPosts
-    feed_interval: float = 900.0  # news feeds
-    x_api_url: str = API_URL
-    jetstream_url: str = JETSTREAM_URL
-    bluesky_pds_url: str = PDS_URL
 
 
 # ---------------------------------------------------------------- account state
@@ -125,29 +103,6 @@ def watch_rules(db: Database) -> dict[str, str]:
     return {f"w{watch_id}-r{rule_id}": query for rule_id, watch_id, query in rows}
 
 
-def _simple_query(node: Node) -> str | None:
-    if isinstance(node, Words):
-        return f'"{node.raw.strip(chr(34))}"' if node.quoted else node.raw
-    if isinstance(node, Hashtag):
-        return leaf_text(node)
-    if isinstance(node, And):
-        parts = [_simple_query(child) for child in node.children]
-        return " ".join(p for p in parts if p) if all(parts) else None
-    return None
-
-
-def simple_terms(rule: str) -> list[str]:
-    """The searches a plain-text search engine can run for a rule: words, "phrases",
-    #hashtags, all of them (AND) or any of them (OR). Anything richer gives nothing."""
-    try:
-        root = parse_rule(rule).root
-    except RuleError:
-        return []
-    children = root.children if isinstance(root, Or) else (root,)
-    terms = [_simple_query(child) for child in children]
-    return [t for t in terms if t] if all(terms) else []
-
-
 # ---------------------------------------------------------------- building listeners
 
 
@@ -205,182 +160,33 @@ def build_account_listeners(
     cursors: CursorStore,
     options: ListenOptions | None = None,
 ) -> list[Listener]:
-    """The listeners of every connected account, each reporting its account's state."""
+    """The listeners of every connected account, each reporting its account's state; the
+    first account of a network also carries that network's app-wide listeners."""
     options = options or ListenOptions()
     rules = watch_rules(db)
     listeners: list[Listener] = []
-    x_app_done = jetstream_done = False
+    started: set[str] = set()
     for account in _accounts(db, box):
         network = account.row.network
-        if network == "x":
-            if not account.credentials.get("bearer_token"):
-                _missing(account, "bearer token")
-                continue
-            listeners += _x_listeners(db, account, rules, cursors, options, app=not x_app_done)
-            x_app_done = True
-        elif network == "bluesky":
-            if not account.credentials.get("app_password"):
-                _missing(account, "app password")
-                continue
-            if not jetstream_done:  # one firehose for everyone: it is public
-                jetstream = JetstreamListener(
-                    cursors=cursors,
-                    url=options.jetstream_url,
-                    on_health=account.health.reporter("jetstream"),
-                )
-                listeners.append(jetstream)
-                jetstream_done = True
-            listeners += _bluesky_search(db, box, account, rules, cursors, options)
-        elif network == "mastodon":
-            if not (
-                account.credentials.get("instance_url") and account.credentials.get("access_token")
-            ):
-                _missing(account, "instance URL and access token")
-                continue
-            listeners += _mastodon_listeners(account, cursors, options)
-        elif network == "news":
-            if not account.credentials.get("feed_url"):
-                _missing(account, "feed URL")
-                continue
-            poller = FeedPoller(
-                [Feed(url=account.credentials["feed_url"], interval=options.feed_interval)],
-                cursors=cursors,
-                on_health=account.health.reporter("feed"),
-            )
-            poller.name = f"news:{account.row.handle}"
-            listeners.append(poller)
-    return listeners
-
-
-def _x_listeners(
-    db: Database,
-    account: _Account,
-    rules: dict[str, str],
-    cursors: CursorStore,
-    options: ListenOptions,
-    *,
-    app: bool,
-) -> list[Listener]:
-    """Mentions of this account; with ``app``, also the app-wide stream and searches (X allows
-    one filtered stream per app, and searches do not depend on the account)."""
-    handle = account.row.handle
-    client = XClient(bearer_token=account.credentials["bearer_token"], api_url=options.x_api_url)
-    user_ids: list[str] = []
-
-    def mentions(since: str | None) -> tuple[list[Post], str | None]:
-        if not user_ids:
-            user_ids.append(client.user_id(handle))
-        return client.mentions(user_ids[0], since_id=since, max_pages=5 if since else 1)
-
-    listeners: list[Listener] = [
-        IntervalPoller(
-            f"x:mentions:{handle}",
-            [CursorPoll(cursors, f"x:mentions:{handle}", mentions)],
-            interval=options.mentions_interval,
-            on_health=account.health.reporter("mentions"),
-        )
-    ]
-    if not app:
-        return listeners
-    listeners.append(
-        XFilteredStream(
-            client, on_health=account.health.reporter("stream"), rules=lambda: watch_rules(db)
-        )
-    )
-    searches = []
-    for tag, rule in rules.items():
-        translation = translate_rule(rule)
-        if translation.x_rule is None:
+        found = registry.find(network)
+        listening = found.listening if found is not None else None
+        if listening is None:
             continue
-
-        def search(
-            since: str | None, query: str = translation.x_rule
-        ) -> tuple[list[Post], str | None]:
-            return client.recent_search(query, since_id=since, max_pages=5 if since else 1)
-
-        searches.append(CursorPoll(cursors, f"x:search:{tag}", search))
-    if searches:
-        listeners.append(
-            IntervalPoller(
-                "x:search",
-                list(searches),
-                interval=options.search_interval,
-                on_health=account.health.reporter("search"),
+        if not all(account.credentials.get(name) for name in listening.requires):
+            _missing(account, listening.missing)
+            continue
+        listeners += listening.build(
+            AccountListening(
+                handle=account.row.handle,
+                credentials=account.credentials,
+                tokens=AccountTokenStore(db, box, account.row.id),
+                cursors=cursors,
+                rules=rules,
+                current_rules=lambda: watch_rules(db),
+                options=options,
+                reporter=account.health.reporter,
+                first=network not in started,
             )
         )
+        started.add(network)
     return listeners
-
-
-def _bluesky_search(
-    db: Database,
-    box: SecretBox,
-    account: _Account,
-    rules: dict[str, str],
-    cursors: CursorStore,
-    options: ListenOptions,
-) -> list[Listener]:
-    """searchPosts for the watches' simple terms, newest first, from the last date seen."""
-    client = BlueskyClient(
-        identifier=account.row.handle,
-        app_password=account.credentials["app_password"],
-        tokens=AccountTokenStore(db, box, account.row.id),
-        pds_url=options.bluesky_pds_url,
-    )
-    terms = sorted({term for rule in rules.values() for term in simple_terms(rule)})
-    polls: list[Callable[[OnPost], int]] = []
-    for term in terms:
-
-        def search(since: str | None, term: str = term) -> tuple[list[Post], str | None]:
-            posts, _page = client.search_posts(term, limit=100, since=since)
-            newest = max((p.created_at for p in posts), default=None)
-            stamp = newest.astimezone(UTC).isoformat().replace("+00:00", "Z") if newest else None
-            return posts, max(filter(None, (stamp, since)), default=None)
-
-        polls.append(CursorPoll(cursors, f"bluesky:search:{account.row.handle}:{term}", search))
-    if not polls:
-        return []
-    return [
-        IntervalPoller(
-            f"bluesky:search:{account.row.handle}",
-            polls,
-            interval=options.search_interval,
-            on_health=account.health.reporter("search"),
-        )
-    ]
-
-
-def _mastodon_listeners(
-    account: _Account, cursors: CursorStore, options: ListenOptions
-) -> list[Listener]:
-    """The user stream (mentions as they come) and notifications polled with min_id, which
-    also covers instances whose streaming host cannot be reached."""
-    credentials = account.credentials
-    client = MastodonClient(
-        instance_url=credentials["instance_url"], access_token=credentials["access_token"]
-    )
-    host = urlsplit(client.instance_url).netloc
-    who = f"{account.row.handle}@{host}"
-    stream = MastodonStream(
-        client,
-        cursors=cursors,
-        stream="user",
-        cursor_key=f"mastodon:{who}:stream",
-        on_health=account.health.reporter("stream"),
-        discover_streaming=True,
-    )
-    stream.name = f"mastodon:stream:{who}"
-
-    def notifications(since: str | None) -> tuple[list[Post], str | None]:
-        return client.mentions(min_id=since, limit=40)
-
-    poller = IntervalPoller(
-        f"mastodon:notifications:{who}",
-        [
-            CursorPoll(
-                cursors, f"mastodon:{who}:notifications", notifications, page_size=40, max_pages=25
-            )
-        ],
-        interval=options.mentions_interval,
-        on_health=account.health.reporter("notifications"),
-    )
-    return [stream, poller]

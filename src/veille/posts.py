@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any, Literal
+from functools import cache
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-Network = Literal["x", "bluesky", "mastodon", "news"]
-NETWORKS: tuple[str, ...] = ("x", "bluesky", "mastodon", "news")
+from pydantic_core import PydanticCustomError
 
 # Same shapes X uses for entities; good enough for Bluesky and Mastodon plain text too.
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.-]{0,63}[A-Za-z0-9_]|[A-Za-z0-9_])")
@@ -65,7 +64,7 @@ class Post(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     id: str = Field(min_length=1, max_length=128)
-    network: Network
+    network: str  # one of the registered networks (veille.sources.registry)
     created_at: datetime
     text: str
     lang: str | None = None
@@ -92,6 +91,18 @@ class Post(BaseModel):
         # X ids are strings in v2 but integers in older payloads; both are accepted.
         return str(value) if isinstance(value, int) else value
 
+    @field_validator("network")
+    @classmethod
+    def _registered_network(cls, value: str) -> str:
+        known = _known_networks()
+        if value not in known:
+            names = [repr(n) for n in known]
+            expected = f"{', '.join(names[:-1])} or {names[-1]}"
+            raise PydanticCustomError(
+                "literal_error", "Input should be {expected}", {"expected": expected}
+            )
+        return value
+
     @field_validator("created_at")
     @classmethod
     def _aware_utc(cls, value: datetime) -> datetime:
@@ -116,6 +127,14 @@ class Post(BaseModel):
     def to_json_dict(self) -> dict[str, Any]:
         """Post JSON, with unknown fields kept and empty optionals left out."""
         return self.model_dump(mode="json", exclude_none=True)
+
+
+@cache
+def _known_networks() -> tuple[str, ...]:
+    # Imported here: the networks' folders import this module to build their posts.
+    from veille.sources.registry import post_networks
+
+    return post_networks()
 
 
 class PostError(ValueError):

@@ -15,7 +15,7 @@ from veille.publish.drafts import (
     edit_variant,
     variants_of,
 )
-from veille.publish.guard_text import x_length
+from veille.sources.x.text import x_length
 from veille.store import tables
 from veille.store.db import Database
 from veille.store.tables_publish import DraftEvent

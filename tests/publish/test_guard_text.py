@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from veille.publish.guard_text import (
-    bluesky_length,
-    fold,
-    grapheme_count,
-    mastodon_length,
-    x_length,
-)
+from veille.publish.guard_text import fold, grapheme_count
+from veille.sources.bluesky.text import bluesky_length
+from veille.sources.mastodon.text import mastodon_length
+from veille.sources.x.text import x_length
 
 
 def test_graphemes_keep_emoji_sequences_flags_and_accents_whole() -> None:

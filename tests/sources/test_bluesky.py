@@ -15,7 +15,7 @@ from websockets.sync.server import ServerConnection
 from tests.helpers.bluesky import Pds, post_event
 from veille.posts import Post
 from veille.sources.base import Backoff, JsonFileCursorStore, MemoryTokenStore, ParseProblem
-from veille.sources.bluesky import BlueskyClient, JetstreamListener, build_facets, make_tid
+from veille.sources.bluesky.client import BlueskyClient, JetstreamListener, build_facets, make_tid
 
 from .servers import http_server, wait_until, ws_server
 

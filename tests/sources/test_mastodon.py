@@ -12,11 +12,11 @@ from websockets.sync.server import ServerConnection
 
 from veille.posts import Post
 from veille.sources.base import Backoff, HttpGateway, MemoryCursorStore, ParseProblem
-from veille.sources.mastodon import MastodonClient, MastodonStream
+from veille.sources.mastodon.client import MastodonClient, MastodonStream
 
 from .servers import FakeClock, Request, Response, http_server, wait_until, ws_server
 
-TEMPLATE = json.loads((Path(__file__).parent / "fixtures" / "mastodon_statuses.json").read_text())[
+TEMPLATE = json.loads((Path(__file__).parent / "fixtures" / "mastodon/statuses.json").read_text())[
     0
 ]
 TOKEN = "mastodon-user-token-secret"

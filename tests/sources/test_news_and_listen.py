@@ -14,16 +14,16 @@ from websockets.sync.server import ServerConnection
 
 from veille.posts import Post
 from veille.sources.base import JsonFileCursorStore, MemoryCursorStore
-from veille.sources.bluesky import JetstreamListener
+from veille.sources.bluesky.client import JetstreamListener
 from veille.sources.commands import build_listeners, register, run_listeners
 from veille.sources.crypto import EncryptedFileTokenStore, SecretBox
-from veille.sources.replay import ReplayListener, read_post_lines, write_post_lines
-from veille.sources.rss import Feed, FeedPoller
+from veille.sources.replay.client import ReplayListener, read_post_lines, write_post_lines
+from veille.sources.rss.client import Feed, FeedPoller
 
 from .servers import FakeClock, Request, Response, http_server, ws_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
-RSS = (FIXTURES / "feed_rss.xml").read_bytes()
+RSS = (FIXTURES / "rss/feed_rss.xml").read_bytes()
 
 
 def feed_server(requests: list[Request]) -> object:

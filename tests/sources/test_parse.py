@@ -25,7 +25,7 @@ def fixture_json(name: str) -> object:
 
 
 def test_x_response_resolves_expansions() -> None:
-    posts = {p.id: p for p in parse_x_response(fixture_json("x_search_recent.json"))}  # type: ignore[arg-type]
+    posts = {p.id: p for p in parse_x_response(fixture_json("x/search_recent.json"))}  # type: ignore[arg-type]
     reply = posts["1880000000000000003"]
     assert reply.author.username == "claire_b49" and reply.author.followers_count == 95
     assert reply.is_reply and reply.in_reply_to == "MartinPeinture"
@@ -43,7 +43,7 @@ def test_x_response_resolves_expansions() -> None:
 
 
 def test_x_response_names_the_bad_item() -> None:
-    body = fixture_json("x_search_recent.json")
+    body = fixture_json("x/search_recent.json")
     assert isinstance(body, dict)
     del body["data"][1]["created_at"]
     with pytest.raises(MalformedPayload, match=r"data\[1\].*created_at"):
@@ -51,7 +51,7 @@ def test_x_response_names_the_bad_item() -> None:
 
 
 def test_jetstream_post_with_facets_reply_and_quote() -> None:
-    lines = (FIXTURES / "jetstream_events.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (FIXTURES / "bluesky/jetstream_events.jsonl").read_text(encoding="utf-8").splitlines()
     events = [json.loads(line) for line in lines]
     first = parse_jetstream_event(
         events[1], handles={"did:plc:claireangers4k2x": "claire.bsky.social"}
@@ -77,7 +77,7 @@ def test_jetstream_post_with_facets_reply_and_quote() -> None:
 
 
 def test_mastodon_status_html_mentions_and_boost() -> None:
-    statuses = fixture_json("mastodon_statuses.json")
+    statuses = fixture_json("mastodon/statuses.json")
     assert isinstance(statuses, list)
     reply = parse_mastodon_status(statuses[0])
     assert reply.text.startswith("@martinpeinture Travail impeccable sur notre cage d'escalier")
@@ -98,7 +98,7 @@ def test_mastodon_status_html_mentions_and_boost() -> None:
 
 def test_rss_and_atom_entries_become_news_posts() -> None:
     rss = parse_feed(
-        (FIXTURES / "feed_rss.xml").read_bytes(), feed_url="https://actu-anjou.example.fr/rss"
+        (FIXTURES / "rss/feed_rss.xml").read_bytes(), feed_url="https://actu-anjou.example.fr/rss"
     )
     assert [p.id for p in rss] == [
         "actu-anjou-2026-0301-17",
@@ -113,7 +113,7 @@ def test_rss_and_atom_entries_become_news_posts() -> None:
     assert first.author.username == "actu-anjou.example.fr" and first.author.name == "Sophie L."
     assert first.created_at.isoformat() == "2026-03-01T17:30:00+00:00"
     atom = parse_feed(
-        (FIXTURES / "feed_atom.xml").read_bytes(),
+        (FIXTURES / "rss/feed_atom.xml").read_bytes(),
         feed_url="https://batiment-ligerien.example.fr/atom.xml",
     )
     assert len(atom) == 1 and atom[0].urls == [
@@ -136,11 +136,16 @@ def test_feed_refuses_entity_bombs_and_non_feeds() -> None:
 @pytest.mark.parametrize(
     ("fmt", "name", "posts", "problems"),
     [
-        ("x", "x_search_recent.json", 3, []),
-        ("bluesky", "jetstream_events.jsonl", 3, ["line 6: record has no text"]),
-        ("mastodon", "mastodon_statuses.json", 2, ["item 2: created_at"]),
-        ("rss", "feed_rss.xml", 2, ["item 3 ('Article sans date'): entry has no readable date"]),
-        ("rss", "feed_atom.xml", 1, []),
+        ("x", "x/search_recent.json", 3, []),
+        ("bluesky", "bluesky/jetstream_events.jsonl", 3, ["line 6: record has no text"]),
+        ("mastodon", "mastodon/statuses.json", 2, ["item 2: created_at"]),
+        (
+            "rss",
+            "rss/feed_rss.xml",
+            2,
+            ["item 3 ('Article sans date'): entry has no readable date"],
+        ),
+        ("rss", "rss/feed_atom.xml", 1, []),
     ],
 )
 def test_load_payload_file(fmt: str, name: str, posts: int, problems: list[str]) -> None:
@@ -153,7 +158,7 @@ def test_load_payload_file(fmt: str, name: str, posts: int, problems: list[str])
 
 
 def test_load_payload_file_x_stream_lines(tmp_path: Path) -> None:
-    body = fixture_json("x_search_recent.json")
+    body = fixture_json("x/search_recent.json")
     assert isinstance(body, dict)
     lines = [
         json.dumps(

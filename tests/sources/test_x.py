@@ -14,18 +14,18 @@ import pytest
 
 from veille.posts import Post
 from veille.sources.base import Backoff, HttpGateway, MemoryTokenStore, ParseProblem, RateLimited
-from veille.sources.x import (
+from veille.sources.x.client import (
     XClient,
     XFilteredStream,
     XUserAuth,
     authorization_url,
     estimate_post_cost,
 )
-from veille.sources.x_rules import translate_rule
+from veille.sources.x.rules import translate_rule
 
 from .servers import FakeClock, Request, Response, http_server, wait_until
 
-FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "x_search_recent.json").read_text())
+FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "x/search_recent.json").read_text())
 BEARER = "AAAAbearer-app-token-very-secret"
 
 

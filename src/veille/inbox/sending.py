@@ -3,8 +3,9 @@
 The idempotency key is fixed when the reply is written; a reply already sent is never sent
 again, and a retry after a failure reuses the key so the network does not post it twice.
 Sending goes through the publishing connectors (``veille.publish.publisher``), which carry
-the key in each network's own form: Mastodon's Idempotency-Key, a Bluesky record key derived
-from the key and the reply's creation time, X's look-up of the account's recent posts.
+the key in each network's own form (an idempotency header, a record key derived from the key
+and the reply's creation time, a look-up of the account's recent posts: see each network's
+folder under ``veille.sources``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from veille.inbox.actions import mark_answered
 from veille.inbox.routing import needs_approval
 from veille.publish.guard import GuardContext, GuardReport, check
 from veille.publish.publisher import JobRequest, Publisher
+from veille.sources import registry
 from veille.sources.base import ConnectorError
 from veille.store import repository, tables
 from veille.store.db import Database
@@ -25,7 +27,6 @@ from veille.store.tables_inbox import InboxEvent, InboxReply
 from veille.timeutil import utcnow
 
 APPROVERS = ("owner", "manager")
-GUARD_NETWORKS = ("x", "bluesky", "mastodon")
 MAX_REPLY = 5000
 
 
@@ -50,7 +51,7 @@ def guard_report(
         .limit(1)
     )
     context = GuardContext(
-        networks=[network] if network in GUARD_NETWORKS else [],
+        networks=[network] if network in registry.publishing_networks() else [],
         time_zone=zone,
         open_crisis=crisis is not None,
         profile=repository.load_profile(session),
@@ -161,13 +162,13 @@ def _reply(session: Session, reply_id: int) -> InboxReply:
 
 
 def reply_target(post: tables.Post) -> str:
-    """The id each connector replies to: the X tweet id, the Bluesky at:// URI (the connector
-    fetches its cid and the thread's root), the Mastodon status id."""
+    """The id each connector replies to: the post's id on its network, checked by the
+    network's own rule (its folder's ``check_reply_target``)."""
     target = post.network_post_id
-    if post.network == "bluesky" and not target.startswith("at://"):
-        raise ReplyError(f"post: {target!r} is not a Bluesky at:// URI; cannot reply to it")
-    if post.network == "x" and not target.isdigit():
-        raise ReplyError(f"post: {target!r} is not an X post id; cannot reply to it")
+    publishing = registry.publishing(post.network)
+    problem = publishing.check_reply_target(target) if publishing is not None else None
+    if problem:
+        raise ReplyError(problem)
     return target
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from veille.config import get_settings
 from veille.publish.guard import GuardContext, GuardInputError, check
-from veille.publish.guard_models import Lang
+from veille.publish.guard_models import GUARD_NETWORKS, Lang
 from veille.publish.publisher import ConnectorPublisher
 from veille.publish.scheduler import Scheduler
 from veille.sources.crypto import SecretBox
@@ -45,7 +45,10 @@ def _register_guard(app: typer.Typer) -> None:
         ] = "fr",
         network: Annotated[
             list[str] | None,
-            typer.Option("--network", help="Target network (x, bluesky, mastodon); repeatable."),
+            typer.Option(
+                "--network",
+                help=f"Target network ({', '.join(GUARD_NETWORKS)}); repeatable.",
+            ),
         ] = None,
         scheduled_at: Annotated[
             str | None,

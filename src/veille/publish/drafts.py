@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from veille.business import BusinessProfile
 from veille.publish.guard import GuardContext, check
 from veille.publish.guard_models import GuardReport, Lang
-from veille.publish.guard_text import NETWORK_LENGTH, NETWORK_LIMITS, urls
+from veille.publish.guard_text import urls
 from veille.publish.scheduler import enqueue
-from veille.sources.x import PostCost, estimate_post_cost
+from veille.sources import registry
+from veille.sources.network import PostCost
 from veille.store import tables
 from veille.store.tables_publish import (
     DraftComment,
@@ -29,9 +30,7 @@ from veille.store.tables_publish import (
 )
 from veille.timeutil import utcnow
 
-PUBLISHING_NETWORKS = ("x", "bluesky", "mastodon")
-# Beyond these, a post reads as spam on that network (X and Bluesky show few tags well).
-MAX_HASHTAGS = {"x": 2, "bluesky": 3, "mastodon": 5}
+PUBLISHING_NETWORKS = registry.publishing_networks()
 MAX_DRAFT_CHARS = 10_000
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 _TRAILING_TAGS = re.compile(r"(?:\s+#\w+)+\s*$")
@@ -58,7 +57,8 @@ def adapt_mentions(text: str, network: str, handles: Mapping[str, Mapping[str, s
 def limit_hashtags(text: str, network: str) -> str:
     """Keep the network's number of hashtags: extra tags at the end are dropped, extra tags
     inside a sentence keep their word without the #."""
-    allowed = MAX_HASHTAGS.get(network, 5)
+    publishing = registry.publishing(network)
+    allowed = publishing.max_hashtags if publishing is not None else 5
     if len(_HASHTAG.findall(text)) <= allowed:
         return text
     tail = _TRAILING_TAGS.search(text)
@@ -79,7 +79,9 @@ def limit_hashtags(text: str, network: str) -> str:
 
 def fit_length(text: str, network: str) -> str:
     """Shorten to the network's limit at a word boundary with "…", keeping a final link."""
-    limit, length = NETWORK_LIMITS[network], NETWORK_LENGTH[network]
+    publishing = registry.publishing(network)
+    assert publishing is not None, network  # adapt_text refuses other networks
+    limit, length = publishing.max_length, publishing.text_length
     if length(text) <= limit:
         return text
     found = urls(text)
@@ -102,8 +104,9 @@ def adapt_text(
     text: str, network: str, *, handles: Mapping[str, Mapping[str, str]] | None = None
 ) -> str:
     """The draft as it should read on ``network``."""
-    if network not in NETWORK_LIMITS:
-        raise DraftError(f"network: {network!r} cannot publish (x, bluesky or mastodon)")
+    if registry.publishing(network) is None:
+        names = registry.listing(PUBLISHING_NETWORKS)
+        raise DraftError(f"network: {network!r} cannot publish ({names})")
     adapted = adapt_mentions(text, network, handles or {})
     return fit_length(limit_hashtags(adapted, network), network)
 
@@ -117,7 +120,7 @@ class VariantCheck:
     network: str
     text: str
     report: GuardReport
-    cost: PostCost | None  # X only
+    cost: PostCost | None  # pay-per-use networks only
 
 
 RISK_ORDER = {"low": 0, "medium": 1, "high": 2}
@@ -152,7 +155,7 @@ def check_variants(
     zone: str = "Europe/Paris",
     lang: Lang = "fr",
 ) -> list[VariantCheck]:
-    """The guard's report for each variant, and what it costs on X."""
+    """The guard's report for each variant, and what it costs where posts are paid for."""
     profile, crisis = load_profile(session), crisis_open(session)
     checks = []
     for variant in variants:
@@ -164,7 +167,9 @@ def check_variants(
             profile=profile,
             lang=lang,
         )
-        cost = estimate_post_cost(variant.text) if variant.network == "x" else None
+        publishing = registry.publishing(variant.network)
+        priced = publishing.post_cost if publishing is not None else None
+        cost = priced(variant.text) if priced is not None else None
         checks.append(
             VariantCheck(
                 variant.account_id,

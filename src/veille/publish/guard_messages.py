@@ -190,11 +190,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'The link "{term}" looks malformed: it will lead nowhere.',
     ),
     "link_cost": (
-        "Lien sur X : avec la tarification à l'usage de l'API de X, un message qui contient "
-        "un lien coûte bien plus cher (plusieurs fois le prix) qu'un message sans lien. "
-        "Gardez-le seulement s'il est utile.",
-        "Link on X: under X's pay-per-use API pricing, a post containing a link costs many "
-        "times as much as one without. Keep it only if it is worth it.",
+        "Lien sur {network} : avec la tarification à l'usage de l'API de {network}, "
+        "un message qui contient un lien coûte bien plus cher (plusieurs fois le prix) "
+        "qu'un message sans lien. Gardez-le seulement s'il est utile.",
+        "Link on {network}: under {network}'s pay-per-use API pricing, "
+        "a post containing a link costs many times as much as one without. "
+        "Keep it only if it is worth it.",
     ),
     "hashtags": (
         "{count} hashtags : au-delà de 3, le message ressemble à de la publicité ou à du "

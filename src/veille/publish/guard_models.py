@@ -8,11 +8,12 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from veille.business import BusinessProfile
+from veille.sources import registry
 
 Severity = Literal["low", "medium", "high"]
 Lang = Literal["fr", "en"]
 SEVERITY_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
-GUARD_NETWORKS = ("x", "bluesky", "mastodon")
+GUARD_NETWORKS = registry.publishing_networks()
 
 
 class GuardInputError(ValueError):
@@ -23,7 +24,7 @@ class GuardInputError(ValueError):
 class GuardContext:
     """Where and when a draft will go out, and for whom. Every field is optional."""
 
-    networks: list[str] = field(default_factory=list)  # empty: check x, bluesky and mastodon
+    networks: list[str] = field(default_factory=list)  # empty: every network that publishes
     scheduled_at: datetime | None = None  # naive datetimes are read in `time_zone`
     time_zone: str = "Europe/Paris"
     open_crisis: bool = False

@@ -14,13 +14,12 @@ from urllib.parse import urlsplit
 from veille.publish import guard_lexicon as lex
 from veille.publish.guard_models import GuardContext, Severity
 from veille.publish.guard_text import (
-    NETWORK_LENGTH,
-    NETWORK_LIMITS,
     Folded,
     fold_term,
     sentence_bounds,
     urls,
 )
+from veille.sources import registry
 
 
 @dataclass(frozen=True)
@@ -507,12 +506,14 @@ def tone(draft: Draft) -> list[Finding]:
 
 def length(draft: Draft) -> list[Finding]:
     findings: list[Finding] = []
-    names = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon"}
     for network in draft.context.target_networks:
-        count = NETWORK_LENGTH[network](draft.text)
-        limit = NETWORK_LIMITS[network]
+        publishing = registry.publishing(network)
+        if publishing is None:
+            continue
+        count, limit = publishing.text_length(draft.text), publishing.max_length
         if count > limit:
-            fields = {"network": names[network], "count": str(count), "limit": str(limit)}
+            name = registry.display_name(network)
+            fields = {"network": name, "count": str(count), "limit": str(limit)}
             findings.append(Finding("length", "high", 0, len(draft.text), "length", fields))
     return findings
 
@@ -555,10 +556,17 @@ def links(draft: Draft) -> list[Finding]:
                 )
             )
     working = [(start, end) for start, end, url in found if not _malformed(url)]
-    if working and "x" in draft.context.target_networks:
+    paying = [n for n in draft.context.target_networks if _charges_links(n)]
+    if working and paying:
         start, end = working[0]
-        findings.append(Finding("link_cost", "low", start, end, "link_cost"))
+        fields = {"network": registry.display_name(paying[0])}
+        findings.append(Finding("link_cost", "low", start, end, "link_cost", fields))
     return findings
+
+
+def _charges_links(network: str) -> bool:
+    publishing = registry.publishing(network)
+    return publishing is not None and publishing.links_cost_more
 
 
 def hashtags(draft: Draft) -> list[Finding]:

@@ -8,8 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from veille.sources import registry
+
 MAX_IMAGE_BYTES = 5_000_000  # X's limit for images; Mastodon allows more, Bluesky less
-MAX_IMAGES = 4  # the most any of the three networks takes in one post
+# The most images every publishing network takes in one post (each declares its own).
+MAX_IMAGES = min(
+    p.max_images for n in registry.publishing_networks() if (p := registry.publishing(n))
+)
 MAX_ALT_CHARS = 1000  # X's alt-text limit, the lowest of the three
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 

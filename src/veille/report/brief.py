@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veille.inbox.queue import ItemView, load_views
+from veille.sources import registry
 from veille.store import queries, repository, tables
 from veille.store.queries import PostFilter, PostView
 from veille.timeutil import as_utc
@@ -229,10 +230,11 @@ def news_digest(
 ) -> list[NewsItem]:
     """Sector and local news since ``since``: copies grouped, most repeated and seen first."""
     found: dict[int, PostView] = {}
-    news, _ = queries.list_posts(
-        session, PostFilter(network="news", since=since, matched_only=False), limit=300
-    )
-    found.update((p.id, p) for p in news)
+    for network in registry.press_networks():
+        news, _ = queries.list_posts(
+            session, PostFilter(network=network, since=since, matched_only=False), limit=300
+        )
+        found.update((p.id, p) for p in news)
     for watch in watches:
         if watch.kind in NEWS_KINDS:
             posts, _ = queries.list_posts(

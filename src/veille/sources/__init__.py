@@ -1,4 +1,4 @@
-"""Network connectors: one module per network, one contract (see base.py and docs/networks.md)."""
+"""Network connectors: one folder per network, declared in its network.py (docs/networks.md)."""
 
 from veille.sources.base import (
     AuthExpired,
@@ -17,11 +17,11 @@ from veille.sources.base import (
     RequestRejected,
     TokenStore,
 )
-from veille.sources.bluesky import parse_jetstream_event
-from veille.sources.mastodon import parse_mastodon_status
+from veille.sources.bluesky.client import parse_jetstream_event
+from veille.sources.mastodon.client import parse_mastodon_status
 from veille.sources.payloads import load_payload_file
-from veille.sources.rss import parse_feed
-from veille.sources.x import parse_x_response
+from veille.sources.rss.client import parse_feed
+from veille.sources.x.client import parse_x_response
 
 __all__ = [
     "AuthExpired",

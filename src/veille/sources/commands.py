@@ -28,7 +28,7 @@ import signal
 import sys
 import threading
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -38,12 +38,9 @@ import typer
 
 from veille.config import get_settings
 from veille.posts import Post
+from veille.sources import registry
 from veille.sources.base import CursorStore, JsonFileCursorStore, Listener, OnPost
-from veille.sources.bluesky import JETSTREAM_URL, JetstreamListener
-from veille.sources.mastodon import MastodonClient, MastodonStream
-from veille.sources.replay import ReplayListener
-from veille.sources.rss import Feed, FeedPoller
-from veille.sources.x import API_URL, XClient, XFilteredStream
+from veille.sources.network import ListenOptions, SourcesFile
 
 log = logging.getLogger("veille.sources.listen")
 
@@ -63,7 +60,7 @@ def _section(config: dict[str, Any], name: str, path: Path) -> list[dict[str, An
     return items
 
 
-def _secret_from_env(section: dict[str, Any], key: str, where: str) -> str | None:
+def _secret_from_env(section: Mapping[str, Any], key: str, where: str) -> str | None:
     name = section.get(key)
     if not name:
         return None
@@ -81,51 +78,16 @@ def build_listeners(path: Path, *, cursors: CursorStore) -> list[Listener]:
         raise SourcesConfigError(f"{path}: no sources file (see `veille listen --help`)") from None
     except tomllib.TOMLDecodeError as exc:
         raise SourcesConfigError(f"{path}: not valid TOML ({exc})") from None
+    file = SourcesFile(
+        path=path, cursors=cursors, secret_from_env=_secret_from_env, error=SourcesConfigError
+    )
     listeners: list[Listener] = []
-    for section in _section(config, "bluesky", path):
-        listeners.append(
-            JetstreamListener(
-                cursors=cursors,
-                url=str(section.get("jetstream_url", JETSTREAM_URL)),
-                wanted_dids=tuple(str(d) for d in section.get("wanted_dids", [])),
-            )
-        )
-    for i, section in enumerate(_section(config, "mastodon", path)):
-        where = f"{path} [[mastodon]] #{i + 1}"
-        if "instance" not in section:
-            raise SourcesConfigError(f"{where}: 'instance' is required")
-        client = MastodonClient(
-            instance_url=str(section["instance"]),
-            access_token=_secret_from_env(section, "token_env", where),
-            streaming_url=section.get("streaming_url"),
-        )
-        try:
-            stream = MastodonStream(
-                client,
-                cursors=cursors,
-                stream=str(section.get("stream", "hashtag")),
-                tag=section.get("tag"),
-            )
-        except ValueError as exc:
-            raise SourcesConfigError(f"{where}: {exc}") from None
-        listeners.append(stream)
-    for section in _section(config, "x", path):
-        where = f"{path} [x]"
-        token = _secret_from_env(section, "bearer_token_env", where)
-        if token is None:
-            raise SourcesConfigError(f"{where}: 'bearer_token_env' is required")
-        x_client = XClient(bearer_token=token, api_url=str(section.get("api_url", API_URL)))
-        listeners.append(XFilteredStream(x_client))
-    for section in _section(config, "news", path):
-        feeds = []
-        for j, feed in enumerate(section.get("feeds", [])):
-            if not isinstance(feed, dict) or "url" not in feed:
-                raise SourcesConfigError(f"{path} [news] feeds[{j}]: needs a 'url'")
-            feeds.append(Feed(url=str(feed["url"]), interval=float(feed.get("interval", 900))))
-        listeners.append(FeedPoller(feeds, cursors=cursors))
-    for section in _section(config, "replay", path):
-        for file in section.get("files", []):
-            listeners.append(ReplayListener(path.parent / str(file)))
+    for network in registry.SOURCES:
+        if network.sources_section is None or network.from_sources_file is None:
+            continue
+        sections = _section(config, network.sources_section, path)
+        if sections:
+            listeners += network.from_sources_file(sections, file)
     return listeners
 
 
@@ -237,7 +199,7 @@ def register(app: typer.Typer, *, on_post_factory: Callable[[], OnPost] | None =
     ) -> None:
         """Listen to the connected accounts (or a sources file) until Ctrl-C; cursors are
         saved on the way out and each account's state is shown on the Accounts page."""
-        from veille.listening import ListenOptions, build_account_listeners, deduplicate
+        from veille.listening import build_account_listeners, deduplicate
         from veille.sources.crypto import SecretBox
         from veille.sources.db_stores import DatabaseCursorStore
         from veille.store.db import Database

@@ -1,4 +1,5 @@
-"""The connectors' stores backed by the database: cursors in ``cursors``, sessions in accounts.
+"""The connectors' stores backed by the database: cursors in ``cursors``, sessions and token
+sets in the accounts' encrypted credentials (one store for listeners and publishers).
 
 A restart of `veille listen` resumes from here, on SQLite and PostgreSQL alike.
 """
@@ -8,11 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import Executable
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from veille.accounts import account_credentials
 from veille.sources.crypto import SecretBox
@@ -86,38 +89,63 @@ def _upsert(dialect: str, key: str, value: str, now: datetime) -> Executable | N
 
 
 class AccountTokenStore:
-    """TokenStore in an account's encrypted credentials (a Bluesky session, an X token set).
+    """The one TokenStore: an account's sessions and OAuth token sets, kept in its encrypted
+    credentials as JSON under ``token <key>``, shared by its listeners and its publisher.
 
-    Sessions rotate their refresh tokens, so each save re-encrypts the account's credentials.
+    Tokens rotate (a refresh revokes the refresh token it used), so a save must never write
+    back a stale copy of the credentials: each save reads and rewrites the account row in one
+    transaction holding the row's lock, ``SELECT ... FOR UPDATE`` on PostgreSQL and a write
+    transaction taken up front (``BEGIN IMMEDIATE``) on SQLite. Token sets an older version
+    wrote flat (``<key>.<field>``) are read too, and replaced at the next save.
     """
 
-    _PREFIX = "token "
+    PREFIX = "token "
 
     def __init__(self, db: Database, box: SecretBox, account_id: int) -> None:
         self.db = db
         self.box = box
         self.account_id = account_id
-        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"AccountTokenStore(account_id={self.account_id})"
 
     def load(self, key: str) -> dict[str, str] | None:
-        with self._lock, self.db.session() as session:
+        with self.db.session() as session:
             account = session.get(tables.Account, self.account_id)
             if account is None:
                 return None
-            raw = account_credentials(self.box, account).get(self._PREFIX + key)
-        if not raw:
-            return None
-        token = json.loads(raw)
-        return {str(k): str(v) for k, v in token.items()}
+            credentials = account_credentials(self.box, account)
+        return stored_token(credentials, key)
 
     def save(self, key: str, token: dict[str, str]) -> None:
-        with self._lock, self.db.session() as session:
-            account = session.get(tables.Account, self.account_id)
-            if account is None:
-                raise LookupError(f"account {self.account_id} not found")
-            credentials = account_credentials(self.box, account)
-            credentials[self._PREFIX + key] = json.dumps(token, sort_keys=True)
+        with self.db.session() as session:
+            account = _locked_account(session, self.db.dialect, self.account_id)
+            credentials = {
+                k: v
+                for k, v in account_credentials(self.box, account).items()
+                if not k.startswith(key + ".")
+            }
+            credentials[self.PREFIX + key] = json.dumps(token, sort_keys=True)
             account.credentials_encrypted = self.box.encrypt(json.dumps(credentials))
+
+
+def stored_token(credentials: Mapping[str, str], key: str) -> dict[str, str] | None:
+    """The token set saved under ``key`` in decrypted credentials, in either format."""
+    raw = credentials.get(AccountTokenStore.PREFIX + key)
+    if raw:
+        token = json.loads(raw)
+        return {str(k): str(v) for k, v in token.items()}
+    flat = {k[len(key) + 1 :]: v for k, v in credentials.items() if k.startswith(key + ".")}
+    return flat or None
+
+
+def _locked_account(session: Session, dialect: str, account_id: int) -> tables.Account:
+    """The account row, locked until the transaction ends."""
+    if dialect == "sqlite":
+        # pysqlite opens a deferred transaction only at the first write, after our read:
+        # take the write lock before reading instead (it waits for busy_timeout).
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    account = session.get(tables.Account, account_id, with_for_update=True)
+    if account is None:
+        raise LookupError(f"account {account_id} not found")
+    return account

@@ -3,44 +3,40 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Literal
 
 from veille.posts import Post
 from veille.sources.base import ParseProblem
-from veille.sources.bluesky import iter_jetstream_lines
-from veille.sources.mastodon import iter_mastodon_statuses
-from veille.sources.rss import iter_feed
-from veille.sources.x import iter_x_response
-
-PayloadFormat = Literal["x", "bluesky", "mastodon", "rss"]
-FORMATS: tuple[str, ...] = ("x", "bluesky", "mastodon", "rss")
 
 
-def load_payload_file(path: Path, fmt: PayloadFormat) -> Iterator[Post | ParseProblem]:
+def load_payload_file(path: Path, fmt: str) -> Iterator[Post | ParseProblem]:
     """Posts of a saved payload, in order, with a ParseProblem for each item that is not valid.
 
-    - ``x``: an X API v2 response body (``data`` with ``includes``), or one such body per line
-      as saved from the filtered stream;
-    - ``bluesky``: Jetstream events, one JSON object per line;
-    - ``mastodon``: a JSON list of Status entities (or a v2 search result);
-    - ``rss``: an RSS or Atom document (the file's URI stands for the feed's address).
+    ``fmt`` names a registered network (its folder); each network's ``load_payload`` says
+    which file it reads (docs/networks.md).
     """
-    if fmt == "rss":
-        yield from iter_feed(path.read_bytes(), feed_url=path.resolve().as_uri())
-        return
-    text = path.read_text(encoding="utf-8")
-    if fmt == "bluesky":
-        yield from iter_jetstream_lines(iter(text.splitlines()))
-        return
-    if fmt not in ("x", "mastodon"):
-        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    from veille.sources.registry import by_name, ingest_formats  # the networks import us
+
+    network = by_name(fmt)
+    if network is None or network.load_payload is None:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(ingest_formats())}")
+    yield from network.load_payload(path)
+
+
+def json_payloads(
+    text: str,
+    items: Callable[[object], Iterable[Post | ParseProblem]],
+    *,
+    one_per_line: bool,
+) -> Iterator[Post | ParseProblem]:
+    """The items of one JSON body, or (``one_per_line``) of one body per line as a stream is
+    saved; a line that is not JSON is named, and the others are still read."""
     bodies: list[tuple[str, object]]  # (where the body starts, body)
     try:
         bodies = [("", json.loads(text))]
     except json.JSONDecodeError as exc:
-        if fmt != "x":
+        if not one_per_line:
             yield ParseProblem(f"line {exc.lineno}", f"not JSON ({exc.msg})")
             return
         bodies = []
@@ -52,8 +48,7 @@ def load_payload_file(path: Path, fmt: PayloadFormat) -> Iterator[Post | ParsePr
             except json.JSONDecodeError as line_exc:
                 yield ParseProblem(f"line {number}", f"not JSON ({line_exc.msg})")
     for where, body in bodies:
-        items = iter_x_response(body) if fmt == "x" else iter_mastodon_statuses(body)
-        for item in items:
+        for item in items(body):
             if isinstance(item, ParseProblem) and where:
                 item = ParseProblem(f"{where}{item.where}", item.reason)
             yield item

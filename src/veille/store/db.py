@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from veille.config import Settings
+from veille.config import SECRET_KEY_FILE, Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -63,8 +63,9 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (every branch head)."""
+def migrate(engine: Engine, *, secret_key: str | None = None) -> None:
+    """Bring the schema to the newest revision (every branch head). ``secret_key`` lets the
+    migrations that rewrite encrypted credentials decrypt them."""
     config = alembic_config(engine)
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
@@ -77,11 +78,23 @@ def migrate(engine: Engine) -> None:
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
+                config.attributes["secret_key"] = secret_key
                 command.upgrade(config, "heads")
         finally:
             if sqlite:
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 connection.commit()
+
+
+def _existing_secret_key(settings: Settings) -> str | None:
+    """The key credentials were encrypted with, if there is one (none is created here)."""
+    configured = settings.secret_key.get_secret_value()
+    if not configured and not (settings.data_dir / SECRET_KEY_FILE).exists():
+        return None  # nothing was ever encrypted
+    try:
+        return settings.resolved_secret_key()
+    except ValueError:  # a placeholder: credentials stay as they are
+        return None
 
 
 class Database:
@@ -96,15 +109,15 @@ class Database:
         settings.private_data_dir()
         database = cls(settings.sqlalchemy_url)
         if migrate_now:
-            database.migrate()
+            database.migrate(secret_key=_existing_secret_key(settings))
         return database
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def migrate(self) -> None:
-        migrate(self.engine)
+    def migrate(self, *, secret_key: str | None = None) -> None:
+        migrate(self.engine, secret_key=secret_key)
 
     def has_schema(self) -> bool:
         return inspect(self.engine).has_table("posts")

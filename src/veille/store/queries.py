@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
+from veille.sources import registry
 from veille.store import search, tables
 
 
@@ -44,13 +45,10 @@ class PostView:
         url = self.payload.get("url")
         if isinstance(url, str) and url.startswith(("https://", "http://")):
             return url
-        if self.network == "x":
-            return f"https://x.com/{self.username}/status/{self.network_post_id}"
-        if self.network == "bluesky":
-            rkey = self.network_post_id.rsplit("/", 1)[-1]
-            return f"https://bsky.app/profile/{self.username}/post/{rkey}"
-        urls = self.payload.get("urls") or []
-        return str(urls[0]) if self.network == "news" and urls else None
+        network = registry.find(self.network)
+        if network is None or network.post_link is None:
+            return None
+        return network.post_link(self.username, self.network_post_id, self.payload)
 
 
 def _base() -> Select[tables.Post, tables.Author]:

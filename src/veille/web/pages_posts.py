@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from veille.i18n import translate
-from veille.posts import NETWORKS
+from veille.sources import registry
 from veille.store import queries
 from veille.store.search import SearchQueryError
 from veille.web.deps import DbSession, User, get_settings, render
@@ -49,7 +49,7 @@ def list_posts(
     flt = queries.PostFilter(
         watch_id=watch_id,
         sentiment=sentiment if sentiment in SENTIMENTS else None,
-        network=network if network in NETWORKS else None,
+        network=network if network in registry.post_networks() else None,
         since=datetime.combine(since_day, time(0), zone) if since_day else None,
         until=datetime.combine(until_day + timedelta(days=1), time(0), zone) if until_day else None,
         query=q.strip()[:500] or None,
@@ -74,7 +74,7 @@ def list_posts(
         page=page_number,
         pages=max(1, -(-total // PAGE_SIZE)),
         watches=queries.watches(session),
-        networks=NETWORKS,
+        networks=registry.post_networks(),
         sentiments=SENTIMENTS,
         intents=INTENTS,
         params={

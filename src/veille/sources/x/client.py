@@ -48,9 +48,10 @@ from veille.sources.base import (
     reset_time,
 )
 from veille.sources.media import X_MAX_BYTES, MediaFile, about, check_media
-from veille.sources.x_rules import RuleTranslation, translate_rule
+from veille.sources.network import PostCost
+from veille.sources.x.rules import RuleTranslation, translate_rule
 
-log = logging.getLogger("veille.sources.x")
+log = logging.getLogger("veille.sources.x.client")
 
 API_URL = "https://api.x.com"
 AUTHORIZE_URL = "https://x.com/i/oauth2/authorize"
@@ -78,13 +79,6 @@ _LINK = re.compile(
     r"be|ch|ca|de|uk|app|dev|shop|bzh|paris)\b(?:/\S*)?",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class PostCost:
-    usd: Decimal
-    has_link: bool
-    explanation: str
 
 
 def estimate_post_cost(text: str) -> PostCost:

@@ -38,7 +38,7 @@ from veille.sources.base import (
 )
 from veille.sources.text import html_to_text
 
-log = logging.getLogger("veille.sources.rss")
+log = logging.getLogger("veille.sources.rss.client")
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RSS1 = "{http://purl.org/rss/1.0/}"

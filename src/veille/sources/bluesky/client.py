@@ -51,7 +51,7 @@ from veille.sources.media import (
     send_body,
 )
 
-log = logging.getLogger("veille.sources.bluesky")
+log = logging.getLogger("veille.sources.bluesky.client")
 
 POST_COLLECTION = "app.bsky.feed.post"
 JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network/subscribe"

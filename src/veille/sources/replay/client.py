@@ -15,7 +15,7 @@ from pathlib import Path
 from veille.posts import Post, PostError, parse_post
 from veille.sources.base import OnPost, OnProblem, ParseProblem, log_problem
 
-log = logging.getLogger("veille.sources.replay")
+log = logging.getLogger("veille.sources.replay.client")
 
 
 def read_post_lines(path: Path) -> Iterator[Post | ParseProblem]:

@@ -49,7 +49,7 @@ from veille.sources.media import (
 )
 from veille.sources.text import html_to_text
 
-log = logging.getLogger("veille.sources.mastodon")
+log = logging.getLogger("veille.sources.mastodon.client")
 
 _MEDIA_TYPES = {"image": "photo", "gifv": "animated_gif", "video": "video", "audio": "audio"}
 
