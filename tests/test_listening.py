@@ -17,10 +17,10 @@ from websockets.sync.server import ServerConnection
 
 from veille.accounts import connect_account
 from veille.config import Settings
+from veille.crypto import SecretBox
 from veille.listening import ListenOptions, build_account_listeners, deduplicate
 from veille.posts import Post
 from veille.sources.commands import run_listeners
-from veille.sources.crypto import SecretBox
 from veille.sources.db_stores import DatabaseCursorStore
 from veille.store import tables
 from veille.store.db import Database

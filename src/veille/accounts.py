@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from veille.sources.crypto import SecretBox
+from veille.crypto import SecretBox
 from veille.sources.registry import account_networks
 from veille.store import tables
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from veille.config import get_settings
 from veille.ingest import ingest_posts, parse_payload_items, parse_post_lines
+from veille.links import post_link
 from veille.runtime import build_pipeline, open_database
 from veille.sources import registry
 from veille.spreadsheet import write_csv
@@ -116,6 +117,13 @@ def export(
             err.print(f"[red]veille inconnue : {watch!r}[/red]", markup=False)
             raise typer.Exit(2)
         rows = queries.export_rows(session, watch=watch, since=start)
+    for row in rows:
+        row["veille"]["link"] = post_link(
+            network=row["network"],
+            username=row["author"]["username"],
+            post_id=row["id"],
+            payload=row,
+        )
     target = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         if fmt == "jsonl":

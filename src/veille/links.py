@@ -7,7 +7,12 @@ mail client. Templates pass every such URL through :func:`external_url`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
+
+from veille.sources import registry
+from veille.store.queries import PostView
 
 SCHEMES = ("http", "https")
 
@@ -28,3 +33,24 @@ def external_url(value: object) -> str:
     if parts.scheme.lower() not in SCHEMES or not parts.hostname:
         return ""
     return url
+
+
+def post_link(*, network: str, username: str, post_id: str, payload: Mapping[str, Any]) -> str:
+    """The post on its network (its own ``url`` when it has one), else an empty string."""
+    own = external_url(payload.get("url"))
+    if own:
+        return own
+    found = registry.find(network)
+    if found is None or found.post_link is None:
+        return ""
+    return external_url(found.post_link(username, post_id, payload))
+
+
+def view_link(view: PostView) -> str:
+    """`post_link` of a stored post, for templates (``post | post_link``)."""
+    return post_link(
+        network=view.network,
+        username=view.username,
+        post_id=view.network_post_id,
+        payload=view.payload,
+    )

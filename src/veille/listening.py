@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from veille.accounts import account_credentials, record_account_state
+from veille.crypto import SecretBox
 from veille.posts import Post
 from veille.sources import registry
 from veille.sources.base import (
@@ -27,7 +28,6 @@ from veille.sources.base import (
     OnPost,
     RateLimited,
 )
-from veille.sources.crypto import SecretBox
 from veille.sources.db_stores import AccountTokenStore
 from veille.sources.network import AccountListening, ListenOptions
 from veille.store import tables

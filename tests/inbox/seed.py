@@ -16,8 +16,8 @@ from tests.sources.servers import HttpServer, Request, Response, http_server
 from veille.accounts import connect_account
 from veille.business import BusinessProfile
 from veille.config import Settings
+from veille.crypto import SecretBox
 from veille.posts import parse_post
-from veille.sources.crypto import SecretBox
 from veille.store import repository, tables
 from veille.store.db import Database
 from veille.users import create_user

@@ -10,8 +10,8 @@ import pytest
 
 from tests.sources.servers import Request, Response, http_server
 from veille.business import BusinessProfile
+from veille.crypto import SecretBox
 from veille.inbox import assistant, replies
-from veille.sources.crypto import SecretBox
 from veille.store import repository, tables
 from veille.store.db import Database
 

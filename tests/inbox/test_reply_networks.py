@@ -12,11 +12,11 @@ from sqlalchemy import select
 from tests.factories import post_json
 from tests.sources.servers import Request, Response, http_server
 from veille.accounts import connect_account
+from veille.crypto import SecretBox
 from veille.inbox import sending
 from veille.posts import parse_post
 from veille.publish.publisher import ConnectorPublisher
 from veille.sources.base import HttpGateway
-from veille.sources.crypto import SecretBox
 from veille.store import repository, tables
 from veille.store.db import Database
 from veille.store.tables_inbox import InboxReply

@@ -13,8 +13,8 @@ import pytest
 from tests.sources.servers import HttpServer, Request, Response, http_server
 
 from veille.accounts import connect_account
+from veille.crypto import SecretBox
 from veille.sources.base import HttpGateway
-from veille.sources.crypto import SecretBox
 from veille.store.db import Database
 
 SECRET = "test-secret-key-0123456789"

@@ -16,9 +16,9 @@ from tests.publish.conftest import MastodonInstance, StepClock
 from tests.sources.servers import FakeClock, HttpServer, Request, Response, http_server
 
 from veille.config import Settings
+from veille.crypto import SecretBox
 from veille.publish.publisher import ConnectorPublisher
 from veille.publish.scheduler import Scheduler
-from veille.sources.crypto import SecretBox
 from veille.store.db import Database
 
 

@@ -16,11 +16,11 @@ from tests.sources.servers import FakeClock, HttpServer, Request, Response, http
 
 from veille.accounts import connect_account
 from veille.config import Settings
+from veille.crypto import SecretBox
 from veille.publish.drafts import create_draft, schedule_draft
 from veille.publish.media import store_image
 from veille.publish.publisher import ConnectorPublisher
 from veille.publish.scheduler import Scheduler
-from veille.sources.crypto import SecretBox
 from veille.store.db import Database
 
 PASSWORD = "abcd-efgh-ijkl-mnop"

@@ -17,9 +17,9 @@ from tests.sources.servers import FakeClock, HttpServer, Request, Response, http
 
 from veille.accounts import connect_account
 from veille.config import Settings
+from veille.crypto import SecretBox
 from veille.publish.publisher import ConnectorPublisher
 from veille.publish.scheduler import Scheduler
-from veille.sources.crypto import SecretBox
 from veille.store.db import Database
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from tests.publish.conftest import MastodonInstance, StepClock, quick_gateway
 from tests.sources.servers import HttpServer
 
+from veille.crypto import SecretBox
 from veille.publish.approvals import Actor
 from veille.publish.drafts import cancel_draft, create_draft, schedule_draft
 from veille.publish.publisher import ConnectorPublisher
@@ -17,7 +18,6 @@ from veille.publish.queue import make_recurring, queue_draft
 from veille.publish.schedule import ScheduleError
 from veille.publish.scheduler import Scheduler
 from veille.publish.slots import add_slot, next_queue_time, remove_slot, set_evergreen_gap
-from veille.sources.crypto import SecretBox
 from veille.store import tables
 from veille.store.db import Database
 from veille.store.tables_publish import PublishJob, Recurrence

@@ -12,9 +12,9 @@ from tests.helpers.publishing import DiesAfterSending, Killed
 from tests.publish.conftest import MastodonInstance, StepClock, quick_gateway
 from tests.sources.servers import HttpServer, Response
 
+from veille.crypto import SecretBox
 from veille.publish.publisher import ConnectorPublisher
 from veille.publish.scheduler import Scheduler, enqueue
-from veille.sources.crypto import SecretBox
 from veille.store.db import Database
 from veille.store.tables_publish import PublishJob
 

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from veille.accounts import connect_account
 from veille.config import Settings, get_settings
+from veille.crypto import SecretBox
 from veille.publish.commands import register
 from veille.publish.scheduler import enqueue
-from veille.sources.crypto import SecretBox
 from veille.store.db import Database
 from veille.timeutil import utcnow
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from tests.publish.conftest import MastodonInstance, StepClock, quick_gateway
 from tests.sources.servers import HttpServer
 
+from veille.crypto import SecretBox
 from veille.publish.publisher import ConnectorPublisher
 from veille.publish.schedule import (
     ScheduleError,
@@ -22,7 +23,6 @@ from veille.publish.schedule import (
     parse_local,
 )
 from veille.publish.scheduler import Scheduler, enqueue
-from veille.sources.crypto import SecretBox
 from veille.store import tables
 from veille.store.db import Database
 from veille.store.tables_publish import PublishJob, Recurrence

@@ -14,10 +14,10 @@ from tests.publish.conftest import StepClock, quick_gateway
 from tests.sources.servers import HttpServer, http_server
 
 from veille.accounts import connect_account
+from veille.crypto import SecretBox
 from veille.publish.publisher import ConnectorPublisher, JobRequest
 from veille.publish.scheduler import Scheduler, enqueue
 from veille.sources.base import PublishedPost
-from veille.sources.crypto import SecretBox
 from veille.store.db import Database
 from veille.store.tables_publish import PublishJob
 

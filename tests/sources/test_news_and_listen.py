@@ -12,11 +12,11 @@ import typer
 from typer.testing import CliRunner
 from websockets.sync.server import ServerConnection
 
+from veille.crypto import SecretBox
 from veille.posts import Post
 from veille.sources.base import JsonFileCursorStore, MemoryCursorStore
 from veille.sources.bluesky.client import JetstreamListener
 from veille.sources.commands import build_listeners, register, run_listeners
-from veille.sources.crypto import EncryptedFileTokenStore, SecretBox
 from veille.sources.replay.client import ReplayListener, read_post_lines, write_post_lines
 from veille.sources.rss.client import Feed, FeedPoller
 
@@ -190,13 +190,11 @@ def test_replay_names_bad_lines(tmp_path: Path) -> None:
     )
 
 
-def test_tokens_are_encrypted_at_rest_and_need_the_same_key(tmp_path: Path) -> None:
-    path = tmp_path / "tokens.json"
-    store = EncryptedFileTokenStore(path, SecretBox("a-long-secret-key-from-settings"))
-    store.save("bluesky:martin", {"app_password": "abcd-efgh-ijkl-mnop"})
-    assert "abcd-efgh" not in path.read_text()
-    assert store.load("bluesky:martin") == {"app_password": "abcd-efgh-ijkl-mnop"}
-    other = EncryptedFileTokenStore(path, SecretBox("another-secret-key-entirely"))
+def test_secrets_are_encrypted_and_need_the_same_key() -> None:
+    box = SecretBox("a-long-secret-key-from-settings")
+    sealed = box.encrypt("abcd-efgh-ijkl-mnop")
+    assert "abcd-efgh" not in sealed and box.decrypt(sealed) == "abcd-efgh-ijkl-mnop"
+    other = SecretBox("another-secret-key-entirely")
     with pytest.raises(ValueError, match="secret key changed") as caught:
-        other.load("bluesky:martin")
-    assert "abcd" not in str(caught.value) and repr(store.box) == "SecretBox(***)"
+        other.decrypt(sealed)
+    assert "abcd" not in str(caught.value) and repr(box) == "SecretBox(***)"

@@ -17,11 +17,11 @@ from sqlalchemy import text
 
 from veille.accounts import account_credentials, connect_account
 from veille.config import Settings
+from veille.crypto import SecretBox
 from veille.listening import build_account_listeners
 from veille.posts import Post
 from veille.publish.publisher import ConnectorPublisher, JobRequest
 from veille.sources.base import MemoryCursorStore
-from veille.sources.crypto import SecretBox
 from veille.sources.db_stores import AccountTokenStore
 from veille.sources.network import ListenOptions
 from veille.sources.polling import IntervalPoller

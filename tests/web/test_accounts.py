@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests.web.conftest import login
 from veille.accounts import account_credentials, record_account_state
 from veille.config import Settings
-from veille.sources.crypto import SecretBox
+from veille.crypto import SecretBox
 from veille.store import tables
 from veille.store.db import Database
 from veille.users import create_user

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 from sqlalchemy.orm import Session
 
-from veille.sources.crypto import SecretBox
+from veille.crypto import SecretBox
 from veille.store import repository
 
 SETTING_KEY = "assistant"

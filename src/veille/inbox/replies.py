@@ -13,8 +13,8 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from veille.crypto import SecretBox
 from veille.inbox import assistant
-from veille.sources.crypto import SecretBox
 from veille.store import repository, tables
 from veille.store.tables_inbox import SavedReply
 

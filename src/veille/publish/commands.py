@@ -14,11 +14,11 @@ import typer
 from sqlalchemy import select
 
 from veille.config import get_settings
+from veille.crypto import SecretBox
 from veille.publish.guard import GuardContext, GuardInputError, check
 from veille.publish.guard_models import GUARD_NETWORKS, Lang
 from veille.publish.publisher import ConnectorPublisher
 from veille.publish.scheduler import Scheduler
-from veille.sources.crypto import SecretBox
 from veille.store.db import Database
 from veille.store.tables_publish import PublishJob
 

@@ -13,10 +13,10 @@ from typing import Protocol
 
 from veille.accounts import account_credentials
 from veille.config import get_settings
+from veille.crypto import SecretBox
 from veille.publish.media import Image, MediaError, read_image
 from veille.sources import registry
 from veille.sources.base import AuthExpired, HttpGateway, PublishedPost, TokenStore
-from veille.sources.crypto import SecretBox
 from veille.sources.db_stores import AccountTokenStore
 from veille.sources.media import MediaFile, MediaRefused
 from veille.sources.network import AccountPublishing

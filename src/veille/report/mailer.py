@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from veille import notify
 from veille.channels import load_brief, load_smtp
 from veille.i18n import Language, translate
-from veille.links import external_url
+from veille.links import external_url, view_link
 from veille.report.brief import Brief, build_brief
 from veille.store.repository import get_setting, put_setting
 
@@ -23,6 +23,7 @@ _env = Environment(
     loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True)
 )
 _env.filters["external_url"] = external_url
+_env.filters["post_link"] = view_link
 
 
 def render_email(brief: Brief, *, base_url: str, lang: Language = "fr") -> tuple[str, str, str]:

@@ -199,8 +199,8 @@ def register(app: typer.Typer, *, on_post_factory: Callable[[], OnPost] | None =
     ) -> None:
         """Listen to the connected accounts (or a sources file) until Ctrl-C; cursors are
         saved on the way out and each account's state is shown on the Accounts page."""
+        from veille.crypto import SecretBox
         from veille.listening import build_account_listeners, deduplicate
-        from veille.sources.crypto import SecretBox
         from veille.sources.db_stores import DatabaseCursorStore
         from veille.store.db import Database
 

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from veille.accounts import account_credentials
-from veille.sources.crypto import SecretBox
+from veille.crypto import SecretBox
 from veille.store import tables
 from veille.store.db import Database
 from veille.timeutil import utcnow

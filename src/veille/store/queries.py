@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
-from veille.sources import registry
 from veille.store import search, tables
 
 
@@ -38,17 +37,6 @@ class PostView:
     sentiment_score: float | None = None
     intents: list[str] = field(default_factory=list)
     watches: list[str] = field(default_factory=list)
-
-    @property
-    def link(self) -> str | None:
-        """The post on its network, when the network gives a stable address."""
-        url = self.payload.get("url")
-        if isinstance(url, str) and url.startswith(("https://", "http://")):
-            return url
-        network = registry.find(self.network)
-        if network is None or network.post_link is None:
-            return None
-        return network.post_link(self.username, self.network_post_id, self.payload)
 
 
 def _base() -> Select[tables.Post, tables.Author]:
@@ -224,7 +212,8 @@ CSV_COLUMNS = (
 def export_rows(
     session: Session, *, watch: str | None = None, since: datetime | None = None
 ) -> list[dict[str, Any]]:
-    """Post JSON of stored posts, oldest first, with what Veille learned under "veille"."""
+    """Post JSON of stored posts, oldest first, with what Veille learned under "veille"
+    (the caller adds the post's address on its network, `veille.links.post_link`)."""
     flt = PostFilter(
         watch_id=watch_id(session, watch) if watch else None, since=since, matched_only=False
     )
@@ -237,7 +226,6 @@ def export_rows(
             "sentiment": view.sentiment,
             "intents": view.intents,
             "watches": view.watches,
-            "link": view.link,
         }
         rows.append(row)
     return rows

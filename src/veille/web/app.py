@@ -15,7 +15,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from veille.config import Settings
 from veille.i18n import translate
-from veille.links import external_url
+from veille.links import external_url, view_link
 from veille.store.db import Database
 from veille.web import (
     pages_accounts,
@@ -58,6 +58,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
     templates.env.filters["external_url"] = external_url
+    templates.env.filters["post_link"] = view_link
     app.state.templates = templates
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

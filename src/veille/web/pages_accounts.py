@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from veille.accounts import ACCOUNT_KINDS, CREDENTIAL_FIELDS, AccountError, connect_account
-from veille.sources.crypto import SecretBox
+from veille.crypto import SecretBox
 from veille.store import tables
 from veille.web.auth import tokens_match
 from veille.web.deps import DbSession, User, get_settings, render

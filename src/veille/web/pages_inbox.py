@@ -11,10 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from veille.crypto import SecretBox
 from veille.inbox import actions, assistant, figures, queue, replies, routing, sending
 from veille.inbox.clock import business_seconds, describe
 from veille.publish.publisher import ConnectorPublisher, Publisher
-from veille.sources.crypto import SecretBox
 from veille.store import tables
 from veille.store.tables_inbox import InboxEvent, InboxNote, InboxReply
 from veille.timeutil import utcnow

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import context, op
 
-from veille.sources.crypto import SecretBox
+from veille.crypto import SecretBox
 
 revision: str = "0004"
 down_revision: str | None = "0003"

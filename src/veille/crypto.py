@@ -1,16 +1,13 @@
-"""Network credentials encrypted at rest with a key derived from the settings' secret key."""
+"""Secrets encrypted at rest (network credentials, the assistant's key, e-mail and webhook
+secrets) with a key derived from the settings' secret key."""
 
 from __future__ import annotations
 
 import base64
-import json
-from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-from veille.sources.base import read_json_object, write_json_atomically
 
 # A fixed, public context: it only separates this key from others derived from the same secret.
 _CONTEXT = b"veille/credentials/v1"
@@ -41,23 +38,3 @@ class SecretBox:
             raise ValueError(
                 "stored credentials cannot be decrypted (was the secret key changed?)"
             ) from None
-
-
-class EncryptedFileTokenStore:
-    """Token sets in one JSON file, each encrypted whole; for the CLI and tests."""
-
-    def __init__(self, path: Path, box: SecretBox) -> None:
-        self.path = path
-        self.box = box
-
-    def load(self, key: str) -> dict[str, str] | None:
-        sealed = read_json_object(self.path).get(key)
-        if not isinstance(sealed, str):
-            return None
-        token = json.loads(self.box.decrypt(sealed))
-        return {str(k): str(v) for k, v in token.items()}
-
-    def save(self, key: str, token: dict[str, str]) -> None:
-        data = read_json_object(self.path)
-        data[key] = self.box.encrypt(json.dumps(token, sort_keys=True))
-        write_json_atomically(self.path, data)
