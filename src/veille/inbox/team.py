@@ -12,12 +12,13 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from veille.permissions import ROLES
 from veille.report.channels import load_smtp
 from veille.report.notify import send_email
 from veille.store import tables
 from veille.store.tables_inbox import TeamToken
 from veille.timeutil import utcnow
-from veille.users import ROLES, hash_password
+from veille.users import hash_password
 
 INVITE_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=1)

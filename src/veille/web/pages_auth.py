@@ -5,12 +5,22 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
+from veille.permissions import Permission
 from veille.users import authenticate
 from veille.web import auth
-from veille.web.deps import LANG_COOKIE, DbSession, User, optional_user, render
+from veille.web.deps import (
+    LANG_COOKIE,
+    DbSession,
+    User,
+    language_of,
+    optional_user,
+    render,
+    requires,
+)
 from veille.web.i18n import LANGUAGES, translate
 
 router = APIRouter()
@@ -47,23 +57,23 @@ def login_form(request: Request, session: DbSession, next: str | None = None) ->
     return _login_page(request, next_url=_safe_next(next), error=None, status=200)
 
 
-@router.post("/login")
+def _expired(request: Request, _user: auth.CurrentUser | None, form: FormData) -> Response:
+    """The login form again, with a fresh token, when its token was missing or stale."""
+    error = translate("login.expired", language_of(request, None))
+    next_url = _safe_next(str(form.get("next", "/")))
+    return _login_page(request, next_url=next_url, error=error, status=403)
+
+
+@router.post("/login", dependencies=[Depends(requires(Permission.SIGN_IN, on_refusal=_expired))])
 def login(
     request: Request,
     session: DbSession,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=1024)],
-    csrf: Annotated[str, Form(max_length=128)] = "",
     next: Annotated[str, Form(max_length=2048)] = "/",
 ) -> Response:
-    from veille.web.deps import language_of
-
     lang = language_of(request, None)
     next_url = _safe_next(next)
-    if not auth.tokens_match(request.cookies.get(auth.LOGIN_CSRF_COOKIE), csrf):
-        return _login_page(
-            request, next_url=next_url, error=translate("login.expired", lang), status=403
-        )
     client = request.client.host if request.client else "unknown"
     keys = [f"user:{username.lower()}", f"ip:{client}"]
     if auth.throttled(session, keys):
@@ -91,15 +101,14 @@ def login(
     return response
 
 
-@router.post("/logout")
-def logout(
-    request: Request,
-    session: DbSession,
-    user: User,
-    csrf: Annotated[str, Form(max_length=128)] = "",
-) -> Response:
-    if not auth.tokens_match(user.csrf_token, csrf):
-        return render(request, "error.html", user, status_code=403, message="CSRF", status=403)
+def _csrf_refused(request: Request, user: auth.CurrentUser | None, _form: FormData) -> Response:
+    return render(request, "error.html", user, status_code=403, message="CSRF", status=403)
+
+
+@router.post(
+    "/logout", dependencies=[Depends(requires(Permission.SIGN_OUT, on_refusal=_csrf_refused))]
+)
+def logout(request: Request, session: DbSession, user: User) -> Response:
     auth.close_session(session, request.cookies.get(auth.SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(auth.SESSION_COOKIE)

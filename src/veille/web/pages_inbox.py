@@ -6,24 +6,25 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veille.inbox import actions, assistant, figures, queue, replies, routing, sending
 from veille.inbox.clock import business_seconds, describe
+from veille.permissions import Permission, can
 from veille.publish.publisher import ConnectorPublisher, Publisher
 from veille.sources.crypto import SecretBox
 from veille.store import tables
 from veille.store.tables_inbox import InboxEvent, InboxNote, InboxReply
 from veille.timeutil import utcnow
-from veille.web.auth import CurrentUser, tokens_match
-from veille.web.deps import DbSession, User, get_db, get_settings, language_of, render
+from veille.web.auth import CurrentUser
+from veille.web.deps import DbSession, User, get_db, get_settings, language_of, render, requires
 
 router = APIRouter()
-TRIAGERS = ("owner", "manager", "member")  # triage and write replies
-MANAGERS = ("owner", "manager")  # approve replies, edit settings
+TRIAGE = [Depends(requires(Permission.TRIAGE))]
+SETTINGS = [Depends(requires(Permission.EDIT_INBOX_SETTINGS))]
 VIEWS = {
     "open": actions.OPEN_STATUSES,
     "mine": actions.OPEN_STATUSES,
@@ -31,14 +32,6 @@ VIEWS = {
     "closed": ("done", "ignored"),
 }
 SNOOZE_HOURS = (1, 4, 24, 72)
-Csrf = Annotated[str, Form(max_length=128)]
-
-
-def _require(user: CurrentUser, csrf: str, roles: tuple[str, ...]) -> None:
-    if not tokens_match(user.csrf_token, csrf):
-        raise HTTPException(status_code=403, detail="CSRF token missing or wrong")
-    if user.role not in roles:
-        raise HTTPException(status_code=403)
 
 
 def _back(target: str, *, session: Session, fallback: str = "/inbox") -> RedirectResponse:
@@ -80,7 +73,7 @@ def inbox(request: Request, session: DbSession, user: User, view: str = "open") 
         views_names=list(VIEWS),
         conversations=queue.group(views),
         count=len(views),
-        can_triage=user.role in TRIAGERS,
+        can_triage=can(user.role, Permission.TRIAGE),
         zone=get_settings(request).zone,
         bulk_actions=actions.BULK_ACTIONS,
     )
@@ -158,8 +151,8 @@ def _item_context(
         "answered": view.item.first_response_at is not None,
         "statuses": actions.STATUSES,
         "snooze_hours": SNOOZE_HOURS,
-        "can_triage": user.role in TRIAGERS,
-        "can_approve": user.role in MANAGERS,
+        "can_triage": can(user.role, Permission.TRIAGE),
+        "can_approve": can(user.role, Permission.APPROVE_REPLIES),
         "zone": get_settings(request).zone,
         "blocked": None,
         "draft_text": None,
@@ -203,12 +196,12 @@ def _settings(
         approval={a.id: routing.needs_approval(session, a.id) for a in accounts},
         variables=replies.VARIABLES,
         assistant=assistant.configured(session),
-        can_edit=user.role in MANAGERS,
+        can_edit=can(user.role, Permission.EDIT_INBOX_SETTINGS),
         error=error,
     )
 
 
-@router.post("/inbox/settings/saved-replies")
+@router.post("/inbox/settings/saved-replies", dependencies=SETTINGS)
 def save_reply(
     request: Request,
     session: DbSession,
@@ -216,9 +209,7 @@ def save_reply(
     name: Annotated[str, Form(max_length=128)],
     body: Annotated[str, Form(max_length=4000)],
     intent: Annotated[str, Form(max_length=32)] = "",
-    csrf: Csrf = "",
 ) -> Response:
-    _require(user, csrf, MANAGERS)
     try:
         replies.save(session, name=name, body=body, intent=intent or None)
     except replies.ReplyTemplateError as exc:
@@ -226,7 +217,7 @@ def save_reply(
     return _back("/inbox/settings", session=session)
 
 
-@router.post("/inbox/settings/assistant")
+@router.post("/inbox/settings/assistant", dependencies=SETTINGS)
 def save_assistant(
     request: Request,
     session: DbSession,
@@ -234,9 +225,7 @@ def save_assistant(
     base_url: Annotated[str, Form(max_length=500)] = "",
     model: Annotated[str, Form(max_length=200)] = "",
     api_key: Annotated[str, Form(max_length=500)] = "",
-    csrf: Csrf = "",
 ) -> Response:
-    _require(user, csrf, MANAGERS)
     try:
         assistant.save(session, _box(request), base_url=base_url, model=model, api_key=api_key)
     except assistant.AssistantError as exc:
@@ -244,10 +233,9 @@ def save_assistant(
     return _back("/inbox/settings#assistant", session=session)
 
 
-@router.post("/inbox/settings/routing")
+@router.post("/inbox/settings/routing", dependencies=SETTINGS)
 async def save_routing(request: Request, session: DbSession, user: User) -> Response:
     form = await request.form()
-    _require(user, str(form.get("csrf", "")), MANAGERS)
     try:
         for intent in routing.ROUTABLE_INTENTS:
             raw = str(form.get(f"route_{intent}", "") or "")
@@ -263,10 +251,9 @@ async def save_routing(request: Request, session: DbSession, user: User) -> Resp
     return _back("/inbox/settings", session=session)
 
 
-@router.post("/inbox/bulk")
+@router.post("/inbox/bulk", dependencies=TRIAGE)
 async def bulk(request: Request, session: DbSession, user: User) -> Response:
     form = await request.form()
-    _require(user, str(form.get("csrf", "")), TRIAGERS)
     try:
         ids = [int(str(v)) for v in form.getlist("ids")][:500]
         actions.bulk(session, item_ids=ids, action=str(form.get("action", "")), actor_id=user.id)
@@ -282,16 +269,14 @@ def item_page(request: Request, session: DbSession, user: User, item_id: int) ->
     )
 
 
-@router.post("/inbox/{item_id}/status")
+@router.post("/inbox/{item_id}/status", dependencies=TRIAGE)
 def set_status(
     session: DbSession,
     user: User,
     item_id: int,
     status: Annotated[str, Form(max_length=16)],
-    csrf: Csrf = "",
     next: Annotated[str, Form(max_length=512)] = "",
 ) -> Response:
-    _require(user, csrf, TRIAGERS)
     try:
         actions.set_status(session, item_id=item_id, status=status, actor_id=user.id)
     except LookupError:
@@ -301,16 +286,14 @@ def set_status(
     return _back(next or f"/inbox/{item_id}", session=session)
 
 
-@router.post("/inbox/{item_id}/assign")
+@router.post("/inbox/{item_id}/assign", dependencies=TRIAGE)
 def assign(
     session: DbSession,
     user: User,
     item_id: int,
     assignee: Annotated[str, Form(max_length=16)] = "me",
-    csrf: Csrf = "",
     next: Annotated[str, Form(max_length=512)] = "",
 ) -> Response:
-    _require(user, csrf, TRIAGERS)
     target = user.id if assignee == "me" else (int(assignee) if assignee.isdigit() else None)
     try:
         actions.assign(session, item_id=item_id, assignee_id=target, actor_id=user.id)
@@ -321,16 +304,14 @@ def assign(
     return _back(next or f"/inbox/{item_id}", session=session)
 
 
-@router.post("/inbox/{item_id}/snooze")
+@router.post("/inbox/{item_id}/snooze", dependencies=TRIAGE)
 def snooze(
     session: DbSession,
     user: User,
     item_id: int,
     hours: Annotated[int, Form(ge=0, le=24 * 30)],
-    csrf: Csrf = "",
     next: Annotated[str, Form(max_length=512)] = "",
 ) -> Response:
-    _require(user, csrf, TRIAGERS)
     until = utcnow() + timedelta(hours=hours) if hours else None
     try:
         actions.snooze(session, item_id=item_id, until=until, actor_id=user.id)
@@ -339,16 +320,14 @@ def snooze(
     return _back(next or f"/inbox/{item_id}", session=session)
 
 
-@router.post("/inbox/{item_id}/notes")
+@router.post("/inbox/{item_id}/notes", dependencies=TRIAGE)
 def add_note(
     request: Request,
     session: DbSession,
     user: User,
     item_id: int,
     text: Annotated[str, Form(max_length=actions.MAX_NOTE + 100)],
-    csrf: Csrf = "",
 ) -> Response:
-    _require(user, csrf, TRIAGERS)
     try:
         actions.add_note(session, item_id=item_id, author_id=user.id, text=text)
     except LookupError:
@@ -363,7 +342,7 @@ def _box(request: Request) -> SecretBox:
     return SecretBox(get_settings(request).resolved_secret_key())
 
 
-@router.post("/inbox/{item_id}/reply")
+@router.post("/inbox/{item_id}/reply", dependencies=TRIAGE)
 def reply(
     request: Request,
     session: DbSession,
@@ -372,9 +351,7 @@ def reply(
     account_id: Annotated[int, Form()],
     text: Annotated[str, Form(max_length=sending.MAX_REPLY + 100)],
     confirm_risk: Annotated[str, Form(max_length=8)] = "",
-    csrf: Csrf = "",
 ) -> Response:
-    _require(user, csrf, TRIAGERS)
     lang = language_of(request, user)
     try:
         written = sending.write_reply(
@@ -415,30 +392,38 @@ def _publisher(request: Request) -> Publisher:
 
 def _send(request: Request, user: CurrentUser, reply_id: int) -> None:
     """Send after the caller committed the reply (the send uses transactions of its own)."""
-    db = get_db(request)
-    try:
-        sending.send(db, reply_id=reply_id, publisher=_publisher(request), actor_id=user.id)
-    except sending.ReplyError as exc:
-        with db.session() as session:
-            found = session.get(InboxReply, reply_id)
-            if found is not None:
-                found.status, found.error = "failed", str(exc)
+    db, publisher = get_db(request), _publisher(request)
+    sending.send_now(db, reply_id=reply_id, publisher=publisher, actor_id=user.id)
 
 
-@router.post("/inbox/replies/{reply_id}/{decision}")
-def decide(
-    request: Request,
-    session: DbSession,
-    user: User,
-    reply_id: int,
-    decision: str,
-    csrf: Csrf = "",
+@router.post(
+    "/inbox/replies/{reply_id}/approve",
+    dependencies=[Depends(requires(Permission.APPROVE_REPLIES))],
+)
+def approve_reply(request: Request, session: DbSession, user: User, reply_id: int) -> Response:
+    """Approve a waiting reply, then send it."""
+    return _decide(request, session, user, reply_id, "approve")
+
+
+@router.post(
+    "/inbox/replies/{reply_id}/reject",
+    dependencies=[Depends(requires(Permission.APPROVE_REPLIES))],
+)
+def reject_reply(request: Request, session: DbSession, user: User, reply_id: int) -> Response:
+    return _decide(request, session, user, reply_id, "reject")
+
+
+@router.post("/inbox/replies/{reply_id}/retry", dependencies=TRIAGE)
+def retry_reply(request: Request, session: DbSession, user: User, reply_id: int) -> Response:
+    """Send again after a failure."""
+    return _decide(request, session, user, reply_id, "retry")
+
+
+def _decide(
+    request: Request, session: Session, user: CurrentUser, reply_id: int, decision: str
 ) -> Response:
-    """approve (then send), reject, or send again after a failure."""
-    roles = TRIAGERS if decision == "retry" else MANAGERS
-    _require(user, csrf, roles)
     found = session.get(InboxReply, reply_id)
-    if found is None or decision not in ("approve", "reject", "retry"):
+    if found is None:
         raise HTTPException(status_code=404)
     target = f"/inbox/{found.item_id}#replies"
     try:

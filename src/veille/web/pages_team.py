@@ -9,19 +9,19 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from veille.inbox import team
+from veille.permissions import Permission, can
 from veille.report.channels import ChannelSettingsError
 from veille.report.notify import NotifyError
 from veille.store import tables
 from veille.web import auth
-from veille.web.deps import DbSession, User, render
+from veille.web.deps import DbSession, User, render, requires
 
 router = APIRouter()
-MANAGERS = ("owner", "manager")
 Field = Annotated[str, Form(max_length=1024)]
 
 
@@ -34,29 +34,26 @@ def _public_form(request: Request, template: str, status: int = 200, **context: 
     return response
 
 
-def _check_public_csrf(request: Request, csrf: str) -> None:
-    if not auth.tokens_match(request.cookies.get(auth.LOGIN_CSRF_COOKIE), csrf):
-        raise HTTPException(status_code=403, detail="CSRF token missing or wrong")
-
-
 @router.get("/team")
 def team_page(request: Request, session: DbSession, user: User) -> Response:
     users = list(session.scalars(select(tables.User).order_by(tables.User.username)))
     return render(
-        request, "team.html", user, users=users, can_invite=user.role in MANAGERS, link=None
+        request,
+        "team.html",
+        user,
+        users=users,
+        can_invite=can(user.role, Permission.INVITE),
+        link=None,
     )
 
 
-@router.post("/team/invitations")
+@router.post("/team/invitations", dependencies=[Depends(requires(Permission.INVITE))])
 def create_invitation(
     request: Request,
     session: DbSession,
     user: User,
     role: Annotated[str, Form(max_length=16)],
-    csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    if not auth.tokens_match(user.csrf_token, csrf) or user.role not in MANAGERS:
-        raise HTTPException(status_code=403)
     try:
         token = team.invite(session, role=role, created_by=user.id)
     except team.TeamError as exc:
@@ -75,7 +72,7 @@ def invitation_form(request: Request, session: DbSession, token: str) -> Respons
     return _public_form(request, "team_join.html", role=role, token=token, error=None)
 
 
-@router.post("/invite/{token}")
+@router.post("/invite/{token}", dependencies=[Depends(requires(Permission.SIGN_IN))])
 def accept_invitation(
     request: Request,
     session: DbSession,
@@ -83,9 +80,7 @@ def accept_invitation(
     username: Annotated[str, Form(max_length=64)],
     password: Field,
     email: Annotated[str, Form(max_length=255)] = "",
-    csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    _check_public_csrf(request, csrf)
     try:
         team.accept_invitation(
             session, token=token, username=username, password=password, email=email
@@ -103,14 +98,12 @@ def forgot_form(request: Request) -> Response:
     return _public_form(request, "team_forgot.html", sent=False, error=None)
 
 
-@router.post("/password/forgot")
+@router.post("/password/forgot", dependencies=[Depends(requires(Permission.SIGN_IN))])
 def forgot(
     request: Request,
     session: DbSession,
     email: Annotated[str, Form(max_length=255)],
-    csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    _check_public_csrf(request, csrf)
     client = request.client.host if request.client else "unknown"
     keys = [f"reset:{email.strip().lower()}"[:128], f"reset-ip:{client}"]
     if auth.throttled(session, keys):
@@ -128,15 +121,13 @@ def reset_form(request: Request, token: str) -> Response:
     return _public_form(request, "team_reset.html", token=token, error=None)
 
 
-@router.post("/password/reset/{token}")
+@router.post("/password/reset/{token}", dependencies=[Depends(requires(Permission.SIGN_IN))])
 def reset(
     request: Request,
     session: DbSession,
     token: str,
     password: Field,
-    csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    _check_public_csrf(request, csrf)
     try:
         team.reset_password(session, token=token, password=password)
     except team.TeamError as exc:

@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from veille.permissions import Permission, can
 from veille.rules import check_rule
 from veille.store import queries, tables
 from veille.watches import WATCH_KINDS, check_rules, preview, save_watch, split_rules
-from veille.web.auth import CurrentUser, tokens_match
-from veille.web.deps import DbSession, User, get_settings, language_of, render
+from veille.web.deps import DbSession, User, get_settings, language_of, render, requires
 
 router = APIRouter()
-EDITORS = ("owner", "manager", "member")
-
-
-def _require_editor(user: CurrentUser, csrf: str) -> None:
-    if not tokens_match(user.csrf_token, csrf):
-        raise HTTPException(status_code=403, detail="CSRF token missing or wrong")
-    if user.role not in EDITORS:
-        raise HTTPException(status_code=403)
 
 
 @router.get("/watches")
@@ -45,7 +37,7 @@ def list_watches(request: Request, session: DbSession, user: User) -> Response:
         watches=queries.watches(session),
         counts=counts,
         rules=rules,
-        can_edit=user.role in EDITORS,
+        can_edit=can(user.role, Permission.EDIT_WATCHES),
     )
 
 
@@ -78,7 +70,7 @@ def edit_watch(request: Request, session: DbSession, user: User, watch_id: int) 
     return render(request, "watch_edit.html", user, **_form_context(watch, "\n".join(rules)))
 
 
-@router.post("/watches/save")
+@router.post("/watches/save", dependencies=[Depends(requires(Permission.EDIT_WATCHES))])
 def save(
     request: Request,
     session: DbSession,
@@ -86,13 +78,11 @@ def save(
     name: Annotated[str, Form(min_length=1, max_length=128)],
     kind: Annotated[str, Form(max_length=32)],
     rules: Annotated[str, Form(max_length=200_000)],
-    csrf: Annotated[str, Form(max_length=128)] = "",
     description: Annotated[str, Form(max_length=2000)] = "",
     watch_id: Annotated[str, Form(max_length=20)] = "",
     action: Annotated[str, Form(max_length=16)] = "save",
 ) -> Response:
     """Save (or, with action=preview, only show what the rules would match)."""
-    _require_editor(user, csrf)
     settings = get_settings(request)
     lang = language_of(request, user)
     existing = session.get(tables.Watch, int(watch_id)) if watch_id.isdigit() else None
