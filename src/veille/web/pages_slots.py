@@ -1,5 +1,6 @@
-"""The queue's settings: weekly slots per account and the evergreen gap (managers and the
-owner edit them)."""
+"""The publishing settings: weekly queue slots per account and the evergreen gap (managers and
+the owner edit them), and the approval rules: the role each account's posts need (managers)
+and "a high-risk post needs a manager" (the owner)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from veille.permissions import Permission, can
-from veille.publish import queries
+from veille.publish import actions, approvals, queries
+from veille.publish.approvals import Actor, ApprovalError
 from veille.publish.schedule import WEEKDAYS_EN, WEEKDAYS_FR, ScheduleError, WeeklyTime
 from veille.publish.slots import (
     add_slot,
@@ -54,13 +56,17 @@ def _slots_page(
         weekdays=WEEKDAYS_FR if lang == "fr" else WEEKDAYS_EN,
         gap_days=evergreen_gap(session).days,
         can_edit=can(user.role, Permission.EDIT_SCHEDULE),
+        rules=queries.approval_rules(session),
+        high_risk_needs_manager=approvals.high_risk_needs_manager(session),
+        can_set_rules=can(user.role, Permission.SET_APPROVAL_RULES),
+        can_set_policy=can(user.role, Permission.SET_APPROVAL_POLICY),
         error=error,
         zone=get_settings(request).time_zone,
     )
 
 
-def _back() -> Response:
-    return RedirectResponse("/calendar/slots", status_code=303)
+def _back(anchor: str = "") -> Response:
+    return RedirectResponse(f"/calendar/slots{anchor}", status_code=303)
 
 
 @router.post("/calendar/slots", dependencies=EDIT)
@@ -103,3 +109,40 @@ def evergreen_setting(
     except ScheduleError as exc:
         return _slots_page(request, session, user, error=str(exc), status_code=400)
     return _back()
+
+
+@router.post("/calendar/approvals", dependencies=[Depends(requires(Permission.SET_APPROVAL_RULES))])
+def approval_rule(
+    request: Request,
+    session: DbSession,
+    user: User,
+    account_id: Annotated[int, Form()],
+    required_role: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    """The role posts from one account need; empty removes the rule."""
+    try:
+        actions.set_account_rule(
+            session,
+            actor=Actor(user.id, user.role),
+            account_id=account_id,
+            required_role=required_role or None,
+        )
+    except ApprovalError as exc:
+        return _slots_page(request, session, user, error=str(exc), status_code=400)
+    return _back("#approvals")
+
+
+@router.post(
+    "/calendar/approvals/policy",
+    dependencies=[Depends(requires(Permission.SET_APPROVAL_POLICY))],
+)
+def approval_policy(
+    session: DbSession,
+    user: User,
+    high_risk_needs_manager: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    """The owner's "a high-risk post needs a manager"."""
+    actions.set_high_risk_needs_manager(
+        session, actor=Actor(user.id, user.role), value=high_risk_needs_manager == "on"
+    )
+    return _back("#approvals")
