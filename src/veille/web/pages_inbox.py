@@ -8,16 +8,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from veille.inbox import actions, assistant, figures, queue, replies, routing, sending
+from veille.inbox import actions, assistant, figures, queries, queue, replies, routing, sending
 from veille.inbox.clock import business_seconds, describe
 from veille.permissions import Permission, can
 from veille.publish.publisher import ConnectorPublisher, Publisher
 from veille.sources.crypto import SecretBox
-from veille.store import tables
-from veille.store.tables_inbox import InboxEvent, InboxNote, InboxReply
+from veille.store.tables_inbox import InboxReply
 from veille.timeutil import utcnow
 from veille.web.auth import CurrentUser
 from veille.web.deps import DbSession, User, get_db, get_settings, language_of, render, requires
@@ -44,10 +42,6 @@ def _back(target: str, *, session: Session, fallback: str = "/inbox") -> Redirec
 
 def _zone(request: Request) -> str:
     return get_settings(request).time_zone
-
-
-def _users(session: Any) -> list[tables.User]:
-    return list(session.scalars(select(tables.User).order_by(tables.User.username)))
 
 
 @router.get("/inbox")
@@ -106,31 +100,18 @@ def _item_context(
         )
         if queue.conversation_key(v.post) == key and v.item.id != item_id
     ]
-    names = {u.id: u.username for u in _users(session)}
+    team = queries.users(session)
     accounts = routing.candidate_accounts(session, network=view.post.network)
     routed = routing.choose_account(session, intent=view.primary_intent, network=view.post.network)
-    posted_replies = list(
-        session.scalars(
-            select(InboxReply).where(InboxReply.item_id == item_id).order_by(InboxReply.id)
-        )
-    )
     hours = queue.business_hours(session, zone=_zone(request))
     end = view.item.first_response_at or utcnow()
     context: dict[str, Any] = {
         "v": view,
         "thread": thread,
-        "notes": list(
-            session.scalars(
-                select(InboxNote).where(InboxNote.item_id == item_id).order_by(InboxNote.id)
-            )
-        ),
-        "events": list(
-            session.scalars(
-                select(InboxEvent).where(InboxEvent.item_id == item_id).order_by(InboxEvent.id)
-            )
-        ),
-        "names": names,
-        "users": _users(session),
+        "notes": queries.notes_of(session, item_id),
+        "events": queries.events_of(session, item_id),
+        "names": {u.id: u.username for u in team},
+        "users": team,
         "accounts": accounts,
         "routed_id": routed.id if routed else None,
         "approval": {a.id: routing.needs_approval(session, a.id) for a in accounts},
@@ -146,7 +127,7 @@ def _item_context(
             text=view.post.text,
             box=_box(request),
         ),
-        "replies": posted_replies,
+        "replies": queries.replies_of(session, item_id),
         "waited": describe(business_seconds(view.post.created_at, end, hours), lang),
         "answered": view.item.first_response_at is not None,
         "statuses": actions.STATUSES,
@@ -183,7 +164,7 @@ def settings_page(request: Request, session: DbSession, user: User) -> Response:
 def _settings(
     request: Request, session: Any, user: CurrentUser, *, error: str | None, status: int
 ) -> Response:
-    accounts = list(session.scalars(select(tables.Account).order_by(tables.Account.id)))
+    accounts = queries.accounts(session)
     return render(
         request,
         "inbox_settings.html",
@@ -237,15 +218,18 @@ def save_assistant(
 async def save_routing(request: Request, session: DbSession, user: User) -> Response:
     form = await request.form()
     try:
+        routes: dict[str, int | None] = {}
         for intent in routing.ROUTABLE_INTENTS:
             raw = str(form.get(f"route_{intent}", "") or "")
-            routing.set_rule(session, intent=intent, account_id=int(raw) if raw else None)
-        for account_id in session.scalars(select(tables.Account.id)):
-            routing.set_needs_approval(
-                session,
-                account_id=account_id,
-                needs_approval=form.get(f"approval_{account_id}") == "on",
-            )
+            routes[intent] = int(raw) if raw else None
+        approvals = {
+            int(key.removeprefix("approval_"))
+            for key in form
+            if key.startswith("approval_")
+            and key.removeprefix("approval_").isdigit()
+            and form.get(key) == "on"
+        }
+        routing.save_settings(session, routes=routes, approvals=approvals)
     except (routing.RoutingError, ValueError) as exc:
         return _settings(request, session, user, error=str(exc), status=400)
     return _back("/inbox/settings", session=session)
