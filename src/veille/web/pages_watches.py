@@ -6,13 +6,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from veille.permissions import Permission, can
 from veille.rules import check_rule
 from veille.store import queries, tables
-from veille.watches import WATCH_KINDS, check_rules, preview, save_watch, split_rules
+from veille.watches import (
+    WATCH_KINDS,
+    WatchError,
+    check_rules,
+    match_counts,
+    preview,
+    rules_by_watch,
+    save_watch,
+    split_rules,
+)
 from veille.web.deps import DbSession, User, get_settings, language_of, render, requires
 
 router = APIRouter()
@@ -20,23 +28,13 @@ router = APIRouter()
 
 @router.get("/watches")
 def list_watches(request: Request, session: DbSession, user: User) -> Response:
-    counts = dict(
-        session.execute(
-            select(tables.Match.watch_id, func.count()).group_by(tables.Match.watch_id)
-        ).all()
-    )
-    rules: dict[int, list[str]] = {}
-    for watch_id, query in session.execute(
-        select(tables.WatchRule.watch_id, tables.WatchRule.query).order_by(tables.WatchRule.id)
-    ):
-        rules.setdefault(watch_id, []).append(query)
     return render(
         request,
         "watches.html",
         user,
         watches=queries.watches(session),
-        counts=counts,
-        rules=rules,
+        counts=match_counts(session),
+        rules=rules_by_watch(session),
         can_edit=can(user.role, Permission.EDIT_WATCHES),
     )
 
@@ -112,10 +110,8 @@ def save(
             rules=rule_list,
             max_length=settings.rule_max_length,
         )
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        context["form_error"] = "Ce nom de veille existe déjà / this name is taken."
+    except WatchError as exc:
+        context["form_error"] = str(exc)
         return render(request, "watch_edit.html", user, status_code=400, **context)
     return RedirectResponse(f"/posts?watch={watch.id}", status_code=303)
 
