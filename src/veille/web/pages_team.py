@@ -11,13 +11,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
-from veille.inbox import team
+from veille.inbox import queries, team
 from veille.permissions import Permission, can
 from veille.report.channels import ChannelSettingsError
 from veille.report.notify import NotifyError
-from veille.store import tables
 from veille.web import auth
 from veille.web.deps import DbSession, User, render, requires
 
@@ -36,7 +34,7 @@ def _public_form(request: Request, template: str, status: int = 200, **context: 
 
 @router.get("/team")
 def team_page(request: Request, session: DbSession, user: User) -> Response:
-    users = list(session.scalars(select(tables.User).order_by(tables.User.username)))
+    users = queries.users(session)
     return render(
         request,
         "team.html",
@@ -59,7 +57,7 @@ def create_invitation(
     except team.TeamError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
     link = f"{str(request.base_url).rstrip('/')}/invite/{token}"
-    users = list(session.scalars(select(tables.User).order_by(tables.User.username)))
+    users = queries.users(session)
     return render(request, "team.html", user, users=users, can_invite=True, link=link)
 
 
