@@ -55,7 +55,8 @@ def set_account_rule(
     """``required_role`` manager or owner; None removes the rule."""
     if not can(actor.role, Permission.SET_APPROVAL_RULES):
         raise ApprovalError("a manager or the owner sets approval rules")
-    if required_role is not None and required_role not in ("manager", "owner"):
+    # A rule names a role that can approve drafts: manager or owner.
+    if required_role is not None and not can(required_role, Permission.APPROVE_DRAFTS):
         raise ApprovalError(f"required_role: expected manager or owner, got {required_role!r}")
     rule = session.get(ApprovalRule, account_id)
     if required_role is None:
