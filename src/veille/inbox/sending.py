@@ -119,6 +119,7 @@ def write_reply(
 
 
 def approve(session: Session, *, reply_id: int, approver_id: int, approver_role: str) -> InboxReply:
+    """Approve a waiting reply (the caller commits, then sends it)."""
     if not can(approver_role, Permission.APPROVE_REPLIES):
         raise ReplyError("approval: only a manager or the owner can approve")
     reply = _reply(session, reply_id)
@@ -137,6 +138,7 @@ def approve(session: Session, *, reply_id: int, approver_id: int, approver_role:
 
 
 def reject(session: Session, *, reply_id: int, approver_id: int, approver_role: str) -> InboxReply:
+    """Refuse a waiting reply; it is never sent."""
     if not can(approver_role, Permission.APPROVE_REPLIES):
         raise ReplyError("approval: only a manager or the owner can reject")
     reply = _reply(session, reply_id)

@@ -81,6 +81,7 @@ def add_to_queue(
     session: Session, *, draft: tables.Draft, actor: Actor, now: datetime
 ) -> tuple[datetime, list[PublishJob]]:
     """Schedule the draft in the first free queue slot of its accounts."""
+    # queue_draft checks it too; checked here first so "cancel first" wins over "no slot".
     require_status(draft, SCHEDULABLE, refusal="queue: cancel first")
     account_ids = [v.account_id for v in variants_of(session, draft.id)]
     risk = risk_of(session, draft, at=slots.next_queue_time(session, account_ids, after=now))
