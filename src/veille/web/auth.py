@@ -11,12 +11,14 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from veille.store import tables
 from veille.timeutil import utcnow
+from veille.users import authenticate
 
 SESSION_COOKIE = "veille_session"
 LOGIN_CSRF_COOKIE = "veille_login_csrf"
@@ -67,6 +69,28 @@ def current_user(session: Session, token: str | None) -> CurrentUser | None:
         session.delete(web_session)
         return None
     return CurrentUser(user.id, user.username, user.role, user.language, web_session.csrf_token)
+
+
+class SignInRefused(Exception):
+    """A sign-in refused: too many recent failures, or a wrong username or password."""
+
+    def __init__(self, reason: Literal["throttled", "failed"]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def sign_in(session: Session, *, username: str, password: str, client: str) -> str:
+    """Check the password under the throttle and open a session; returns the cookie value.
+    A failure is counted against both the username and the client address."""
+    keys = [f"user:{username.lower()}", f"ip:{client}"]
+    if throttled(session, keys):
+        raise SignInRefused("throttled")
+    user = authenticate(session, username, password)
+    if user is None:
+        record_failure(session, keys)
+        raise SignInRefused("failed")
+    clear_failures(session, keys)
+    return open_session(session, user)
 
 
 def close_session(session: Session, token: str | None) -> None:

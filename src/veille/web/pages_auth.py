@@ -10,7 +10,6 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from veille.permissions import Permission
-from veille.users import authenticate
 from veille.web import auth
 from veille.web.deps import (
     LANG_COOKIE,
@@ -24,6 +23,7 @@ from veille.web.deps import (
 from veille.web.i18n import LANGUAGES, translate
 
 router = APIRouter()
+REFUSALS = {"throttled": ("login.throttled", 429), "failed": ("login.failed", 401)}
 
 
 def _safe_next(target: str | None) -> str:
@@ -72,22 +72,14 @@ def login(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form(max_length=2048)] = "/",
 ) -> Response:
-    lang = language_of(request, None)
     next_url = _safe_next(next)
     client = request.client.host if request.client else "unknown"
-    keys = [f"user:{username.lower()}", f"ip:{client}"]
-    if auth.throttled(session, keys):
-        return _login_page(
-            request, next_url=next_url, error=translate("login.throttled", lang), status=429
-        )
-    user = authenticate(session, username, password)
-    if user is None:
-        auth.record_failure(session, keys)
-        return _login_page(
-            request, next_url=next_url, error=translate("login.failed", lang), status=401
-        )
-    auth.clear_failures(session, keys)
-    token = auth.open_session(session, user)
+    try:
+        token = auth.sign_in(session, username=username, password=password, client=client)
+    except auth.SignInRefused as refused:
+        key, status = REFUSALS[refused.reason]
+        error = translate(key, language_of(request, None))
+        return _login_page(request, next_url=next_url, error=error, status=status)
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(
         auth.SESSION_COOKIE,
