@@ -89,3 +89,27 @@ def test_a_reply_that_cannot_be_sent_is_failed_with_an_event(db: Database) -> No
         assert stored is not None and stored.status == "failed"
         assert stored.error is not None and "not an X post id" in stored.error
     assert _events(db, item_id)[-1] == ("reply_failed", {"reply_id": reply_id})
+    # A retry tries again and, failing again, leaves a second event.
+    assert sending.retry(db, reply_id=reply_id, publisher=publisher, actor_id=None) == "failed"
+    kinds = [k for k, _ in _events(db, item_id)]
+    assert kinds.count("reply_failed") == 2
+
+
+def test_retry_leaves_a_reply_that_did_not_fail_as_it_is(db: Database, settings: Settings) -> None:
+    ids = seed_inbox(db, settings, instance_url="http://127.0.0.1:9")
+    with db.session() as session:
+        routing.set_needs_approval(session, account_id=ids["account"], needs_approval=True)
+        reply_id = sending.write_reply(
+            session,
+            item_id=ids["complaint"],
+            account_id=ids["account"],
+            text="Bonjour, nous vous répondons vite.",
+            author_id=ids["mila"],
+            author_role="member",
+            zone="Europe/Paris",
+        ).id
+    box = SecretBox(settings.resolved_secret_key())
+    publisher = ConnectorPublisher(db, box)
+    status = sending.retry(db, reply_id=reply_id, publisher=publisher, actor_id=ids["mila"])
+    assert status == "pending_approval"
+    assert [k for k, _ in _events(db, ids["complaint"])] == ["reply_written", "status"]

@@ -187,6 +187,15 @@ def send_now(db: Database, *, reply_id: int, publisher: Publisher, actor_id: int
             return fail_reply(session, reply_id=reply_id, error=str(exc), actor_id=actor_id).status
 
 
+def retry(db: Database, *, reply_id: int, publisher: Publisher, actor_id: int | None) -> str:
+    """Send a failed reply again; a reply in any other state is left as it is."""
+    with db.session() as session:
+        status = _reply(session, reply_id).status
+    if status != "failed":
+        return status
+    return send_now(db, reply_id=reply_id, publisher=publisher, actor_id=actor_id)
+
+
 def reply_target(post: tables.Post) -> str:
     """The id each connector replies to: the X tweet id, the Bluesky at:// URI (the connector
     fetches its cid and the thread's root), the Mastodon status id."""

@@ -380,47 +380,48 @@ def _send(request: Request, user: CurrentUser, reply_id: int) -> None:
     sending.send_now(db, reply_id=reply_id, publisher=publisher, actor_id=user.id)
 
 
+def _reply_target(session: Session, reply_id: int) -> str:
+    """Where to go back after deciding on a reply: its item's replies."""
+    found = session.get(InboxReply, reply_id)
+    if found is None:
+        raise HTTPException(status_code=404)
+    return f"/inbox/{found.item_id}#replies"
+
+
 @router.post(
     "/inbox/replies/{reply_id}/approve",
     dependencies=[Depends(requires(Permission.APPROVE_REPLIES))],
 )
 def approve_reply(request: Request, session: DbSession, user: User, reply_id: int) -> Response:
     """Approve a waiting reply, then send it."""
-    return _decide(request, session, user, reply_id, "approve")
+    target = _reply_target(session, reply_id)
+    try:
+        sending.approve(session, reply_id=reply_id, approver_id=user.id, approver_role=user.role)
+    except sending.ReplyError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    session.commit()
+    _send(request, user, reply_id)
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post(
     "/inbox/replies/{reply_id}/reject",
     dependencies=[Depends(requires(Permission.APPROVE_REPLIES))],
 )
-def reject_reply(request: Request, session: DbSession, user: User, reply_id: int) -> Response:
-    return _decide(request, session, user, reply_id, "reject")
+def reject_reply(session: DbSession, user: User, reply_id: int) -> Response:
+    target = _reply_target(session, reply_id)
+    try:
+        sending.reject(session, reply_id=reply_id, approver_id=user.id, approver_role=user.role)
+    except sending.ReplyError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    return _back(target, session=session)
 
 
 @router.post("/inbox/replies/{reply_id}/retry", dependencies=TRIAGE)
 def retry_reply(request: Request, session: DbSession, user: User, reply_id: int) -> Response:
-    """Send again after a failure."""
-    return _decide(request, session, user, reply_id, "retry")
-
-
-def _decide(
-    request: Request, session: Session, user: CurrentUser, reply_id: int, decision: str
-) -> Response:
-    found = session.get(InboxReply, reply_id)
-    if found is None:
-        raise HTTPException(status_code=404)
-    target = f"/inbox/{found.item_id}#replies"
-    try:
-        if decision == "approve":
-            sending.approve(
-                session, reply_id=reply_id, approver_id=user.id, approver_role=user.role
-            )
-        elif decision == "reject":
-            sending.reject(session, reply_id=reply_id, approver_id=user.id, approver_role=user.role)
-    except sending.ReplyError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
-    if decision == "approve" or found.status == "failed":
-        session.commit()
-        _send(request, user, reply_id)
-        return RedirectResponse(target, status_code=303)
-    return _back(target, session=session)
+    """Send again after a failure (any other reply is left as it is)."""
+    target = _reply_target(session, reply_id)
+    session.commit()
+    db, publisher = get_db(request), _publisher(request)
+    sending.retry(db, reply_id=reply_id, publisher=publisher, actor_id=user.id)
+    return RedirectResponse(target, status_code=303)
