@@ -183,7 +183,8 @@ def users_add(
     ] = "",
 ) -> None:
     """Create a web user (the password is asked for, never echoed)."""
-    from veille.users import ROLES, create_user
+    from veille.permissions import ROLES
+    from veille.users import create_user
 
     if role not in ROLES:
         err.print(f"rôle inconnu : {role!r} (attendu : {', '.join(ROLES)})", markup=False)

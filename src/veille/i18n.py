@@ -350,6 +350,20 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "publish.slots_none": {"fr": "Aucun créneau.", "en": "No slot yet."},
     "publish.slot_add": {"fr": "Ajouter le créneau", "en": "Add slot"},
     "publish.slot_remove": {"fr": "Retirer", "en": "Remove"},
+    "publish.approvals": {"fr": "Validation des publications", "en": "Publishing approvals"},
+    "publish.approvals_help": {
+        "fr": "Un brouillon qui demande plus que le rôle de son auteur attend d'être validé.",
+        "en": "A draft that needs more than its author's role waits for approval.",
+    },
+    "publish.rule_none": {"fr": "sans validation", "en": "no approval"},
+    "publish.rule_manager": {"fr": "validé par un responsable", "en": "a manager approves"},
+    "publish.rule_owner": {"fr": "validé par le propriétaire", "en": "the owner approves"},
+    "publish.high_risk_rule": {
+        "fr": "Un post à risque élevé doit être validé par un responsable",
+        "en": "A high-risk post needs a manager's approval",
+    },
+    "publish.policy_on": {"fr": "oui", "en": "yes"},
+    "publish.policy_off": {"fr": "non", "en": "no"},
     "publish.weekday": {"fr": "Jour", "en": "Day"},
     "publish.evergreen_gap": {
         "fr": "Jours avant de republier un post intemporel",

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from veille.permissions import ROLES, Role
 from veille.store import tables
 
-Role = Literal["owner", "manager", "member", "viewer"]
-ROLES: tuple[Role, ...] = ("owner", "manager", "member", "viewer")
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist keeps timings alike for both cases.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")

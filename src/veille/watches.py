@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from veille.posts import Post, parse_post
@@ -15,6 +15,11 @@ from veille.rules.errors import RuleError
 from veille.store import tables
 
 WATCH_KINDS = ("brand", "owner", "competitor", "leads", "sector", "local", "other")
+NAME_TAKEN = "Ce nom de veille existe déjà / this name is taken."
+
+
+class WatchError(ValueError):
+    """A watch that cannot be saved; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,11 @@ def save_watch(
     max_length: int,
 ) -> tables.Watch:
     """Create or update a watch, replace its rules and re-match every stored post."""
+    same_name = select(tables.Watch.id).where(tables.Watch.name == name)
+    if watch_id is not None:
+        same_name = same_name.where(tables.Watch.id != watch_id)
+    if session.scalar(same_name) is not None:
+        raise WatchError(NAME_TAKEN)
     if watch_id is None:
         watch = tables.Watch(name=name, kind=kind, description=description)
         session.add(watch)
@@ -90,6 +100,24 @@ def save_watch(
     session.flush()
     rematch_watch(session, watch.id, [(row.id, row.query) for row in rows], max_length=max_length)
     return watch
+
+
+def match_counts(session: Session) -> dict[int, int]:
+    """watch id -> how many stored posts it matches."""
+    rows = session.execute(
+        select(tables.Match.watch_id, func.count()).group_by(tables.Match.watch_id)
+    )
+    return {watch_id: count for watch_id, count in rows}
+
+
+def rules_by_watch(session: Session) -> dict[int, list[str]]:
+    """watch id -> its rules, in the order they were written."""
+    rules: dict[int, list[str]] = {}
+    for watch_id, query in session.execute(
+        select(tables.WatchRule.watch_id, tables.WatchRule.query).order_by(tables.WatchRule.id)
+    ):
+        rules.setdefault(watch_id, []).append(query)
+    return rules
 
 
 def rematch_watch(

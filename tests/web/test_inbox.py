@@ -204,3 +204,23 @@ def test_saved_reply_with_unknown_variable_is_refused_by_name(
     # The saved reply for the intent becomes the suggestion, its variables filled.
     suggestion = page.split('name="text"')[1].split("</textarea>")[0]
     assert "Bonjour Sophie : https://peintures-martin.example/devis" in suggestion
+
+
+def test_routing_and_approval_settings_are_saved_from_one_form(
+    client: TestClient, db: Database, ids: dict[str, int]
+) -> None:
+    csrf = sign_in_as(client, "marc")
+    account = ids["account"]
+    form = {"csrf": csrf, "route_lead": str(account), f"approval_{account}": "on"}
+    response = client.post("/inbox/settings/routing", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    with db.session() as session:
+        assert routing.rules(session) == {"lead": account}
+        assert routing.needs_approval(session, account)
+    page = client.get("/inbox/settings").text
+    assert f'name="approval_{account}" checked' in page
+    client.post("/inbox/settings/routing", data={"csrf": csrf})  # every box cleared
+    with db.session() as session:
+        assert routing.rules(session) == {} and not routing.needs_approval(session, account)
+    bad = client.post("/inbox/settings/routing", data={"csrf": csrf, "route_lead": "999"})
+    assert bad.status_code == 400 and "account: account 999 does not exist" in bad.text

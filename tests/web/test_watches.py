@@ -91,3 +91,20 @@ def test_viewers_and_forged_forms_cannot_edit(client: TestClient, db: Database) 
     )
     assert refused.status_code == 403
     assert "Modifier" not in client.get("/watches").text
+
+
+def test_a_name_already_taken_is_refused_and_a_watch_keeps_its_own(
+    client: TestClient, db: Database
+) -> None:
+    login(client)
+    form = {"csrf": _csrf(client), "name": "Ma marque", "kind": "brand", "rules": "martin"}
+    taken = client.post("/watches/save", data=form)
+    assert taken.status_code == 400 and "Ce nom de veille existe déjà" in taken.text
+    with db.session() as session:
+        watch = session.scalars(select(tables.Watch)).one()
+    data = {**form, "watch_id": str(watch.id)}
+    kept = client.post("/watches/save", data=data, follow_redirects=False)
+    assert kept.status_code == 303
+    with db.session() as session:
+        rules = session.scalars(select(tables.WatchRule.query)).all()
+        assert rules == ["martin"]

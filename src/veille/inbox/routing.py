@@ -6,6 +6,8 @@ with credentials are offered.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -49,6 +51,17 @@ def set_needs_approval(session: Session, *, account_id: int, needs_approval: boo
         session.add(AccountPolicy(account_id=account_id, needs_approval=needs_approval))
     else:
         row.needs_approval = needs_approval
+
+
+def save_settings(
+    session: Session, *, routes: Mapping[str, int | None], approvals: Collection[int]
+) -> None:
+    """The settings form at once: each intent's account (missing or None: no rule) and which
+    accounts need a manager's approval (every other account then needs none)."""
+    for intent in ROUTABLE_INTENTS:
+        set_rule(session, intent=intent, account_id=routes.get(intent))
+    for account_id in session.scalars(select(tables.Account.id)):
+        set_needs_approval(session, account_id=account_id, needs_approval=account_id in approvals)
 
 
 def needs_approval(session: Session, account_id: int) -> bool:

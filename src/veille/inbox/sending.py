@@ -15,8 +15,9 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from veille.inbox.actions import mark_answered
+from veille.inbox.actions import mark_answered, set_status
 from veille.inbox.routing import needs_approval
+from veille.permissions import Permission, can
 from veille.publish.guard import GuardContext, GuardReport, check
 from veille.publish.publisher import JobRequest, Publisher
 from veille.sources import registry
@@ -26,7 +27,6 @@ from veille.store.db import Database
 from veille.store.tables_inbox import InboxEvent, InboxReply
 from veille.timeutil import utcnow
 
-APPROVERS = ("owner", "manager")
 MAX_REPLY = 5000
 
 
@@ -92,7 +92,8 @@ def write_reply(
     report = guard_report(session, text=text, network=account.network, zone=zone, lang=lang)
     if report.risk == "high" and not confirm_risk:
         raise ReplyBlocked(report)
-    approval = needs_approval(session, account.id) and author_role not in APPROVERS
+    approver = can(author_role, Permission.APPROVE_REPLIES)
+    approval = needs_approval(session, account.id) and not approver
     reply = InboxReply(
         item_id=item.id,
         account_id=account.id,
@@ -114,12 +115,13 @@ def write_reply(
         )
     )
     if approval and item.status == "new":
-        item.status = "waiting"
+        set_status(session, item_id=item.id, status="waiting", actor_id=author_id)
     return reply
 
 
 def approve(session: Session, *, reply_id: int, approver_id: int, approver_role: str) -> InboxReply:
-    if approver_role not in APPROVERS:
+    """Approve a waiting reply (the caller commits, then sends it)."""
+    if not can(approver_role, Permission.APPROVE_REPLIES):
         raise ReplyError("approval: only a manager or the owner can approve")
     reply = _reply(session, reply_id)
     if reply.status != "pending_approval":
@@ -137,7 +139,8 @@ def approve(session: Session, *, reply_id: int, approver_id: int, approver_role:
 
 
 def reject(session: Session, *, reply_id: int, approver_id: int, approver_role: str) -> InboxReply:
-    if approver_role not in APPROVERS:
+    """Refuse a waiting reply; it is never sent."""
+    if not can(approver_role, Permission.APPROVE_REPLIES):
         raise ReplyError("approval: only a manager or the owner can reject")
     reply = _reply(session, reply_id)
     if reply.status != "pending_approval":
@@ -159,6 +162,39 @@ def _reply(session: Session, reply_id: int) -> InboxReply:
     if reply is None:
         raise LookupError(f"reply {reply_id} not found")
     return reply
+
+
+def fail_reply(session: Session, *, reply_id: int, error: str, actor_id: int | None) -> InboxReply:
+    """Mark a reply failed with the reason (it can be sent again)."""
+    reply = _reply(session, reply_id)
+    reply.status, reply.error = "failed", error[:2000]
+    session.add(
+        InboxEvent(
+            item_id=reply.item_id,
+            actor_id=actor_id,
+            kind="reply_failed",
+            detail={"reply_id": reply.id},
+        )
+    )
+    return reply
+
+
+def send_now(db: Database, *, reply_id: int, publisher: Publisher, actor_id: int | None) -> str:
+    """Send a committed reply; a reply that cannot be sent is marked failed, not lost."""
+    try:
+        return send(db, reply_id=reply_id, publisher=publisher, actor_id=actor_id)
+    except ReplyError as exc:
+        with db.session() as session:
+            return fail_reply(session, reply_id=reply_id, error=str(exc), actor_id=actor_id).status
+
+
+def retry(db: Database, *, reply_id: int, publisher: Publisher, actor_id: int | None) -> str:
+    """Send a failed reply again; a reply in any other state is left as it is."""
+    with db.session() as session:
+        status = _reply(session, reply_id).status
+    if status != "failed":
+        return status
+    return send_now(db, reply_id=reply_id, publisher=publisher, actor_id=actor_id)
 
 
 def reply_target(post: tables.Post) -> str:
@@ -219,17 +255,7 @@ def send(
         published = publisher.publish(request)
     except ConnectorError as exc:
         with db.session() as session:
-            reply = _reply(session, reply_id)
-            reply.status, reply.error = "failed", str(exc)[:2000]
-            session.add(
-                InboxEvent(
-                    item_id=reply.item_id,
-                    actor_id=actor_id,
-                    kind="reply_failed",
-                    detail={"reply_id": reply.id},
-                )
-            )
-            return reply.status
+            return fail_reply(session, reply_id=reply_id, error=str(exc), actor_id=actor_id).status
     with db.session() as session:
         reply = _reply(session, reply_id)
         reply.status, reply.error, reply.sent_at = "sent", None, utcnow()

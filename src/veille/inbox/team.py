@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from veille.channels import ChannelSettingsError, load_smtp
 from veille.notify import NotifyError, send_email
+from veille.permissions import ROLES
 from veille.store import tables
 from veille.store.db import Database
 from veille.store.tables_inbox import TeamToken
 from veille.timeutil import utcnow
-from veille.users import ROLES, hash_password
+from veille.users import hash_password
 
 log = logging.getLogger(__name__)
 

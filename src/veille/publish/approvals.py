@@ -9,12 +9,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from veille.permissions import Permission, at_least, can, higher
 from veille.publish.drafts import record_event, schedule_draft, variants_of
 from veille.store import tables
 from veille.store.tables_publish import ApprovalRule, PublishJob
 from veille.timeutil import utcnow
 
-ROLE_RANK = {"viewer": 0, "member": 1, "manager": 2, "owner": 3}
 POLICY_KEY = "publish.approvals"
 
 
@@ -40,7 +40,7 @@ def high_risk_needs_manager(session: Session) -> bool:
 
 
 def set_high_risk_needs_manager(session: Session, *, actor: Actor, value: bool) -> None:
-    if actor.role != "owner":
+    if not can(actor.role, Permission.SET_APPROVAL_POLICY):
         raise ApprovalError("only the owner can change the approval policy")
     row = session.get(tables.Setting, POLICY_KEY)
     if row is None:
@@ -53,9 +53,10 @@ def set_account_rule(
     session: Session, *, actor: Actor, account_id: int, required_role: str | None
 ) -> None:
     """``required_role`` manager or owner; None removes the rule."""
-    if ROLE_RANK.get(actor.role, 0) < ROLE_RANK["manager"]:
+    if not can(actor.role, Permission.SET_APPROVAL_RULES):
         raise ApprovalError("a manager or the owner sets approval rules")
-    if required_role is not None and required_role not in ("manager", "owner"):
+    # A rule names a role that can approve drafts: manager or owner.
+    if required_role is not None and not can(required_role, Permission.APPROVE_DRAFTS):
         raise ApprovalError(f"required_role: expected manager or owner, got {required_role!r}")
     rule = session.get(ApprovalRule, account_id)
     if required_role is None:
@@ -75,12 +76,10 @@ def requirement(session: Session, draft: tables.Draft, *, risk: str) -> Requirem
             account = session.get(tables.Account, variant.account_id)
             handle = account.handle if account else str(variant.account_id)
             reasons.append(f"posts from {handle} need a {rule.required_role}")
-            if ROLE_RANK[rule.required_role] > ROLE_RANK[role]:
-                role = rule.required_role
+            role = higher(role, rule.required_role)
     if risk == "high" and high_risk_needs_manager(session):
         reasons.append("high-risk posts need a manager")
-        if ROLE_RANK[role] < ROLE_RANK["manager"]:
-            role = "manager"
+        role = higher(role, "manager")
     return Requirement(role, tuple(reasons))
 
 
@@ -88,12 +87,12 @@ def request_publication(
     session: Session, draft: tables.Draft, *, actor: Actor, at: datetime, risk: str
 ) -> list[PublishJob]:
     """Schedule the draft if the actor may; otherwise put it in pending_approval."""
-    if ROLE_RANK.get(actor.role, 0) < ROLE_RANK["member"]:
+    if not can(actor.role, Permission.WRITE_DRAFTS):
         raise ApprovalError("viewers cannot publish")
     if draft.status in ("published", "cancelled"):
         raise ApprovalError(f"the draft is already {draft.status}")
     needed = requirement(session, draft, risk=risk)
-    if ROLE_RANK[actor.role] >= ROLE_RANK[needed.role]:
+    if at_least(actor.role, needed.role):
         draft.approved_by, draft.approved_at = actor.id, utcnow()
         return schedule_draft(session, draft, at=at, user_id=actor.id)
     draft.status, draft.scheduled_at, draft.updated_at = "pending_approval", at, utcnow()
@@ -113,7 +112,7 @@ def approve(session: Session, draft: tables.Draft, *, actor: Actor, risk: str) -
     if draft.status != "pending_approval" or draft.scheduled_at is None:
         raise ApprovalError("this draft is not waiting for approval")
     needed = requirement(session, draft, risk=risk)
-    if ROLE_RANK.get(actor.role, 0) < max(ROLE_RANK[needed.role], ROLE_RANK["manager"]):
+    if not (can(actor.role, Permission.APPROVE_DRAFTS) and at_least(actor.role, needed.role)):
         raise ApprovalError(f"approving this draft needs a {needed.role}")
     draft.approved_by, draft.approved_at = actor.id, utcnow()
     record_event(session, draft.id, actor.id, "approved")
@@ -121,7 +120,7 @@ def approve(session: Session, draft: tables.Draft, *, actor: Actor, risk: str) -
 
 
 def reject(session: Session, draft: tables.Draft, *, actor: Actor, reason: str) -> None:
-    if ROLE_RANK.get(actor.role, 0) < ROLE_RANK["manager"]:
+    if not can(actor.role, Permission.APPROVE_DRAFTS):
         raise ApprovalError("sending a draft back needs a manager")
     if draft.status != "pending_approval":
         raise ApprovalError("this draft is not waiting for approval")

@@ -37,8 +37,21 @@ _TRAILING_TAGS = re.compile(r"(?:\s+#\w+)+\s*$")
 ELLIPSIS = "…"
 
 
+# Which states allow each change: a draft on its way out must be cancelled before anything
+# else happens to it.
+EDITABLE = ("draft", "pending_approval")
+SCHEDULABLE = ("draft", "failed")  # queue, weekly recurrence
+CANCELLABLE = ("scheduled", "pending_approval")
+
+
 class DraftError(ValueError):
     """A refused draft; the message names the field."""
+
+
+def require_status(draft: tables.Draft, allowed: Sequence[str], *, refusal: str) -> None:
+    """Refuse a change the draft's state does not allow, with ``refusal`` as the message."""
+    if draft.status not in allowed:
+        raise DraftError(refusal)
 
 
 # ---------------------------------------------------------------- adapting text (pure)
@@ -264,6 +277,10 @@ def edit_variant(
     session: Session, *, draft_id: int, account_id: int, text: str, user_id: int | None
 ) -> DraftVariant:
     """Replace one account's text by hand (the history keeps the previous one)."""
+    draft = session.get(tables.Draft, draft_id)
+    if draft is None:
+        raise DraftError(f"draft: draft {draft_id} does not exist")
+    require_status(draft, EDITABLE, refusal="scheduled: cancel first")
     variant = session.scalar(
         select(DraftVariant).where(
             DraftVariant.draft_id == draft_id, DraftVariant.account_id == account_id
@@ -316,7 +333,8 @@ def schedule_draft(
 def cancel_draft(session: Session, draft: tables.Draft, *, user_id: int | None) -> int:
     """Cancel the jobs not yet sent (a job being sent right now finishes) and any weekly
     recurrence; the draft goes back to ``draft`` so it can be edited and scheduled again.
-    Returns how many jobs were cancelled."""
+    Returns how many jobs were cancelled; a draft with nothing scheduled is refused."""
+    require_status(draft, CANCELLABLE, refusal="cancel: nothing is scheduled")
     cancelled = 0
     for job in session.scalars(
         select(PublishJob).where(PublishJob.draft_id == draft.id, PublishJob.status == "pending")

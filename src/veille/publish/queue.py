@@ -8,7 +8,13 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from veille.publish.approvals import Actor, request_publication
-from veille.publish.drafts import DraftError, record_event, variants_of
+from veille.publish.drafts import (
+    SCHEDULABLE,
+    DraftError,
+    record_event,
+    require_status,
+    variants_of,
+)
 from veille.publish.schedule import WeeklyTime, next_occurrence, parse_wall_clock
 from veille.publish.slots import next_queue_time
 from veille.store import tables
@@ -19,6 +25,7 @@ def queue_draft(
     session: Session, draft: tables.Draft, *, actor: Actor, risk: str, now: datetime
 ) -> tuple[datetime, list[PublishJob]]:
     """Schedule the draft in the first free queue slot of its accounts."""
+    require_status(draft, SCHEDULABLE, refusal="queue: cancel first")
     account_ids = [v.account_id for v in variants_of(session, draft.id)]
     if not account_ids:
         raise DraftError("accounts: the draft has no account to publish from")
@@ -40,6 +47,7 @@ def make_recurring(
 ) -> tuple[datetime, list[PublishJob]]:
     """Publish the draft every week at ``wall_clock`` on ``weekday`` (local time in
     ``zone``); the first occurrence is scheduled now, each next one when one is published."""
+    require_status(draft, SCHEDULABLE, refusal="recurring: cancel first")
     when = WeeklyTime(weekday, parse_wall_clock(wall_clock), zone)
     recurrence = session.get(Recurrence, draft.id)
     if recurrence is None:

@@ -21,15 +21,17 @@ from veille.web import (
     pages_accounts,
     pages_alerts,
     pages_auth,
+    pages_calendar,
     pages_drafts,
     pages_home,
     pages_inbox,
     pages_posts,
     pages_reports,
+    pages_slots,
     pages_team,
     pages_watches,
 )
-from veille.web.deps import LoginRequired, language_of
+from veille.web.deps import LoginRequired, Refused, language_of
 
 HERE = Path(__file__).parent
 CSP = (
@@ -68,6 +70,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(pages_watches.router)
     app.include_router(pages_accounts.router)
     app.include_router(pages_drafts.router)
+    app.include_router(pages_slots.router)
+    app.include_router(pages_calendar.router)
     app.include_router(pages_inbox.router)
     app.include_router(pages_team.router)
     app.include_router(pages_alerts.router)
@@ -77,6 +81,12 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     async def _to_login(request: Request, _exc: LoginRequired) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(Refused)
+    async def _refused(request: Request, exc: Refused) -> Response:
+        if exc.response is not None:
+            return exc.response
+        return error_page(request, translate("error.forbidden", language_of(request, None)), 403)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

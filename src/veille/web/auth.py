@@ -11,12 +11,16 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from veille.store import tables
+from veille.store.db import Database
 from veille.timeutil import utcnow
+from veille.users import authenticate
+from veille.web import throttle
 
 SESSION_COOKIE = "veille_session"
 LOGIN_CSRF_COOKIE = "veille_login_csrf"
@@ -65,6 +69,28 @@ def current_user(session: Session, token: str | None) -> CurrentUser | None:
         session.delete(web_session)
         return None
     return CurrentUser(user.id, user.username, user.role, user.language, web_session.csrf_token)
+
+
+class SignInRefused(Exception):
+    """A sign-in refused: too many recent failures, or a wrong username or password."""
+
+    def __init__(self, reason: Literal["throttled", "failed"]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def sign_in(session: Session, *, db: Database, username: str, password: str, client: str) -> str:
+    """Check the password under the throttle and open a session; returns the cookie value.
+    The attempt is counted (in its own transaction, see `throttle`) before the password is
+    checked; a success takes its marks back and forgives that account from that address."""
+    attempt = throttle.count_attempt(db, throttle.login_keys(username, client))
+    if not attempt.allowed:
+        raise SignInRefused("throttled")
+    user = authenticate(session, username, password)
+    if user is None:
+        raise SignInRefused("failed")
+    throttle.forgive_login(session, attempt, username=username, client=client)
+    return open_session(session, user)
 
 
 def close_session(session: Session, token: str | None) -> None:

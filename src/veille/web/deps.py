@@ -1,17 +1,20 @@
-"""What every page needs: the database, the signed-in user, the language, rendering."""
+"""What every page needs: the database, the signed-in user, the permission check, the
+language, rendering."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi import Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from veille.config import Settings
 from veille.i18n import LANGUAGES, Language, translate
+from veille.permissions import PUBLIC, Permission, can
 from veille.store.db import Database
 from veille.web import auth
 
@@ -54,6 +57,52 @@ def require_user(
 
 
 User = Annotated[auth.CurrentUser, Depends(require_user)]
+
+# How a route answers a refusal when the plain 403 page is not what its users expect.
+RefusalPage = Callable[[Request, auth.CurrentUser | None, FormData], Response]
+
+
+class Refused(Exception):
+    """A state-changing request refused (CSRF token missing or wrong, or a role without the
+    permission); the app answers with ``response``, or the 403 page when it is None."""
+
+    def __init__(self, response: Response | None = None) -> None:
+        super().__init__("refused")
+        self.response = response
+
+
+class PermissionCheck:
+    """The one dependency every state-changing route declares: the CSRF token of the form
+    and the signed-in user's permission. Public forms (``Permission.SIGN_IN``) need no
+    session and check the token against the login form's cookie instead."""
+
+    def __init__(self, permission: Permission, on_refusal: RefusalPage | None = None) -> None:
+        self.permission = permission
+        self.on_refusal = on_refusal
+
+    async def __call__(
+        self,
+        request: Request,
+        user: Annotated[auth.CurrentUser | None, Depends(optional_user)],
+        csrf: Annotated[str, Form(max_length=128)] = "",
+    ) -> None:
+        if self.permission in PUBLIC:
+            expected = request.cookies.get(auth.LOGIN_CSRF_COOKIE)
+        elif user is None:
+            raise LoginRequired()
+        else:
+            expected = user.csrf_token
+        role = user.role if user else None
+        if auth.tokens_match(expected, csrf) and can(role, self.permission):
+            return
+        if self.on_refusal is None:
+            raise Refused()
+        raise Refused(self.on_refusal(request, user, await request.form()))
+
+
+def requires(permission: Permission, *, on_refusal: RefusalPage | None = None) -> PermissionCheck:
+    """``dependencies=[Depends(requires(Permission.X))]`` on a route: who may call it."""
+    return PermissionCheck(permission, on_refusal)
 
 
 def language_of(request: Request, user: auth.CurrentUser | None) -> Language:

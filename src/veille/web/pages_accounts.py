@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from veille.accounts import ACCOUNT_KINDS, CREDENTIAL_FIELDS, AccountError, connect_account
 from veille.crypto import SecretBox
+from veille.permissions import Permission, can
 from veille.store import tables
-from veille.web.auth import tokens_match
-from veille.web.deps import DbSession, User, get_settings, render
+from veille.web.deps import DbSession, User, get_settings, render, requires
 
 router = APIRouter()
-ADMINS = ("owner", "manager")
 
 
 @router.get("/accounts")
@@ -28,13 +27,13 @@ def list_accounts(request: Request, session: DbSession, user: User) -> Response:
         accounts=accounts,
         fields=CREDENTIAL_FIELDS,
         kinds=ACCOUNT_KINDS,
-        can_edit=user.role in ADMINS,
+        can_edit=can(user.role, Permission.MANAGE_ACCOUNTS),
         error=None,
         zone=get_settings(request).zone,
     )
 
 
-@router.post("/accounts")
+@router.post("/accounts", dependencies=[Depends(requires(Permission.MANAGE_ACCOUNTS))])
 async def add_account(
     request: Request,
     session: DbSession,
@@ -42,11 +41,8 @@ async def add_account(
     network: Annotated[str, Form(max_length=16)],
     handle: Annotated[str, Form(max_length=255)],
     kind: Annotated[str, Form(max_length=16)],
-    csrf: Annotated[str, Form(max_length=128)] = "",
     label: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    if not tokens_match(user.csrf_token, csrf) or user.role not in ADMINS:
-        raise HTTPException(status_code=403)
     form = await request.form()
     credentials = {
         name: str(form.get(f"{network}_{name}", ""))[:4096]

@@ -5,15 +5,26 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from veille.i18n import LANGUAGES, translate
-from veille.users import authenticate
-from veille.web import auth, throttle
-from veille.web.deps import LANG_COOKIE, DbSession, User, get_db, optional_user, render
+from veille.permissions import Permission
+from veille.web import auth
+from veille.web.deps import (
+    LANG_COOKIE,
+    DbSession,
+    User,
+    get_db,
+    language_of,
+    optional_user,
+    render,
+    requires,
+)
 
 router = APIRouter()
+REFUSALS = {"throttled": ("login.throttled", 429), "failed": ("login.failed", 401)}
 
 
 def _safe_next(target: str | None) -> str:
@@ -47,36 +58,31 @@ def login_form(request: Request, session: DbSession, next: str | None = None) ->
     return _login_page(request, next_url=_safe_next(next), error=None, status=200)
 
 
-@router.post("/login")
+def _expired(request: Request, _user: auth.CurrentUser | None, form: FormData) -> Response:
+    """The login form again, with a fresh token, when its token was missing or stale."""
+    error = translate("login.expired", language_of(request, None))
+    next_url = _safe_next(str(form.get("next", "/")))
+    return _login_page(request, next_url=next_url, error=error, status=403)
+
+
+@router.post("/login", dependencies=[Depends(requires(Permission.SIGN_IN, on_refusal=_expired))])
 def login(
     request: Request,
     session: DbSession,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=1024)],
-    csrf: Annotated[str, Form(max_length=128)] = "",
     next: Annotated[str, Form(max_length=2048)] = "/",
 ) -> Response:
-    from veille.web.deps import language_of
-
-    lang = language_of(request, None)
     next_url = _safe_next(next)
-    if not auth.tokens_match(request.cookies.get(auth.LOGIN_CSRF_COOKIE), csrf):
-        return _login_page(
-            request, next_url=next_url, error=translate("login.expired", lang), status=403
-        )
     client = request.client.host if request.client else "unknown"
-    attempt = throttle.count_attempt(get_db(request), throttle.login_keys(username, client))
-    if not attempt.allowed:
-        return _login_page(
-            request, next_url=next_url, error=translate("login.throttled", lang), status=429
+    try:
+        token = auth.sign_in(
+            session, db=get_db(request), username=username, password=password, client=client
         )
-    user = authenticate(session, username, password)
-    if user is None:
-        return _login_page(
-            request, next_url=next_url, error=translate("login.failed", lang), status=401
-        )
-    throttle.forgive_login(session, attempt, username=username, client=client)
-    token = auth.open_session(session, user)
+    except auth.SignInRefused as refused:
+        key, status = REFUSALS[refused.reason]
+        error = translate(key, language_of(request, None))
+        return _login_page(request, next_url=next_url, error=error, status=status)
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(
         auth.SESSION_COOKIE,
@@ -90,15 +96,14 @@ def login(
     return response
 
 
-@router.post("/logout")
-def logout(
-    request: Request,
-    session: DbSession,
-    user: User,
-    csrf: Annotated[str, Form(max_length=128)] = "",
-) -> Response:
-    if not auth.tokens_match(user.csrf_token, csrf):
-        return render(request, "error.html", user, status_code=403, message="CSRF", status=403)
+def _csrf_refused(request: Request, user: auth.CurrentUser | None, _form: FormData) -> Response:
+    return render(request, "error.html", user, status_code=403, message="CSRF", status=403)
+
+
+@router.post(
+    "/logout", dependencies=[Depends(requires(Permission.SIGN_OUT, on_refusal=_csrf_refused))]
+)
+def logout(request: Request, session: DbSession, user: User) -> Response:
     auth.close_session(session, request.cookies.get(auth.SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(auth.SESSION_COOKIE)

@@ -6,24 +6,23 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veille.crypto import SecretBox
-from veille.inbox import actions, assistant, figures, queue, replies, routing, sending
+from veille.inbox import actions, assistant, figures, queries, queue, replies, routing, sending
 from veille.inbox.clock import business_seconds, describe
+from veille.permissions import Permission, can
 from veille.publish.publisher import ConnectorPublisher, Publisher
-from veille.store import tables
-from veille.store.tables_inbox import InboxEvent, InboxNote, InboxReply
+from veille.store.tables_inbox import InboxReply
 from veille.timeutil import utcnow
-from veille.web.auth import CurrentUser, tokens_match
-from veille.web.deps import DbSession, User, get_db, get_settings, language_of, render
+from veille.web.auth import CurrentUser
+from veille.web.deps import DbSession, User, get_db, get_settings, language_of, render, requires
 
 router = APIRouter()
-TRIAGERS = ("owner", "manager", "member")  # triage and write replies
-MANAGERS = ("owner", "manager")  # approve replies, edit settings
+TRIAGE = [Depends(requires(Permission.TRIAGE))]
+SETTINGS = [Depends(requires(Permission.EDIT_INBOX_SETTINGS))]
 VIEWS = {
     "open": actions.OPEN_STATUSES,
     "mine": actions.OPEN_STATUSES,
@@ -31,14 +30,6 @@ VIEWS = {
     "closed": ("done", "ignored"),
 }
 SNOOZE_HOURS = (1, 4, 24, 72)
-Csrf = Annotated[str, Form(max_length=128)]
-
-
-def _require(user: CurrentUser, csrf: str, roles: tuple[str, ...]) -> None:
-    if not tokens_match(user.csrf_token, csrf):
-        raise HTTPException(status_code=403, detail="CSRF token missing or wrong")
-    if user.role not in roles:
-        raise HTTPException(status_code=403)
 
 
 def _back(target: str, *, session: Session, fallback: str = "/inbox") -> RedirectResponse:
@@ -51,10 +42,6 @@ def _back(target: str, *, session: Session, fallback: str = "/inbox") -> Redirec
 
 def _zone(request: Request) -> str:
     return get_settings(request).time_zone
-
-
-def _users(session: Any) -> list[tables.User]:
-    return list(session.scalars(select(tables.User).order_by(tables.User.username)))
 
 
 @router.get("/inbox")
@@ -80,7 +67,7 @@ def inbox(request: Request, session: DbSession, user: User, view: str = "open") 
         views_names=list(VIEWS),
         conversations=queue.group(views),
         count=len(views),
-        can_triage=user.role in TRIAGERS,
+        can_triage=can(user.role, Permission.TRIAGE),
         zone=get_settings(request).zone,
         bulk_actions=actions.BULK_ACTIONS,
     )
@@ -113,31 +100,18 @@ def _item_context(
         )
         if queue.conversation_key(v.post) == key and v.item.id != item_id
     ]
-    names = {u.id: u.username for u in _users(session)}
+    team = queries.users(session)
     accounts = routing.candidate_accounts(session, network=view.post.network)
     routed = routing.choose_account(session, intent=view.primary_intent, network=view.post.network)
-    posted_replies = list(
-        session.scalars(
-            select(InboxReply).where(InboxReply.item_id == item_id).order_by(InboxReply.id)
-        )
-    )
     hours = queue.business_hours(session, zone=_zone(request))
     end = view.item.first_response_at or utcnow()
     context: dict[str, Any] = {
         "v": view,
         "thread": thread,
-        "notes": list(
-            session.scalars(
-                select(InboxNote).where(InboxNote.item_id == item_id).order_by(InboxNote.id)
-            )
-        ),
-        "events": list(
-            session.scalars(
-                select(InboxEvent).where(InboxEvent.item_id == item_id).order_by(InboxEvent.id)
-            )
-        ),
-        "names": names,
-        "users": _users(session),
+        "notes": queries.notes_of(session, item_id),
+        "events": queries.events_of(session, item_id),
+        "names": {u.id: u.username for u in team},
+        "users": team,
         "accounts": accounts,
         "routed_id": routed.id if routed else None,
         "approval": {a.id: routing.needs_approval(session, a.id) for a in accounts},
@@ -153,13 +127,13 @@ def _item_context(
             text=view.post.text,
             box=_box(request),
         ),
-        "replies": posted_replies,
+        "replies": queries.replies_of(session, item_id),
         "waited": describe(business_seconds(view.post.created_at, end, hours), lang),
         "answered": view.item.first_response_at is not None,
         "statuses": actions.STATUSES,
         "snooze_hours": SNOOZE_HOURS,
-        "can_triage": user.role in TRIAGERS,
-        "can_approve": user.role in MANAGERS,
+        "can_triage": can(user.role, Permission.TRIAGE),
+        "can_approve": can(user.role, Permission.APPROVE_REPLIES),
         "zone": get_settings(request).zone,
         "blocked": None,
         "draft_text": None,
@@ -190,7 +164,7 @@ def settings_page(request: Request, session: DbSession, user: User) -> Response:
 def _settings(
     request: Request, session: Any, user: CurrentUser, *, error: str | None, status: int
 ) -> Response:
-    accounts = list(session.scalars(select(tables.Account).order_by(tables.Account.id)))
+    accounts = queries.accounts(session)
     return render(
         request,
         "inbox_settings.html",
@@ -203,12 +177,12 @@ def _settings(
         approval={a.id: routing.needs_approval(session, a.id) for a in accounts},
         variables=replies.VARIABLES,
         assistant=assistant.configured(session),
-        can_edit=user.role in MANAGERS,
+        can_edit=can(user.role, Permission.EDIT_INBOX_SETTINGS),
         error=error,
     )
 
 
-@router.post("/inbox/settings/saved-replies")
+@router.post("/inbox/settings/saved-replies", dependencies=SETTINGS)
 def save_reply(
     request: Request,
     session: DbSession,
@@ -216,9 +190,7 @@ def save_reply(
     name: Annotated[str, Form(max_length=128)],
     body: Annotated[str, Form(max_length=4000)],
     intent: Annotated[str, Form(max_length=32)] = "",
-    csrf: Csrf = "",
 ) -> Response:
-    _require(user, csrf, MANAGERS)
     try:
         replies.save(session, name=name, body=body, intent=intent or None)
     except replies.ReplyTemplateError as exc:
@@ -226,7 +198,7 @@ def save_reply(
     return _back("/inbox/settings", session=session)
 
 
-@router.post("/inbox/settings/assistant")
+@router.post("/inbox/settings/assistant", dependencies=SETTINGS)
 def save_assistant(
     request: Request,
     session: DbSession,
@@ -234,9 +206,7 @@ def save_assistant(
     base_url: Annotated[str, Form(max_length=500)] = "",
     model: Annotated[str, Form(max_length=200)] = "",
     api_key: Annotated[str, Form(max_length=500)] = "",
-    csrf: Csrf = "",
 ) -> Response:
-    _require(user, csrf, MANAGERS)
     try:
         assistant.save(session, _box(request), base_url=base_url, model=model, api_key=api_key)
     except assistant.AssistantError as exc:
@@ -244,29 +214,30 @@ def save_assistant(
     return _back("/inbox/settings#assistant", session=session)
 
 
-@router.post("/inbox/settings/routing")
+@router.post("/inbox/settings/routing", dependencies=SETTINGS)
 async def save_routing(request: Request, session: DbSession, user: User) -> Response:
     form = await request.form()
-    _require(user, str(form.get("csrf", "")), MANAGERS)
     try:
+        routes: dict[str, int | None] = {}
         for intent in routing.ROUTABLE_INTENTS:
             raw = str(form.get(f"route_{intent}", "") or "")
-            routing.set_rule(session, intent=intent, account_id=int(raw) if raw else None)
-        for account_id in session.scalars(select(tables.Account.id)):
-            routing.set_needs_approval(
-                session,
-                account_id=account_id,
-                needs_approval=form.get(f"approval_{account_id}") == "on",
-            )
+            routes[intent] = int(raw) if raw else None
+        approvals = {
+            int(key.removeprefix("approval_"))
+            for key in form
+            if key.startswith("approval_")
+            and key.removeprefix("approval_").isdigit()
+            and form.get(key) == "on"
+        }
+        routing.save_settings(session, routes=routes, approvals=approvals)
     except (routing.RoutingError, ValueError) as exc:
         return _settings(request, session, user, error=str(exc), status=400)
     return _back("/inbox/settings", session=session)
 
 
-@router.post("/inbox/bulk")
+@router.post("/inbox/bulk", dependencies=TRIAGE)
 async def bulk(request: Request, session: DbSession, user: User) -> Response:
     form = await request.form()
-    _require(user, str(form.get("csrf", "")), TRIAGERS)
     try:
         ids = [int(str(v)) for v in form.getlist("ids")][:500]
         actions.bulk(session, item_ids=ids, action=str(form.get("action", "")), actor_id=user.id)
@@ -282,16 +253,14 @@ def item_page(request: Request, session: DbSession, user: User, item_id: int) ->
     )
 
 
-@router.post("/inbox/{item_id}/status")
+@router.post("/inbox/{item_id}/status", dependencies=TRIAGE)
 def set_status(
     session: DbSession,
     user: User,
     item_id: int,
     status: Annotated[str, Form(max_length=16)],
-    csrf: Csrf = "",
     next: Annotated[str, Form(max_length=512)] = "",
 ) -> Response:
-    _require(user, csrf, TRIAGERS)
     try:
         actions.set_status(session, item_id=item_id, status=status, actor_id=user.id)
     except LookupError:
@@ -301,16 +270,14 @@ def set_status(
     return _back(next or f"/inbox/{item_id}", session=session)
 
 
-@router.post("/inbox/{item_id}/assign")
+@router.post("/inbox/{item_id}/assign", dependencies=TRIAGE)
 def assign(
     session: DbSession,
     user: User,
     item_id: int,
     assignee: Annotated[str, Form(max_length=16)] = "me",
-    csrf: Csrf = "",
     next: Annotated[str, Form(max_length=512)] = "",
 ) -> Response:
-    _require(user, csrf, TRIAGERS)
     target = user.id if assignee == "me" else (int(assignee) if assignee.isdigit() else None)
     try:
         actions.assign(session, item_id=item_id, assignee_id=target, actor_id=user.id)
@@ -321,16 +288,14 @@ def assign(
     return _back(next or f"/inbox/{item_id}", session=session)
 
 
-@router.post("/inbox/{item_id}/snooze")
+@router.post("/inbox/{item_id}/snooze", dependencies=TRIAGE)
 def snooze(
     session: DbSession,
     user: User,
     item_id: int,
     hours: Annotated[int, Form(ge=0, le=24 * 30)],
-    csrf: Csrf = "",
     next: Annotated[str, Form(max_length=512)] = "",
 ) -> Response:
-    _require(user, csrf, TRIAGERS)
     until = utcnow() + timedelta(hours=hours) if hours else None
     try:
         actions.snooze(session, item_id=item_id, until=until, actor_id=user.id)
@@ -339,16 +304,14 @@ def snooze(
     return _back(next or f"/inbox/{item_id}", session=session)
 
 
-@router.post("/inbox/{item_id}/notes")
+@router.post("/inbox/{item_id}/notes", dependencies=TRIAGE)
 def add_note(
     request: Request,
     session: DbSession,
     user: User,
     item_id: int,
     text: Annotated[str, Form(max_length=actions.MAX_NOTE + 100)],
-    csrf: Csrf = "",
 ) -> Response:
-    _require(user, csrf, TRIAGERS)
     try:
         actions.add_note(session, item_id=item_id, author_id=user.id, text=text)
     except LookupError:
@@ -363,7 +326,7 @@ def _box(request: Request) -> SecretBox:
     return SecretBox(get_settings(request).resolved_secret_key())
 
 
-@router.post("/inbox/{item_id}/reply")
+@router.post("/inbox/{item_id}/reply", dependencies=TRIAGE)
 def reply(
     request: Request,
     session: DbSession,
@@ -372,9 +335,7 @@ def reply(
     account_id: Annotated[int, Form()],
     text: Annotated[str, Form(max_length=sending.MAX_REPLY + 100)],
     confirm_risk: Annotated[str, Form(max_length=8)] = "",
-    csrf: Csrf = "",
 ) -> Response:
-    _require(user, csrf, TRIAGERS)
     lang = language_of(request, user)
     try:
         written = sending.write_reply(
@@ -415,43 +376,52 @@ def _publisher(request: Request) -> Publisher:
 
 def _send(request: Request, user: CurrentUser, reply_id: int) -> None:
     """Send after the caller committed the reply (the send uses transactions of its own)."""
-    db = get_db(request)
-    try:
-        sending.send(db, reply_id=reply_id, publisher=_publisher(request), actor_id=user.id)
-    except sending.ReplyError as exc:
-        with db.session() as session:
-            found = session.get(InboxReply, reply_id)
-            if found is not None:
-                found.status, found.error = "failed", str(exc)
+    db, publisher = get_db(request), _publisher(request)
+    sending.send_now(db, reply_id=reply_id, publisher=publisher, actor_id=user.id)
 
 
-@router.post("/inbox/replies/{reply_id}/{decision}")
-def decide(
-    request: Request,
-    session: DbSession,
-    user: User,
-    reply_id: int,
-    decision: str,
-    csrf: Csrf = "",
-) -> Response:
-    """approve (then send), reject, or send again after a failure."""
-    roles = TRIAGERS if decision == "retry" else MANAGERS
-    _require(user, csrf, roles)
+def _reply_target(session: Session, reply_id: int) -> str:
+    """Where to go back after deciding on a reply: its item's replies."""
     found = session.get(InboxReply, reply_id)
-    if found is None or decision not in ("approve", "reject", "retry"):
+    if found is None:
         raise HTTPException(status_code=404)
-    target = f"/inbox/{found.item_id}#replies"
+    return f"/inbox/{found.item_id}#replies"
+
+
+@router.post(
+    "/inbox/replies/{reply_id}/approve",
+    dependencies=[Depends(requires(Permission.APPROVE_REPLIES))],
+)
+def approve_reply(request: Request, session: DbSession, user: User, reply_id: int) -> Response:
+    """Approve a waiting reply, then send it."""
+    target = _reply_target(session, reply_id)
     try:
-        if decision == "approve":
-            sending.approve(
-                session, reply_id=reply_id, approver_id=user.id, approver_role=user.role
-            )
-        elif decision == "reject":
-            sending.reject(session, reply_id=reply_id, approver_id=user.id, approver_role=user.role)
+        sending.approve(session, reply_id=reply_id, approver_id=user.id, approver_role=user.role)
     except sending.ReplyError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    if decision == "approve" or found.status == "failed":
-        session.commit()
-        _send(request, user, reply_id)
-        return RedirectResponse(target, status_code=303)
+    session.commit()
+    _send(request, user, reply_id)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post(
+    "/inbox/replies/{reply_id}/reject",
+    dependencies=[Depends(requires(Permission.APPROVE_REPLIES))],
+)
+def reject_reply(session: DbSession, user: User, reply_id: int) -> Response:
+    target = _reply_target(session, reply_id)
+    try:
+        sending.reject(session, reply_id=reply_id, approver_id=user.id, approver_role=user.role)
+    except sending.ReplyError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
     return _back(target, session=session)
+
+
+@router.post("/inbox/replies/{reply_id}/retry", dependencies=TRIAGE)
+def retry_reply(request: Request, session: DbSession, user: User, reply_id: int) -> Response:
+    """Send again after a failure (any other reply is left as it is)."""
+    target = _reply_target(session, reply_id)
+    session.commit()
+    db, publisher = get_db(request), _publisher(request)
+    sending.retry(db, reply_id=reply_id, publisher=publisher, actor_id=user.id)
+    return RedirectResponse(target, status_code=303)

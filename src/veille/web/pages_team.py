@@ -9,17 +9,15 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
-from veille.inbox import team
-from veille.store import tables
+from veille.inbox import queries, team
+from veille.permissions import Permission, can
 from veille.web import auth, throttle
-from veille.web.deps import DbSession, User, get_db, get_settings, render
+from veille.web.deps import DbSession, User, get_db, get_settings, render, requires
 
 router = APIRouter()
-MANAGERS = ("owner", "manager")
 Field = Annotated[str, Form(max_length=1024)]
 
 
@@ -32,35 +30,32 @@ def _public_form(request: Request, template: str, status: int = 200, **context: 
     return response
 
 
-def _check_public_csrf(request: Request, csrf: str) -> None:
-    if not auth.tokens_match(request.cookies.get(auth.LOGIN_CSRF_COOKIE), csrf):
-        raise HTTPException(status_code=403, detail="CSRF token missing or wrong")
-
-
 @router.get("/team")
 def team_page(request: Request, session: DbSession, user: User) -> Response:
-    users = list(session.scalars(select(tables.User).order_by(tables.User.username)))
+    users = queries.users(session)
     return render(
-        request, "team.html", user, users=users, can_invite=user.role in MANAGERS, link=None
+        request,
+        "team.html",
+        user,
+        users=users,
+        can_invite=can(user.role, Permission.INVITE),
+        link=None,
     )
 
 
-@router.post("/team/invitations")
+@router.post("/team/invitations", dependencies=[Depends(requires(Permission.INVITE))])
 def create_invitation(
     request: Request,
     session: DbSession,
     user: User,
     role: Annotated[str, Form(max_length=16)],
-    csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    if not auth.tokens_match(user.csrf_token, csrf) or user.role not in MANAGERS:
-        raise HTTPException(status_code=403)
     try:
         token = team.invite(session, role=role, created_by=user.id)
     except team.TeamError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
     link = f"{get_settings(request).public_url}/invite/{token}"
-    users = list(session.scalars(select(tables.User).order_by(tables.User.username)))
+    users = queries.users(session)
     return render(request, "team.html", user, users=users, can_invite=True, link=link)
 
 
@@ -73,7 +68,7 @@ def invitation_form(request: Request, session: DbSession, token: str) -> Respons
     return _public_form(request, "team_join.html", role=role, token=token, error=None)
 
 
-@router.post("/invite/{token}")
+@router.post("/invite/{token}", dependencies=[Depends(requires(Permission.SIGN_IN))])
 def accept_invitation(
     request: Request,
     session: DbSession,
@@ -81,9 +76,7 @@ def accept_invitation(
     username: Annotated[str, Form(max_length=64)],
     password: Field,
     email: Annotated[str, Form(max_length=255)] = "",
-    csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    _check_public_csrf(request, csrf)
     try:
         team.accept_invitation(
             session, token=token, username=username, password=password, email=email
@@ -101,16 +94,14 @@ def forgot_form(request: Request) -> Response:
     return _public_form(request, "team_forgot.html", sent=False, error=None)
 
 
-@router.post("/password/forgot")
+@router.post("/password/forgot", dependencies=[Depends(requires(Permission.SIGN_IN))])
 def forgot(
     request: Request,
     background: BackgroundTasks,
     email: Annotated[str, Form(max_length=255)],
-    csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
     """The same answer, in the same time, whether the address is known and SMTP up or not:
     the e-mail is looked up and sent after the response has gone."""
-    _check_public_csrf(request, csrf)
     client = request.client.host if request.client else "unknown"
     db = get_db(request)
     if not throttle.count_attempt(db, throttle.reset_keys(email, client)).allowed:
@@ -126,15 +117,13 @@ def reset_form(request: Request, token: str) -> Response:
     return _public_form(request, "team_reset.html", token=token, error=None)
 
 
-@router.post("/password/reset/{token}")
+@router.post("/password/reset/{token}", dependencies=[Depends(requires(Permission.SIGN_IN))])
 def reset(
     request: Request,
     session: DbSession,
     token: str,
     password: Field,
-    csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    _check_public_csrf(request, csrf)
     try:
         team.reset_password(session, token=token, password=password)
     except team.TeamError as exc:

@@ -4,48 +4,38 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
+from veille.permissions import Permission, can
 from veille.rules import check_rule
 from veille.store import queries, tables
-from veille.watches import WATCH_KINDS, check_rules, preview, save_watch, split_rules
-from veille.web.auth import CurrentUser, tokens_match
-from veille.web.deps import DbSession, User, get_settings, language_of, render
+from veille.watches import (
+    WATCH_KINDS,
+    WatchError,
+    check_rules,
+    match_counts,
+    preview,
+    rules_by_watch,
+    save_watch,
+    split_rules,
+)
+from veille.web.deps import DbSession, User, get_settings, language_of, render, requires
 
 router = APIRouter()
-EDITORS = ("owner", "manager", "member")
-
-
-def _require_editor(user: CurrentUser, csrf: str) -> None:
-    if not tokens_match(user.csrf_token, csrf):
-        raise HTTPException(status_code=403, detail="CSRF token missing or wrong")
-    if user.role not in EDITORS:
-        raise HTTPException(status_code=403)
 
 
 @router.get("/watches")
 def list_watches(request: Request, session: DbSession, user: User) -> Response:
-    counts = dict(
-        session.execute(
-            select(tables.Match.watch_id, func.count()).group_by(tables.Match.watch_id)
-        ).all()
-    )
-    rules: dict[int, list[str]] = {}
-    for watch_id, query in session.execute(
-        select(tables.WatchRule.watch_id, tables.WatchRule.query).order_by(tables.WatchRule.id)
-    ):
-        rules.setdefault(watch_id, []).append(query)
     return render(
         request,
         "watches.html",
         user,
         watches=queries.watches(session),
-        counts=counts,
-        rules=rules,
-        can_edit=user.role in EDITORS,
+        counts=match_counts(session),
+        rules=rules_by_watch(session),
+        can_edit=can(user.role, Permission.EDIT_WATCHES),
     )
 
 
@@ -78,7 +68,7 @@ def edit_watch(request: Request, session: DbSession, user: User, watch_id: int) 
     return render(request, "watch_edit.html", user, **_form_context(watch, "\n".join(rules)))
 
 
-@router.post("/watches/save")
+@router.post("/watches/save", dependencies=[Depends(requires(Permission.EDIT_WATCHES))])
 def save(
     request: Request,
     session: DbSession,
@@ -86,13 +76,11 @@ def save(
     name: Annotated[str, Form(min_length=1, max_length=128)],
     kind: Annotated[str, Form(max_length=32)],
     rules: Annotated[str, Form(max_length=200_000)],
-    csrf: Annotated[str, Form(max_length=128)] = "",
     description: Annotated[str, Form(max_length=2000)] = "",
     watch_id: Annotated[str, Form(max_length=20)] = "",
     action: Annotated[str, Form(max_length=16)] = "save",
 ) -> Response:
     """Save (or, with action=preview, only show what the rules would match)."""
-    _require_editor(user, csrf)
     settings = get_settings(request)
     lang = language_of(request, user)
     existing = session.get(tables.Watch, int(watch_id)) if watch_id.isdigit() else None
@@ -122,10 +110,8 @@ def save(
             rules=rule_list,
             max_length=settings.rule_max_length,
         )
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        context["form_error"] = "Ce nom de veille existe déjà / this name is taken."
+    except WatchError as exc:
+        context["form_error"] = str(exc)
         return render(request, "watch_edit.html", user, status_code=400, **context)
     return RedirectResponse(f"/posts?watch={watch.id}", status_code=303)
 

@@ -1,0 +1,156 @@
+"""The publishing actions the pages call, one per thing a user does to a draft or to the
+queue's settings. Each gathers what its rule needs (the guard's risk for the draft's variants,
+stored images, the next free slot) and calls the rule, which checks the draft's state and
+writes the draft's event. Errors are the rules' own: DraftError, ApprovalError, ScheduleError,
+MediaError, each naming what was refused."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from veille.publish import approvals, queue, slots
+from veille.publish.approvals import Actor
+from veille.publish.drafts import (
+    SCHEDULABLE,
+    add_comment,
+    cancel_draft,
+    check_variants,
+    create_draft,
+    edit_variant,
+    overall_risk,
+    require_status,
+    variants_of,
+)
+from veille.publish.media import MAX_IMAGES, MediaError, store_image
+from veille.store import tables
+from veille.store.tables_publish import PublishJob
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An image as the form sent it."""
+
+    data: bytes
+    name: str
+    alt: str
+
+
+def risk_of(session: Session, draft: tables.Draft, *, at: datetime | None) -> str:
+    """The guard's highest risk over the draft's variants, published at ``at``."""
+    return overall_risk(check_variants(session, variants_of(session, draft.id), scheduled_at=at))
+
+
+def compose(
+    session: Session,
+    *,
+    actor: Actor,
+    text: str,
+    account_ids: Sequence[int],
+    uploads: Sequence[Upload],
+    data_dir: Path,
+    evergreen: bool = False,
+) -> tables.Draft:
+    """Store the images, then write the draft with one variant per account."""
+    images = [store_image(data_dir, u.data, name=u.name, alt=u.alt) for u in uploads]
+    if len(images) > MAX_IMAGES:
+        raise MediaError(f"images: at most {MAX_IMAGES} per post")
+    return create_draft(
+        session,
+        text=text,
+        account_ids=account_ids,
+        user_id=actor.id,
+        evergreen=evergreen,
+        media=[i.to_json() for i in images],
+    )
+
+
+def schedule_at(
+    session: Session, *, draft: tables.Draft, actor: Actor, at: datetime
+) -> list[PublishJob]:
+    """Schedule the draft at ``at``, or put it in pending_approval if the actor may not."""
+    risk = risk_of(session, draft, at=at)
+    return approvals.request_publication(session, draft, actor=actor, at=at, risk=risk)
+
+
+def add_to_queue(
+    session: Session, *, draft: tables.Draft, actor: Actor, now: datetime
+) -> tuple[datetime, list[PublishJob]]:
+    """Schedule the draft in the first free queue slot of its accounts."""
+    # queue_draft checks it too; checked here first so "cancel first" wins over "no slot".
+    require_status(draft, SCHEDULABLE, refusal="queue: cancel first")
+    account_ids = [v.account_id for v in variants_of(session, draft.id)]
+    risk = risk_of(session, draft, at=slots.next_queue_time(session, account_ids, after=now))
+    return queue.queue_draft(session, draft, actor=actor, risk=risk, now=now)
+
+
+def repeat_weekly(
+    session: Session,
+    *,
+    draft: tables.Draft,
+    actor: Actor,
+    weekday: int,
+    wall_clock: str,
+    zone: str,
+    now: datetime,
+) -> tuple[datetime, list[PublishJob]]:
+    """Publish the draft every week at a wall-clock time in ``zone``."""
+    require_status(draft, SCHEDULABLE, refusal="recurring: cancel first")
+    return queue.make_recurring(
+        session,
+        draft,
+        actor=actor,
+        risk=risk_of(session, draft, at=None),
+        weekday=weekday,
+        wall_clock=wall_clock,
+        zone=zone,
+        now=now,
+    )
+
+
+def cancel(session: Session, *, draft: tables.Draft, actor: Actor) -> int:
+    """Cancel what is scheduled for the draft; returns how many jobs were cancelled."""
+    return cancel_draft(session, draft, user_id=actor.id)
+
+
+def approve(session: Session, *, draft: tables.Draft, actor: Actor) -> list[PublishJob]:
+    """Approve a waiting draft and schedule it at its requested time."""
+    risk = risk_of(session, draft, at=draft.scheduled_at)
+    return approvals.approve(session, draft, actor=actor, risk=risk)
+
+
+def send_back(session: Session, *, draft: tables.Draft, actor: Actor, reason: str) -> None:
+    """Refuse a waiting draft; it goes back to its author as a draft."""
+    approvals.reject(session, draft, actor=actor, reason=reason)
+
+
+def comment(session: Session, *, draft: tables.Draft, actor: Actor, text: str) -> None:
+    """Add a comment to the draft's discussion."""
+    add_comment(session, draft_id=draft.id, user_id=actor.id, text=text)
+
+
+def rewrite_variant(
+    session: Session, *, draft: tables.Draft, actor: Actor, account_id: int, text: str
+) -> None:
+    """Replace one account's text by hand."""
+    edit_variant(session, draft_id=draft.id, account_id=account_id, text=text, user_id=actor.id)
+
+
+def set_account_rule(
+    session: Session, *, actor: Actor, account_id: int, required_role: str | None
+) -> None:
+    """The role posts from an account need (manager or owner); None removes the rule."""
+    if session.get(tables.Account, account_id) is None:
+        raise approvals.ApprovalError(f"account: account {account_id} does not exist")
+    approvals.set_account_rule(
+        session, actor=actor, account_id=account_id, required_role=required_role
+    )
+
+
+def set_high_risk_needs_manager(session: Session, *, actor: Actor, value: bool) -> None:
+    """The owner's setting: a post the guard rates high needs a manager's approval."""
+    approvals.set_high_risk_needs_manager(session, actor=actor, value=value)
