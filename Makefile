@@ -25,6 +25,7 @@ browser-deps:
 lint: install
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/python scripts/dead_code.py
 
 typecheck: install
 	$(BIN)/mypy --strict src/

@@ -12,12 +12,13 @@ import typer
 from typer.testing import CliRunner
 from websockets.sync.server import ServerConnection
 
+from tests.helpers.replay import write_post_lines
 from veille.crypto import SecretBox
 from veille.posts import Post
 from veille.sources.base import JsonFileCursorStore, MemoryCursorStore
 from veille.sources.bluesky.client import JetstreamListener
 from veille.sources.commands import build_listeners, register, run_listeners
-from veille.sources.replay.client import ReplayListener, read_post_lines, write_post_lines
+from veille.sources.replay.client import ReplayListener, read_post_lines
 from veille.sources.rss.client import Feed, FeedPoller
 
 from .servers import FakeClock, Request, Response, http_server, ws_server

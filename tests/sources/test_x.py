@@ -336,7 +336,7 @@ def test_stalled_stream_is_detected_and_replaced() -> None:
 def test_rule_translation_keeps_x_operators_and_explains_refusals() -> None:
     ok = translate_rule('("Martin Peinture" OR @MartinPeinture) AND lang:fr NOT is:retweet')
     assert ok.x_rule == '("Martin Peinture" OR @MartinPeinture) lang:fr -is:retweet'
-    assert translate_rule("peintre -has:links place_country:FR").ok
+    assert translate_rule("peintre -has:links place_country:FR").x_rule is not None
     refusals = {
         "peint* Angers": "wildcards",
         "peintre sentiment:negative": "no sentiment: operator",
@@ -349,7 +349,7 @@ def test_rule_translation_keeps_x_operators_and_explains_refusals() -> None:
     }
     for rule, reason in refusals.items():
         result = translate_rule(rule)
-        assert not result.ok and result.reason is not None and reason in result.reason, rule
+        assert result.x_rule is None and result.reason is not None and reason in result.reason, rule
 
 
 def test_sync_rules_adds_new_deletes_stale_and_reports_refusals() -> None:

@@ -84,9 +84,6 @@ class RunSummary:
     failed: list[int] = field(default_factory=list)
 
 
-PERMANENT = "permanent"
-
-
 class Scheduler:
     """Claims due jobs and publishes them. Several may run at once (two processes, or a
     restarted one beside a stuck one): the conditional claim lets only one hold a job."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -118,9 +118,6 @@ class Database:
 
     def migrate(self, *, secret_key: str | None = None) -> None:
         migrate(self.engine, secret_key=secret_key)
-
-    def has_schema(self) -> bool:
-        return inspect(self.engine).has_table("posts")
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -336,15 +335,6 @@ def home_figures(session: Session, *, zone: ZoneInfo, now: datetime) -> HomeFigu
         daily=daily,
         top_posts=_views(session, list(top_rows)),
     )
-
-
-def sentiment_counts(session: Session) -> Counter[str]:
-    rows = session.execute(
-        select(tables.Enrichment.label, func.count())
-        .where(tables.Enrichment.kind == "sentiment")
-        .group_by(tables.Enrichment.label)
-    ).all()
-    return Counter({str(label): int(n) for label, n in rows})
 
 
 def posts_by_ids(session: Session, ids: list[int]) -> list[PostView]:

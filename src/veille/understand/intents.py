@@ -84,16 +84,6 @@ def finish(generic: np.ndarray, factors: Sequence[float]) -> list[dict[str, floa
     return out
 
 
-def intent_probabilities(
-    texts: Sequence[str],
-    profile: BusinessProfile | None,
-    *,
-    embeddings: np.ndarray | None,
-    ids: Sequence[list[int]] | None = None,
-) -> list[dict[str, float]]:
-    return from_generic(texts, profile, generic_probabilities(texts, embeddings, ids))
-
-
 def from_generic(
     texts: Sequence[str], profile: BusinessProfile | None, generic: np.ndarray
 ) -> list[dict[str, float]]:

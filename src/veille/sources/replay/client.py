@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from veille.posts import Post, PostError, parse_post
@@ -30,16 +30,6 @@ def read_post_lines(path: Path) -> Iterator[Post | ParseProblem]:
                 yield ParseProblem(f"line {number}", f"not JSON ({exc.msg})")
             except PostError as exc:
                 yield ParseProblem(f"line {number}", str(exc))
-
-
-def write_post_lines(path: Path, posts: Iterable[Post]) -> int:
-    """Append posts as Post JSON lines; returns how many were written."""
-    count = 0
-    with path.open("a", encoding="utf-8") as handle:
-        for post in posts:
-            handle.write(json.dumps(post.to_json_dict(), ensure_ascii=False) + "\n")
-            count += 1
-    return count
 
 
 class ReplayListener:

@@ -46,18 +46,6 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-# Examples of French trade and regional press feeds for the demo configuration (a user adds
-# their own; addresses change, so the poller logs and skips a feed that stops answering).
-DEMO_FEEDS: tuple[str, ...] = (
-    "https://www.ouest-france.fr/rss/une",
-    "https://www.ouest-france.fr/pays-de-la-loire/angers-49000/rss",
-    "https://www.courrierdelouest.fr/rss",
-    "https://www.batiactu.com/rss/index.php",
-    "https://www.lemoniteur.fr/rss/actualites.xml",
-    "https://www.artisans-mag.fr/feed/",
-    "https://www.capeb.fr/rss",
-)
-
 
 def _text(element: ET.Element | None) -> str:
     return (element.text or "").strip() if element is not None else ""

@@ -73,7 +73,6 @@ READ_PARAMS: dict[str, str] = {
 # X pay-per-use prices (docs.x.com "Pricing", 2026), in US dollars.
 PRICE_POST_USD = Decimal("0.015")
 PRICE_POST_WITH_URL_USD = Decimal("0.200")
-PRICE_READ_POST_USD = Decimal("0.005")
 _LINK = re.compile(
     r"https?://\S+|\b(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|fr|net|org|io|eu|info|biz|co|"
     r"be|ch|ca|de|uk|app|dev|shop|bzh|paris)\b(?:/\S*)?",

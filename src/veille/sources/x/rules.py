@@ -38,10 +38,6 @@ class RuleTranslation:
     x_rule: str | None
     reason: str | None
 
-    @property
-    def ok(self) -> bool:
-        return self.x_rule is not None
-
 
 def translate_rule(rule: str, *, max_length: int = DEFAULT_MAX_LENGTH) -> RuleTranslation:
     """Translate one Veille rule; refusals name the token and the reason."""
