@@ -40,7 +40,7 @@ PRIOR_DAYS = 3.0
 # variance of the finer rates around the coarser estimate: 20 posts is about 22 %).
 SHRINK_HOUR = 2.0
 SHRINK_DAY = 20.0
-SHRINK_SLOT = 20.0
+SHRINK_SLOT = 50.0
 
 HUBER_C = 2.0
 # E[min(Z^2, c^2)] for a standard normal Z and c = 2.
@@ -97,6 +97,14 @@ class Seasonal:
         self.s_day[day] += sign * value
         self.n_slot[day * 24 + hour] += sign
         self.s_slot[day * 24 + hour] += sign * value
+
+    def rescale(self, factor: float) -> None:
+        """Read the past at a new level: every rate learned so far is multiplied by factor."""
+        self.window = deque((hour, day, value * factor) for hour, day, value in self.window)
+        self.s_all *= factor
+        self.s_hour = [value * factor for value in self.s_hour]
+        self.s_day = [value * factor for value in self.s_day]
+        self.s_slot = [value * factor for value in self.s_slot]
 
     def rate(self, hour: int, day: int) -> tuple[float, float]:
         """The rate and its relative variance as an estimate (few posts behind it: wide)."""
@@ -242,8 +250,16 @@ class Baseline:
         self.level_counts = _LEVEL_DECAY * self.level_counts + value
         self.level_expected = _LEVEL_DECAY * self.level_expected + seasonal
 
-    def relevel(self, counts: list[int], seasonals: list[float]) -> None:
-        """Take the hours of a long spike as the new normal: the level restarts from them."""
+    def relevel(self, counts: list[int], forecasts: list[Forecast]) -> None:
+        """Take the hours of a long spike as the new normal, from now on.
+
+        The seasonal profile keeps its shape at the level those hours ran at, and the recent
+        level starts afresh: at 1 post an hour as at 1,000, the next hours are judged
+        against the new normal instead of being flagged for days.
+        """
+        expected = sum(f.mean for f in forecasts)
+        if expected <= 0:
+            return
+        level, _ = self.level()
+        self.seasonal.rescale(level * sum(counts) / expected)
         self.level_counts = self.level_expected = 0.0
-        for count, seasonal in zip(counts, seasonals, strict=True):
-            self._learn_level(float(count), seasonal)

@@ -38,7 +38,7 @@ SENSITIVITIES: tuple[str, ...] = ("low", "normal", "high")
 FLOORS: dict[str, int] = {"low": 8, "normal": 5, "high": 3}
 # Score needed to open a spike, in each method's own unit (see the module docstring).
 THRESHOLDS: dict[str, dict[str, float]] = {
-    "poisson": {"low": 4.0, "normal": 3.0, "high": 2.3},
+    "poisson": {"low": 3.0, "normal": 2.3, "high": 1.8},
     "cusum": {"low": 4.0, "normal": 3.0, "high": 2.3},
     "zscore": {"low": 4.0, "normal": 3.0, "high": 2.5},
 }
@@ -369,9 +369,7 @@ class _Detector:
             if self.baseline.history_hours >= WARMUP_HOURS:
                 if self.first_tested < 0:
                     self.first_tested = t
-                # A quiet spell (a holiday) lowers what is expected no further than the
-                # seasonal rate: the return to normal afterwards is not a spike.
-                lam[t] = max(forecast.mean, forecast.seasonal)
+                lam[t] = forecast.mean
                 self.cv2[t] = forecast.cv2
                 self.shared[t] = forecast.shared_cv2
             self.cum_x.append(self.cum_x[-1] + count)
@@ -430,8 +428,8 @@ class _Detector:
 
     def _relevel(self, run: _Run, t: int) -> None:
         """A spike as long as LEVEL_SHIFT_HOURS is a new normal: learn it, stop the spike."""
-        seasonal = [f.seasonal if f else 0.0 for f in self.forecasts[run.start : t + 1]]
-        self.baseline.relevel(self.counts[run.start : t + 1], seasonal)
+        forecasts = [f for f in self.forecasts[run.start : t + 1] if f is not None]
+        self.baseline.relevel(self.counts[run.start : t + 1], forecasts)
         for hour in range(max(run.start, self.admitted), t + 1):
             self.in_spike[hour] = False
         run.last = t
