@@ -31,6 +31,8 @@ CLIP_SD = 3.0  # admitted counts are capped at forecast + this many standard dev
 BLOCK_HOURS = 6  # the spread is learned over single hours and over blocks this long
 MISSING_MEAN = 10.0  # a zero where this many were expected (P < 1e-4) is a missing hour
 LEARN_HOURS = 24  # the first day is admitted as counted: there is no forecast to cap it yet
+SETTLE_HOURS = 72  # the spread is learned once the profile has three days behind it
+CAP_CV2 = 0.1  # the cap allows for a spread of at most CV 32 % beyond Poisson
 # Priors, each worth PRIOR_HOURS hours (or PRIOR_DAYS days) of evidence.
 HOUR_SPREAD_PRIOR = 0.02  # relative variance of an hour beyond Poisson (CV about 14%)
 DAY_SPREAD_PRIOR = 0.02  # relative variance of a day's level (CV about 14%)
@@ -57,6 +59,7 @@ class Forecast:
     mean: float  # seasonal x recent level
     shared_cv2: float  # relative variance of the estimate itself, shared by nearby hours
     hour_cv2: float  # relative variance of this hour alone beyond Poisson (learned)
+    learned_cv2: float  # all the series taught, without the estimates' own uncertainty
 
     @property
     def cv2(self) -> float:
@@ -210,11 +213,17 @@ class Baseline:
         seasonal, seasonal_var = self.seasonal.rate(hour, day)
         level, level_var = self.level()
         shared, own = self.spreads()
-        return Forecast(seasonal, seasonal * level, shared + seasonal_var + level_var, own)
+        return Forecast(
+            seasonal, seasonal * level, shared + seasonal_var + level_var, own, shared + own
+        )
 
     def admit(self, hour: int, day: int, count: int, forecast: Forecast, *, in_spike: bool) -> None:
         """Learn from one hour: capped, or at its forecast if it was part of a spike."""
-        mean, sd = forecast.mean, forecast.sd
+        mean = forecast.mean
+        # The cap leaves out the estimates' uncertainty (wide while history is short) and is
+        # bounded: under a loose cap, spikes would widen the spread, loosening the cap further.
+        spread = min(forecast.learned_cv2, CAP_CV2)
+        cap = mean + CLIP_SD * math.sqrt(mean + spread * mean * mean)
         usual = self.seasonal.s_all / self.seasonal.n_all if self.seasonal.n_all else 0.0
         if count == 0 and not in_spike and max(mean, usual) >= MISSING_MEAN:
             return  # nothing at all where dozens were due: the collector was down, skip it
@@ -222,12 +231,14 @@ class Baseline:
         if in_spike:
             value = mean
         else:
-            value = float(count) if learning else min(float(count), mean + CLIP_SD * sd)
+            value = float(count) if learning else min(float(count), cap)
         # Quiet hours (holidays, outages) do lower the rate; only rises are capped.
         self.seasonal.add(hour, day, value)
-        self._learn_level(value, forecast.seasonal)
+        # The recent level takes the hour as counted (a spike enters at its forecast): it is
+        # what lets a new normal in within a day.
+        self._learn_level(mean if in_spike else float(count), forecast.seasonal)
         self.recent.append((count if not in_spike else round(mean), mean, forecast.cv2))
-        if in_spike or learning:
+        if in_spike or self.history_hours < SETTLE_HOURS:
             return
         shared, own = self.spreads()
         known = forecast.cv2 - shared - own  # the estimates' own uncertainty, already counted

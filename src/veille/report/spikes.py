@@ -252,13 +252,17 @@ class _Run:
     counts: list[int]
     lam: list[float]
     cv2: list[float]
+    shared: list[float]
     ongoing: bool = False
 
     def to_spike(self, hours: list[datetime], first: datetime, zone: tzinfo) -> Spike:
         end = self.last + 1
         end_time = hours[end] if end < len(hours) else (first + end * HOUR).astimezone(zone)
-        expected = sum(self.lam[self.start : end])
-        spread = max(self.cv2[self.start : end])
+        span = range(self.start, end)
+        expected = sum(self.lam[t] for t in span)
+        # As for detection windows: the estimate's uncertainty is shared, hours' own noise not.
+        own = sum((self.cv2[t] - self.shared[t]) * self.lam[t] ** 2 for t in span)
+        spread = max(self.shared[t] for t in span) + (own / expected**2 if expected > 0 else 0)
         low, high = interval(expected, spread, INTERVAL)
         return Spike(
             start=hours[self.start],
@@ -404,7 +408,7 @@ class _Detector:
                 current.score = max(current.score, score)
                 current.last = t
             else:
-                current = _Run(start, t, t, score, counts, lam, self.cv2)
+                current = _Run(start, t, t, score, counts, lam, self.cv2, self.shared)
             for hour in range(current.start, t + 1):
                 self._mark(current, hour)
         if current is not None:
