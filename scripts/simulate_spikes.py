@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from spike_methods import METHODS as PUBLISHED
 
-from veille.report.spikes import detect
+from veille.report.spikes import Sensitivity, detect
 
 BASELINES = (0.2, 1.0, 10.0, 100.0, 1000.0)
 HISTORY_DAYS = 14
@@ -62,6 +62,8 @@ START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
 class Series:
     counts: list[int]
     starts: list[int]  # first hour of each crisis
+    # What else happened, to tell false alerts apart: (first hour, hours) of each event.
+    events: dict[str, list[tuple[int, int]]]
 
 
 def count(rng: random.Random, mean: float) -> int:
@@ -101,8 +103,15 @@ def make_series(rng: random.Random, base: float) -> Series:
         / week_mean
         for t in range(hours)
     ]
+    events: dict[str, list[tuple[int, int]]] = {
+        "shift": [(shift_day * 24, 24)],
+        "holiday": [(day * 24, 24) for day in sorted(holidays)],
+        "burst": [],
+        "outage": [],
+    }
     for _ in range(int(BURSTS_PER_DAY * days)):
         first, length = rng.randrange(hours), rng.randint(1, 6)
+        events["burst"].append((first, length))
         factor = math.exp(rng.uniform(math.log(1.3), math.log(2.2)))
         for t in range(first, min(hours, first + length)):
             rate[t] *= factor
@@ -118,15 +127,20 @@ def make_series(rng: random.Random, base: float) -> Series:
     shape = 1 / HOUR_CV**2
     counts = [count(rng, r * rng.gammavariate(shape, 1 / shape)) for r in rate]
     for _ in range(int(OUTAGES_PER_DAY * days)):
-        first = rng.randrange(hours)
-        for t in range(first, min(hours, first + rng.randint(1, 8))):
+        first, length = rng.randrange(hours), rng.randint(1, 8)
+        events["outage"].append((first, length))
+        for t in range(first, min(hours, first + length)):
             counts[t] = 0
-    return Series(counts, starts)
+    return Series(counts, starts, events)
 
 
-def veille(counts: list[int]) -> list[int]:
-    series = [(START + timedelta(hours=i), c) for i, c in enumerate(counts)]
-    return [int((s.detected_at - START) / timedelta(hours=1)) for s in detect(series)]
+def veille(sensitivity: Sensitivity) -> Callable[[list[int]], list[int]]:
+    def method(counts: list[int]) -> list[int]:
+        series = [(START + timedelta(hours=i), c) for i, c in enumerate(counts)]
+        found = detect(series, sensitivity=sensitivity)
+        return [int((s.detected_at - START) / timedelta(hours=1)) for s in found]
+
+    return method
 
 
 def published(name: str) -> Callable[[list[int]], list[int]]:
@@ -191,12 +205,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[101, 102, 103])
     parser.add_argument("--series", type=int, default=SERIES, help="series per seed and rate")
     parser.add_argument("--rates", type=float, nargs="+", default=list(BASELINES))
+    methods: dict[str, Callable[[list[int]], list[int]]] = {"veille": veille("normal")}
+    methods.update({f"veille-{s}": veille(s) for s in ("low", "high")})
+    methods.update({name: published(name) for name in PUBLISHED})
     parser.add_argument(
-        "--methods", nargs="+", default=["veille", *PUBLISHED], choices=["veille", *PUBLISHED]
+        "--methods", nargs="+", default=["veille", *PUBLISHED], choices=list(methods)
     )
     args = parser.parse_args(argv)
-    methods: dict[str, Callable[[list[int]], list[int]]] = {"veille": veille}
-    methods.update({name: published(name) for name in PUBLISHED})
     results = []
     for base in args.rates:
         data = [

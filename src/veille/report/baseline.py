@@ -228,10 +228,11 @@ class Baseline:
         if count == 0 and not in_spike and max(mean, usual) >= MISSING_MEAN:
             return  # nothing at all where dozens were due: the collector was down, skip it
         learning = self.history_hours < LEARN_HOURS  # the first forecasts are guesses: no cap
+        # Spike hours too enter the profile capped, not at their forecast: a forecast that
+        # was wrong (a slot learned during an outage) would otherwise flag the same hour as
+        # a spike every day and never learn. Quiet hours (holidays) lower it; only rises are
+        # capped.
         value = float(count) if learning else min(float(count), cap)
-        if in_spike:
-            value = mean
-        # Quiet hours (holidays, outages) do lower the rate; only rises are capped.
         self.seasonal.add(hour, day, value)
         # The recent level takes the hour as counted (a spike enters at its forecast): it is
         # what lets a new normal in within a day.
