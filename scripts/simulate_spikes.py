@@ -219,6 +219,14 @@ def main(argv: list[str] | None = None) -> int:
             for seed in args.seeds
             for i in range(args.series)
         ]
+        # A ceiling for any detector: crises that brought at least 5 posts (the normal floor).
+        visible = [sum(s.counts[t : t + SPIKE_HOURS]) >= 5 for s in data for t in s.starts]
+        results.append(
+            {
+                "posts_per_hour": base,
+                "crises_with_5_posts_or_more": round(statistics.mean(visible), 3),
+            }
+        )
         for name in args.methods:
             began = time.process_time()
             outcomes = [score(methods[name](s.counts), s.starts) for s in data]
