@@ -46,7 +46,7 @@ THRESHOLDS: dict[str, dict[str, float]] = {
 # one Poisson standard deviation is taken off what was seen (RISE_K): at 10 posts an hour a
 # news burst of x2 can read x3 by chance alone; at 1,000 an hour the rise is what it reads.
 MIN_RISE = 2.8
-RISE_K = 1.0
+RISE_K = 0.5
 GOES_ON_RISE = 1.5  # a running spike goes on while the count stays this far above expected
 
 WARMUP_HOURS = 24  # no test before a day of history; the baseline is wide until weeks come
