@@ -20,3 +20,4 @@ _.match_many  # the matcher's batch API (docs/rules.md)
 authorization_url  # X OAuth 2.0 PKCE connect flow (docs/networks.md)
 _.exchange_code
 fold_slow  # the definition `fold` must agree with (rules tests)
+expected_counts  # the hourly baseline, for a chart's second line (docs/alerts.md), tested

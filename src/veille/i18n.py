@@ -140,6 +140,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "alerts.score": {"fr": "score", "en": "score"},
     "alerts.posts": {"fr": "publications", "en": "posts"},
     "alerts.expected": {"fr": "attendues", "en": "expected"},
+    "alerts.usual_range": {"fr": "d'habitude", "en": "usually"},
     "alerts.peak": {"fr": "au plus par heure", "en": "peak per hour"},
     "alerts.cause": {"fr": "Pourquoi", "en": "Why"},
     "alerts.terms": {"fr": "Mots qui reviennent", "en": "Recurring words"},

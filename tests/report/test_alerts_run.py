@@ -26,6 +26,10 @@ def test_a_spike_opens_one_alert_with_its_cause_and_growth_updates_it(db: Databa
         assert {"facade", "coulures"} <= set(alert.data["terms"])
         assert alert.data["total"] >= 12
         assert len(alert.data["post_ids"]) == 5
+        # It says what was seen against what was expected, and the usual range.
+        data = alert.data
+        assert data["expected_low"] <= data["expected"] <= data["expected_high"] < data["total"]
+        assert f"habituellement {data['expected_low']} à {data['expected_high']}" in alert.summary
         # The crisis grows: twelve more posts in the next hour.
         for i in range(12):
             add_post(

@@ -92,3 +92,20 @@ def test_a_malformed_line_is_named(tmp_path: Path) -> None:
     assert code == 2 and "no negative column" in err
     code, _, err = run("--series", str(tmp_path / "missing.csv"))
     assert code == 2 and "cannot read" in err
+
+
+def test_backtest_works_on_a_two_day_series_at_any_level(tmp_path: Path) -> None:
+    for rate in (0.5, 5_000):
+        lines = ["timestamp,count"]
+        for hour in range(48):
+            count = round(rate * (1 + 0.5 * math.sin(hour / 4)))
+            if 40 <= hour < 43:
+                count += round(6 * rate) + 8  # a crisis on the second day
+            moment = (START + timedelta(hours=hour)).isoformat().replace("+00:00", "Z")
+            lines.append(f"{moment},{count}")
+        csv_file = tmp_path / f"short-{rate}.csv"
+        csv_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        code, out, _ = run("--series", str(csv_file))
+        assert code == 0, rate
+        [alert] = [json.loads(line) for line in out]
+        assert datetime.fromisoformat(alert["start"]) == START + timedelta(hours=40), rate

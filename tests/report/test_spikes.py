@@ -137,3 +137,83 @@ def test_bad_input_is_named(series: list[tuple[datetime, int]], kwargs: dict, me
 def test_empty_series_has_no_spike() -> None:
     assert detect([]) == []
     assert detect([(START.astimezone(timezone(timedelta(hours=2))), 0)]) == []
+
+
+# Busy, overdispersed series: the level varies from day to day (CV 15 %) and from hour to hour
+# (CV 10 %) beyond Poisson, with a daily rhythm. The detector has to learn that spread itself.
+
+
+def busy(
+    rate: float, days: int, seed: int, *, shift_at: int = -1, factor: float = 1.0
+) -> list[int]:
+    rng = random.Random(seed)
+    counts = []
+    for day in range(days):
+        level = rate * rng.gammavariate(1 / 0.15**2, 0.15**2)
+        for hour in range(24):
+            t = day * 24 + hour
+            mean = level * (1 + 0.6 * math.cos(2 * math.pi * (hour - 14) / 24))
+            mean *= rng.gammavariate(100.0, 0.01) * (factor if 0 <= shift_at <= t else 1.0)
+            counts.append(
+                max(0, round(rng.gauss(mean, math.sqrt(mean)))) if mean > 50 else poisson(rng, mean)
+            )
+    return counts
+
+
+@pytest.mark.parametrize("rate", [10.0, 1000.0, 10_000.0])
+def test_a_crisis_in_a_busy_overdispersed_series_is_caught_in_its_first_two_hours(
+    rate: float,
+) -> None:
+    counts = busy(rate, 18, seed=11)
+    onset = 17 * 24 + 9
+    for hour in range(onset, onset + 6):
+        counts[hour] += round(4 * rate)  # about five times the usual volume
+    spikes = detect(as_series(counts))
+    begins = START + timedelta(hours=onset)
+    caught = [s for s in spikes if s.end > begins]
+    assert len(caught) == 1
+    assert caught[0].detected_at <= begins + timedelta(hours=1)
+    assert caught[0].expected_low <= caught[0].expected <= caught[0].expected_high
+    assert caught[0].total > caught[0].expected_high  # seen, against the usual range
+
+
+@pytest.mark.parametrize("rate", [100.0, 10_000.0])
+def test_a_busy_afternoon_and_a_busy_day_are_not_crises(rate: float) -> None:
+    counts = busy(rate, 18, seed=12)
+    for hour in range(16 * 24, 17 * 24):
+        counts[hour] = round(counts[hour] * 1.4)  # a day 40 % busier than usual
+    for hour in range(17 * 24 + 13, 17 * 24 + 17):
+        counts[hour] = round(counts[hour] * 1.8)  # then an afternoon of news, 80 % busier
+    assert [s for s in detect(as_series(counts)) if s.end > START + timedelta(days=15)] == []
+
+
+@pytest.mark.parametrize("rate", [1.0, 100.0, 10_000.0])
+def test_a_new_normal_stops_alerting_within_a_day(rate: float) -> None:
+    shift = 15 * 24 + 8
+    counts = busy(rate, 21, seed=13, shift_at=shift, factor=3.0)
+    spikes = detect(as_series(counts))
+    after = [s for s in spikes if s.end > START + timedelta(hours=shift)]
+    assert len(after) <= 1
+    assert all(s.end <= START + timedelta(hours=shift + 24) and not s.ongoing for s in after)
+
+
+def test_tiny_and_huge_volumes_use_the_same_defaults() -> None:
+    # 0.1 post an hour: a month of quiet raises nothing; ten posts in three hours do.
+    tiny = noise(0.1, 30, seed=14)
+    assert detect(as_series(tiny)) == []
+    tiny[29 * 24 + 10 : 29 * 24 + 13] = [3, 4, 3]
+    assert len(detect(as_series(tiny))) == 1
+    # 10,000 posts an hour, overdispersed: nothing on its own, a doubling-plus crisis is found.
+    huge = busy(10_000.0, 21, seed=15)
+    assert detect(as_series(huge)) == []
+    for hour in range(20 * 24 + 10, 20 * 24 + 14):
+        huge[hour] *= 4
+    assert len(detect(as_series(huge))) == 1
+
+
+def test_a_series_shorter_than_a_week_is_judged_after_its_first_day() -> None:
+    counts = noise(2.0, 3, seed=16)
+    counts[2 * 24 + 10 : 2 * 24 + 13] = [15, 18, 16]
+    (spike,) = detect(as_series(counts))
+    assert spike.start == START + timedelta(hours=2 * 24 + 10)
+    assert detect(as_series(counts[:20])) == []  # less than a day: nothing to compare with

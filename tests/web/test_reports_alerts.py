@@ -22,6 +22,7 @@ def test_alert_page_shows_its_cause_and_links_to_its_posts(
     page = client.get(f"/alerts/{alert_id}")
     assert page.status_code == 200
     assert "Ma marque" in page.text and "coulures" in page.text and "facade" in page.text
+    assert "habitude" in page.text  # the usual range next to the expected count
     assert f"/posts?since=2026-03-17&amp;until=2026-03-17&amp;watch={watch_id}" in page.text
     # The hostile post is among the top posts, shown as text.
     assert "&lt;script&gt;" in page.text and "<script>alert" not in page.text

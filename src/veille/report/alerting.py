@@ -39,6 +39,9 @@ class Alert:
     notified_total: int  # posts counted when the last notification went out
     status: Literal["open", "closed"] = "open"
     closed_at: datetime | None = None
+    # The usual range of the count over [start, end) (Spike.expected_low / expected_high).
+    expected_low: int = 0
+    expected_high: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ def decide(
             total=spike.total,
             expected=spike.expected,
             notified_total=spike.total,
+            expected_low=spike.expected_low,
+            expected_high=spike.expected_high,
         )
         decisions.append(AlertDecision("open", alert, True, "spike above baseline"))
     return decisions
@@ -108,8 +113,14 @@ def _follow(
         score=max(alert.score, spike.score),
         peak_count=max(alert.peak_count, spike.peak_count),
         total=max(alert.total, spike.total),
-        expected=max(alert.expected, spike.expected),
     )
+    if spike.expected >= alert.expected:  # the spike's span covers the alert's: its baseline
+        grown = replace(
+            grown,
+            expected=spike.expected,
+            expected_low=spike.expected_low,
+            expected_high=spike.expected_high,
+        )
     if not spike.ongoing and now - grown.end >= quiet:
         return _close(grown, now, "back to baseline")
     if grown.total >= growth * alert.notified_total:
@@ -223,6 +234,7 @@ def alert_payload(
             "score": alert.score,
             "posts": alert.total,
             "expected_posts": round(alert.expected, 1),
+            "usual_range": [alert.expected_low, alert.expected_high],
             "peak_posts_per_hour": alert.peak_count,
         },
         "cause": {"post_ids": list(post_ids), "terms": list(terms)},

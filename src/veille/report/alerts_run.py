@@ -147,6 +147,8 @@ def _state(row: tables.Alert) -> alerting.Alert:
         total=int(data["total"]),
         expected=float(data["expected"]),
         notified_total=int(data["notified_total"]),
+        expected_low=int(data.get("expected_low", 0)),
+        expected_high=int(data.get("expected_high", 0)),
     )
 
 
@@ -167,7 +169,8 @@ def _save(
     row.updated_at = now
     row.score = round(alert.score, 2)
     row.summary = (
-        f"{subject.name} : {alert.total} publications ({alert.expected:.1f} attendues)"
+        f"{subject.name} : {alert.total} publications ({alert.expected:.1f} attendues, "
+        f"habituellement {alert.expected_low} à {alert.expected_high})"
         + (f" — {', '.join(terms[:4])}" if terms else "")
     )
     row.data = {
@@ -179,6 +182,8 @@ def _save(
         "peak_count": alert.peak_count,
         "total": alert.total,
         "expected": alert.expected,
+        "expected_low": alert.expected_low,
+        "expected_high": alert.expected_high,
         "notified_total": alert.notified_total,
         "post_ids": post_ids,
         "terms": terms,

@@ -1,11 +1,14 @@
-"""Spike detection on hourly post counts, built for the 0 to 5 posts an hour of a small business.
+"""Spike detection on hourly post counts, from 0.1 to 10,000 posts an hour with one set of defaults.
 
-Every method shares one seasonal baseline and one rule for how long a spike lasts; they differ
-only in the test that opens a spike:
+Every method shares one baseline (:mod:`veille.report.baseline`: seasonal rate x recent level,
+negative binomial spread learned from the series) and one rule for how long a spike lasts; they
+differ only in the test that opens a spike:
 
-- ``poisson`` (the default): upper-tail p-value of the last 1, 2, 3, 4 or 6 hours against
-  the expected count, under a Poisson whose mean is uncertain by 20% (negative binomial);
-  score = -log10 of the Bonferroni-adjusted smallest p-value.
+- ``poisson`` (the default): upper-tail p-value of the last 1, 2, 3, 4 or 6 hours against the
+  expected count under the baseline's negative binomial (Poisson when the series is not
+  overdispersed); score = -log10 of the Bonferroni-adjusted smallest p-value. A spike must
+  also nearly triple the expected count (``MIN_RISE``, ``RISE_K``): on a busy series a 40 %
+  rise can be very unlikely and still be an ordinary busy afternoon, not a crisis.
 - ``cusum``: Poisson CUSUM tuned to detect a tripling of the rate; score = the CUSUM
   statistic in log10 units (log10 of the likelihood ratio).
 - ``zscore``: (count - mean) / standard deviation of the same hour of day over 14 days; kept
@@ -23,6 +26,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Literal
 
+from veille.report.baseline import Baseline, Forecast
+
 Sensitivity = Literal["low", "normal", "high"]
 HOUR = timedelta(hours=1)
 METHODS: tuple[str, ...] = ("poisson", "cusum", "zscore")
@@ -33,23 +38,24 @@ SENSITIVITIES: tuple[str, ...] = ("low", "normal", "high")
 FLOORS: dict[str, int] = {"low": 8, "normal": 5, "high": 3}
 # Score needed to open a spike, in each method's own unit (see the module docstring).
 THRESHOLDS: dict[str, dict[str, float]] = {
-    "poisson": {"low": 4.0, "normal": 3.0, "high": 2.3},
+    "poisson": {"low": 3.0, "normal": 2.3, "high": 1.8},
     "cusum": {"low": 4.0, "normal": 3.0, "high": 2.3},
     "zscore": {"low": 4.0, "normal": 3.0, "high": 2.5},
 }
+# A spike at least nearly triples the expected count over the window that opens it, even once
+# one Poisson standard deviation is taken off what was seen (RISE_K): at 10 posts an hour a
+# news burst of x2 can read x3 by chance alone; at 1,000 an hour the rise is what it reads.
+MIN_RISE = 2.8
+RISE_K = 0.5
+GOES_ON_RISE = 1.5  # a running spike goes on while the count stays this far above expected
 
-WARMUP_HOURS = 7 * 24  # no test before a week of history: the seasonal profile is unknown
-LOOKBACK_HOURS = 28 * 24  # the baseline forgets what is older than four weeks
+WARMUP_HOURS = 24  # no test before a day of history; the baseline is wide until weeks come
 ADMIT_LAG = 6  # an hour joins the baseline 6 h late, once we know whether it was in a spike
 MERGE_GAP = 6  # a new spike this close to the previous one continues it: one crisis
-LONG_SPIKE_HOURS = 48  # past this, a spike is a new level and the baseline starts learning it
+LEVEL_SHIFT_HOURS = 12  # a spike this long is a new level: the baseline takes it as normal
 WINDOWS = (1, 2, 3, 4, 6)
 CUSUM_RATIO = 3.0  # the rate multiple the CUSUM is tuned for
-LEVEL_CV = 0.2  # how far off the expected level may be (busier days, estimation error)
-# Pseudo-observations (in hours) pulling each estimate toward the coarser one.
-SHRINK_HOUR = 2.0
-SHRINK_DAY = 24.0
-SHRINK_SLOT = 4.0
+INTERVAL = 0.9  # the usual range an alert shows around the expected count
 _LN10 = math.log(10.0)
 
 
@@ -65,6 +71,9 @@ class Spike:
     total: int  # posts counted over [start, end)
     detected_at: datetime  # the hour at whose end the spike was first flagged
     ongoing: bool  # still elevated in the last hour of the series
+    # The usual range of the count over [start, end): INTERVAL of the baseline's distribution.
+    expected_low: int = 0
+    expected_high: int = 0
 
 
 def detect(
@@ -104,7 +113,7 @@ def detect(
 def expected_counts(
     series: Sequence[tuple[datetime, int]], *, until: datetime | None = None
 ) -> list[tuple[datetime, float | None]]:
-    """The baseline's expected count for each hour (None during the first week), for charts."""
+    """The baseline's expected count for each hour (None during the first day), for charts."""
     grid = _hourly(series, until)
     if grid is None:
         return []
@@ -153,6 +162,10 @@ def overdispersed_log10_sf(observed: int, mean: float, cv: float) -> float:
     if mean <= 0:
         return -math.inf
     size = 1.0 / (cv * cv)
+    if observed > 200:
+        # P(X >= k) = I_x(k, size), x = mean / (mean + size): a continued fraction converges
+        # in a few hundred steps where the series below would need tens of thousands.
+        return min(0.0, _log_beta_inc(observed, size, mean / (mean + size)) / _LN10)
     log_q = math.log(mean / (mean + size))  # log of the "failure" probability
     log_pmf = (
         math.lgamma(observed + size)
@@ -169,6 +182,36 @@ def overdispersed_log10_sf(observed: int, mean: float, cv: float) -> float:
         total += term
         k += 1
     return min(0.0, (log_pmf + math.log(total)) / _LN10)
+
+
+def _log_beta_inc(a: float, b: float, x: float) -> float:
+    """ln I_x(a, b), the regularized incomplete beta, for x below its mean a / (a + b).
+
+    Continued fraction evaluated by the modified Lentz method.
+    """
+    tiny, eps = 1e-300, 1e-12
+    front = (
+        a * math.log(x)
+        + b * math.log1p(-x)
+        - math.log(a)
+        - (math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b))
+    )
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    fraction = d
+    for m in range(1, 10_000):
+        for numerator in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            fraction *= c * d
+        if abs(c * d - 1.0) < eps:
+            break
+    return front + math.log(fraction)
 
 
 def _hourly(
@@ -204,51 +247,6 @@ def _hourly(
     return first, zone, counts
 
 
-class _Baseline:
-    """Rolling seasonal rate: week slot, shrunk to hour of day x day factor, shrunk to overall."""
-
-    def __init__(self) -> None:
-        self.window: deque[tuple[int, int, float]] = deque()
-        self.n_all = 0
-        self.s_all = 0.0
-        self.n_hour = [0] * 24
-        self.s_hour = [0.0] * 24
-        self.n_day = [0] * 7
-        self.s_day = [0.0] * 7
-        self.n_slot = [0] * 168
-        self.s_slot = [0.0] * 168
-
-    def add(self, hour: int, day: int, value: float) -> None:
-        self._apply(hour, day, value, 1)
-        self.window.append((hour, day, value))
-        if len(self.window) > LOOKBACK_HOURS:
-            self._apply(*self.window.popleft(), -1)
-
-    def _apply(self, hour: int, day: int, value: float, sign: int) -> None:
-        self.n_all += sign
-        self.s_all += sign * value
-        self.n_hour[hour] += sign
-        self.s_hour[hour] += sign * value
-        self.n_day[day] += sign
-        self.s_day[day] += sign * value
-        self.n_slot[day * 24 + hour] += sign
-        self.s_slot[day * 24 + hour] += sign * value
-
-    def rate(self, hour: int, day: int) -> float:
-        # Half a post over the whole history keeps a silent history from expecting exactly 0.
-        overall = (max(self.s_all, 0.0) + 0.5) / (self.n_all + 1)
-        before, after = (hour - 1) % 24, (hour + 1) % 24
-        # Neighbouring hours look alike; blending them triples the samples per hour of day.
-        s_hour = 0.25 * self.s_hour[before] + 0.5 * self.s_hour[hour] + 0.25 * self.s_hour[after]
-        n_hour = 0.25 * self.n_hour[before] + 0.5 * self.n_hour[hour] + 0.25 * self.n_hour[after]
-        by_hour = (s_hour + SHRINK_HOUR * overall) / (n_hour + SHRINK_HOUR)
-        by_day = (self.s_day[day] + SHRINK_DAY * overall) / (self.n_day[day] + SHRINK_DAY)
-        prior = by_hour * by_day / overall
-        slot = day * 24 + hour
-        rate = (self.s_slot[slot] + SHRINK_SLOT * prior) / (self.n_slot[slot] + SHRINK_SLOT)
-        return max(rate, 0.1 * overall, 1e-3)
-
-
 @dataclass
 class _Run:
     start: int
@@ -257,21 +255,76 @@ class _Run:
     score: float
     counts: list[int]
     lam: list[float]
+    cv2: list[float]
+    shared: list[float]
     ongoing: bool = False
 
     def to_spike(self, hours: list[datetime], first: datetime, zone: tzinfo) -> Spike:
         end = self.last + 1
         end_time = hours[end] if end < len(hours) else (first + end * HOUR).astimezone(zone)
+        span = range(self.start, end)
+        expected = sum(self.lam[t] for t in span)
+        # As for detection windows: the estimate's uncertainty is shared, hours' own noise not.
+        own = sum((self.cv2[t] - self.shared[t]) * self.lam[t] ** 2 for t in span)
+        spread = max(self.shared[t] for t in span) + (own / expected**2 if expected > 0 else 0)
+        low, high = interval(expected, spread, INTERVAL)
         return Spike(
             start=hours[self.start],
             end=end_time,
             score=round(self.score, 3),
             peak_count=max(self.counts[self.start : end]),
-            expected=round(sum(self.lam[self.start : end]), 3),
+            expected=round(expected, 3),
             total=sum(self.counts[self.start : end]),
             detected_at=hours[self.detected],
             ongoing=self.ongoing,
+            expected_low=low,
+            expected_high=high,
         )
+
+
+def interval(mean: float, cv2: float, level: float) -> tuple[int, int]:
+    """The central ``level`` range of a negative binomial count (mean, relative variance cv2)."""
+    tail = (1.0 - level) / 2
+    if mean <= 0:
+        return 0, 0
+    if mean > 2000:  # the normal approximation is exact enough past a few thousand posts
+        sd = math.sqrt(mean + cv2 * mean * mean)
+        z = _normal_quantile(1 - tail)
+        return max(0, math.floor(mean - z * sd)), math.ceil(mean + z * sd)
+    size = 1.0 / cv2 if cv2 > 1e-9 else math.inf
+    low, high, cumulative, k = -1, -1, 0.0, 0
+    while high < 0:
+        cumulative += math.exp(_log_pmf(k, mean, size))
+        if low < 0 and cumulative >= tail:
+            low = k
+        if cumulative >= 1 - tail:
+            high = k
+        k += 1
+    return low, high
+
+
+def _log_pmf(k: int, mean: float, size: float) -> float:
+    if math.isinf(size):
+        return -mean + k * math.log(mean) - math.lgamma(k + 1)
+    return (
+        math.lgamma(k + size)
+        - math.lgamma(size)
+        - math.lgamma(k + 1)
+        + size * math.log(size / (mean + size))
+        + k * math.log(mean / (mean + size))
+    )
+
+
+def _normal_quantile(p: float) -> float:
+    """Inverse of the standard normal distribution function, by bisection (p in (0.5, 1))."""
+    low, high = 0.0, 10.0
+    for _ in range(60):
+        mid = (low + high) / 2
+        if 0.5 * math.erfc(-mid / math.sqrt(2)) < p:
+            low = mid
+        else:
+            high = mid
+    return (low + high) / 2
 
 
 class _Detector:
@@ -289,10 +342,14 @@ class _Detector:
     ) -> None:
         self.counts, self.hours, self.days = counts, hours, days
         self.method, self.threshold, self.floor = method, threshold, floor
-        self.lam = [0.0] * len(counts)
+        self.lam = [0.0] * len(counts)  # what detection expects (0 before the warm-up ends)
+        self.cv2 = [0.0] * len(counts)  # relative variance beyond Poisson, per hour
+        self.shared = [0.0] * len(counts)  # the part shared by the hours of a window
+        self.forecasts: list[Forecast | None] = [None] * len(counts)
         self.in_spike = [False] * len(counts)
         self.cum_x = [0]
         self.cum_lam = [0.0]
+        self.cum_own = [0.0]  # sum of each hour's own variance beyond Poisson
         self.first_tested = -1
         self.quiet_from = 0  # the hour after the last closed spike
         # CUSUM state: the statistic and where its current excursion began.
@@ -301,9 +358,10 @@ class _Detector:
         # z-score state: the last 14 counts of each hour of day, and the current hot run.
         self.same_hour: list[deque[int]] = [deque(maxlen=14) for _ in range(24)]
         self.z_start = -1
+        self.baseline = Baseline()
+        self.admitted = 0  # hours handed to the baseline so far
 
     def run(self) -> list[_Run]:
-        baseline = _Baseline()
         runs: list[_Run] = []
         current: _Run | None = None
         trigger: Callable[[int], tuple[float, int] | None] = {
@@ -313,13 +371,18 @@ class _Detector:
         }[self.method]
         counts, lam = self.counts, self.lam
         for t, count in enumerate(counts):
-            self._admit(baseline, t - ADMIT_LAG)
-            if baseline.n_all >= WARMUP_HOURS:
+            self._admit_until(t - ADMIT_LAG)
+            forecast = self.baseline.forecast(self.hours[t], self.days[t])
+            self.forecasts[t] = forecast
+            if self.baseline.history_hours >= WARMUP_HOURS:
                 if self.first_tested < 0:
                     self.first_tested = t
-                lam[t] = baseline.rate(self.hours[t], self.days[t])
+                lam[t] = forecast.mean
+                self.cv2[t] = forecast.cv2
+                self.shared[t] = forecast.shared_cv2
             self.cum_x.append(self.cum_x[-1] + count)
             self.cum_lam.append(self.cum_lam[-1] + lam[t])
+            self.cum_own.append(self.cum_own[-1] + (self.cv2[t] - self.shared[t]) * lam[t] ** 2)
             if current is not None and not self._elevated(t):
                 runs.append(current)
                 self.quiet_from = current.last + 1
@@ -328,22 +391,28 @@ class _Detector:
             found = trigger(t) if self.first_tested >= 0 else None
             self.same_hour[self.hours[t]].append(count)
             if current is not None:
-                if poisson_log10_sf(count, lam[t]) <= -1.0:  # this hour alone stands out
+                if self._tail(count, lam[t], self.cv2[t]) <= -1.0:  # this hour alone stands out
                     current.last = t
                 current.score = max(current.score, found[0] if found else 0.0)
                 self._mark(current, t)
+                if t - current.start + 1 >= LEVEL_SHIFT_HOURS:
+                    self._relevel(current, t)
+                    runs.append(current)
+                    self.quiet_from = t + 1
+                    self.cusum, self.cusum_start, self.z_start = 0.0, -1, -1
+                    current = None
                 continue
             if found is None:
                 continue
             score, start = found
             while start < t and counts[start] <= lam[start]:
                 start += 1
-            if runs and start - (runs[-1].last + 1) <= MERGE_GAP:
+            if runs and start - (runs[-1].last + 1) <= MERGE_GAP and start >= self.quiet_from:
                 current = runs.pop()
                 current.score = max(current.score, score)
                 current.last = t
             else:
-                current = _Run(start, t, t, score, counts, lam)
+                current = _Run(start, t, t, score, counts, lam, self.cv2, self.shared)
             for hour in range(current.start, t + 1):
                 self._mark(current, hour)
         if current is not None:
@@ -351,31 +420,54 @@ class _Detector:
             runs.append(current)
         return runs
 
-    def _admit(self, baseline: _Baseline, t: int) -> None:
-        if t < 0:
-            return
-        count, expected = float(self.counts[t]), self.lam[t]
-        if expected > 0:
-            # Spike hours count as expected; others are capped so one burst cannot inflate it.
-            cap = expected if self.in_spike[t] else expected + 3 * math.sqrt(expected) + 1
-            count = min(count, cap)
-        baseline.add(self.hours[t], self.days[t], count)
+    def _admit_until(self, t: int) -> None:
+        while self.admitted <= t:
+            hour = self.admitted
+            forecast = self.forecasts[hour]
+            assert forecast is not None
+            self.baseline.admit(
+                self.hours[hour],
+                self.days[hour],
+                self.counts[hour],
+                forecast,
+                in_spike=self.in_spike[hour],
+            )
+            self.admitted += 1
+
+    def _relevel(self, run: _Run, t: int) -> None:
+        """A spike as long as LEVEL_SHIFT_HOURS is a new normal: learn it, stop the spike."""
+        forecasts = [f for f in self.forecasts[run.start : t + 1] if f is not None]
+        self.baseline.relevel(self.counts[run.start : t + 1], forecasts)
+        for hour in range(max(run.start, self.admitted), t + 1):
+            self.in_spike[hour] = False
+        run.last = t
 
     def _mark(self, run: _Run, t: int) -> None:
-        # A spike that lasts for days is a new normal: let the baseline learn it.
-        self.in_spike[t] = t - run.start < LONG_SPIKE_HOURS
+        self.in_spike[t] = True
 
-    def _window(self, t: int, width: int) -> tuple[int, float]:
+    def _window(self, t: int, width: int) -> tuple[int, float, float]:
+        """Posts counted and expected over the ``width`` hours up to ``t``, and the spread.
+
+        The spread (relative variance beyond Poisson) of a window: the uncertainty of the
+        estimate is shared by its hours, each hour's own burstiness partly averages out.
+        """
         low = t + 1 - width
-        return self.cum_x[t + 1] - self.cum_x[low], self.cum_lam[t + 1] - self.cum_lam[low]
+        expected = self.cum_lam[t + 1] - self.cum_lam[low]
+        own = self.cum_own[t + 1] - self.cum_own[low]
+        cv2 = self.shared[t] + own / expected**2 if expected > 0 else self.cv2[t]
+        return self.cum_x[t + 1] - self.cum_x[low], expected, cv2
+
+    def _tail(self, observed: int, expected: float, cv2: float) -> float:
+        return overdispersed_log10_sf(observed, expected, math.sqrt(cv2))
 
     def _elevated(self, t: int) -> bool:
         """Whether a running spike goes on: the last 3 hours or this hour still stand out."""
         width = min(3, t - self.first_tested + 1)
-        observed, expected = self._window(t, width)
-        if poisson_log10_sf(observed, expected) <= -1.3:  # p <= 0.05
-            return True
-        return poisson_log10_sf(self.counts[t], self.lam[t]) <= -2.0
+        observed, expected, cv2 = self._window(t, width)
+        if observed >= GOES_ON_RISE * expected and self._tail(observed, expected, cv2) <= -1.3:
+            return True  # p <= 0.05 over 3 hours
+        count, lam = self.counts[t], self.lam[t]
+        return count >= GOES_ON_RISE * lam and self._tail(count, lam, self.cv2[t]) <= -2.0
 
     def _poisson(self, t: int) -> tuple[float, int] | None:
         best, best_start = 0.0, t
@@ -384,10 +476,11 @@ class _Detector:
         for width in WINDOWS:
             if width > available:
                 break
-            observed, expected = self._window(t, width)
-            if observed < self.floor:
+            observed, expected, cv2 = self._window(t, width)
+            rise = observed - RISE_K * math.sqrt(observed)
+            if observed < self.floor or rise < MIN_RISE * expected:
                 continue
-            score = -overdispersed_log10_sf(observed, expected, LEVEL_CV)
+            score = -self._tail(observed, expected, cv2)
             if score > best:
                 best, best_start = score, t + 1 - width
         best -= math.log10(len(WINDOWS))  # Bonferroni: five windows are five tries
