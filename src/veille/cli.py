@@ -21,6 +21,7 @@ from veille.sources import registry
 from veille.spreadsheet import write_csv
 from veille.store import queries
 from veille.store.search import SearchQueryError
+from veille.timeutil import FIRST_DAY, LAST_DAY
 
 app = typer.Typer(
     help="Veille : écouter, réagir, prendre la parole et savoir, en quelques minutes par jour.",
@@ -140,8 +141,15 @@ def _parse_since(value: str, zone: Any) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        err.print(f"[red]--since : date invalide {value!r} (ex. 2026-11-20)[/red]", markup=False)
+        err.print(f"--since : date invalide {value!r} (ex. 2026-11-20)", style="red", markup=False)
         raise typer.Exit(2) from None
+    if not FIRST_DAY <= parsed.date() <= LAST_DAY:
+        err.print(
+            f"--since : {parsed.date()} est hors de {FIRST_DAY} à {LAST_DAY}",
+            style="red",
+            markup=False,
+        )
+        raise typer.Exit(2)
     if len(value) == 10:
         parsed = datetime.combine(parsed.date(), time(0, 0))
     return parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed

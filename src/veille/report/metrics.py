@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from veille.business import BusinessProfile
 from veille.store import queries, repository, tables
-from veille.timeutil import as_utc
+from veille.timeutil import DayError, as_utc, parse_day
 
 MAX_DAYS = 366
 CSV_COLUMNS = ("date", "posts", "positive", "neutral", "negative")
@@ -67,10 +67,10 @@ class Report:
 def parse_period(start: str, end: str, *, today: date) -> tuple[date, date]:
     """Dates from a form (YYYY-MM-DD); empty means the last 30 days up to today."""
     try:
-        last = date.fromisoformat(end) if end else today
-        first = date.fromisoformat(start) if start else last - timedelta(days=29)
-    except ValueError:
-        raise PeriodError("dates must be written YYYY-MM-DD") from None
+        last = parse_day(end, field="end") if end else today
+        first = parse_day(start, field="start") if start else last - timedelta(days=29)
+    except DayError as error:
+        raise PeriodError(str(error)) from None
     if first > last:
         raise PeriodError(f"the start {first} is after the end {last}")
     if (last - first).days + 1 > MAX_DAYS:

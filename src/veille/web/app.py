@@ -96,6 +96,11 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if all(e["loc"][:1] == ("path",) for e in exc.errors()):
+            # An id no row can have (over 2^63, not a number): there is nothing at that address.
+            return error_page(
+                request, translate("error.not_found", language_of(request, None)), 404
+            )
         where = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
         return error_page(request, f"Requête invalide / invalid request: {where}", 400)
 

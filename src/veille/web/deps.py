@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, Form, Request
+from fastapi import Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
@@ -42,6 +42,10 @@ def db_session(request: Request) -> Iterator[Session]:
 
 # scope="function": commit before the response leaves, so a redirect never outruns its write.
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
+
+# A row id in a URL: what the databases' 64-bit integers hold. Anything else cannot name a row,
+# so it is answered "not found" (see the app's RequestValidationError handler), never a 500.
+RowId = Annotated[int, Path(ge=-(2**63), le=2**63 - 1)]
 
 
 def optional_user(request: Request, session: DbSession) -> auth.CurrentUser | None:

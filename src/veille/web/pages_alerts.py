@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from veille.store import queries, tables
-from veille.web.deps import DbSession, User, get_settings, render
+from veille.web.deps import DbSession, RowId, User, get_settings, render
 
 router = APIRouter()
 
@@ -25,7 +25,7 @@ def list_alerts(request: Request, session: DbSession, user: User) -> Response:
 
 
 @router.get("/alerts/{alert_id}")
-def show_alert(request: Request, alert_id: int, session: DbSession, user: User) -> Response:
+def show_alert(request: Request, alert_id: RowId, session: DbSession, user: User) -> Response:
     row = session.get(tables.Alert, alert_id)
     if row is None:
         raise HTTPException(status_code=404)

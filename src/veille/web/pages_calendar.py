@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from veille.publish.queries import calendar_entries
 from veille.publish.schedule import local_to_utc
+from veille.timeutil import DayError, parse_day
 from veille.web.deps import DbSession, User, get_settings, render
 
 router = APIRouter()
@@ -25,9 +26,9 @@ def calendar(
     settings = get_settings(request)
     zone = settings.zone
     try:
-        anchor = date.fromisoformat(day) if day else datetime.now(zone).date()
-    except ValueError:
-        raise HTTPException(status_code=400, detail=f"day: {day!r} is not YYYY-MM-DD") from None
+        anchor = parse_day(day, field="day") if day else datetime.now(zone).date()
+    except DayError as error:
+        raise HTTPException(status_code=400, detail=str(error)) from None
     if view == "month":
         first = anchor.replace(day=1)
         start = first - timedelta(days=first.weekday())

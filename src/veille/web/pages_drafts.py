@@ -27,7 +27,7 @@ from veille.publish.schedule import (
 from veille.store import tables
 from veille.timeutil import utcnow
 from veille.web.auth import CurrentUser
-from veille.web.deps import DbSession, User, get_settings, language_of, render, requires
+from veille.web.deps import DbSession, RowId, User, get_settings, language_of, render, requires
 
 router = APIRouter()
 MAX_CSV_BYTES = 1_000_000
@@ -40,7 +40,7 @@ def _actor(user: CurrentUser) -> Actor:
     return Actor(user.id, user.role)
 
 
-def _draft(session: Session, draft_id: int) -> tables.Draft:
+def _draft(session: Session, draft_id: RowId) -> tables.Draft:
     draft = session.get(tables.Draft, draft_id)
     if draft is None:
         raise HTTPException(status_code=404)
@@ -142,7 +142,7 @@ async def import_drafts(
 
 
 @router.get("/drafts/{draft_id}")
-def show_draft(request: Request, session: DbSession, user: User, draft_id: int) -> Response:
+def show_draft(request: Request, session: DbSession, user: User, draft_id: RowId) -> Response:
     return _draft_page(request, session, user, _draft(session, draft_id))
 
 
@@ -193,7 +193,7 @@ def _draft_page(
 
 @router.get("/drafts/{draft_id}/media/{index}")
 def draft_image(
-    request: Request, session: DbSession, user: User, draft_id: int, index: int
+    request: Request, session: DbSession, user: User, draft_id: RowId, index: RowId
 ) -> Response:
     images = images_of(_draft(session, draft_id).media or [])
     if not 0 <= index < len(images):
@@ -225,7 +225,7 @@ def schedule(
     request: Request,
     session: DbSession,
     user: User,
-    draft_id: int,
+    draft_id: RowId,
     scheduled_at: Annotated[str, Form(max_length=32)],
 ) -> Response:
     draft = _draft(session, draft_id)
@@ -238,7 +238,7 @@ def schedule(
 
 
 @router.post("/drafts/{draft_id}/queue", dependencies=WRITE)
-def add_to_queue(request: Request, session: DbSession, user: User, draft_id: int) -> Response:
+def add_to_queue(request: Request, session: DbSession, user: User, draft_id: RowId) -> Response:
     """Schedule in the first free queue slot of the draft's accounts."""
     draft = _draft(session, draft_id)
     try:
@@ -253,7 +253,7 @@ def recurring(
     request: Request,
     session: DbSession,
     user: User,
-    draft_id: int,
+    draft_id: RowId,
     weekday: Annotated[int, Form()],
     wall_clock: Annotated[str, Form(max_length=8)],
     zone: Annotated[str, Form(max_length=64)] = "",
@@ -276,7 +276,7 @@ def recurring(
 
 
 @router.post("/drafts/{draft_id}/cancel", dependencies=WRITE)
-def cancel(request: Request, session: DbSession, user: User, draft_id: int) -> Response:
+def cancel(request: Request, session: DbSession, user: User, draft_id: RowId) -> Response:
     draft = _draft(session, draft_id)
     try:
         actions.cancel(session, draft=draft, actor=_actor(user))
@@ -291,7 +291,7 @@ def cancel(request: Request, session: DbSession, user: User, draft_id: int) -> R
 def approve_draft(
     session: DbSession,
     user: User,
-    draft_id: int,
+    draft_id: RowId,
     decision: Annotated[str, Form(max_length=16)] = "approve",
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
@@ -312,7 +312,7 @@ def comment(
     request: Request,
     session: DbSession,
     user: User,
-    draft_id: int,
+    draft_id: RowId,
     text: Annotated[str, Form(max_length=4000)],
 ) -> Response:
     draft = _draft(session, draft_id)
@@ -328,7 +328,7 @@ def variant(
     request: Request,
     session: DbSession,
     user: User,
-    draft_id: int,
+    draft_id: RowId,
     account_id: Annotated[int, Form()],
     text: Annotated[str, Form(max_length=10_000)],
 ) -> Response:

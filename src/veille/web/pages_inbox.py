@@ -18,7 +18,16 @@ from veille.publish.publisher import ConnectorPublisher, Publisher
 from veille.store.tables_inbox import InboxReply
 from veille.timeutil import utcnow
 from veille.web.auth import CurrentUser
-from veille.web.deps import DbSession, User, get_db, get_settings, language_of, render, requires
+from veille.web.deps import (
+    DbSession,
+    RowId,
+    User,
+    get_db,
+    get_settings,
+    language_of,
+    render,
+    requires,
+)
 
 router = APIRouter()
 TRIAGE = [Depends(requires(Permission.TRIAGE))]
@@ -74,7 +83,7 @@ def inbox(request: Request, session: DbSession, user: User, view: str = "open") 
 
 
 def _item_context(
-    request: Request, session: Any, user: CurrentUser, item_id: int, **extra: Any
+    request: Request, session: Any, user: CurrentUser, item_id: RowId, **extra: Any
 ) -> dict[str, Any]:
     lang = language_of(request, user)
     found = queue.load_views(
@@ -247,7 +256,7 @@ async def bulk(request: Request, session: DbSession, user: User) -> Response:
 
 
 @router.get("/inbox/{item_id}")
-def item_page(request: Request, session: DbSession, user: User, item_id: int) -> Response:
+def item_page(request: Request, session: DbSession, user: User, item_id: RowId) -> Response:
     return render(
         request, "inbox_item.html", user, **_item_context(request, session, user, item_id)
     )
@@ -257,7 +266,7 @@ def item_page(request: Request, session: DbSession, user: User, item_id: int) ->
 def set_status(
     session: DbSession,
     user: User,
-    item_id: int,
+    item_id: RowId,
     status: Annotated[str, Form(max_length=16)],
     next: Annotated[str, Form(max_length=512)] = "",
 ) -> Response:
@@ -274,7 +283,7 @@ def set_status(
 def assign(
     session: DbSession,
     user: User,
-    item_id: int,
+    item_id: RowId,
     assignee: Annotated[str, Form(max_length=16)] = "me",
     next: Annotated[str, Form(max_length=512)] = "",
 ) -> Response:
@@ -292,7 +301,7 @@ def assign(
 def snooze(
     session: DbSession,
     user: User,
-    item_id: int,
+    item_id: RowId,
     hours: Annotated[int, Form(ge=0, le=24 * 30)],
     next: Annotated[str, Form(max_length=512)] = "",
 ) -> Response:
@@ -309,7 +318,7 @@ def add_note(
     request: Request,
     session: DbSession,
     user: User,
-    item_id: int,
+    item_id: RowId,
     text: Annotated[str, Form(max_length=actions.MAX_NOTE + 100)],
 ) -> Response:
     try:
@@ -331,7 +340,7 @@ def reply(
     request: Request,
     session: DbSession,
     user: User,
-    item_id: int,
+    item_id: RowId,
     account_id: Annotated[int, Form()],
     text: Annotated[str, Form(max_length=sending.MAX_REPLY + 100)],
     confirm_risk: Annotated[str, Form(max_length=8)] = "",
@@ -374,13 +383,13 @@ def _publisher(request: Request) -> Publisher:
     return given or ConnectorPublisher(get_db(request), _box(request))
 
 
-def _send(request: Request, user: CurrentUser, reply_id: int) -> None:
+def _send(request: Request, user: CurrentUser, reply_id: RowId) -> None:
     """Send after the caller committed the reply (the send uses transactions of its own)."""
     db, publisher = get_db(request), _publisher(request)
     sending.send_now(db, reply_id=reply_id, publisher=publisher, actor_id=user.id)
 
 
-def _reply_target(session: Session, reply_id: int) -> str:
+def _reply_target(session: Session, reply_id: RowId) -> str:
     """Where to go back after deciding on a reply: its item's replies."""
     found = session.get(InboxReply, reply_id)
     if found is None:
@@ -392,7 +401,7 @@ def _reply_target(session: Session, reply_id: int) -> str:
     "/inbox/replies/{reply_id}/approve",
     dependencies=[Depends(requires(Permission.APPROVE_REPLIES))],
 )
-def approve_reply(request: Request, session: DbSession, user: User, reply_id: int) -> Response:
+def approve_reply(request: Request, session: DbSession, user: User, reply_id: RowId) -> Response:
     """Approve a waiting reply, then send it."""
     target = _reply_target(session, reply_id)
     try:
@@ -408,7 +417,7 @@ def approve_reply(request: Request, session: DbSession, user: User, reply_id: in
     "/inbox/replies/{reply_id}/reject",
     dependencies=[Depends(requires(Permission.APPROVE_REPLIES))],
 )
-def reject_reply(session: DbSession, user: User, reply_id: int) -> Response:
+def reject_reply(session: DbSession, user: User, reply_id: RowId) -> Response:
     target = _reply_target(session, reply_id)
     try:
         sending.reject(session, reply_id=reply_id, approver_id=user.id, approver_role=user.role)
@@ -418,7 +427,7 @@ def reject_reply(session: DbSession, user: User, reply_id: int) -> Response:
 
 
 @router.post("/inbox/replies/{reply_id}/retry", dependencies=TRIAGE)
-def retry_reply(request: Request, session: DbSession, user: User, reply_id: int) -> Response:
+def retry_reply(request: Request, session: DbSession, user: User, reply_id: RowId) -> Response:
     """Send again after a failure (any other reply is left as it is)."""
     target = _reply_target(session, reply_id)
     session.commit()

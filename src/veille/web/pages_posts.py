@@ -11,7 +11,8 @@ from veille.i18n import translate
 from veille.sources import registry
 from veille.store import queries
 from veille.store.search import SearchQueryError
-from veille.web.deps import DbSession, User, get_settings, render
+from veille.timeutil import DayError, parse_day
+from veille.web.deps import DbSession, RowId, User, get_settings, render
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -20,11 +21,12 @@ INTENTS = ("question", "complaint", "praise", "lead", "job", "crisis")
 
 
 def _day(value: str | None) -> date | None:
+    """A filter's day; one that is not a day, or out of range, filters nothing (as before)."""
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
+        return parse_day(value, field="day")
+    except DayError:
         return None
 
 
@@ -45,7 +47,7 @@ def list_posts(
 ) -> Response:
     zone = get_settings(request).zone
     since_day, until_day = _day(since), _day(until)
-    watch_id = int(watch) if watch.isdigit() else None
+    watch_id = int(watch) if watch.isdigit() and len(watch) <= 18 else None
     flt = queries.PostFilter(
         watch_id=watch_id,
         sentiment=sentiment if sentiment in SENTIMENTS else None,
@@ -93,7 +95,7 @@ def list_posts(
 
 
 @router.get("/posts/{post_id}")
-def show_post(request: Request, session: DbSession, user: User, post_id: int) -> Response:
+def show_post(request: Request, session: DbSession, user: User, post_id: RowId) -> Response:
     found = queries.post_with_thread(session, post_id)
     if found is None:
         raise HTTPException(status_code=404)

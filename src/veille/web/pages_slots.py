@@ -22,7 +22,7 @@ from veille.publish.slots import (
     slots_of,
 )
 from veille.web.auth import CurrentUser
-from veille.web.deps import DbSession, User, get_settings, language_of, render, requires
+from veille.web.deps import DbSession, RowId, User, get_settings, language_of, render, requires
 
 router = APIRouter()
 EDIT = [Depends(requires(Permission.EDIT_SCHEDULE))]
@@ -92,7 +92,7 @@ def new_slot(
 
 
 @router.post("/calendar/slots/{slot_id}/delete", dependencies=EDIT)
-def delete_slot(session: DbSession, slot_id: int) -> Response:
+def delete_slot(session: DbSession, slot_id: RowId) -> Response:
     try:
         remove_slot(session, slot_id)
     except ScheduleError:

@@ -21,7 +21,7 @@ from veille.watches import (
     save_watch,
     split_rules,
 )
-from veille.web.deps import DbSession, User, get_settings, language_of, render, requires
+from veille.web.deps import DbSession, RowId, User, get_settings, language_of, render, requires
 
 router = APIRouter()
 
@@ -56,7 +56,7 @@ def new_watch(request: Request, session: DbSession, user: User) -> Response:
 
 
 @router.get("/watches/{watch_id}")
-def edit_watch(request: Request, session: DbSession, user: User, watch_id: int) -> Response:
+def edit_watch(request: Request, session: DbSession, user: User, watch_id: RowId) -> Response:
     watch = session.get(tables.Watch, watch_id)
     if watch is None:
         raise HTTPException(status_code=404)
