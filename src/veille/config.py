@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         description="The web app's public address (https://veille.example.fr): every link in "
         "an e-mail starts with it, never with the address a request claims. Empty: http://host:port.",
     )
+    media_quota_mb: int = Field(
+        default=2000,
+        ge=1,
+        description="The most the draft images of the whole instance may take, in MB.",
+    )
     trusted_proxies: str = Field(
         default="",
         description="Comma-separated addresses of reverse proxies whose X-Forwarded-For and "

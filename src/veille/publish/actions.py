@@ -17,6 +17,7 @@ from veille.publish import approvals, queue, slots
 from veille.publish.approvals import Actor
 from veille.publish.drafts import (
     SCHEDULABLE,
+    DraftError,
     add_comment,
     cancel_draft,
     check_variants,
@@ -26,7 +27,13 @@ from veille.publish.drafts import (
     require_status,
     variants_of,
 )
-from veille.publish.media import MAX_IMAGES, MediaError, store_image
+from veille.publish.media import (
+    MAX_IMAGES,
+    MediaError,
+    check_image,
+    remove_images,
+    write_images,
+)
 from veille.store import tables
 from veille.store.tables_publish import PublishJob
 
@@ -53,20 +60,27 @@ def compose(
     account_ids: Sequence[int],
     uploads: Sequence[Upload],
     data_dir: Path,
+    media_quota_bytes: int,
     evergreen: bool = False,
 ) -> tables.Draft:
-    """Store the images, then write the draft with one variant per account."""
-    images = [store_image(data_dir, u.data, name=u.name, alt=u.alt) for u in uploads]
-    if len(images) > MAX_IMAGES:
+    """Check every image, write them, then the draft with one variant per account; a refused
+    request leaves neither a file nor a row behind."""
+    if len(uploads) > MAX_IMAGES:
         raise MediaError(f"images: at most {MAX_IMAGES} per post")
-    return create_draft(
-        session,
-        text=text,
-        account_ids=account_ids,
-        user_id=actor.id,
-        evergreen=evergreen,
-        media=[i.to_json() for i in images],
-    )
+    checked = [check_image(u.data, name=u.name, alt=u.alt) for u in uploads]
+    write_images(data_dir, checked, quota_bytes=media_quota_bytes)
+    try:
+        return create_draft(
+            session,
+            text=text,
+            account_ids=account_ids,
+            user_id=actor.id,
+            evergreen=evergreen,
+            media=[c.image.to_json() for c in checked],
+        )
+    except DraftError:
+        remove_images(data_dir, [c.image for c in checked])
+        raise
 
 
 def schedule_at(

@@ -4,6 +4,7 @@ kept under ``data_dir/media`` with a random name, listed on ``drafts.media`` wit
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,17 @@ def media_dir(data_dir: Path) -> Path:
     return data_dir / "media"
 
 
-def store_image(data_dir: Path, data: bytes, *, name: str, alt: str) -> Image:
-    """Check and keep one uploaded image; ``name`` is only used in error messages."""
+@dataclass(frozen=True)
+class CheckedImage:
+    """An upload that passed every check, not yet written."""
+
+    data: bytes
+    image: Image
+
+
+def check_image(data: bytes, *, name: str, alt: str) -> CheckedImage:
+    """Check one uploaded image and choose its file name; nothing is written.
+    ``name`` is only used in error messages."""
     if not data:
         raise MediaError(f"image {name!r}: the file is empty")
     if len(data) > MAX_IMAGE_BYTES:
@@ -62,11 +72,54 @@ def store_image(data_dir: Path, data: bytes, *, name: str, alt: str) -> Image:
     alt = alt.strip()
     if len(alt) > MAX_ALT_CHARS:
         raise MediaError(f"image {name!r}: alt text longer than {MAX_ALT_CHARS} characters")
+    return CheckedImage(data, Image(f"{secrets.token_hex(16)}.{EXTENSIONS[mime]}", mime, alt))
+
+
+def media_bytes(data_dir: Path) -> int:
+    """What the media folder holds now, in bytes."""
     folder = media_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    file = f"{secrets.token_hex(16)}.{EXTENSIONS[mime]}"
-    (folder / file).write_bytes(data)
-    return Image(file, mime, alt)
+    if not folder.is_dir():
+        return 0
+    return sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+
+
+def write_images(data_dir: Path, images: Sequence[CheckedImage], *, quota_bytes: int) -> None:
+    """Write checked images, all or none, within the instance's media quota."""
+    incoming = sum(len(c.data) for c in images)
+    if not incoming:
+        return
+    held = media_bytes(data_dir)
+    if held + incoming > quota_bytes:
+        raise MediaError(
+            f"images: the media folder holds {held // 1_000_000} MB of the "
+            f"{quota_bytes // 1_000_000} MB allowed (VEILLE_MEDIA_QUOTA_MB); "
+            "delete old drafts' images or raise the quota"
+        )
+    folder = media_dir(data_dir)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    written: list[Path] = []
+    try:
+        for checked in images:
+            path = folder / checked.image.file
+            path.write_bytes(checked.data)
+            written.append(path)
+    except OSError as error:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise MediaError(f"images: could not be saved ({error.strerror})") from None
+
+
+def remove_images(data_dir: Path, images: Sequence[Image]) -> None:
+    """Take back images written for a draft that was then refused."""
+    for image in images:
+        (media_dir(data_dir) / image.file).unlink(missing_ok=True)
+
+
+def store_image(data_dir: Path, data: bytes, *, name: str, alt: str) -> Image:
+    """Check and keep one image (tests and imports; the composer checks all first)."""
+    checked = check_image(data, name=name, alt=alt)
+    write_images(data_dir, [checked], quota_bytes=10**15)
+    return checked.image
 
 
 def images_of(media: list[Any]) -> list[Image]:

@@ -108,6 +108,7 @@ async def new_draft(
             account_ids=account_ids,
             uploads=uploads,
             data_dir=get_settings(request).data_dir,
+            media_quota_bytes=get_settings(request).media_quota_mb * 1_000_000,
             evergreen=bool(evergreen),
         )
     except (DraftError, MediaError) as exc:
