@@ -9,13 +9,16 @@ The count of an hour is modelled as negative binomial around ``seasonal x level`
   over an exponentially forgotten window (half-life ``LEVEL_HALF_LIFE`` hours) whose prior
   strength is the learned day-to-day variation: at 1 post an hour the level barely moves on a
   few posts, at 1,000 an hour it follows a new normal within hours;
-- the spread (relative variance beyond Poisson) is learned from the series' own residuals
-  (moment estimates over forgotten sums), plus the uncertainty of the estimates themselves.
+- the spread (relative variance beyond Poisson) is learned from the series' own forecast
+  errors over single hours and over 6-hour blocks (Huber-robust moment estimates over
+  forgotten sums), which splits it into a part shared by the hours of a window and a part
+  of each hour alone; the uncertainty of the estimates themselves is added to the shared part.
 
-Robustness: every hour is admitted capped at its forecast + 3 standard deviations, and hours
-inside a spike are admitted at their forecast, so the spikes the detector must find neither
-inflate the expected rate nor the learned spread. A spike that lasts long enough to be a new
-level is handed back with :meth:`Baseline.relevel`.
+Robustness: every hour joins the seasonal profile capped at its forecast + 3 standard
+deviations; hours inside a spike teach neither the spread nor the recent level (they enter it
+at their forecast); the spread's estimate caps each error's weight. So the spikes the detector
+must find neither inflate the expected rate nor the learned spread. A spike that lasts long
+enough to be a new level is handed back with :meth:`Baseline.relevel`.
 """
 
 from __future__ import annotations
@@ -39,12 +42,12 @@ DAY_SPREAD_PRIOR = 0.02  # relative variance of a day's level (CV about 14%)
 PRIOR_HOURS = 48.0
 PRIOR_DAYS = 3.0
 # Prior posts pulling each seasonal estimate toward the coarser one (1 / the relative
-# variance of the finer rates around the coarser estimate: 20 posts is about 22 %).
+# variance of the finer rates around the coarser one: 20 posts is about 22 %, 50 about 14 %).
 SHRINK_HOUR = 2.0
 SHRINK_DAY = 20.0
 SHRINK_SLOT = 50.0
 
-HUBER_C = 2.0
+HUBER_C = 2.0  # squared standardized errors weigh at most HUBER_C**2 in the spread
 # E[min(Z^2, c^2)] for a standard normal Z and c = 2.
 _HUBER_KAPPA = 0.9205
 _LEVEL_DECAY = 0.5 ** (1 / LEVEL_HALF_LIFE)
@@ -57,7 +60,7 @@ class Forecast:
 
     seasonal: float  # the four-week seasonal rate of this hour of the week
     mean: float  # seasonal x recent level
-    shared_cv2: float  # relative variance of the estimate itself, shared by nearby hours
+    shared_cv2: float  # relative variance shared by the hours of a window (learned + estimates)
     hour_cv2: float  # relative variance of this hour alone beyond Poisson (learned)
     learned_cv2: float  # all the series taught, without the estimates' own uncertainty
 
