@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tests.sources.servers import FakeClock, Request
 from veille.config import Settings
 from veille.publish.drafts import create_draft, schedule_draft
-from veille.publish.media import store_image
+from veille.publish.media import check_image, write_images
 from veille.sources.base import HttpGateway
 from veille.store.db import Database
 from veille.store.tables_publish import PublishJob
@@ -63,7 +63,7 @@ def quick(clock: FakeClock) -> Callable[[str], HttpGateway]:
 def schedule_with_images(db: Database, settings: Settings, account: int, at: Any) -> int:
     """A draft with the two images (stored as the composer stores them), due at ``at``."""
     media = [
-        store_image(settings.data_dir, data, name=f"photo{n}.png", alt=alt).to_json()
+        stored_image(settings, data, name=f"photo{n}.png", alt=alt)
         for n, (data, alt) in enumerate(zip(IMAGES, ALTS, strict=True))
     ]
     with db.session() as session:
@@ -86,3 +86,10 @@ def job_of(db: Database, draft_id: int) -> PublishJob:
 
 
 # ---------------------------------------------------------------- Mastodon
+
+
+def stored_image(settings: Settings, data: bytes, *, name: str, alt: str) -> dict[str, str]:
+    """One image checked and written as the composer does; its entry on drafts.media."""
+    checked = check_image(data, name=name, alt=alt)
+    write_images(settings.data_dir, [checked], quota_bytes=settings.media_quota_mb * 1_000_000)
+    return checked.image.to_json()

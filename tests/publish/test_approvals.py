@@ -13,6 +13,7 @@ from veille.publish.approvals import (
     ApprovalError,
     approve,
     request_publication,
+    reviewed_texts,
     set_account_rule,
     set_high_risk_needs_manager,
 )
@@ -45,8 +46,12 @@ def test_member_waits_for_a_manager_on_the_company_account(db: Database) -> None
         assert draft.status == "pending_approval"
         assert session.scalars(select(PublishJob)).all() == []
         with pytest.raises(ApprovalError, match="manager"):
-            approve(session, draft, actor=MEMBER, risk="low")
-        jobs = approve(session, draft, actor=MANAGER, risk="low")
+            approve(
+                session, draft, actor=MEMBER, risk="low", reviewed=reviewed_texts(session, draft)
+            )
+        jobs = approve(
+            session, draft, actor=MANAGER, risk="low", reviewed=reviewed_texts(session, draft)
+        )
         assert [j.due_at for j in jobs] == [AT] and draft.status == "scheduled"
         actions = session.scalars(select(DraftEvent.action).order_by(DraftEvent.id)).all()
         assert actions == ["created", "approval_requested", "approved", "scheduled"]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from tests.helpers.bluesky import Pds
-from tests.helpers.media import ALTS, IMAGES, job_of, quick, schedule_with_images
+from tests.helpers.media import ALTS, IMAGES, job_of, quick, schedule_with_images, stored_image
 from tests.publish.conftest import StepClock
 from tests.sources.servers import FakeClock, HttpServer, Request, Response, http_server
 
@@ -18,7 +18,6 @@ from veille.accounts import connect_account
 from veille.config import Settings
 from veille.crypto import SecretBox
 from veille.publish.drafts import create_draft, schedule_draft
-from veille.publish.media import store_image
 from veille.publish.publisher import ConnectorPublisher
 from veille.publish.scheduler import Scheduler
 from veille.store.db import Database
@@ -144,14 +143,14 @@ def test_bluesky_refuses_an_image_over_its_size_limit_without_posting(
 ) -> None:
     state, server = pds
     big = IMAGES[0] + b"\x00" * 1_200_000  # a PNG the composer accepts (5 MB) but too big here
-    stored = store_image(settings.data_dir, big, name="grand.png", alt="Vue large")
+    stored = stored_image(settings, big, name="grand.png", alt="Vue large")
     with db.session() as session:
         draft = create_draft(
             session,
             text="Avant / après",
             account_ids=[bluesky_account],
             user_id=None,
-            media=[stored.to_json()],
+            media=[stored],
         )
         schedule_draft(session, draft, at=clock() - timedelta(minutes=1), user_id=None)
         draft_id = draft.id

@@ -69,7 +69,10 @@ def test_member_waits_for_a_manager_who_approves(app: FastAPI, client: TestClien
     assert 'value="approve"' in page
     no_token = client.post(f"{url}/approve", data={}, follow_redirects=False)
     assert no_token.status_code == 403
-    approved = client.post(f"{url}/approve", data={"csrf": csrf_of(page)}, follow_redirects=False)
+    reviewed = page.split('name="reviewed" value="')[1].split('"')[0]
+    approved = client.post(
+        f"{url}/approve", data={"csrf": csrf_of(page), "reviewed": reviewed}, follow_redirects=False
+    )
     assert approved.status_code == 303
     with app.state.db.session() as session:
         jobs = session.scalars(select(PublishJob)).all()

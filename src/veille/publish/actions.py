@@ -131,10 +131,12 @@ def cancel(session: Session, *, draft: tables.Draft, actor: Actor) -> int:
     return cancel_draft(session, draft, user_id=actor.id)
 
 
-def approve(session: Session, *, draft: tables.Draft, actor: Actor) -> list[PublishJob]:
-    """Approve a waiting draft and schedule it at its requested time."""
+def approve(
+    session: Session, *, draft: tables.Draft, actor: Actor, reviewed: str
+) -> list[PublishJob]:
+    """Approve the texts the reviewer read and schedule them at the requested time."""
     risk = risk_of(session, draft, at=draft.scheduled_at)
-    return approvals.approve(session, draft, actor=actor, risk=risk)
+    return approvals.approve(session, draft, actor=actor, risk=risk, reviewed=reviewed)
 
 
 def send_back(session: Session, *, draft: tables.Draft, actor: Actor, reason: str) -> None:

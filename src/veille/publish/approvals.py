@@ -4,6 +4,9 @@ author's role waits in pending_approval until someone with that role approves it
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -107,15 +110,28 @@ def request_publication(
     return []
 
 
-def approve(session: Session, draft: tables.Draft, *, actor: Actor, risk: str) -> list[PublishJob]:
-    """Approve a waiting draft and schedule it at its requested time."""
+def reviewed_texts(session: Session, draft: tables.Draft) -> str:
+    """A fingerprint of the texts a reviewer sees: the approval page sends it back, so that
+    only the texts that were read can be approved."""
+    texts = sorted((v.account_id, v.text) for v in variants_of(session, draft.id))
+    return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode()).hexdigest()
+
+
+def approve(
+    session: Session, draft: tables.Draft, *, actor: Actor, risk: str, reviewed: str
+) -> list[PublishJob]:
+    """Approve the texts the reviewer read (``reviewed``, from `reviewed_texts`) and schedule
+    them at the requested time; a draft edited since then is refused."""
     if draft.status != "pending_approval" or draft.scheduled_at is None:
         raise ApprovalError("this draft is not waiting for approval")
     needed = requirement(session, draft, risk=risk)
     if not (can(actor.role, Permission.APPROVE_DRAFTS) and at_least(actor.role, needed.role)):
         raise ApprovalError(f"approving this draft needs a {needed.role}")
+    if not hmac.compare_digest(reviewed, reviewed_texts(session, draft)):
+        raise ApprovalError("the draft changed since you opened it: read it again, then approve")
     draft.approved_by, draft.approved_at = actor.id, utcnow()
-    record_event(session, draft.id, actor.id, "approved")
+    texts = {str(v.account_id): v.text for v in variants_of(session, draft.id)}
+    record_event(session, draft.id, actor.id, "approved", texts=texts)
     return schedule_draft(session, draft, at=draft.scheduled_at, user_id=actor.id)
 
 

@@ -295,6 +295,10 @@ def edit_variant(
     record_event(
         session, draft_id, user_id, "edited", network=variant.network, before=before, after=text
     )
+    if draft.status == "pending_approval" and before != text:
+        # What was asked for is not what would be published any more: ask again.
+        draft.status, draft.updated_at = "draft", utcnow()
+        record_event(session, draft_id, user_id, "approval_reset")
     return variant
 
 

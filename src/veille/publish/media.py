@@ -115,13 +115,6 @@ def remove_images(data_dir: Path, images: Sequence[Image]) -> None:
         (media_dir(data_dir) / image.file).unlink(missing_ok=True)
 
 
-def store_image(data_dir: Path, data: bytes, *, name: str, alt: str) -> Image:
-    """Check and keep one image (tests and imports; the composer checks all first)."""
-    checked = check_image(data, name=name, alt=alt)
-    write_images(data_dir, [checked], quota_bytes=10**15)
-    return checked.image
-
-
 def images_of(media: list[Any]) -> list[Image]:
     """The images listed on a draft (entries that are not images are skipped)."""
     return [

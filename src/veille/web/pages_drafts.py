@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from veille.permissions import Permission, at_least, can
 from veille.publish import actions, queries
-from veille.publish.approvals import Actor, ApprovalError, requirement
+from veille.publish.approvals import Actor, ApprovalError, requirement, reviewed_texts
 from veille.publish.drafts import DraftError, check_variants, overall_risk, variants_of
 from veille.publish.importer import import_csv
 from veille.publish.media import MAX_IMAGE_BYTES, MediaError, images_of, read_image
@@ -187,6 +187,7 @@ def _draft_page(
         recurrence=queries.recurrence_label(session, draft.id, lang),
         weekdays=WEEKDAYS_FR if lang == "fr" else WEEKDAYS_EN,
         can_approve=draft.status == "pending_approval" and may_approve,
+        reviewed=reviewed_texts(session, draft),
         error=error,
         zone=settings.zone,
     )
@@ -295,6 +296,7 @@ def approve_draft(
     draft_id: RowId,
     decision: Annotated[str, Form(max_length=16)] = "approve",
     reason: Annotated[str, Form(max_length=2000)] = "",
+    reviewed: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Approve (and schedule) a waiting draft, or send it back with a reason."""
     draft = _draft(session, draft_id)
@@ -302,7 +304,7 @@ def approve_draft(
         if decision == "reject":
             actions.send_back(session, draft=draft, actor=_actor(user), reason=reason)
         else:
-            actions.approve(session, draft=draft, actor=_actor(user))
+            actions.approve(session, draft=draft, actor=_actor(user), reviewed=reviewed)
     except ApprovalError as exc:
         raise HTTPException(status_code=403, detail=str(exc)) from None
     return _back(draft)
