@@ -1,7 +1,7 @@
 """CSV files a spreadsheet opens as data, never as formulas (OWASP "CSV injection").
 
 A post's text is written by strangers: a cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab
-or carriage return, which some spreadsheets skip before reading a formula) would run as a
+or carriage return, which some spreadsheets skip, or a NUL, as ASVS 5.0 1.2.10 lists) would run as a
 formula in Excel or LibreOffice. Such cells get a leading apostrophe, which spreadsheets show
 as text and do not display. Numbers are written as they are.
 """
@@ -12,7 +12,7 @@ import csv
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 def safe_cell(value: object) -> object:
