@@ -27,6 +27,7 @@ from veille.web import (
     pages_inbox,
     pages_posts,
     pages_reports,
+    pages_setup,
     pages_slots,
     pages_team,
     pages_watches,
@@ -76,6 +77,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(pages_team.router)
     app.include_router(pages_alerts.router)
     app.include_router(pages_reports.router)
+    app.include_router(pages_setup.router)
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, _exc: LoginRequired) -> Response:
