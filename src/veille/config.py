@@ -42,6 +42,12 @@ class Settings(BaseSettings):
         description="The web app's public address (https://veille.example.fr): every link in "
         "an e-mail starts with it, never with the address a request claims. Empty: http://host:port.",
     )
+    allow_private_urls: bool = Field(
+        default=False,
+        description="Let the reply assistant, webhooks and feed checks call loopback, private "
+        "and link-local addresses (a self-hosted model on the same machine). Off by default: a "
+        "URL typed in a settings page must not reach what only the server can reach.",
+    )
     trusted_proxies: str = Field(
         default="",
         description="Comma-separated addresses of reverse proxies whose X-Forwarded-For and "

@@ -77,3 +77,15 @@ def do_save_brief(session: Session, *, hour: int, to: Sequence[str]) -> None:
     value.update({"hour": hour, "to": list(to), "enabled": True})
     put_setting(session, "brief", value)
     mark_step(session, "brief")
+
+
+def do_save_business_hours(
+    session: Session, *, days: Sequence[int], start: str, end: str, zone: str
+) -> None:
+    """Opening days and hours, and the time zone the inbox counts waiting time in."""
+    from veille.inbox.clock import SETTING_KEY as HOURS_KEY
+    from veille.inbox.clock import BusinessHours
+
+    value = {"days": sorted(set(days)), "start": start, "end": end, "zone": zone}
+    BusinessHours.from_setting(value, zone=zone).tz()  # HoursError names what is wrong
+    put_setting(session, HOURS_KEY, value)

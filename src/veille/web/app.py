@@ -27,6 +27,7 @@ from veille.web import (
     pages_inbox,
     pages_posts,
     pages_reports,
+    pages_settings,
     pages_setup,
     pages_slots,
     pages_team,
@@ -78,6 +79,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(pages_alerts.router)
     app.include_router(pages_reports.router)
     app.include_router(pages_setup.router)
+    app.include_router(pages_settings.router)
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, _exc: LoginRequired) -> Response:
