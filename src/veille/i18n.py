@@ -578,5 +578,39 @@ MESSAGES.update(
             "en": "Test delivery succeeded.",
         },
         "settings.done_hours": {"fr": "Horaires enregistrés.", "en": "Hours saved."},
+        "connect.leaving": {"fr": "Autorisation du compte", "en": "Authorizing the account"},
+        "connect.authorize_on": {
+            "fr": "Vous allez autoriser Veille sur",
+            "en": "You are about to authorize Veille on",
+        },
+        "connect.continue": {"fr": "Continuer", "en": "Continue"},
+        "connect.authorize": {"fr": "Autoriser Veille", "en": "Authorize Veille"},
+        "connect.x_help": {
+            "fr": "Créez une app sur le portail développeur X (OAuth 2.0, type « Web App »), "
+            "avec pour adresse de rappel celle de Veille suivie de /accounts/connect/x/callback.",
+            "en": "Create an app on the X developer portal (OAuth 2.0, Web App) whose callback "
+            "is Veille's address followed by /accounts/connect/x/callback.",
+        },
+        "connect.optional_listen": {
+            "fr": "facultatif, pour écouter les mentions",
+            "en": "optional, to listen to mentions",
+        },
+        "connect.mastodon_help": {
+            "fr": "Veille s'enregistre sur votre instance, puis vous l'autorisez.",
+            "en": "Veille registers itself on your instance, then you authorize it.",
+        },
+        "connect.instance": {"fr": "Instance", "en": "Instance"},
+        "connect.bluesky_help": {
+            "fr": "Un mot de passe d'application (Réglages › Mots de passe d'application), "
+            "jamais votre mot de passe principal.",
+            "en": "An app password (Settings › App passwords), never your main password.",
+        },
+        "connect.app_password": {"fr": "Mot de passe d'application", "en": "App password"},
+        "connect.feed": {"fr": "Fil d'actualité", "en": "News feed"},
+        "connect.check_feed": {"fr": "Vérifier et suivre", "en": "Check and follow"},
+        "connect.by_hand": {
+            "fr": "Saisir des identifiants à la main",
+            "en": "Enter credentials by hand",
+        },
     }
 )

@@ -22,6 +22,7 @@ from veille.web import (
     pages_alerts,
     pages_auth,
     pages_calendar,
+    pages_connect,
     pages_drafts,
     pages_home,
     pages_inbox,
@@ -71,6 +72,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(pages_posts.router)
     app.include_router(pages_watches.router)
     app.include_router(pages_accounts.router)
+    app.include_router(pages_connect.router)
     app.include_router(pages_drafts.router)
     app.include_router(pages_slots.router)
     app.include_router(pages_calendar.router)
