@@ -24,6 +24,8 @@ class BusinessProfile(BaseModel):
     departement: str = ""  # name, e.g. "Maine-et-Loire"
     departement_code: str = ""  # e.g. "49"
     area: list[str] = Field(default_factory=list)  # communes served
+    radius_km: int = 0  # how the area was drawn around the city (0: the area list as given)
+    commune_code: str = ""  # the city's INSEE code, when set up from the commune list
     competitors: list[Competitor] = Field(default_factory=list)
     website: str = ""
     language: str = "fr"

@@ -5,8 +5,11 @@ Keys and shapes (edited in the app or with `veille` commands; docs/brief.md show
 - ``smtp``: ``{"host", "port", "username", "password", "use_tls", "sender", "to": [...]}``;
   ``to`` receives alerts, and the brief unless ``brief.to`` says otherwise;
 - ``webhooks``: ``{"hooks": [{"url", "secret"}]}``;
-- ``brief``: ``{"hour": 7, "enabled": true, "to": [...], "base_url": "https://..."}``.
+- ``brief``: ``{"hour": 7, "enabled": true, "to": [...], "base_url": "https://..."}``;
+  ``base_url`` is only a fallback for links in e-mails when ``VEILLE_BASE_URL`` is unset.
 
+The SMTP password and the webhook secrets are stored encrypted (``SecretBox``, prefixed
+``enc:``); a value saved in clear before that is still read, and encrypted when next saved.
 A malformed value raises :class:`ChannelSettingsError` naming the key and field, never a secret.
 """
 
@@ -17,9 +20,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from veille.store.repository import get_setting
+from veille.config import Settings
+from veille.crypto import SecretBox
+from veille.outbound import RefusedAddress, check_url
+from veille.store.repository import get_setting, put_setting
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+ENCRYPTED = "enc:"
 
 
 class ChannelSettingsError(ValueError):
@@ -48,7 +54,6 @@ class BriefSettings:
     hour: int
     enabled: bool
     to: tuple[str, ...]
-    base_url: str
 
 
 def _text(value: dict[str, Any], key: str, field: str, default: str | None = None) -> str:
@@ -67,7 +72,35 @@ def _addresses(value: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def load_smtp(session: Session) -> SmtpSettings | None:
+def seal(box: SecretBox, secret: str) -> str:
+    """How a secret is stored in the settings table (empty stays empty)."""
+    return ENCRYPTED + box.encrypt(secret) if secret else ""
+
+
+def unseal(box: SecretBox, stored: str, where: str) -> str:
+    """A stored secret in clear; one saved before encryption reads as it is."""
+    if not stored.startswith(ENCRYPTED):
+        return stored
+    try:
+        return box.decrypt(stored.removeprefix(ENCRYPTED))
+    except ValueError:
+        raise ChannelSettingsError(
+            f"setting {where}: cannot be decrypted (was VEILLE_SECRET_KEY changed?)"
+        ) from None
+
+
+def link_base(session: Session, settings: Settings) -> str:
+    """Where links in e-mails start: VEILLE_BASE_URL, else the older ``brief.base_url``
+    setting, else the address the app listens on."""
+    if settings.base_url:
+        return settings.base_url
+    stored = (get_setting(session, "brief") or {}).get("base_url")
+    if isinstance(stored, str) and stored.strip().startswith(("http://", "https://")):
+        return stored.strip().rstrip("/")
+    return settings.public_url
+
+
+def load_smtp(session: Session, box: SecretBox) -> SmtpSettings | None:
     """The SMTP server, or None when e-mail is not configured."""
     value = get_setting(session, "smtp")
     if not value:
@@ -79,14 +112,14 @@ def load_smtp(session: Session) -> SmtpSettings | None:
         host=_text(value, "smtp", "host"),
         port=port,
         username=_text(value, "smtp", "username", ""),
-        password=_text(value, "smtp", "password", ""),
+        password=unseal(box, _text(value, "smtp", "password", ""), "'smtp': 'password'"),
         use_tls=bool(value.get("use_tls", True)),
         sender=_text(value, "smtp", "sender"),
         to=_addresses(value, "smtp"),
     )
 
 
-def load_webhooks(session: Session) -> list[Webhook]:
+def load_webhooks(session: Session, box: SecretBox) -> list[Webhook]:
     value = get_setting(session, "webhooks") or {}
     hooks = value.get("hooks", [])
     if not isinstance(hooks, list):
@@ -96,7 +129,8 @@ def load_webhooks(session: Session) -> list[Webhook]:
         if not isinstance(hook, dict):
             raise ChannelSettingsError(f"setting 'webhooks': hook {index} must be an object")
         where = f"webhooks.hooks[{index}]"
-        found.append(Webhook(_text(hook, where, "url"), _text(hook, where, "secret")))
+        secret = unseal(box, _text(hook, where, "secret"), f"{where!r}: 'secret'")
+        found.append(Webhook(_text(hook, where, "url"), secret))
     return found
 
 
@@ -105,10 +139,68 @@ def load_brief(session: Session) -> BriefSettings:
     hour = value.get("hour", 7)
     if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
         raise ChannelSettingsError("setting 'brief': 'hour' must be a whole hour from 0 to 23")
-    base_url = _text(value, "brief", "base_url", DEFAULT_BASE_URL).rstrip("/")
     return BriefSettings(
         hour=hour,
         enabled=bool(value.get("enabled", True)),
         to=_addresses(value, "brief"),
-        base_url=base_url or DEFAULT_BASE_URL,
     )
+
+
+def save_smtp(
+    session: Session,
+    box: SecretBox,
+    *,
+    host: str,
+    port: int,
+    username: str,
+    password: str,
+    use_tls: bool,
+    sender: str,
+    to: list[str],
+) -> None:
+    """Store the SMTP server; an empty password keeps the stored one (encrypted on the way,
+    if it was still in clear). An empty host removes e-mail altogether."""
+    host = host.strip()
+    if not host:
+        put_setting(session, "smtp", {})
+        return
+    if not 0 < port < 65536:
+        raise ChannelSettingsError("setting 'smtp': 'port' must be a number from 1 to 65535")
+    if "@" not in sender:
+        raise ChannelSettingsError("setting 'smtp': 'sender' must be an e-mail address")
+    bad = [a for a in to if "@" not in a]
+    if bad:
+        raise ChannelSettingsError(f"setting 'smtp': {', '.join(bad)} is not an e-mail address")
+    previous = get_setting(session, "smtp") or {}
+    stored = str(previous.get("password") or "")
+    kept = unseal(box, stored, "'smtp': 'password'") if stored else ""
+    value = {
+        "host": host,
+        "port": port,
+        "username": username.strip(),
+        "password": seal(box, password or kept),
+        "use_tls": use_tls,
+        "sender": sender.strip(),
+        "to": to,
+    }
+    put_setting(session, "smtp", value)
+
+
+def save_webhooks(
+    session: Session, box: SecretBox, hooks: list[tuple[str, str]], *, allow_private: bool
+) -> None:
+    """Store the webhooks as (url, secret); an empty secret keeps the one stored for that URL.
+    Every URL must be one Veille may call (``veille.outbound``)."""
+    stored = {hook.url: hook.secret for hook in load_webhooks(session, box)}
+    rows = []
+    for index, (url, secret) in enumerate(hooks):
+        where = f"webhooks.hooks[{index}]"
+        try:
+            url = check_url(url, allow_private=allow_private)
+        except RefusedAddress as refused:
+            raise ChannelSettingsError(f"setting {where!r}: {refused}") from None
+        secret = secret or stored.get(url, "")
+        if len(secret) < 16:
+            raise ChannelSettingsError(f"setting {where!r}: the secret needs 16 characters")
+        rows.append({"url": url, "secret": seal(box, secret)})
+    put_setting(session, "webhooks", {"hooks": rows})

@@ -252,6 +252,7 @@ def _register_commands() -> None:
     from veille.publish import commands as publish_commands
     from veille.report import commands as report_commands
     from veille.rules import commands as rules_commands
+    from veille.setup import commands as setup_commands
     from veille.sources import commands as sources_commands
     from veille.understand import commands as understand_commands
 
@@ -259,6 +260,7 @@ def _register_commands() -> None:
     understand_commands.register(app)
     publish_commands.register(app)
     report_commands.register(app)
+    setup_commands.register(app)
     sources_commands.register(app, on_post_factory=_pipeline_sink)
 
 

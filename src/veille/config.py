@@ -47,6 +47,12 @@ class Settings(BaseSettings):
         ge=1,
         description="The most the draft images of the whole instance may take, in MB.",
     )
+    allow_private_urls: bool = Field(
+        default=False,
+        description="Let the reply assistant, webhooks and feed checks call loopback, private "
+        "and link-local addresses (a self-hosted model on the same machine). Off by default: a "
+        "URL typed in a settings page must not reach what only the server can reach.",
+    )
     trusted_proxies: str = Field(
         default="",
         description="Comma-separated addresses of reverse proxies whose X-Forwarded-For and "

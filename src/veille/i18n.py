@@ -87,8 +87,9 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "home.volume": {"fr": "Volume sur 14 jours", "en": "Volume over 14 days"},
     "home.top": {"fr": "Publications marquantes", "en": "Top posts"},
     "home.no_data": {
-        "fr": "Aucune donnée pour l'instant : lancez « veille demo » ou ingérez des posts.",
-        "en": "No data yet: run “veille demo” or ingest posts.",
+        "fr": "Aucune veille pour l'instant : décrivez votre entreprise et Veille vous en "
+        "propose, ou écrivez la vôtre.",
+        "en": "No watch yet: describe your business and Veille proposes some, or write yours.",
     },
     "posts.title": {"fr": "Publications", "en": "Posts"},
     "posts.search": {"fr": "Rechercher", "en": "Search"},
@@ -420,3 +421,196 @@ def translate(key: str, lang: Language) -> str:
     if entry is None:
         return key
     return entry.get(lang) or entry["fr"]
+
+
+# Set-up (first run, `veille init`) and Réglages pages.
+MESSAGES.update(
+    {
+        "init.name": {"fr": "Nom de l'entreprise", "en": "Business name"},
+        "init.trade": {
+            "fr": "Métier (ex. fleuriste, plombier, boulangerie)",
+            "en": "Trade, in French (e.g. fleuriste, plombier, boulangerie)",
+        },
+        "init.city": {"fr": "Commune", "en": "Town (French commune)"},
+        "init.radius": {"fr": "Rayon servi (km)", "en": "Area served (km around the town)"},
+        "init.handles": {
+            "fr": "Comptes de l'entreprise, RÉSEAU:COMPTE séparés par ; (vide : aucun)",
+            "en": "The business's accounts, NETWORK:USER separated by ; (empty: none)",
+        },
+        "init.owner": {"fr": "Nom du gérant (vide : aucun)", "en": "Owner's name (empty: none)"},
+        "init.owner_handles": {
+            "fr": "Comptes du gérant, RÉSEAU:COMPTE séparés par ;",
+            "en": "The owner's accounts, NETWORK:USER separated by ;",
+        },
+        "init.competitors": {
+            "fr": "Concurrents, NOM=RÉSEAU:COMPTE séparés par ; (vide : aucun)",
+            "en": "Competitors, NAME=NETWORK:USER separated by ; (empty: none)",
+        },
+        "init.website": {"fr": "Site web (vide : aucun)", "en": "Website (empty: none)"},
+        "init.watches": {"fr": "Veilles proposées :", "en": "Proposed watches:"},
+        "init.confirm": {
+            "fr": "Enregistrer ce profil et ces veilles ?",
+            "en": "Save this profile and these watches?",
+        },
+        "home.set_up": {"fr": "Décrire mon entreprise", "en": "Describe my business"},
+        "home.welcome": {"fr": "C'est prêt.", "en": "All set."},
+        "home.next": {
+            "fr": "Veille écoute maintenant vos veilles : les publications retenues arrivent "
+            "dans la boîte de réception (les demandes de clients en tête), les alertes vous "
+            "préviennent si quelque chose s'emballe, et le brief du jour vous attend ici et "
+            "par e-mail à l'heure choisie. Tout se règle ensuite dans Réglages.",
+            "en": "Veille now listens with your watches: matched posts land in the inbox "
+            "(customer requests first), alerts warn you when something takes off, and the "
+            "daily brief waits here and by e-mail at the hour you chose. Change anything "
+            "later in Settings.",
+        },
+        "nav.settings": {"fr": "Réglages", "en": "Settings"},
+        "setup.title": {"fr": "Mise en route", "en": "Getting started"},
+        "setup.step_business": {"fr": "Votre entreprise", "en": "Your business"},
+        "setup.step_watches": {"fr": "Vos veilles", "en": "Your watches"},
+        "setup.step_accounts": {"fr": "Vos comptes", "en": "Your accounts"},
+        "setup.step_brief": {"fr": "Votre brief", "en": "Your brief"},
+        "setup.business_intro": {
+            "fr": "Qui vous êtes, ce que vous vendez et où : Veille en tire vos veilles, repère "
+            "les demandes de clients dans votre secteur et vérifie vos publications.",
+            "en": "Who you are, what you sell and where: Veille draws your watches from it, "
+            "spots customer requests in your area and checks your posts.",
+        },
+        "setup.name": {"fr": "Nom de l'entreprise", "en": "Business name"},
+        "setup.trade": {"fr": "Métier", "en": "Trade"},
+        "setup.words": {
+            "fr": "Ce que vous vendez, si votre métier n'est pas dans la liste (séparé par des "
+            "virgules)",
+            "en": "What you sell, if your trade is not in the list (comma-separated)",
+        },
+        "setup.city": {"fr": "Commune", "en": "Town"},
+        "setup.radius": {"fr": "Rayon servi (km)", "en": "Area served (km)"},
+        "setup.website": {"fr": "Site web", "en": "Website"},
+        "setup.handles": {
+            "fr": "Vos comptes, un par ligne : réseau:compte",
+            "en": "Your accounts, one per line: network:user",
+        },
+        "setup.owner": {"fr": "Nom du gérant", "en": "Owner's name"},
+        "setup.owner_handles": {
+            "fr": "Comptes du gérant, un par ligne : réseau:compte",
+            "en": "The owner's accounts, one per line: network:user",
+        },
+        "setup.competitors": {
+            "fr": "Concurrents, un par ligne : Nom ou Nom=réseau:compte",
+            "en": "Competitors, one per line: Name or Name=network:user",
+        },
+        "setup.closest": {"fr": "Vouliez-vous dire :", "en": "Did you mean:"},
+        "setup.next": {"fr": "Continuer", "en": "Continue"},
+        "setup.watches_intro": {
+            "fr": "Voici les veilles que Veille propose, avec ce qu'elles auraient retenu parmi "
+            "les publications déjà là. Modifiez les règles, décochez ce qui ne vous sert pas.",
+            "en": "Here are the watches Veille proposes, with what they would have matched "
+            "among stored posts. Edit the rules, untick what you do not need.",
+        },
+        "setup.save_watches": {"fr": "Enregistrer ces veilles", "en": "Save these watches"},
+        "setup.accounts_intro": {
+            "fr": "Connectez les comptes depuis lesquels vous répondez et publiez (X, Bluesky, "
+            "Mastodon) et les fils d'actualité à suivre. Vous pourrez le faire plus tard.",
+            "en": "Connect the accounts you answer and post from (X, Bluesky, Mastodon) and "
+            "the news feeds to follow. You can do it later.",
+        },
+        "setup.no_account": {"fr": "Aucun compte connecté.", "en": "No account connected."},
+        "setup.connect_account": {"fr": "Connecter un compte", "en": "Connect an account"},
+        "setup.brief_intro": {
+            "fr": "Le brief du jour : cinq minutes de lecture, chaque matin, par e-mail.",
+            "en": "The daily brief: five minutes of reading, every morning, by e-mail.",
+        },
+        "setup.brief_to": {
+            "fr": "Destinataires (séparés par des virgules)",
+            "en": "Recipients (comma-separated)",
+        },
+        "setup.brief_hour": {"fr": "Heure d'envoi (0-23)", "en": "Hour (0-23)"},
+        "setup.finish": {"fr": "Terminer", "en": "Finish"},
+        "settings.business": {"fr": "L'entreprise et l'équipe", "en": "Business and team"},
+        "settings.proposed": {"fr": "Veilles proposées", "en": "Proposed watches"},
+        "settings.approvals": {"fr": "Règles d'approbation", "en": "Approval rules"},
+        "settings.assistant": {"fr": "Assistant de réponse", "en": "Reply assistant"},
+        "settings.email": {"fr": "E-mail (SMTP)", "en": "E-mail (SMTP)"},
+        "settings.smtp_host": {"fr": "Serveur", "en": "Server"},
+        "settings.smtp_port": {"fr": "Port", "en": "Port"},
+        "settings.smtp_username": {"fr": "Identifiant", "en": "User name"},
+        "settings.smtp_password": {"fr": "Mot de passe", "en": "Password"},
+        "settings.smtp_sender": {"fr": "Expéditeur", "en": "Sender"},
+        "settings.smtp_to": {
+            "fr": "Destinataires des alertes (séparés par des virgules)",
+            "en": "Alert recipients (comma-separated)",
+        },
+        "settings.secret_kept": {
+            "fr": "enregistré — laisser vide pour le garder",
+            "en": "stored — leave empty to keep it",
+        },
+        "settings.send_test": {"fr": "Envoyer un message d'essai", "en": "Send a test message"},
+        "settings.webhooks": {"fr": "Webhooks", "en": "Webhooks"},
+        "settings.webhooks_help": {
+            "fr": "Chaque alerte est envoyée en JSON signé (HMAC-SHA256) à ces adresses.",
+            "en": "Every alert is sent as signed JSON (HMAC-SHA256) to these addresses.",
+        },
+        "settings.webhook_secret": {
+            "fr": "Secret (16 caractères au moins)",
+            "en": "Secret (16 characters or more)",
+        },
+        "settings.send_test_hook": {"fr": "Livraison d'essai", "en": "Test delivery"},
+        "settings.hours": {"fr": "Horaires d'ouverture", "en": "Business hours"},
+        "settings.opens": {"fr": "Ouverture", "en": "Opens"},
+        "settings.closes": {"fr": "Fermeture", "en": "Closes"},
+        "settings.zone": {"fr": "Fuseau horaire", "en": "Time zone"},
+        "settings.day_0": {"fr": "lun.", "en": "Mon"},
+        "settings.day_1": {"fr": "mar.", "en": "Tue"},
+        "settings.day_2": {"fr": "mer.", "en": "Wed"},
+        "settings.day_3": {"fr": "jeu.", "en": "Thu"},
+        "settings.day_4": {"fr": "ven.", "en": "Fri"},
+        "settings.day_5": {"fr": "sam.", "en": "Sat"},
+        "settings.day_6": {"fr": "dim.", "en": "Sun"},
+        "settings.done_email": {"fr": "E-mail enregistré.", "en": "E-mail saved."},
+        "settings.done_email-sent": {
+            "fr": "Message d'essai envoyé.",
+            "en": "Test message sent.",
+        },
+        "settings.done_brief": {"fr": "Brief enregistré.", "en": "Brief saved."},
+        "settings.done_webhooks": {"fr": "Webhooks enregistrés.", "en": "Webhooks saved."},
+        "settings.done_webhooks-sent": {
+            "fr": "Livraison d'essai réussie.",
+            "en": "Test delivery succeeded.",
+        },
+        "settings.done_hours": {"fr": "Horaires enregistrés.", "en": "Hours saved."},
+        "connect.leaving": {"fr": "Autorisation du compte", "en": "Authorizing the account"},
+        "connect.authorize_on": {
+            "fr": "Vous allez autoriser Veille sur",
+            "en": "You are about to authorize Veille on",
+        },
+        "connect.continue": {"fr": "Continuer", "en": "Continue"},
+        "connect.authorize": {"fr": "Autoriser Veille", "en": "Authorize Veille"},
+        "connect.x_help": {
+            "fr": "Créez une app sur le portail développeur X (OAuth 2.0, type « Web App »), "
+            "avec pour adresse de rappel celle de Veille suivie de /accounts/connect/x/callback.",
+            "en": "Create an app on the X developer portal (OAuth 2.0, Web App) whose callback "
+            "is Veille's address followed by /accounts/connect/x/callback.",
+        },
+        "connect.optional_listen": {
+            "fr": "facultatif, pour écouter les mentions",
+            "en": "optional, to listen to mentions",
+        },
+        "connect.mastodon_help": {
+            "fr": "Veille s'enregistre sur votre instance, puis vous l'autorisez.",
+            "en": "Veille registers itself on your instance, then you authorize it.",
+        },
+        "connect.instance": {"fr": "Instance", "en": "Instance"},
+        "connect.bluesky_help": {
+            "fr": "Un mot de passe d'application (Réglages › Mots de passe d'application), "
+            "jamais votre mot de passe principal.",
+            "en": "An app password (Settings › App passwords), never your main password.",
+        },
+        "connect.app_password": {"fr": "Mot de passe d'application", "en": "App password"},
+        "connect.feed": {"fr": "Fil d'actualité", "en": "News feed"},
+        "connect.check_feed": {"fr": "Vérifier et suivre", "en": "Check and follow"},
+        "connect.by_hand": {
+            "fr": "Saisir des identifiants à la main",
+            "en": "Enter credentials by hand",
+        },
+    }
+)

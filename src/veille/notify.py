@@ -29,6 +29,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from veille.outbound import RefusedAddress, check_url
+
 SIGNATURE_HEADER = "X-Veille-Signature"
 TIMESTAMP_HEADER = "X-Veille-Timestamp"
 REPLAY_TOLERANCE_SECONDS = 300
@@ -167,12 +169,20 @@ def verify_signature(
 
 
 def send_webhook(
-    url: str, payload: dict[str, Any], *, secret: str, timeout: float = 10
+    url: str,
+    payload: dict[str, Any],
+    *,
+    secret: str,
+    allow_private: bool,
+    timeout: float = 10,
 ) -> WebhookResult:
-    """POST ``payload`` as JSON, signed; raises WebhookError unless the answer is 2xx."""
+    """POST ``payload`` as JSON, signed; raises WebhookError unless the answer is 2xx, or
+    when the address is one Veille may not call (``veille.outbound``)."""
+    try:
+        check_url(url, allow_private=allow_private)
+    except RefusedAddress as refused:
+        raise WebhookError(f"webhook {refused}") from None
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise WebhookError("webhook URL must start with http:// or https:// and name a host")
     if not secret:
         raise WebhookError("webhook secret must not be empty")
     where = f"webhook {parts.scheme}://{parts.netloc.rpartition('@')[2]}"

@@ -33,6 +33,8 @@ class Permission(StrEnum):
     EDIT_INBOX_SETTINGS = "edit_inbox_settings"  # saved replies, routing, assistant
     MANAGE_ACCOUNTS = "manage_accounts"
     INVITE = "invite"
+    EDIT_SETTINGS = "edit_settings"  # the business profile, set-up, e-mail, brief, webhooks
+    SET_ASSISTANT_ENDPOINT = "set_assistant_endpoint"  # where the reply assistant's key goes
 
 
 # Granted to anyone, signed in or not; their forms carry the login form's CSRF cookie.
@@ -48,8 +50,9 @@ _MANAGER = _MEMBER | {
     Permission.EDIT_INBOX_SETTINGS,
     Permission.MANAGE_ACCOUNTS,
     Permission.INVITE,
+    Permission.EDIT_SETTINGS,
 }
-_OWNER = _MANAGER | {Permission.SET_APPROVAL_POLICY}
+_OWNER = _MANAGER | {Permission.SET_APPROVAL_POLICY, Permission.SET_ASSISTANT_ENDPOINT}
 
 GRANTS: dict[str, frozenset[Permission]] = {
     "viewer": _VIEWER,

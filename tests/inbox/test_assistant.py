@@ -46,20 +46,37 @@ def chat(answer: str) -> Any:
     return app, seen
 
 
+OWNER = {"role": "owner", "allow_private": True}
+
+
 def setup(db: Database, base_url: str) -> tables.Author:
     with db.session() as session:
         repository.save_profile(
             session,
             BusinessProfile(name="Peintures Martin", trade="peintre en bâtiment", city="Angers"),
         )
-        assistant.save(session, BOX, base_url=base_url, model="petit-modele", api_key=KEY)
+        assistant.save(
+            session,
+            BOX,
+            base_url=base_url,
+            model="petit-modele",
+            api_key=KEY,
+            role="owner",
+            allow_private=True,
+        )
     return tables.Author(username="claire_49", name="Claire")
 
 
 def suggest(db: Database, author: tables.Author, timeout: float = 2.0) -> str:
     with db.session() as session:
         return replies.suggest(
-            session, intent="lead", author=author, text=POST, box=BOX, timeout=timeout
+            session,
+            intent="lead",
+            author=author,
+            text=POST,
+            box=BOX,
+            allow_private=True,
+            timeout=timeout,
         )
 
 
@@ -107,6 +124,46 @@ def test_without_the_setting_nothing_is_called(db: Database) -> None:
 def test_bad_settings_are_refused_by_name(db: Database) -> None:
     with db.session() as session:
         with pytest.raises(assistant.AssistantError, match="base_url"):
-            assistant.save(session, BOX, base_url="ftp://x", model="m", api_key="")
+            assistant.save(session, BOX, **OWNER, base_url="ftp://x", model="m", api_key="")
         with pytest.raises(assistant.AssistantError, match="model"):
-            assistant.save(session, BOX, base_url="http://127.0.0.1:1", model="", api_key="")
+            assistant.save(
+                session, BOX, **OWNER, base_url="http://127.0.0.1:1", model="", api_key=""
+            )
+
+
+def test_where_the_key_goes_is_the_owners_decision(db: Database) -> None:
+    setup(db, "https://llm.example.fr/v1")
+    with db.session() as session:
+        moved = {"base_url": "https://ailleurs.example.net/v1", "model": "petit-modele"}
+        with pytest.raises(assistant.AssistantError, match="only the owner"):
+            assistant.save(session, BOX, **moved, api_key="", role="manager", allow_private=False)
+        with pytest.raises(assistant.AssistantError, match="type the key again"):
+            assistant.save(session, BOX, **moved, api_key="", role="owner", allow_private=False)
+        # A manager may change the model, and the stored key stays.
+        assistant.save(
+            session,
+            BOX,
+            base_url="https://llm.example.fr/v1",
+            model="grand-modele",
+            api_key="",
+            role="manager",
+            allow_private=False,
+        )
+        kept = assistant.load(session, BOX)
+        assert kept is not None and kept.api_key == KEY and kept.model == "grand-modele"
+        assistant.save(session, BOX, **moved, api_key="new-key", role="owner", allow_private=False)
+        moved_to = assistant.load(session, BOX)
+        assert moved_to is not None and moved_to.api_key == "new-key"
+
+
+def test_a_local_endpoint_is_refused_unless_allowed(db: Database) -> None:
+    with db.session() as session, pytest.raises(assistant.AssistantError, match="private"):
+        assistant.save(
+            session,
+            BOX,
+            base_url="http://169.254.169.254/v1",
+            model="m",
+            api_key="k",
+            role="owner",
+            allow_private=False,
+        )

@@ -9,6 +9,7 @@ from email.message import Message
 
 from tests.helpers.brief_data import NOW, ZONE, add_post, seed_business
 from tests.report.conftest import Mailbox
+from veille.config import Settings
 from veille.inbox.queue import group, load_views
 from veille.report.brief import build_brief
 from veille.report.mailer import send_brief_if_due
@@ -70,7 +71,7 @@ def test_brief_todo_follows_the_inbox_order(db: Database) -> None:
 
 
 def test_brief_email_reaches_the_smtp_server_once_a_day(
-    db: Database, smtp_server: tuple[int, Mailbox]
+    db: Database, settings: Settings, smtp_server: tuple[int, Mailbox]
 ) -> None:
     port, box = smtp_server
     with db.session() as session:
@@ -93,12 +94,12 @@ def test_brief_email_reaches_the_smtp_server_once_a_day(
             {"hour": 17, "to": ["claire@peintures-martin.fr"], "base_url": "https://v.example"},
         )
         # 16:00 in Paris: too early for a brief set at 17:00.
-        assert send_brief_if_due(session, now=NOW, zone=ZONE).startswith("not yet")
+        assert send_brief_if_due(session, now=NOW, settings=settings).startswith("not yet")
         later = NOW + timedelta(hours=1)
-        assert send_brief_if_due(session, now=later, zone=ZONE) == (
+        assert send_brief_if_due(session, now=later, settings=settings) == (
             "brief sent to claire@peintures-martin.fr"
         )
-        assert send_brief_if_due(session, now=later, zone=ZONE).startswith("already sent")
+        assert send_brief_if_due(session, now=later, settings=settings).startswith("already sent")
     assert len(box.messages) == 1
     _, recipients, raw = box.messages[0]
     assert recipients == ["claire@peintures-martin.fr"]

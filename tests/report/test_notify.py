@@ -89,7 +89,7 @@ def test_webhook_body_is_signed_and_the_receiver_can_check_it(
 ) -> None:
     base, received = hook_server
     payload = {"event": "alert.opened", "watch": "Ma marque", "alert": {"score": 7.5}}
-    result = send_webhook(base + "/hooks/veille", payload, secret=SECRET)
+    result = send_webhook(base + "/hooks/veille", payload, secret=SECRET, allow_private=True)
     assert result.status_code == 204
     [request] = received
     assert request.json() == payload
@@ -119,20 +119,26 @@ def test_webhook_errors_name_the_problem_without_the_secret(
 ) -> None:
     base, _ = hook_server
     with pytest.raises(WebhookError) as failed:
-        send_webhook(base + "/fail/T0KEN-in-path", {"event": "test"}, secret=SECRET)
+        send_webhook(
+            base + "/fail/T0KEN-in-path", {"event": "test"}, secret=SECRET, allow_private=True
+        )
     assert failed.value.status_code == 500
     assert str(failed.value) == f"webhook {base} answered HTTP 500"
     refused_url = f"http://127.0.0.1:{free_port()}/hook"
     with pytest.raises(WebhookError, match=r"cannot reach webhook .*: connection refused") as down:
-        send_webhook(refused_url, {"event": "test"}, secret=SECRET)
+        send_webhook(refused_url, {"event": "test"}, secret=SECRET, allow_private=True)
     with pytest.raises(WebhookError, match=r"did not answer within 0\.2 s") as slow:
-        send_webhook(base + "/slow", {"event": "test"}, secret=SECRET, timeout=0.2)
+        send_webhook(
+            base + "/slow", {"event": "test"}, secret=SECRET, allow_private=True, timeout=0.2
+        )
     for error in (failed.value, down.value, slow.value):
         assert SECRET not in str(error) and "T0KEN" not in str(error)
     with pytest.raises(WebhookError, match="secret must not be empty"):
-        send_webhook(base, {}, secret="")
-    with pytest.raises(WebhookError, match="must start with http"):
-        send_webhook("ftp://127.0.0.1/x", {}, secret=SECRET)
+        send_webhook(base, {}, secret="", allow_private=True)
+    with pytest.raises(WebhookError, match="only http"):
+        send_webhook("ftp://127.0.0.1/x", {}, secret=SECRET, allow_private=True)
+    with pytest.raises(WebhookError, match="private or local address"):
+        send_webhook(base + "/hooks/veille", {}, secret=SECRET, allow_private=False)
 
 
 def test_sign_is_deterministic_for_a_given_timestamp() -> None:

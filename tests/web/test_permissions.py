@@ -57,7 +57,10 @@ def test_roles_hold_what_the_docs_say() -> None:
     member_writes = {Permission.EDIT_WATCHES, Permission.WRITE_DRAFTS, Permission.TRIAGE}
     assert GRANTS["member"] == GRANTS["viewer"] | member_writes
     assert not can("member", Permission.APPROVE_REPLIES) and can("manager", Permission.INVITE)
-    assert GRANTS["owner"] - GRANTS["manager"] == {Permission.SET_APPROVAL_POLICY}
+    assert GRANTS["owner"] - GRANTS["manager"] == {
+        Permission.SET_APPROVAL_POLICY,
+        Permission.SET_ASSISTANT_ENDPOINT,
+    }
     assert set(Permission) == GRANTS["owner"] | PUBLIC
     assert can(None, Permission.SIGN_IN) and not can(None, Permission.SIGN_OUT)
     assert not can("admin", Permission.EDIT_WATCHES)  # an unknown role holds nothing

@@ -15,7 +15,7 @@ def test_alert_page_shows_its_cause_and_links_to_its_posts(
 ) -> None:
     with db.session() as session:
         watch_id = seed_crisis(session)
-        (alert_id,) = run_alerts(session, now=NOW, zone=ZONE, send=False).opened
+        (alert_id,) = run_alerts(session, now=NOW, zone=ZONE, send=None).opened
     login(client)
     listing = client.get("/alerts")
     assert f'href="/alerts/{alert_id}"' in listing.text and "en cours" in listing.text

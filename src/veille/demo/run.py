@@ -105,7 +105,7 @@ def replay_alerts(db: Database, settings: Settings, *, days: int) -> int:
     opened = 0
     while moment <= now:
         with db.session() as session:
-            opened += len(run_alerts(session, now=moment, zone=settings.zone, send=False).opened)
+            opened += len(run_alerts(session, now=moment, zone=settings.zone, send=None).opened)
         moment += timedelta(hours=1)
     return opened
 

@@ -4,6 +4,10 @@ Kept in the ``assistant`` setting: ``{"base_url", "model", "api_key"}``, the key
 with the SecretBox like account credentials. Asked with the chat completions wire format
 (``POST {base_url}/chat/completions``, system and user messages, the first choice's message
 content). Never the default: without the setting nothing is called.
+
+Where the key goes is the owner's decision: changing the endpoint needs the owner's role and
+the key typed again (a stored key is never sent to a new address); a manager may change only
+the model. The endpoint must be an address ``veille.outbound`` lets Veille call.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import httpx
 from sqlalchemy.orm import Session
 
 from veille.crypto import SecretBox
+from veille.outbound import RefusedAddress, check_url
+from veille.permissions import Permission, can
 from veille.store import repository
 
 SETTING_KEY = "assistant"
@@ -60,27 +66,57 @@ def configured(session: Session) -> dict[str, str] | None:
     }
 
 
-def save(session: Session, box: SecretBox, *, base_url: str, model: str, api_key: str) -> None:
-    """Store the endpoint; an empty key keeps the stored one, an empty URL removes it all."""
+def save(
+    session: Session,
+    box: SecretBox,
+    *,
+    base_url: str,
+    model: str,
+    api_key: str,
+    role: str,
+    allow_private: bool,
+) -> None:
+    """Store the endpoint; an empty key keeps the stored one (only while the endpoint stays
+    the same), an empty URL removes it all. A new endpoint needs the owner and the key."""
     base_url, model, api_key = base_url.strip().rstrip("/"), model.strip(), api_key.strip()
+    previous = repository.get_setting(session, SETTING_KEY) or {}
+    moved = base_url != str(previous.get("base_url") or "")
+    if moved and not can(role, Permission.SET_ASSISTANT_ENDPOINT):
+        raise AssistantError("base_url: only the owner may change where the assistant is")
     if not base_url:
         repository.put_setting(session, SETTING_KEY, {})
         return
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise AssistantError(f"base_url: {base_url!r} is not an http(s) address")
+    try:
+        check_url(base_url, allow_private=allow_private)
+    except RefusedAddress as refused:
+        raise AssistantError(f"base_url: {refused}") from None
     if not model or len(model) > 200:
         raise AssistantError("model: required, at most 200 characters")
-    previous = repository.get_setting(session, SETTING_KEY) or {}
+    if moved and previous.get("api_key") and not api_key:
+        raise AssistantError("api_key: type the key again for a new address")
     encrypted = box.encrypt(api_key) if api_key else str(previous.get("api_key") or "")
     repository.put_setting(
         session, SETTING_KEY, {"base_url": base_url, "model": model, "api_key": encrypted}
     )
 
 
-def complete(assistant: Assistant, *, system: str, user: str, timeout: float = TIMEOUT) -> str:
+def complete(
+    assistant: Assistant,
+    *,
+    system: str,
+    user: str,
+    allow_private: bool,
+    timeout: float = TIMEOUT,
+) -> str:
     """The first choice's message content; AssistantError on anything else (the message never
     carries the key)."""
+    try:
+        check_url(assistant.base_url, allow_private=allow_private)
+    except RefusedAddress as refused:
+        raise AssistantError(str(refused)) from None
     headers = {"Authorization": f"Bearer {assistant.api_key}"} if assistant.api_key else {}
     payload = {
         "model": assistant.model,

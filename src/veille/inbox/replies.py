@@ -131,6 +131,7 @@ def suggest(
     lang: str = "fr",
     text: str | None = None,
     box: SecretBox | None = None,
+    allow_private: bool = False,
     timeout: float = assistant.TIMEOUT,
 ) -> str:
     """A ready-to-edit answer: the endpoint's draft when one is set (``box`` given to read its
@@ -154,7 +155,9 @@ def suggest(
         return built_in
     system, user = _prompt(session, intent=key, text=text, values=values, lang=lang)
     try:
-        return assistant.complete(endpoint, system=system, user=user, timeout=timeout)
+        return assistant.complete(
+            endpoint, system=system, user=user, allow_private=allow_private, timeout=timeout
+        )
     except assistant.AssistantError as exc:
         log.warning("assistant suggestion failed, built-in one used: %s", exc)
         return built_in

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from veille.channels import ChannelSettingsError, load_smtp
+from veille.crypto import SecretBox
 from veille.notify import NotifyError, send_email
 from veille.permissions import ROLES
 from veille.store import tables
@@ -98,14 +99,14 @@ def accept_invitation(
     return user
 
 
-def request_reset(session: Session, *, email: str, base_url: str) -> bool:
+def request_reset(session: Session, *, email: str, base_url: str, box: SecretBox) -> bool:
     """E-mail a reset link when the address belongs to a user (True when a mail went out).
 
     The page says the same thing either way, so nobody can probe which addresses exist.
     """
     email = email.strip()
     user = session.scalar(select(tables.User).where(tables.User.email == email)) if email else None
-    smtp = load_smtp(session)
+    smtp = load_smtp(session, box)
     if user is None or smtp is None:
         return False
     token = _new_token(
@@ -131,12 +132,12 @@ def request_reset(session: Session, *, email: str, base_url: str) -> bool:
     return True
 
 
-def send_reset_link(db: Database, *, email: str, base_url: str) -> None:
+def send_reset_link(db: Database, *, email: str, base_url: str, box: SecretBox) -> None:
     """`request_reset` in a transaction of its own, for a background task: the page has
     answered already, so a failure is logged (never with a secret), not shown."""
     try:
         with db.session() as session:
-            request_reset(session, email=email, base_url=base_url)
+            request_reset(session, email=email, base_url=base_url, box=box)
     except (NotifyError, ChannelSettingsError) as error:
         log.warning("password reset e-mail not sent: %s", error)
 

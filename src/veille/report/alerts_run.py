@@ -20,7 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veille import notify
-from veille.channels import load_brief, load_smtp, load_webhooks
+from veille.channels import link_base, load_smtp, load_webhooks
+from veille.config import Settings
+from veille.crypto import SecretBox
 from veille.report import alerting
 from veille.report.spikes import Sensitivity, detect
 from veille.store import tables
@@ -56,9 +58,10 @@ def run_alerts(
     now: datetime,
     zone: ZoneInfo,
     sensitivity: Sensitivity = "normal",
-    send: bool = True,
+    send: Settings | None = None,
 ) -> RunReport:
-    """Detect, persist and (with ``send``) notify; the caller commits."""
+    """Detect, persist and (with ``send``, the settings that open the stored secrets and give
+    the public address) notify; the caller commits."""
     report = RunReport()
     for subject in _subjects(session):
         series = _hourly_counts(session, subject, now=now, zone=zone)
@@ -88,7 +91,7 @@ def run_alerts(
             ].append(row.id)
             if decision.notify and send:
                 report.notified += 1
-                report.errors += _notify(session, row, decision, subject)
+                report.errors += _notify(session, row, decision, subject, send)
     return report
 
 
@@ -221,17 +224,21 @@ def _cause(
 
 
 def _notify(
-    session: Session, row: tables.Alert, decision: alerting.AlertDecision, subject: _Subject
+    session: Session,
+    row: tables.Alert,
+    decision: alerting.AlertDecision,
+    subject: _Subject,
+    settings: Settings,
 ) -> list[str]:
     """Send the alert everywhere configured; failures are returned, never raised."""
     errors: list[str] = []
     try:
-        brief = load_brief(session)
-        smtp = load_smtp(session)
-        hooks = load_webhooks(session)
+        box = SecretBox(settings.resolved_secret_key())
+        smtp = load_smtp(session, box)
+        hooks = load_webhooks(session, box)
     except ValueError as error:
         return [str(error)]
-    link = f"{brief.base_url}/alerts/{row.id}"
+    link = f"{link_base(session, settings)}/alerts/{row.id}"
     payload = alerting.alert_payload(
         decision,
         watch=subject.name,
@@ -258,7 +265,12 @@ def _notify(
             errors.append(str(error))
     for hook in hooks:
         try:
-            notify.send_webhook(hook.url, payload, secret=hook.secret)
+            notify.send_webhook(
+                hook.url,
+                payload,
+                secret=hook.secret,
+                allow_private=settings.allow_private_urls,
+            )
         except notify.NotifyError as error:
             errors.append(str(error))
     return errors

@@ -153,7 +153,7 @@ def run(
             now=_now(now),
             zone=settings.zone,
             sensitivity=sensitivity.value,
-            send=not quiet,
+            send=None if quiet else settings,
         )
     typer.echo(
         json.dumps(
@@ -186,7 +186,7 @@ def send(
     db = Database.from_settings(settings)
     try:
         with db.session() as session:
-            outcome = send_brief_if_due(session, now=_now(now), zone=settings.zone, force=force)
+            outcome = send_brief_if_due(session, now=_now(now), settings=settings, force=force)
     except (NotifyError, ValueError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 from veille import notify
-from veille.channels import load_brief, load_smtp
+from veille.channels import link_base, load_brief, load_smtp
+from veille.config import Settings
+from veille.crypto import SecretBox
 from veille.i18n import Language, translate
 from veille.links import external_url, view_link
 from veille.report.brief import Brief, build_brief
@@ -55,17 +56,18 @@ def plain_text(brief: Brief, *, base_url: str, lang: Language = "fr") -> str:
     return "\n".join(lines) + "\n"
 
 
-def send_brief(session: Session, *, now: datetime, zone: ZoneInfo) -> list[str]:
+def send_brief(session: Session, *, now: datetime, settings: Settings) -> list[str]:
     """Build and send today's brief now; returns the recipients. Raises notify.EmailError."""
-    smtp = load_smtp(session)
-    settings = load_brief(session)
+    zone = settings.zone
+    smtp = load_smtp(session, SecretBox(settings.resolved_secret_key()))
+    brief_settings = load_brief(session)
     if smtp is None:
         raise notify.EmailError("e-mail is not configured (setting 'smtp')")
-    recipients = list(settings.to or smtp.to)
+    recipients = list(brief_settings.to or smtp.to)
     if not recipients:
         raise notify.EmailError("no recipient: set 'to' in setting 'brief' or 'smtp'")
     brief = build_brief(session, zone=zone, now=now)
-    subject, html, text = render_email(brief, base_url=settings.base_url)
+    subject, html, text = render_email(brief, base_url=link_base(session, settings))
     notify.send_email(
         host=smtp.host,
         port=smtp.port,
@@ -83,18 +85,18 @@ def send_brief(session: Session, *, now: datetime, zone: ZoneInfo) -> list[str]:
 
 
 def send_brief_if_due(
-    session: Session, *, now: datetime, zone: ZoneInfo, force: bool = False
+    session: Session, *, now: datetime, settings: Settings, force: bool = False
 ) -> str:
     """Send the brief once a day, at or after its hour; says what it did."""
-    settings = load_brief(session)
-    local = now.astimezone(zone)
+    brief_settings = load_brief(session)
+    local = now.astimezone(settings.zone)
     sent = (get_setting(session, SENT_KEY) or {}).get("day")
     if not force:
-        if not settings.enabled:
+        if not brief_settings.enabled:
             return "brief e-mail disabled (setting 'brief': enabled false)"
-        if local.hour < settings.hour:
-            return f"not yet: the brief goes out at {settings.hour:02d}:00"
+        if local.hour < brief_settings.hour:
+            return f"not yet: the brief goes out at {brief_settings.hour:02d}:00"
         if sent == f"{local:%Y-%m-%d}":
             return f"already sent today ({sent})"
-    recipients = send_brief(session, now=now, zone=zone)
+    recipients = send_brief(session, now=now, settings=settings)
     return f"brief sent to {', '.join(recipients)}"

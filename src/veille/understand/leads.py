@@ -101,6 +101,10 @@ def area_names(profile: BusinessProfile) -> set[str]:
 def serves_place(profile: BusinessProfile, place: PlaceRef) -> bool:
     if "france" in area_names(profile):
         return True  # a business that sells nationwide
+    if profile.commune_code and profile.area and place.kind == "commune":
+        # Set up from the commune list: the area is exactly the communes around the town
+        # (a florist in Bordeaux within 10 km does not serve Arcachon, in the same département).
+        return fold(place.name) in area_names(profile)
     if profile.departement_code and place.departement_code == profile.departement_code:
         return True
     return fold(place.name) in area_names(profile)

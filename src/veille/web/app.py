@@ -22,11 +22,14 @@ from veille.web import (
     pages_alerts,
     pages_auth,
     pages_calendar,
+    pages_connect,
     pages_drafts,
     pages_home,
     pages_inbox,
     pages_posts,
     pages_reports,
+    pages_settings,
+    pages_setup,
     pages_slots,
     pages_team,
     pages_watches,
@@ -69,6 +72,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(pages_posts.router)
     app.include_router(pages_watches.router)
     app.include_router(pages_accounts.router)
+    app.include_router(pages_connect.router)
     app.include_router(pages_drafts.router)
     app.include_router(pages_slots.router)
     app.include_router(pages_calendar.router)
@@ -76,6 +80,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(pages_team.router)
     app.include_router(pages_alerts.router)
     app.include_router(pages_reports.router)
+    app.include_router(pages_setup.router)
+    app.include_router(pages_settings.router)
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, _exc: LoginRequired) -> Response:

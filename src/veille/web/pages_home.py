@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from veille.i18n import Language, translate
+from veille.permissions import Permission, can
 from veille.report import charts
 from veille.report.brief import Brief, build_brief
 from veille.timeutil import utcnow
 from veille.web.deps import DbSession, User, get_settings, language_of, render
+from veille.web.pages_setup import should_set_up
 
 router = APIRouter()
 # Positive, neutral, negative: green, grey, red, as everywhere else in the interface.
@@ -31,9 +33,16 @@ def reputation_chart(brief: Brief, lang: Language) -> Markup:
 
 
 @router.get("/")
-def home(request: Request, session: DbSession, user: User) -> Response:
+def home(request: Request, session: DbSession, user: User, welcome: str = "") -> Response:
+    if can(user.role, Permission.EDIT_SETTINGS) and should_set_up(session):
+        return RedirectResponse("/setup", status_code=303)
     brief = build_brief(session, zone=get_settings(request).zone, now=utcnow())
     lang = language_of(request, user)
     return render(
-        request, "home.html", user, brief=brief, reputation_svg=reputation_chart(brief, lang)
+        request,
+        "home.html",
+        user,
+        brief=brief,
+        reputation_svg=reputation_chart(brief, lang),
+        welcome=bool(welcome),
     )

@@ -135,6 +135,7 @@ def _item_context(
             lang=lang,
             text=view.post.text,
             box=_box(request),
+            allow_private=get_settings(request).allow_private_urls,
         ),
         "replies": queries.replies_of(session, item_id),
         "waited": describe(business_seconds(view.post.created_at, end, hours), lang),
@@ -217,7 +218,15 @@ def save_assistant(
     api_key: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     try:
-        assistant.save(session, _box(request), base_url=base_url, model=model, api_key=api_key)
+        assistant.save(
+            session,
+            _box(request),
+            base_url=base_url,
+            model=model,
+            api_key=api_key,
+            role=user.role,
+            allow_private=get_settings(request).allow_private_urls,
+        )
     except assistant.AssistantError as exc:
         return _settings(request, session, user, error=str(exc), status=400)
     return _back("/inbox/settings#assistant", session=session)

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from veille.crypto import SecretBox
 from veille.inbox import queries, team
 from veille.permissions import Permission, can
 from veille.web import auth, throttle
@@ -106,8 +107,13 @@ def forgot(
     db = get_db(request)
     if not throttle.count_attempt(db, throttle.reset_keys(email, client)).allowed:
         return _public_form(request, "team_forgot.html", status=429, sent=False, error="429")
+    settings = get_settings(request)
     background.add_task(
-        team.send_reset_link, db, email=email, base_url=get_settings(request).public_url
+        team.send_reset_link,
+        db,
+        email=email,
+        base_url=settings.public_url,
+        box=SecretBox(settings.resolved_secret_key()),
     )
     return _public_form(request, "team_forgot.html", sent=True, error=None)
 

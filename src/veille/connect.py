@@ -1,0 +1,327 @@
+"""Connecting accounts from the browser: X by OAuth 2.0 with PKCE, a Mastodon instance by its
+OAuth (the app registered on the instance, then the authorization code), Bluesky by app
+password (checked by logging in), a news feed by its URL (checked to be a feed).
+
+A flow that leaves for the network keeps what the callback needs (the PKCE verifier, the
+Mastodon app's secret) in the settings table under ``connect:<state>``, encrypted, for 15
+minutes and for the user who started it; the callback checks the state and deletes it.
+Tokens end in the account's encrypted credentials, through ``AccountTokenStore`` for X.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from veille.accounts import AccountError, connect_account
+from veille.crypto import SecretBox
+from veille.outbound import RefusedAddress, check_url
+from veille.sources.base import ConnectorError, MemoryTokenStore
+from veille.sources.bluesky.client import PDS_URL, BlueskyClient
+from veille.sources.rss.client import parse_feed
+from veille.sources.x.client import API_URL, AUTHORIZE_URL, XUserAuth, authorization_url
+from veille.store import tables
+from veille.store.repository import get_setting, put_setting
+from veille.timeutil import utcnow
+
+PENDING_PREFIX = "connect:"
+PENDING_LIFETIME = timedelta(minutes=15)
+MASTODON_SCOPES = "read write"
+TIMEOUT = 15.0
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the networks are; tests point them at local servers."""
+
+    x_api: str = API_URL
+    x_authorize: str = AUTHORIZE_URL
+    bluesky_pds: str = PDS_URL
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What the callback learned, for the account to be saved."""
+
+    network: str
+    handle: str
+    kind: str
+    label: str
+    credentials: dict[str, str]
+    token_key: str = ""  # a token set to save through the account's token store
+    token: dict[str, str] | None = None
+
+
+def _remember(
+    session: Session, box: SecretBox, *, user_id: int, data: dict[str, str], state: str = ""
+) -> str:
+    state = state or secrets.token_urlsafe(24)
+    sealed = box.encrypt(json.dumps(data))
+    put_setting(
+        session,
+        PENDING_PREFIX + state,
+        {"user": user_id, "expires": (utcnow() + PENDING_LIFETIME).isoformat(), "data": sealed},
+    )
+    return state
+
+
+def _recall(session: Session, box: SecretBox, *, state: str, user_id: int) -> dict[str, str]:
+    """The flow this state started, once: unknown, expired or someone else's is refused."""
+    key = PENDING_PREFIX + state[:48]
+    value = get_setting(session, key) if state else None
+    session.execute(delete(tables.Setting).where(tables.Setting.key == key))
+    if not value or value.get("user") != user_id:
+        raise AccountError("state: this connection was not started here, or was used already")
+    if str(value.get("expires", "")) < utcnow().isoformat():
+        raise AccountError("state: the connection took more than 15 minutes; start again")
+    data: dict[str, str] = json.loads(box.decrypt(str(value["data"])))
+    return data
+
+
+def _clean(handle: str) -> str:
+    handle = handle.strip().lstrip("@")
+    if not handle:
+        raise AccountError("handle: required")
+    return handle
+
+
+# ---------------------------------------------------------------- X (OAuth 2.0 with PKCE)
+
+
+def start_x(
+    session: Session,
+    box: SecretBox,
+    *,
+    user_id: int,
+    handle: str,
+    kind: str,
+    label: str,
+    client_id: str,
+    bearer_token: str,
+    redirect_uri: str,
+    endpoints: Endpoints,
+) -> str:
+    """The X authorization page to send the user to."""
+    if not client_id.strip():
+        raise AccountError("client_id: required (the OAuth 2.0 client id of your X app)")
+    start = authorization_url(
+        client_id=client_id.strip(), redirect_uri=redirect_uri, authorize_url=endpoints.x_authorize
+    )
+    data = {
+        "network": "x",
+        "handle": _clean(handle),
+        "kind": kind,
+        "label": label,
+        "client_id": client_id.strip(),
+        "bearer_token": bearer_token.strip(),
+        "verifier": start.code_verifier,
+        "redirect_uri": redirect_uri,
+    }
+    # authorization_url chose the state: the key the callback finds the flow under.
+    _remember(session, box, user_id=user_id, data=data, state=start.state)
+    return start.url
+
+
+def finish_x(
+    session: Session,
+    box: SecretBox,
+    *,
+    user_id: int,
+    state: str,
+    code: str,
+    endpoints: Endpoints,
+) -> Finished:
+    data = _recall(session, box, state=state, user_id=user_id)
+    if data.get("network") != "x":
+        raise AccountError("state: not an X connection")
+    key = f"x:{data['handle']}"
+    tokens = MemoryTokenStore()
+    auth = XUserAuth(client_id=data["client_id"], tokens=tokens, key=key, api_url=endpoints.x_api)
+    try:
+        auth.exchange_code(
+            code=code, code_verifier=data["verifier"], redirect_uri=data["redirect_uri"]
+        )
+    except ConnectorError as exc:
+        raise AccountError(f"x: {exc}") from None
+    credentials = {"client_id": data["client_id"], "bearer_token": data["bearer_token"]}
+    return Finished(
+        "x", data["handle"], data["kind"], data["label"], credentials, key, tokens.load(key)
+    )
+
+
+# ---------------------------------------------------------------- Mastodon
+
+
+def _instance(url: str, *, allow_private: bool) -> str:
+    url = url.strip().rstrip("/")
+    if url and "://" not in url:
+        url = f"https://{url}"
+    try:
+        return check_url(url, allow_private=allow_private)
+    except RefusedAddress as refused:
+        raise AccountError(f"instance_url: {refused}") from None
+
+
+def _json(response: httpx.Response, what: str) -> dict[str, Any]:
+    if response.status_code != 200:
+        raise AccountError(f"{what}: HTTP {response.status_code}")
+    try:
+        body = response.json()
+    except ValueError:
+        raise AccountError(f"{what}: the answer is not JSON") from None
+    if not isinstance(body, dict):
+        raise AccountError(f"{what}: the answer is not a JSON object")
+    return body
+
+
+def start_mastodon(
+    session: Session,
+    box: SecretBox,
+    *,
+    user_id: int,
+    instance_url: str,
+    kind: str,
+    label: str,
+    redirect_uri: str,
+    website: str,
+    allow_private: bool,
+) -> str:
+    """Register Veille as an app on the instance; the instance's authorization page."""
+    instance = _instance(instance_url, allow_private=allow_private)
+    form = {
+        "client_name": "Veille",
+        "redirect_uris": redirect_uri,
+        "scopes": MASTODON_SCOPES,
+        "website": website,
+    }
+    try:
+        answer = httpx.post(f"{instance}/api/v1/apps", data=form, timeout=TIMEOUT)
+    except httpx.HTTPError as exc:
+        reason = type(exc).__name__
+        raise AccountError(f"instance_url: {instance} cannot be reached ({reason})") from None
+    app = _json(answer, f"{instance}/api/v1/apps")
+    if not app.get("client_id") or not app.get("client_secret"):
+        raise AccountError(f"{instance}/api/v1/apps: no client_id or client_secret")
+    data = {
+        "network": "mastodon",
+        "instance": instance,
+        "kind": kind,
+        "label": label,
+        "client_id": str(app["client_id"]),
+        "client_secret": str(app["client_secret"]),
+        "redirect_uri": redirect_uri,
+    }
+    state = _remember(session, box, user_id=user_id, data=data)
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": data["client_id"],
+            "redirect_uri": redirect_uri,
+            "scope": MASTODON_SCOPES,
+            "state": state,
+        }
+    )
+    return f"{instance}/oauth/authorize?{query}"
+
+
+def finish_mastodon(
+    session: Session,
+    box: SecretBox,
+    *,
+    user_id: int,
+    state: str,
+    code: str,
+    allow_private: bool,
+) -> Finished:
+    data = _recall(session, box, state=state, user_id=user_id)
+    if data.get("network") != "mastodon":
+        raise AccountError("state: not a Mastodon connection")
+    instance = _instance(data["instance"], allow_private=allow_private)
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "client_id": data["client_id"],
+        "client_secret": data["client_secret"],
+        "redirect_uri": data["redirect_uri"],
+        "scope": MASTODON_SCOPES,
+    }
+    try:
+        token = _json(httpx.post(f"{instance}/oauth/token", data=form, timeout=TIMEOUT), "token")
+        access = str(token.get("access_token") or "")
+        if not access:
+            raise AccountError(f"{instance}/oauth/token: no access_token")
+        me = _json(
+            httpx.get(
+                f"{instance}/api/v1/accounts/verify_credentials",
+                headers={"Authorization": f"Bearer {access}"},
+                timeout=TIMEOUT,
+            ),
+            "verify_credentials",
+        )
+    except httpx.HTTPError as exc:
+        raise AccountError(f"{instance}: {type(exc).__name__}") from None
+    handle = f"{me.get('username') or me.get('acct')}@{urlsplit(instance).hostname}"
+    credentials = {"instance_url": instance, "access_token": access}
+    return Finished("mastodon", handle, data["kind"], data["label"], credentials)
+
+
+# ---------------------------------------------------------------- Bluesky and feeds
+
+
+def check_bluesky(*, handle: str, app_password: str, endpoints: Endpoints) -> str:
+    """Log in once with the app password: a wrong one is refused before anything is saved."""
+    handle = _clean(handle)
+    if not app_password.strip():
+        raise AccountError("app_password: required (Settings › App passwords on Bluesky)")
+    client = BlueskyClient(
+        identifier=handle,
+        app_password=app_password.strip(),
+        tokens=MemoryTokenStore(),
+        pds_url=endpoints.bluesky_pds,
+    )
+    try:
+        client.login()
+    except ConnectorError as exc:
+        raise AccountError(f"app_password: {exc}") from None
+    return handle
+
+
+def check_feed(url: str, *, allow_private: bool) -> str:
+    """The feed's URL, once it answered with an RSS or Atom document."""
+    url = url.strip()
+    try:
+        check_url(url, allow_private=allow_private)
+        response = httpx.get(url, timeout=TIMEOUT, follow_redirects=False)
+    except RefusedAddress as refused:
+        raise AccountError(f"feed_url: {refused}") from None
+    except httpx.HTTPError as exc:
+        raise AccountError(f"feed_url: {url} cannot be read ({type(exc).__name__})") from None
+    if response.status_code != 200:
+        raise AccountError(f"feed_url: {url} answered HTTP {response.status_code}")
+    try:
+        parse_feed(response.content, feed_url=url)
+    except ConnectorError:
+        raise AccountError(f"feed_url: {url} is not an RSS or Atom feed") from None
+    return url
+
+
+def save_connected(session: Session, box: SecretBox, finished: Finished) -> tables.Account:
+    """The account, with its credentials encrypted (its token set is saved by the caller,
+    through the account's token store, once the row is committed)."""
+    return connect_account(
+        session,
+        box,
+        network=finished.network,
+        handle=finished.handle,
+        label=finished.label,
+        kind=finished.kind,
+        credentials=finished.credentials,
+    )

@@ -1,0 +1,137 @@
+"""`veille init` (describe the business, save it and its proposed watches) and
+`veille profile show` (the profile as JSON)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from veille.business import BusinessProfile
+from veille.config import get_settings
+from veille.i18n import LANGUAGES, Language, translate
+from veille.runtime import open_database
+from veille.setup.actions import do_save_profile, do_save_watches
+from veille.setup.profile import ProfileError, ProfileInput, build_profile
+from veille.setup.proposals import ProposedWatch, propose_watches
+from veille.store.repository import load_profile
+
+profile_app = typer.Typer(help="Le profil de l'entreprise.", no_args_is_help=True)
+err = Console(stderr=True)
+out = Console()
+
+
+def register(app: typer.Typer) -> None:
+    """Add `veille init` and the `veille profile` group to the given app."""
+    app.command("init")(init)
+    app.add_typer(profile_app, name="profile")
+
+
+def _ask(lang: Language, key: str, default: str | None = None) -> str:
+    value: str = typer.prompt(translate(key, lang), default=default)
+    return value.strip()
+
+
+def _ask_list(lang: Language, key: str) -> list[str]:
+    value = _ask(lang, key, default="")
+    return [v.strip() for v in value.split(";") if v.strip()]
+
+
+def init(
+    name: Annotated[str, typer.Option(help="Nom de l'entreprise.")] = "",
+    trade: Annotated[str, typer.Option(help="Métier (ex. fleuriste, plombier).")] = "",
+    city: Annotated[str, typer.Option(help="Commune (ex. Bordeaux, « Mérignac (33) »).")] = "",
+    radius_km: Annotated[int, typer.Option(help="Rayon servi autour de la commune, en km.")] = 10,
+    handle: Annotated[
+        list[str] | None, typer.Option(help="Compte de l'entreprise, RÉSEAU:COMPTE (répétable).")
+    ] = None,
+    owner: Annotated[str, typer.Option(help="Nom du gérant.")] = "",
+    owner_handle: Annotated[
+        list[str] | None, typer.Option(help="Compte du gérant, RÉSEAU:COMPTE (répétable).")
+    ] = None,
+    competitor: Annotated[
+        list[str] | None,
+        typer.Option(help='Concurrent, "NOM[=RÉSEAU:COMPTE,...]" (répétable).'),
+    ] = None,
+    website: Annotated[str, typer.Option(help="Site web.")] = "",
+    lang: Annotated[str, typer.Option(help="Langue des questions : fr ou en.")] = "fr",
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Sans question : enregistrer ce qui est donné.")
+    ] = False,
+) -> None:
+    """Describe the business; save its profile and the watches proposed from it."""
+    if lang not in LANGUAGES:
+        err.print(f"--lang : {lang!r} inconnue (fr ou en)", markup=False)
+        raise typer.Exit(2)
+    language: Language = "en" if lang == "en" else "fr"
+    answers = ProfileInput(
+        name=name,
+        trade=trade,
+        city=city,
+        radius_km=radius_km,
+        handles=list(handle or []),
+        owner=owner,
+        owner_handles=list(owner_handle or []),
+        competitors=list(competitor or []),
+        website=website,
+    )
+    if yes:
+        missing = [f"--{o}" for o, v in (("name", name), ("trade", trade), ("city", city)) if not v]
+        if missing:
+            err.print(f"à donner avec --yes : {', '.join(missing)}", markup=False)
+            raise typer.Exit(2)
+    else:
+        _interview(answers, language)
+    settings = get_settings()
+    try:
+        profile = build_profile(answers)
+    except ProfileError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from None
+    watches = propose_watches(profile, max_length=settings.rule_max_length)
+    if not yes:
+        _print_watches(watches, language)
+        if not typer.confirm(translate("init.confirm", language), default=True):
+            raise typer.Exit(1)
+    db = open_database(settings)
+    with db.session() as session:
+        do_save_profile(session, profile)
+        do_save_watches(session, watches, max_length=settings.rule_max_length)
+    out.print_json(profile.model_dump_json())
+    _print_watches(watches, language)
+
+
+def _interview(answers: ProfileInput, lang: Language) -> None:
+    """Ask for what the options did not give, in ``lang``."""
+    answers.name = answers.name or _ask(lang, "init.name")
+    answers.trade = answers.trade or _ask(lang, "init.trade")
+    answers.city = answers.city or _ask(lang, "init.city")
+    answers.radius_km = int(_ask(lang, "init.radius", default=str(answers.radius_km)))
+    answers.handles = answers.handles or _ask_list(lang, "init.handles")
+    answers.owner = answers.owner or _ask(lang, "init.owner", default="")
+    if answers.owner and not answers.owner_handles:
+        answers.owner_handles = _ask_list(lang, "init.owner_handles")
+    answers.competitors = answers.competitors or _ask_list(lang, "init.competitors")
+    answers.website = answers.website or _ask(lang, "init.website", default="")
+
+
+def _print_watches(watches: list[ProposedWatch], lang: Language) -> None:
+    out.print(translate("init.watches", lang), markup=False)
+    for watch in watches:
+        out.print(f"- {watch.name} ({watch.kind})", markup=False, highlight=False)
+        for rule in watch.rules:
+            out.print(f"    {rule}", markup=False, highlight=False, soft_wrap=True)
+
+
+@profile_app.command("show")
+def show() -> None:
+    """Print the business profile as JSON."""
+    db = open_database(get_settings())
+    with db.session() as session:
+        profile: BusinessProfile | None = load_profile(session)
+    if profile is None:
+        err.print("aucun profil : lancez « veille init » ou la mise en route dans l'application")
+        raise typer.Exit(1)
+    out.print_json(json.dumps(profile.model_dump(mode="json"), ensure_ascii=False))
