@@ -77,9 +77,11 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
                 self.reply("502 Command not implemented")
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[int, Mailbox]]:
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPHandler)
+def serve_smtp(
+    handler: type[socketserver.StreamRequestHandler] = _SMTPHandler,
+) -> Iterator[tuple[int, Mailbox]]:
+    """An SMTP server on 127.0.0.1 with its own mailbox, until the generator is closed."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     server.box = Mailbox()  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -87,6 +89,11 @@ def smtp_server() -> Iterator[tuple[int, Mailbox]]:
     yield server.server_address[1], server.box  # type: ignore[attr-defined]
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[int, Mailbox]]:
+    yield from serve_smtp()
 
 
 @dataclass

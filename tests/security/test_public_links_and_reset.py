@@ -4,8 +4,6 @@ asking for a password reset answers alike whatever the address and the state of 
 from __future__ import annotations
 
 import re
-import socketserver
-import threading
 import time
 from collections.abc import Iterator
 from email import message_from_bytes
@@ -16,7 +14,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import update
 
-from tests.report.conftest import Mailbox, _SMTPHandler
+from tests.report.conftest import Mailbox, _SMTPHandler, serve_smtp
 from veille.config import Settings
 from veille.store import repository, tables
 from veille.store.db import Database
@@ -38,14 +36,7 @@ class _SlowSMTPHandler(_SMTPHandler):
 
 @pytest.fixture
 def slow_smtp() -> Iterator[tuple[int, Mailbox]]:
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SlowSMTPHandler)
-    server.daemon_threads = True
-    server.box = Mailbox()  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1], server.box  # type: ignore[attr-defined]
-    server.shutdown()
-    server.server_close()
+    yield from serve_smtp(_SlowSMTPHandler)
 
 
 def _configure_mail(db: Database, port: int, box: Mailbox) -> None:
