@@ -24,31 +24,72 @@ def load_payload_file(path: Path, fmt: str) -> Iterator[Post | ParseProblem]:
     yield from network.load_payload(path)
 
 
+def load_json(text: str) -> object:
+    """One JSON value; ValueError says why not (never RecursionError, whatever the depth)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg})") from None
+    except RecursionError:
+        raise ValueError("not readable JSON (nested too deeply)") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise ValueError("not readable JSON (a number of more than 4,300 digits)") from None
+
+
+def guarded(
+    items: Iterable[Post | ParseProblem], where: Callable[[int], str]
+) -> Iterator[Post | ParseProblem]:
+    """The items of a parser, a failure it did not foresee turned into a problem at ``where``
+    (item number) instead of a traceback that would cost every item after it."""
+    iterator = iter(items)
+    number = 0
+    while True:
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
+            yield ParseProblem(where(number), f"unreadable ({type(exc).__name__}: {exc})"[:300])
+            return
+        number += 1
+        yield item
+
+
 def json_payloads(
-    text: str,
+    document: bytes,
     items: Callable[[object], Iterable[Post | ParseProblem]],
     *,
     one_per_line: bool,
 ) -> Iterator[Post | ParseProblem]:
     """The items of one JSON body, or (``one_per_line``) of one body per line as a stream is
-    saved; a line that is not JSON is named, and the others are still read."""
-    bodies: list[tuple[str, object]]  # (where the body starts, body)
+    saved; a line that is not UTF-8 or not JSON is named, and the others are still read."""
+    bodies: list[tuple[str, object]] = []  # (where the body starts, body)
     try:
-        bodies = [("", json.loads(text))]
-    except json.JSONDecodeError as exc:
+        bodies = [("", load_json(document.decode("utf-8-sig")))]
+    except UnicodeDecodeError as exc:
         if not one_per_line:
-            yield ParseProblem(f"line {exc.lineno}", f"not JSON ({exc.msg})")
+            line = document.count(b"\n", 0, exc.start) + 1
+            yield ParseProblem(f"line {line}", f"not UTF-8 (byte 0x{document[exc.start]:02x})")
             return
-        bodies = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
+    except ValueError as exc:
+        if not one_per_line:
+            yield ParseProblem("(document)", str(exc))
+            return
+    if not bodies:
+        for number, raw in enumerate(document.splitlines(), start=1):
+            try:
+                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield ParseProblem(f"line {number}", f"not UTF-8 (byte 0x{raw[exc.start]:02x})")
+                continue
+            if not text.strip():
                 continue
             try:
-                bodies.append((f"line {number} ", json.loads(line)))
-            except json.JSONDecodeError as line_exc:
-                yield ParseProblem(f"line {number}", f"not JSON ({line_exc.msg})")
+                bodies.append((f"line {number} ", load_json(text)))
+            except ValueError as exc:
+                yield ParseProblem(f"line {number}", str(exc))
     for where, body in bodies:
-        for item in items(body):
-            if isinstance(item, ParseProblem) and where:
-                item = ParseProblem(f"{where}{item.where}", item.reason)
+        for item in guarded(items(body), lambda n: f"item {n + 1}"):
+            if isinstance(item, ParseProblem) and (where or not item.where):
+                item = ParseProblem(f"{where}{item.where}".strip() or "(document)", item.reason)
             yield item

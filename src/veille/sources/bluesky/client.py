@@ -217,19 +217,19 @@ def parse_post_view(view: Mapping[str, Any]) -> Post:
     )
 
 
-def iter_jetstream_lines(lines: Iterator[str]) -> Iterator[Post | ParseProblem]:
-    """A file of Jetstream events, one JSON object per line."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+def iter_jetstream_events(body: object) -> Iterator[Post | ParseProblem]:
+    """The posts of one Jetstream event (as a line of a stream file carries it, or
+    pretty-printed), or of a JSON list of events."""
+    events = body if isinstance(body, list) else [body]
+    for i, event in enumerate(events):
+        where = f"event {i + 1}" if isinstance(body, list) else ""
         try:
-            event = json.loads(line)
             post = parse_jetstream_event(event)
-        except json.JSONDecodeError as exc:
-            yield ParseProblem(f"line {number}", f"not JSON ({exc.msg})")
-            continue
         except MalformedPayload as exc:
-            yield ParseProblem(f"line {number}", str(exc).removeprefix("bluesky: "))
+            yield ParseProblem(where, str(exc).removeprefix("bluesky: "))
+            continue
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            yield ParseProblem(where, f"unreadable event ({type(exc).__name__}: {exc})")
             continue
         if post is not None:
             yield post

@@ -17,7 +17,7 @@ from veille.sources.bluesky.client import (
     PDS_URL,
     BlueskyClient,
     JetstreamListener,
-    iter_jetstream_lines,
+    iter_jetstream_events,
     make_tid,
 )
 from veille.sources.bluesky.text import MAX_LENGTH, bluesky_length
@@ -31,6 +31,7 @@ from veille.sources.network import (
     PublishJob,
     SourcesFile,
 )
+from veille.sources.payloads import json_payloads
 from veille.sources.polling import CursorPoll, IntervalPoller
 
 NAME = "bluesky"
@@ -38,8 +39,8 @@ JETSTREAM = "bluesky:jetstream"  # the endpoint override key of the firehose
 
 
 def load_payload(path: Path) -> Iterator[Post | ParseProblem]:
-    """Jetstream events, one JSON object per line."""
-    return iter_jetstream_lines(iter(path.read_text(encoding="utf-8").splitlines()))
+    """Jetstream events, one JSON object per line (or one event, pretty-printed)."""
+    return json_payloads(path.read_bytes(), iter_jetstream_events, one_per_line=True)
 
 
 def listeners(account: AccountListening) -> list[Listener]:

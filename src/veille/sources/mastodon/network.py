@@ -30,9 +30,7 @@ NAME = "mastodon"
 
 def load_payload(path: Path) -> Iterator[Post | ParseProblem]:
     """A JSON list of Status entities (or a v2 search result)."""
-    return json_payloads(
-        path.read_text(encoding="utf-8"), iter_mastodon_statuses, one_per_line=False
-    )
+    return json_payloads(path.read_bytes(), iter_mastodon_statuses, one_per_line=True)
 
 
 def listeners(account: AccountListening) -> list[Listener]:

@@ -38,7 +38,7 @@ NAME = "x"
 def load_payload(path: Path) -> Iterator[Post | ParseProblem]:
     """An API v2 response body (``data`` with ``includes``), or one body per line as saved
     from the filtered stream."""
-    return json_payloads(path.read_text(encoding="utf-8"), iter_x_response, one_per_line=True)
+    return json_payloads(path.read_bytes(), iter_x_response, one_per_line=True)
 
 
 def listeners(account: AccountListening) -> list[Listener]:
