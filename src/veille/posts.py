@@ -117,12 +117,14 @@ class Post(BaseModel):
         return value.astimezone(UTC)
 
     def model_post_init(self, context: Any, /) -> None:
-        # Entities missing from the payload are read off the text, so rules can rely on them.
-        if not self.mentions:
+        # Entities missing from the payload are read off the text, so rules can rely on them;
+        # a list the network gave, even empty, is its word (a cut or quoted text would lie).
+        given = self.model_fields_set
+        if "mentions" not in given:
             self.mentions = [m.lower() for m in _MENTION.findall(self.text)]
-        if not self.hashtags:
+        if "hashtags" not in given:
             self.hashtags = [h.lower() for h in _HASHTAG.findall(self.text)]
-        if not self.urls:
+        if "urls" not in given:
             self.urls = _URL.findall(self.text)
 
     @property

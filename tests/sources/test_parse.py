@@ -45,8 +45,8 @@ def test_x_response_resolves_expansions() -> None:
 def test_x_response_names_the_bad_item() -> None:
     body = fixture_json("x/search_recent.json")
     assert isinstance(body, dict)
-    del body["data"][1]["created_at"]
-    with pytest.raises(MalformedPayload, match=r"data\[1\].*created_at"):
+    del body["data"][1]["author_id"]
+    with pytest.raises(MalformedPayload, match=r"data\[1\].*author_id"):
         parse_x_response(body)
 
 

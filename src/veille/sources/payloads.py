@@ -64,6 +64,9 @@ def json_payloads(
     """The items of one JSON body, or (``one_per_line``) of one body per line as a stream is
     saved; a line that is not UTF-8 or not JSON is named, and the others are still read."""
     bodies: list[tuple[str, object]] = []  # (where the body starts, body)
+    if not document.strip():
+        yield ParseProblem("(document)", "not posts: an empty file")
+        return
     try:
         bodies = [("", load_json(document.decode("utf-8-sig")))]
     except UnicodeDecodeError as exc:
