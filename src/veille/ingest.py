@@ -10,8 +10,9 @@ from pathlib import Path
 
 from veille.pipeline import BatchResult, Pipeline
 from veille.posts import Post, parse_post
-from veille.sources.base import ParseProblem
+from veille.sources.base import ParseProblem, PostDeleted
 from veille.sources.payloads import load_payload_file
+from veille.sources.revisions import apply_edits, delete_posts
 
 log = logging.getLogger("veille.ingest")
 
@@ -32,6 +33,8 @@ class IngestSummary:
     duplicate: int = 0
     matched: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    deleted: int = 0  # stored posts their network said were deleted
+    edited: int = 0  # stored posts replaced by their edited version
 
     @property
     def partial(self) -> bool:
@@ -42,14 +45,14 @@ class IngestSummary:
         """Nothing could be read: no line or item was a post."""
         return self.read == len(self.rejected)
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, int]:
         return {
             "read": self.read,
             "new": self.new,
             "duplicate": self.duplicate,
             "matched": self.matched,
             "rejected": len(self.rejected),
-        }
+        } | {k: v for k, v in (("deleted", self.deleted), ("edited", self.edited)) if v}
 
 
 def decode_lines(lines: Iterable[str | bytes]) -> Iterator[tuple[int, str | Rejection]]:
@@ -97,8 +100,11 @@ def parse_post_lines(lines: Iterable[str | bytes]) -> Iterator[tuple[int, Post |
             yield number, Rejection(f"ligne {number}", str(exc))
 
 
-def parse_payload_items(path: Path, fmt: str) -> Iterator[tuple[int, Post | Rejection]]:
-    """Posts of a saved network payload (``fmt``: a registered network), problems named."""
+def parse_payload_items(
+    path: Path, fmt: str
+) -> Iterator[tuple[int, Post | PostDeleted | Rejection]]:
+    """Posts (and deletions) of a saved network payload (``fmt``: a registered network),
+    problems named."""
     for number, item in enumerate(load_payload_file(path, fmt), start=1):
         if isinstance(item, ParseProblem):
             yield number, Rejection(item.where, item.reason)
@@ -108,7 +114,7 @@ def parse_payload_items(path: Path, fmt: str) -> Iterator[tuple[int, Post | Reje
 
 def ingest_posts(
     pipeline: Pipeline,
-    items: Iterable[tuple[int, Post | Rejection]],
+    items: Iterable[tuple[int, Post | PostDeleted | Rejection]],
     *,
     batch_size: int = 500,
     progress: Callable[[int], None] | None = None,
@@ -117,9 +123,11 @@ def ingest_posts(
     """Run parsed items through the pipeline in batches; rejections are kept, not fatal.
 
     A batch the store refuses as a whole is tried again one post at a time, so the post at
-    fault is rejected with its number (``where`` N) and the others are stored."""
+    fault is rejected with its number (``where`` N) and the others are stored. Deletions and
+    edits a network reported are applied in the file's order."""
     summary = IngestSummary()
     batch: list[tuple[int, Post]] = []
+    edits: list[Post] = []
 
     def add(result: BatchResult) -> None:
         summary.new += result.new
@@ -128,7 +136,8 @@ def ingest_posts(
 
     def flush() -> None:
         try:
-            add(pipeline.process([post for _, post in batch]))
+            if batch:
+                add(pipeline.process([post for _, post in batch]))
         except Exception:  # any failure of the batch: find the post at fault
             log.info("ingest: a batch of %d failed, storing its posts one by one", len(batch))
             for number, post in batch:
@@ -137,11 +146,20 @@ def ingest_posts(
                 except Exception as exc:
                     reason = f"refusé à l'enregistrement ({type(exc).__name__}: {exc})"
                     summary.rejected.append(Rejection(f"{where} {number}", reason[:300]))
+        if edits:
+            with pipeline.db.session() as session:
+                summary.edited += apply_edits(session, edits)
+            edits.clear()
         if progress:
             progress(len(batch))
         batch.clear()
 
     for number, item in items:
+        if isinstance(item, PostDeleted):
+            flush()  # a post created then deleted in the same file goes
+            with pipeline.db.session() as session:
+                summary.deleted += delete_posts(session, [(item.network, item.post_id)])
+            continue
         summary.read += 1
         if isinstance(item, Rejection):
             summary.rejected.append(item)
@@ -149,8 +167,10 @@ def ingest_posts(
                 progress(1)
             continue
         batch.append((number, item))
+        if (item.model_extra or {}).get("edited"):
+            edits.append(item)
         if len(batch) >= batch_size:
             flush()
-    if batch:
+    if batch or edits:
         flush()
     return summary

@@ -7,10 +7,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from veille.posts import Post
-from veille.sources.base import ParseProblem
+from veille.sources.base import ParseProblem, PostDeleted
+
+# What reading a saved payload yields: a post, a deletion the network reported, or a problem.
+Item = Post | PostDeleted | ParseProblem
 
 
-def load_payload_file(path: Path, fmt: str) -> Iterator[Post | ParseProblem]:
+def load_payload_file(path: Path, fmt: str) -> Iterator[Item]:
     """Posts of a saved payload, in order, with a ParseProblem for each item that is not valid.
 
     ``fmt`` names a registered network (its folder); each network's ``load_payload`` says
@@ -36,9 +39,7 @@ def load_json(text: str) -> object:
         raise ValueError("not readable JSON (a number of more than 4,300 digits)") from None
 
 
-def guarded(
-    items: Iterable[Post | ParseProblem], where: Callable[[int], str]
-) -> Iterator[Post | ParseProblem]:
+def guarded(items: Iterable[Item], where: Callable[[int], str]) -> Iterator[Item]:
     """The items of a parser, a failure it did not foresee turned into a problem at ``where``
     (item number) instead of a traceback that would cost every item after it."""
     iterator = iter(items)
@@ -55,20 +56,18 @@ def guarded(
         yield item
 
 
-def json_payloads(
-    document: bytes,
-    items: Callable[[object], Iterable[Post | ParseProblem]],
-    *,
-    one_per_line: bool,
-) -> Iterator[Post | ParseProblem]:
-    """The items of one JSON body, or (``one_per_line``) of one body per line as a stream is
-    saved; a line that is not UTF-8 or not JSON is named, and the others are still read."""
-    bodies: list[tuple[str, object]] = []  # (where the body starts, body)
+def json_bodies(
+    document: bytes, *, one_per_line: bool
+) -> Iterator[tuple[str, object] | ParseProblem]:
+    """The JSON bodies of a file, each with where it starts ("" for a whole document, "line N "
+    for one body per line as a stream is saved); a line that is not UTF-8 or not JSON is
+    named, and the others are still read."""
     if not document.strip():
         yield ParseProblem("(document)", "not posts: an empty file")
         return
     try:
-        bodies = [("", load_json(document.decode("utf-8-sig")))]
+        yield ("", load_json(document.decode("utf-8-sig")))
+        return
     except UnicodeDecodeError as exc:
         if not one_per_line:
             line = document.count(b"\n", 0, exc.start) + 1
@@ -78,21 +77,34 @@ def json_payloads(
         if not one_per_line:
             yield ParseProblem("(document)", str(exc))
             return
-    if not bodies:
-        for number, raw in enumerate(document.splitlines(), start=1):
-            try:
-                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                yield ParseProblem(f"line {number}", f"not UTF-8 (byte 0x{raw[exc.start]:02x})")
-                continue
-            if not text.strip():
-                continue
-            try:
-                bodies.append((f"line {number} ", load_json(text)))
-            except ValueError as exc:
-                yield ParseProblem(f"line {number}", str(exc))
-    for where, body in bodies:
-        for item in guarded(items(body), lambda n: f"item {n + 1}"):
+    for number, raw in enumerate(document.splitlines(), start=1):
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield ParseProblem(f"line {number}", f"not UTF-8 (byte 0x{raw[exc.start]:02x})")
+            continue
+        if not text.strip():
+            continue
+        try:
+            yield (f"line {number} ", load_json(text))
+        except ValueError as exc:
+            yield ParseProblem(f"line {number}", str(exc))
+
+
+def json_payloads(
+    document: bytes,
+    items: Callable[[object], Iterable[Item]],
+    *,
+    one_per_line: bool,
+) -> Iterator[Item]:
+    """The items of one JSON body, or (``one_per_line``) of one body per line; problems
+    are named by line (see ``json_bodies``)."""
+    for body in json_bodies(document, one_per_line=one_per_line):
+        if isinstance(body, ParseProblem):
+            yield body
+            continue
+        where, value = body
+        for item in guarded(items(value), lambda n: f"item {n + 1}"):
             if isinstance(item, ParseProblem) and (where or not item.where):
                 item = ParseProblem(f"{where}{item.where}".strip() or "(document)", item.reason)
             yield item
