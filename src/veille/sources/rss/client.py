@@ -136,7 +136,7 @@ def _news_post(channel: _Channel, entry: dict[str, Any], seen: datetime) -> Post
     if not (title or summary or link):
         kept = ", ".join(sorted(k for k in entry if not k.endswith(("_detail", "_parsed")))[:5])
         raise MalformedPayload(
-            "news", f"not posts: an entry with no title, summary or link (only {kept or 'nothing'})"
+            "news", f"not posts: an entry with no text and no link (it has only: {kept or '-'})"
         )
     guid = str(entry.get("id") or link or "")
     if not guid:  # neither an id nor a link: the entry's own words make it stable
