@@ -171,7 +171,9 @@ def _full_text(tweet: Mapping[str, Any]) -> tuple[str, Mapping[str, Any] | None]
     note = tweet.get("note_tweet")
     if isinstance(note, dict) and isinstance(note.get("text"), str):
         return note["text"], note.get("entities")
-    return str(tweet["text"]), tweet.get("entities")
+    if not isinstance(tweet.get("text"), str):
+        raise MalformedPayload("x", "tweet 'text' is not a string")
+    return tweet["text"], tweet.get("entities")
 
 
 def _entities(data: dict[str, Any], entities: object) -> None:
