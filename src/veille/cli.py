@@ -18,6 +18,7 @@ from veille.ingest import ingest_posts, parse_payload_items, parse_post_lines
 from veille.links import post_link
 from veille.runtime import build_pipeline, open_database
 from veille.sources import registry
+from veille.sources.sniff import describe_file
 from veille.spreadsheet import write_csv
 from veille.store import queries
 from veille.store.search import SearchQueryError
@@ -63,8 +64,9 @@ def ingest(
     pipeline = build_pipeline(db)
     with _progress() as progress:
         if fmt == "post":
-            handle = sys.stdin if stdin else file.open(encoding="utf-8")
-            total = None if stdin else sum(1 for _ in file.open(encoding="utf-8"))
+            # Bytes, decoded line by line: one bad byte costs its line, not the file.
+            handle = sys.stdin.buffer if stdin else file.open("rb")
+            total = None if stdin else sum(1 for _ in file.open("rb"))
             task = progress.add_task("ingestion", total=total)
             with handle:
                 summary = ingest_posts(
@@ -78,12 +80,17 @@ def ingest(
                 pipeline,
                 parse_payload_items(file, fmt),
                 progress=lambda n: progress.advance(task, n),
+                where="élément",
             )
     for rejection in summary.rejected[:50]:
-        err.print(str(rejection), markup=False)
+        err.print(str(rejection), markup=False, soft_wrap=True)  # one line each, greppable
     if len(summary.rejected) > 50:
         err.print(f"... et {len(summary.rejected) - 50} autres rejets")
     out.print_json(json.dumps(summary.as_dict()))
+    if summary.stored_nothing:
+        seems = "" if stdin else f" ; le fichier semble être : {describe_file(file)}"
+        err.print(f"aucun post lu au format {fmt}{seems}", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
     if summary.partial:
         raise typer.Exit(1)
 

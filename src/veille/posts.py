@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime
 from functools import cache
@@ -15,19 +16,24 @@ _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.-]{0,63}[A-Za-z0-9_]
 _HASHTAG = re.compile(r"(?<![\w#&])#(\w{1,100})")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
+# The store's bounds (store/tables.py): counts are 32-bit columns, names and ids VARCHARs.
+MAX_COUNT = 2**31 - 1
+MAX_NESTING = 64  # far above any network's payload; deeper is an attack or a bug
+_MAX_JSON_INT = 2**63 - 1  # what SQLite's JSON functions and most readers take exactly
+
 
 class Author(BaseModel):
     """Who wrote a post, as the network describes them."""
 
     model_config = ConfigDict(extra="allow")
 
-    id: str
-    username: str
-    name: str = ""
-    followers_count: int = Field(default=0, ge=0)
+    id: str = Field(min_length=1, max_length=128)
+    username: str = Field(min_length=1, max_length=255)
+    name: str = Field(default="", max_length=255)
+    followers_count: int = Field(default=0, ge=0, le=MAX_COUNT)
     verified: bool = False
     description: str = ""
-    location: str = ""
+    location: str = Field(default="", max_length=255)
 
 
 class Media(BaseModel):
@@ -53,9 +59,9 @@ class Geo(BaseModel):
 class Metrics(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    likes: int = Field(default=0, ge=0)
-    reposts: int = Field(default=0, ge=0)
-    replies: int = Field(default=0, ge=0)
+    likes: int = Field(default=0, ge=0, le=MAX_COUNT)
+    reposts: int = Field(default=0, ge=0, le=MAX_COUNT)
+    replies: int = Field(default=0, ge=0, le=MAX_COUNT)
 
 
 class Post(BaseModel):
@@ -67,15 +73,15 @@ class Post(BaseModel):
     network: str  # one of the registered networks (veille.sources.registry)
     created_at: datetime
     text: str
-    lang: str | None = None
+    lang: str | None = Field(default=None, max_length=8)
     author: Author
     is_retweet: bool = False
     is_reply: bool = False
     is_quote: bool = False
-    in_reply_to: str | None = None  # username replied to
-    in_reply_to_id: str | None = None  # post id replied to (threads)
-    conversation_id: str | None = None  # id of the thread's first post
-    retweet_of: str | None = None  # username reposted
+    in_reply_to: str | None = Field(default=None, max_length=255)  # username replied to
+    in_reply_to_id: str | None = Field(default=None, max_length=128)  # post replied to
+    conversation_id: str | None = Field(default=None, max_length=128)  # thread's first post
+    retweet_of: str | None = Field(default=None, max_length=255)  # username reposted
     quote_of: str | None = None  # post id quoted
     urls: list[str] = Field(default_factory=list)
     media: list[Media] = Field(default_factory=list)
@@ -111,12 +117,14 @@ class Post(BaseModel):
         return value.astimezone(UTC)
 
     def model_post_init(self, context: Any, /) -> None:
-        # Entities missing from the payload are read off the text, so rules can rely on them.
-        if not self.mentions:
+        # Entities missing from the payload are read off the text, so rules can rely on them;
+        # a list the network gave, even empty, is its word (a cut or quoted text would lie).
+        given = self.model_fields_set
+        if "mentions" not in given:
             self.mentions = [m.lower() for m in _MENTION.findall(self.text)]
-        if not self.hashtags:
+        if "hashtags" not in given:
             self.hashtags = [h.lower() for h in _HASHTAG.findall(self.text)]
-        if not self.urls:
+        if "urls" not in given:
             self.urls = _URL.findall(self.text)
 
     @property
@@ -145,6 +153,9 @@ def parse_post(data: object) -> Post:
     """Validate one Post JSON object, raising PostError with a readable reason."""
     if not isinstance(data, dict):
         raise PostError(f"expected a JSON object, got {type(data).__name__}")
+    problem = unstorable(data)
+    if problem is not None:
+        raise PostError(problem)
     try:
         return Post.model_validate(data)
     except ValidationError as exc:
@@ -158,3 +169,42 @@ def describe_validation_error(exc: ValidationError) -> str:
         where = ".".join(str(p) for p in err["loc"]) or "(root)"
         parts.append(f"{where}: {err['msg']}")
     return "; ".join(parts)
+
+
+def unstorable(value: object) -> str | None:
+    """Why a decoded JSON value cannot be stored as it is (None when it can): nesting deeper
+    than MAX_NESTING, integers beyond 64 bits, NaN or infinities, lone surrogates or NUL
+    characters in strings. Iterative, so no depth of nesting can overflow the stack."""
+    stack: list[tuple[object, str, int]] = [(value, "", 0)]
+    while stack:
+        item, where, depth = stack.pop()
+        at = where or "(root)"
+        if isinstance(item, dict | list):
+            if depth >= MAX_NESTING:
+                return f"{at}: nested deeper than {MAX_NESTING} levels"
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
+            for key, child in pairs:
+                if isinstance(key, str) and (why := _bad_text(key)):
+                    return f"{at}: a key {why}"
+                stack.append((child, f"{where}.{key}" if where else str(key), depth + 1))
+        elif isinstance(item, str):
+            if why := _bad_text(item):
+                return f"{at}: {why}"
+        elif isinstance(item, bool) or item is None:
+            continue
+        elif isinstance(item, int):
+            if abs(item) > _MAX_JSON_INT:
+                return f"{at}: number out of range (more than 64 bits)"
+        elif isinstance(item, float) and not math.isfinite(item):
+            return f"{at}: {item} is not a number JSON can store"
+    return None
+
+
+def _bad_text(text: str) -> str | None:
+    if "\x00" in text:
+        return "contains a NUL character (U+0000), which the database cannot store"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"contains a lone surrogate (U+{ord(text[exc.start]):04X}), not valid Unicode"
+    return None

@@ -52,14 +52,14 @@ def test_feed_poll_is_conditional_and_respects_the_interval() -> None:
     with http_server(feed_server(seen)) as server:  # type: ignore[arg-type]
         feed = Feed(url=f"{server.url}/rss", interval=600)
         poller = FeedPoller([feed], cursors=cursors, clock=clock)
-        assert poller.poll(feed, posts.append) == 2
+        assert poller.poll(feed, posts.append) == 3  # the undated item too, dated when first seen
         assert poller.poll(feed, posts.append) == 0  # 304: nothing downloaded again
         # a restarted poller remembers the validators and the next poll time
         again = FeedPoller([feed], cursors=cursors, clock=clock, tick=0.01)
         stop = threading.Event()
         threading.Timer(0.2, stop.set).start()
         again.listen(posts.append, stop)
-    assert len(posts) == 2 and poller.not_modified == 1
+    assert len(posts) == 3 and poller.not_modified == 1
     assert len(seen) == 2  # the interval had not elapsed for the restarted poller
     assert seen[1].headers["if-none-match"] == '"v1"'
     assert seen[1].headers["if-modified-since"] == "Mon, 02 Mar 2026 07:00:00 GMT"
@@ -164,6 +164,7 @@ def test_listen_command_runs_the_sources_file(tmp_path: Path) -> None:
     assert sorted(p.id for p in received) == [
         "actu-anjou-2026-0301-17",
         "https://actu-anjou.example.fr/agenda/salon-habitat",
+        "https://actu-anjou.example.fr/sans-date",
         "r1",
     ]
     assert "news:" in (tmp_path / "c.json").read_text()

@@ -295,7 +295,8 @@ def test_filtered_stream_reconnects_after_a_cut_without_losing_or_duplicating(
         and connections[0].arg("backfill_minutes") is None
     )
     assert [p.reason for p in problems] == [
-        "tweet has no 'created_at'",
+        "not posts Veille can store: 1 X posts with the default fields only (no author); "
+        "ask with tweet.fields=created_at,author_id&expansions=author_id",
         "not JSON (Expecting property name enclosed in double quotes)",
     ]
     assert "skipped a malformed message" in caplog.text

@@ -83,6 +83,14 @@ class ParseProblem:
 
 
 @dataclass(frozen=True)
+class PostDeleted:
+    """A network said a post was deleted: what is stored of it goes too."""
+
+    network: str
+    post_id: str
+
+
+@dataclass(frozen=True)
 class PublishedPost:
     """What a publish returned: the network's id and a link the user can open."""
 

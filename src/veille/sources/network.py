@@ -21,6 +21,7 @@ from veille.sources.base import (
     Listener,
     OnHealth,
     ParseProblem,
+    PostDeleted,
     PublishedPost,
     TokenStore,
 )
@@ -131,7 +132,8 @@ class Network:
     credential_fields: tuple[str, ...] = ()  # asked on the accounts page; nothing else stored
     connect_flow: ConnectFlow = "form"
     ingest_help: str = ""  # what `veille ingest --format NAME` reads (French)
-    load_payload: Callable[[Path], Iterator[Post | ParseProblem]] | None = None
+    # Posts, deletions and named problems of a saved payload (`veille ingest --format NAME`).
+    load_payload: Callable[[Path], Iterator[Post | PostDeleted | ParseProblem]] | None = None
     sources_section: str | None = None  # its section in a `veille listen --sources` file
     from_sources_file: Callable[[Sequence[dict[str, Any]], SourcesFile], list[Listener]] | None = (
         None

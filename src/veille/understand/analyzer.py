@@ -20,6 +20,9 @@ from veille.understand.types import Understanding
 
 Tier = Literal["fast", "accurate"]
 BATCH = 256
+# The models read a post's first characters only (far past what any of them weighs), so one
+# huge post costs milliseconds; the store keeps the whole text.
+MODEL_TEXT_LIMIT = 5000
 
 
 @dataclass(slots=True)
@@ -58,6 +61,7 @@ class Analyzer:
         if tier not in ("fast", "accurate"):
             raise ValueError(f"tier must be 'fast' or 'accurate', got {tier!r}")
         out: list[Understanding] = []
+        texts = [t[:MODEL_TEXT_LIMIT] for t in texts]
         for start in range(0, len(texts), BATCH):
             out += self._batch(list(texts[start : start + BATCH]), tier)
         return out

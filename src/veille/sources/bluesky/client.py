@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +34,7 @@ from veille.sources.base import (
     OnPost,
     OnProblem,
     ParseProblem,
+    PostDeleted,
     PublishedPost,
     RequestRejected,
     SystemClock,
@@ -42,6 +44,7 @@ from veille.sources.base import (
     quiet_logger,
     report_health,
 )
+from veille.sources.bluesky.handles import HandleCache
 from veille.sources.media import (
     BLUESKY_MAX_BYTES,
     MediaFile,
@@ -104,27 +107,37 @@ def post_from_record(
     author: Mapping[str, Any],
     fallback_time: str | None = None,
     metrics: Mapping[str, int] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Post:
     """An ``app.bsky.feed.post`` record (as Jetstream or a PostView carries it) to a Post."""
     if not isinstance(record.get("text"), str):
         raise MalformedPayload("bluesky", "record has no text")
     did = str(author.get("did") or _did_of(uri))
-    handle = str(author.get("handle") or did)
+    handle = author.get("handle")
     rkey = uri.rsplit("/", 1)[-1]
     text = record["text"]
     urls, mentions, tags = _facet_entities(text, record.get("facets"))
     langs = record.get("langs") or []
+    # The username is the handle; the DID stands in, said so, until a handle is known.
+    author_data: dict[str, Any] = {
+        "id": did,
+        "username": str(handle or did),
+        "name": author.get("displayName") or "",
+        "did": did,
+    }
+    if not handle:
+        author_data["handle_unknown"] = True
     data: dict[str, Any] = {
         "id": uri,
         "network": "bluesky",
         "created_at": record.get("createdAt") or fallback_time,
         "text": text,
-        "lang": langs[0] if langs else None,
-        "author": {"id": did, "username": handle, "name": author.get("displayName") or ""},
+        "lang": str(langs[0]).split("-")[0].lower()[:8] if langs else None,
+        "author": author_data,
         "urls": urls,
         "mentions": mentions,
         "hashtags": tags + [str(t).lower() for t in record.get("tags") or []],
-        "url": post_url(handle, rkey),
+        "url": post_url(str(handle or did), rkey),
         "metrics": dict(metrics or {}),
     }
     reply = record.get("reply")
@@ -138,6 +151,7 @@ def post_from_record(
     if isinstance(embed, dict):
         _read_embed(embed, data, media)
     data["media"] = media
+    data.update(extra or {})
     try:
         return parse_post(data)
     except PostError as exc:
@@ -147,35 +161,77 @@ def post_from_record(
 def _read_embed(
     embed: Mapping[str, Any], data: dict[str, Any], media: list[dict[str, str]]
 ) -> None:
-    kind = str(embed.get("$type", ""))
+    """Every embed of the post lexicon: images, video, external, record (a quote), record
+    with media, gallery; the ``#view`` forms of post views too."""
+    kind = str(embed.get("$type", "")).removesuffix("#view").removesuffix("#main")
     if kind == "app.bsky.embed.record":
-        quoted = (embed.get("record") or {}).get("uri")
+        inner = embed.get("record") or {}
+        quoted = inner.get("uri") if isinstance(inner, dict) else None
         if quoted:
             data.update(is_quote=True, quote_of=str(quoted))
     elif kind == "app.bsky.embed.recordWithMedia":
-        _read_embed({"$type": "app.bsky.embed.record", **(embed.get("record") or {})}, data, media)
+        record = embed.get("record")
+        if isinstance(record, dict):
+            _read_embed({**record, "$type": "app.bsky.embed.record"}, data, media)
         inner = embed.get("media")
         if isinstance(inner, dict):
             _read_embed(inner, data, media)
     elif kind == "app.bsky.embed.images":
-        media.extend({"type": "photo"} for _ in embed.get("images") or [])
+        media.extend(_image(i) for i in embed.get("images") or [] if isinstance(i, dict))
+    elif kind == "app.bsky.embed.gallery":
+        media.extend(_image(i) for i in embed.get("media") or [] if isinstance(i, dict))
     elif kind == "app.bsky.embed.video":
-        media.append({"type": "video"})
+        video = {"type": "video"}
+        if embed.get("alt"):
+            video["alt"] = str(embed["alt"])
+        media.append(video)
     elif kind == "app.bsky.embed.external":
         external = embed.get("external") or {}
         if external.get("uri") and external["uri"] not in data["urls"]:
             data["urls"].append(str(external["uri"]))
-        media.append({"type": "link_card"})
+        card = {"type": "link_card", "url": str(external.get("uri") or "")}
+        if external.get("title"):
+            card["title"] = str(external["title"])
+        media.append(card)
+
+
+def _image(item: Mapping[str, Any]) -> dict[str, str]:
+    image = {"type": "photo"}
+    if item.get("alt"):
+        image["alt"] = str(item["alt"])
+    return image
+
+
+def _v1_event(event: dict[str, Any]) -> dict[str, Any]:
+    """A Jetstream v2 message (``{"$type": "message", "payload": {...}}``, the commit's fields
+    flat in the payload) in the v1 shape the rest reads."""
+    payload = event.get("payload")
+    if event.get("$type") != "message" or not isinstance(payload, dict):
+        return event
+    kind = str(payload.get("$type", "")).rsplit("#", 1)[-1]
+    v1: dict[str, Any] = {"did": payload.get("did"), "kind": kind}
+    if isinstance(payload.get("time_us"), int):
+        v1["time_us"] = payload["time_us"]
+    elif isinstance(payload.get("time"), str):
+        v1["time"] = payload["time"]
+    if kind == "commit":
+        v1["commit"] = payload
+    else:
+        v1[kind] = payload
+    return v1
 
 
 def parse_jetstream_event(
     event: dict[str, Any], *, handles: Mapping[str, str] | None = None
-) -> Post | None:
-    """A Jetstream event: a Post for a created ``app.bsky.feed.post``, None for anything else.
+) -> Post | PostDeleted | None:
+    """A Jetstream event (v1, or a v2 message): a Post for a created or updated (edited)
+    ``app.bsky.feed.post``, PostDeleted for a deleted one, None for anything else.
 
-    Jetstream carries DIDs, not handles; ``handles`` (did → handle, fed by identity events)
-    names authors when known.
+    Jetstream carries DIDs, not handles; ``handles`` (did → handle, fed by identity events
+    and profile look-ups) names authors when known.
     """
+    if isinstance(event, dict):
+        event = _v1_event(event)
     if not isinstance(event, dict) or "did" not in event or "kind" not in event:
         raise MalformedPayload("bluesky", "event has no 'did' or 'kind'")
     if event["kind"] != "commit":
@@ -183,21 +239,45 @@ def parse_jetstream_event(
     commit = event.get("commit")
     if not isinstance(commit, dict):
         raise MalformedPayload("bluesky", "commit event has no 'commit' object")
-    if commit.get("operation") != "create" or commit.get("collection") != POST_COLLECTION:
+    operation = commit.get("operation")
+    if commit.get("collection") != POST_COLLECTION or operation not in (
+        "create",
+        "update",
+        "delete",
+    ):
         return None
-    record = commit.get("record")
-    if not isinstance(record, dict) or "rkey" not in commit:
-        raise MalformedPayload("bluesky", "create commit has no record or rkey")
+    if "rkey" not in commit:
+        raise MalformedPayload("bluesky", f"{operation} commit has no rkey")
     did = str(event["did"])
+    uri = f"at://{did}/{POST_COLLECTION}/{commit['rkey']}"
+    if operation == "delete":
+        return PostDeleted("bluesky", uri)
+    record = commit.get("record")
+    if not isinstance(record, dict):
+        raise MalformedPayload("bluesky", f"{operation} commit has no record")
     fallback = None
     if isinstance(event.get("time_us"), int):
         fallback = datetime.fromtimestamp(event["time_us"] / 1e6, UTC).isoformat()
+    handle = (handles or {}).get(did)
     return post_from_record(
-        uri=f"at://{did}/{POST_COLLECTION}/{commit['rkey']}",
+        uri=uri,
         record=record,
-        author={"did": did, "handle": (handles or {}).get(did, did)},
+        author={"did": did, **({"handle": handle} if handle else {})},
         fallback_time=fallback,
+        extra={"edited": True} if operation == "update" else None,
     )
+
+
+def event_kind(event: object) -> str:
+    """What a Jetstream event is about, to name a file that holds no post."""
+    if not isinstance(event, dict):
+        return "not an event"
+    event = _v1_event(event)
+    commit = event.get("commit")
+    if isinstance(commit, dict):
+        collection = str(commit.get("collection", "?")).rsplit(".", 1)[-1]
+        return f"{collection} {commit.get('operation', '?')}"
+    return str(event.get("kind", "?"))
 
 
 def parse_post_view(view: Mapping[str, Any]) -> Post:
@@ -217,22 +297,42 @@ def parse_post_view(view: Mapping[str, Any]) -> Post:
     )
 
 
-def iter_jetstream_lines(lines: Iterator[str]) -> Iterator[Post | ParseProblem]:
-    """A file of Jetstream events, one JSON object per line."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+def iter_jetstream_events(
+    events: Sequence[tuple[str, object]],
+) -> Iterator[Post | PostDeleted | ParseProblem]:
+    """Posts, deletions and edits of saved Jetstream events, each with where it comes from.
+
+    Handles from the identity events anywhere in the file name the authors of every post;
+    a file whose events hold no post is named by what they are (likes, follows ...).
+    """
+    handles: dict[str, str] = {}
+    for _, event in events:
+        if isinstance(event, dict):
+            event = _v1_event(event)
+            identity = event.get("identity")
+            if isinstance(identity, dict) and identity.get("handle") and event.get("did"):
+                handles[str(event["did"])] = str(identity["handle"])
+    found = 0
+    for where, event in events:
         try:
-            event = json.loads(line)
-            post = parse_jetstream_event(event)
-        except json.JSONDecodeError as exc:
-            yield ParseProblem(f"line {number}", f"not JSON ({exc.msg})")
-            continue
+            item = parse_jetstream_event(event, handles=handles)  # type: ignore[arg-type]
         except MalformedPayload as exc:
-            yield ParseProblem(f"line {number}", str(exc).removeprefix("bluesky: "))
+            found += 1
+            yield ParseProblem(where, str(exc).removeprefix("bluesky: "))
             continue
-        if post is not None:
-            yield post
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            found += 1
+            yield ParseProblem(where, f"unreadable event ({type(exc).__name__}: {exc})")
+            continue
+        if item is not None:
+            found += 1
+            yield item
+    if not found and events:
+        kinds = Counter(event_kind(e) for _, e in events)
+        listed = ", ".join(f"{kind}: {n}" for kind, n in kinds.most_common(6))
+        yield ParseProblem(
+            "(document)", f"not posts: {len(events)} Jetstream events, none a post ({listed})"
+        )
 
 
 # ---------------------------------------------------------------- facets and record keys
@@ -553,18 +653,21 @@ class JetstreamListener:
         backoff: Backoff | None = None,
         on_problem: OnProblem | None = None,
         on_health: OnHealth | None = None,
+        handles: HandleCache | None = None,
+        on_deleted: Callable[[PostDeleted], None] | None = None,
     ) -> None:
         self.cursors = cursors
         self.on_health = on_health
         self.url = url
         self.wanted_dids = wanted_dids
+        self.on_deleted = on_deleted
         self.cursor_key = cursor_key
         self.rewind_us = int(rewind_seconds * 1e6)
         self.stall_timeout = stall_timeout
         self.save_every = save_every
         self.backoff = backoff or Backoff(initial=1.0, maximum=60.0)
         self.on_problem = on_problem
-        self.handles: dict[str, str] = {}
+        self.handles = handles or HandleCache()
         self.cursor: int | None = None
         self.connections = 0
 
@@ -638,21 +741,20 @@ class JetstreamListener:
         return received
 
     def _handle(self, message: str | bytes, on_post: OnPost) -> None:
+        event: object = None
         try:
             event = json.loads(message)
             if not isinstance(event, dict):
                 raise MalformedPayload("bluesky", "event is not a JSON object")
-            if event.get("kind") == "identity":
-                identity = event.get("identity") or {}
-                if identity.get("handle"):
-                    self.handles[str(event["did"])] = str(identity["handle"])
-            post = parse_jetstream_event(event, handles=self.handles)
-        except json.JSONDecodeError as exc:
-            log_problem(
-                "bluesky", ParseProblem("jetstream event", f"not JSON ({exc.msg})"), self.on_problem
-            )
+            identity = event.get("identity")
+            if isinstance(identity, dict) and identity.get("handle") and event.get("did"):
+                self.handles.learn(str(event["did"]), str(identity["handle"]))
+            item = self._parse(event)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+            reason = f"not JSON ({exc.msg})" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            log_problem("bluesky", ParseProblem("jetstream event", reason), self.on_problem)
             return
-        except MalformedPayload as exc:
+        except (MalformedPayload, TypeError, KeyError, AttributeError) as exc:
             where = (
                 f"jetstream event {event.get('time_us', '?')}"
                 if isinstance(event, dict)
@@ -661,9 +763,20 @@ class JetstreamListener:
             log_problem("bluesky", ParseProblem(where, str(exc)), self.on_problem)
             self._advance(event)
             return
-        if post is not None:
-            on_post(post)
+        if isinstance(item, PostDeleted):
+            if self.on_deleted is not None:
+                self.on_deleted(item)
+        elif item is not None:
+            on_post(item)
         self._advance(event)
+
+    def _parse(self, event: dict[str, Any]) -> Post | PostDeleted | None:
+        item = parse_jetstream_event(event)
+        if isinstance(item, Post) and (item.author.model_extra or {}).get("handle_unknown"):
+            handle = self.handles.get(item.author.id)
+            if handle is not None:
+                item = parse_jetstream_event(event, handles={item.author.id: handle})
+        return item
 
     def _advance(self, event: object) -> None:
         # The cursor moves only after the post was handed over: a crash replays, never skips.

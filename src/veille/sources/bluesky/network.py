@@ -17,9 +17,10 @@ from veille.sources.bluesky.client import (
     PDS_URL,
     BlueskyClient,
     JetstreamListener,
-    iter_jetstream_lines,
+    iter_jetstream_events,
     make_tid,
 )
+from veille.sources.bluesky.handles import APPVIEW_URL, HandleCache, appview_lookup
 from veille.sources.bluesky.text import MAX_LENGTH, bluesky_length
 from veille.sources.media import BLUESKY_MAX_BYTES, MAX_IMAGES
 from veille.sources.network import (
@@ -31,15 +32,27 @@ from veille.sources.network import (
     PublishJob,
     SourcesFile,
 )
+from veille.sources.payloads import Item, json_bodies
 from veille.sources.polling import CursorPoll, IntervalPoller
 
 NAME = "bluesky"
 JETSTREAM = "bluesky:jetstream"  # the endpoint override key of the firehose
+APPVIEW = "bluesky:appview"  # ... and of the AppView that names DIDs
 
 
-def load_payload(path: Path) -> Iterator[Post | ParseProblem]:
-    """Jetstream events, one JSON object per line."""
-    return iter_jetstream_lines(iter(path.read_text(encoding="utf-8").splitlines()))
+def load_payload(path: Path) -> Iterator[Item]:
+    """Jetstream events, one JSON object per line (or one event or a list, pretty-printed)."""
+    events: list[tuple[str, object]] = []
+    for body in json_bodies(path.read_bytes(), one_per_line=True):
+        if isinstance(body, ParseProblem):
+            yield body
+            continue
+        where, value = body
+        if isinstance(value, list):
+            events += [(f"{where}event {i + 1}", event) for i, event in enumerate(value)]
+        else:
+            events.append((where.strip() or "event", value))
+    yield from iter_jetstream_events(events)
 
 
 def listeners(account: AccountListening) -> list[Listener]:
@@ -53,6 +66,7 @@ def listeners(account: AccountListening) -> list[Listener]:
                 cursors=account.cursors,
                 url=options.endpoint(JETSTREAM, JETSTREAM_URL),
                 on_health=account.reporter("jetstream"),
+                handles=HandleCache(appview_lookup(options.endpoint(APPVIEW, APPVIEW_URL))),
             )
         )
     handle = account.handle

@@ -56,13 +56,22 @@ _MEDIA_TYPES = {"image": "photo", "gifv": "animated_gif", "video": "video", "aud
 # ---------------------------------------------------------------- parsing
 
 
+def _id(value: object) -> str | None:
+    # Servers before 2.0 sent integer ids; they are strings since.
+    return None if value is None else str(value)
+
+
 def parse_mastodon_status(status: dict[str, Any]) -> Post:
     """A Mastodon Status entity to a Post; a boost becomes a repost of the boosted status."""
     if not isinstance(status, dict):
         raise MalformedPayload("mastodon", "a status must be a JSON object")
-    for required in ("id", "created_at", "account", "content"):
-        if required not in status:
-            raise MalformedPayload("mastodon", f"status has no {required!r}")
+    missing = [f for f in ("id", "created_at", "account", "content") if f not in status]
+    if missing:
+        raise MalformedPayload(
+            "mastodon",
+            f"not a whole status (id {status.get('id', '?')}): it has no "
+            + ", ".join(repr(f) for f in missing),
+        )
     account = status["account"]
     if not isinstance(account, dict) or "id" not in account:
         raise MalformedPayload("mastodon", "status.account has no 'id'")
@@ -72,11 +81,17 @@ def parse_mastodon_status(status: dict[str, Any]) -> Post:
     card = shown.get("card") or {}
     if card.get("url") and card["url"] not in links:
         links.append(str(card["url"]))
+    # Only the status's own mention list: a quoted post's link is not a mention.
     mentions = [str(m.get("acct", "")).lower() for m in shown.get("mentions") or []]
-    reply_account = status.get("in_reply_to_account_id")
+    reply_account = _id(status.get("in_reply_to_account_id"))
+    username = str(account.get("acct") or account.get("username") or account["id"])
     in_reply_to = next(
-        (str(m["acct"]) for m in status.get("mentions") or [] if m.get("id") == reply_account),
-        None,
+        (
+            str(m["acct"])
+            for m in status.get("mentions") or []
+            if _id(m.get("id")) == reply_account and m.get("acct")
+        ),
+        username if reply_account is not None and reply_account == _id(account["id"]) else None,
     )
     data: dict[str, Any] = {
         "id": str(status["id"]),
@@ -86,14 +101,14 @@ def parse_mastodon_status(status: dict[str, Any]) -> Post:
         "lang": shown.get("language"),
         "author": {
             "id": str(account["id"]),
-            "username": str(account.get("acct") or account.get("username") or account["id"]),
+            "username": username,
             "name": account.get("display_name") or "",
             "followers_count": account.get("followers_count") or 0,
             "description": html_to_text(str(account.get("note") or ""))[0],
             "bot": bool(account.get("bot", False)),
         },
         "is_reply": status.get("in_reply_to_id") is not None,
-        "in_reply_to_id": status.get("in_reply_to_id"),
+        "in_reply_to_id": _id(status.get("in_reply_to_id")),
         "in_reply_to": in_reply_to,
         "urls": links,
         "mentions": mentions,
@@ -112,11 +127,23 @@ def parse_mastodon_status(status: dict[str, Any]) -> Post:
     }
     if status.get("spoiler_text"):
         data["spoiler_text"] = status["spoiler_text"]
+    poll = shown.get("poll")
+    if isinstance(poll, dict):
+        data["poll"] = {
+            "options": [
+                {"title": str(o.get("title", "")), "votes": o.get("votes_count")}
+                for o in poll.get("options") or []
+                if isinstance(o, dict)
+            ],
+            "expires_at": poll.get("expires_at"),
+            "expired": bool(poll.get("expired", False)),
+            "votes": poll.get("votes_count"),
+        }
     if isinstance(boosted, dict):
         data["is_retweet"] = True
         data["retweet_of"] = str((boosted.get("account") or {}).get("acct", ""))
         data["reposted_id"] = str(boosted.get("id"))
-    quoted = (status.get("quote") or {}).get("quoted_status")  # Mastodon 4.5 quotes
+    quoted = (shown.get("quote") or {}).get("quoted_status")  # Mastodon 4.5 quotes
     if isinstance(quoted, dict) and quoted.get("id"):
         data.update(is_quote=True, quote_of=str(quoted["id"]))
     try:
@@ -125,18 +152,53 @@ def parse_mastodon_status(status: dict[str, Any]) -> Post:
         raise MalformedPayload("mastodon", str(exc)) from None
 
 
-def iter_mastodon_statuses(body: object) -> Iterator[Post | ParseProblem]:
-    """A saved status list (a timeline, or a search result's ``statuses``)."""
-    if isinstance(body, dict) and isinstance(body.get("statuses"), list):
-        body = body["statuses"]
+def _statuses_in(body: object) -> tuple[list[tuple[str, object]], str | None]:
+    """The statuses a saved response holds, each with where it is, or why it holds none:
+    a status list (timelines, bookmarks), one Status, a context (ancestors, descendants), a
+    search result, notifications or conversations (their status), grouped notifications."""
+    if isinstance(body, dict):
+        if "content" in body or ("id" in body and "created_at" in body and "type" not in body):
+            return [("status", body)], None
+        found: list[tuple[str, object]] = []
+        for key in ("ancestors", "descendants", "statuses"):  # context, search, grouped
+            if isinstance(body.get(key), list):
+                found += [(f"{key}[{i}]", s) for i, s in enumerate(body[key])]
+        if any(isinstance(body.get(k), list) for k in ("ancestors", "descendants", "statuses")):
+            return found, None if found else "not posts: a response with no status in it"
+        if isinstance(body.get("status"), dict) or isinstance(body.get("last_status"), dict):
+            return _statuses_in([body])
+        keys = ", ".join(sorted(body)[:6]) or "none"
+        return [], f"not posts: a JSON object that holds no status (keys: {keys})"
     if not isinstance(body, list):
-        yield ParseProblem("(root)", "expected a JSON list of statuses")
+        return [], "expected a JSON list of statuses"
+    found = []
+    for i, item in enumerate(body):
+        if isinstance(item, dict) and "type" in item and "content" not in item:  # notification
+            if isinstance(item.get("status"), dict):
+                found.append((f"item {i} (notification {item.get('type')})", item["status"]))
+        elif isinstance(item, dict) and "last_status" in item and "content" not in item:
+            if isinstance(item.get("last_status"), dict):  # a conversation
+                found.append((f"item {i} (conversation)", item["last_status"]))
+        else:
+            found.append((f"item {i}", item))
+    if body and not found:
+        return [], f"not posts: {len(body)} notifications or conversations without a status"
+    return found, None
+
+
+def iter_mastodon_statuses(body: object) -> Iterator[Post | ParseProblem]:
+    """The statuses of a saved response (see ``_statuses_in``), a problem per bad one."""
+    statuses, why_none = _statuses_in(body)
+    if why_none is not None:
+        yield ParseProblem("(root)", why_none)
         return
-    for i, status in enumerate(body):
+    for where, status in statuses:
         try:
-            yield parse_mastodon_status(status)
+            yield parse_mastodon_status(status)  # type: ignore[arg-type]
         except MalformedPayload as exc:
-            yield ParseProblem(f"item {i}", str(exc).removeprefix("mastodon: "))
+            yield ParseProblem(where, str(exc).removeprefix("mastodon: "))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            yield ParseProblem(where, f"unreadable status ({type(exc).__name__}: {exc})")
 
 
 def _newer(a: str, b: str | None) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from veille.posts import Post
-from veille.sources.base import AuthExpired, Listener, ParseProblem, PublishedPost
+from veille.sources.base import AuthExpired, Listener, PublishedPost
 from veille.sources.mastodon.client import MastodonClient, MastodonStream, iter_mastodon_statuses
 from veille.sources.mastodon.text import MAX_LENGTH, mastodon_length
 from veille.sources.media import MASTODON_MAX_BYTES, MAX_IMAGES
@@ -22,17 +22,15 @@ from veille.sources.network import (
     PublishJob,
     SourcesFile,
 )
-from veille.sources.payloads import json_payloads
+from veille.sources.payloads import Item, json_payloads
 from veille.sources.polling import CursorPoll, IntervalPoller
 
 NAME = "mastodon"
 
 
-def load_payload(path: Path) -> Iterator[Post | ParseProblem]:
+def load_payload(path: Path) -> Iterator[Item]:
     """A JSON list of Status entities (or a v2 search result)."""
-    return json_payloads(
-        path.read_text(encoding="utf-8"), iter_mastodon_statuses, one_per_line=False
-    )
+    return json_payloads(path.read_bytes(), iter_mastodon_statuses, one_per_line=True)
 
 
 def listeners(account: AccountListening) -> list[Listener]:

@@ -1,23 +1,28 @@
-"""News: RSS 2.0, RSS 1.0 and Atom feeds, polled politely, parsed into posts of network "news".
+"""News: every RSS version (0.9x, 1.0/RDF, 2.0), Atom 0.3 and 1.0 and CDF, read by feedparser
+(encodings, entities, dates, namespaces), polled politely, parsed into posts of network "news".
 
-Parsing uses the standard library's ElementTree through defusedxml, which refuses entity
-expansion bombs and external entities: feeds are untrusted input from the web.
+Feeds are untrusted input from the web: before feedparser reads a document, defusedxml reads
+it once and any entity declaration (expansion bombs, external entities) refuses it whole.
 """
 
 from __future__ import annotations
 
+import calendar
+import contextlib
 import hashlib
+import io
 import json
 import logging
+import re
 import threading
-import xml.etree.ElementTree as ET  # types and ParseError only; parsing uses defusedxml
-from collections.abc import Iterator
+import xml.etree.ElementTree as ET  # ParseError only; the safety read uses defusedxml
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import feedparser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
@@ -40,28 +45,13 @@ from veille.sources.text import html_to_text
 
 log = logging.getLogger("veille.sources.rss.client")
 
-ATOM = "{http://www.w3.org/2005/Atom}"
-RSS1 = "{http://purl.org/rss/1.0/}"
-DC = "{http://purl.org/dc/elements/1.1/}"
-CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-
-def _text(element: ET.Element | None) -> str:
-    return (element.text or "").strip() if element is not None else ""
-
-
-def _date(raw: str) -> datetime | None:
-    if not raw:
-        return None
-    try:
-        when = parsedate_to_datetime(raw)  # RSS: RFC 822
-    except (TypeError, ValueError):
-        try:
-            when = datetime.fromisoformat(raw.replace("Z", "+00:00"))  # Atom: RFC 3339
-        except ValueError:
-            return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_ENTITY_DECLARATION = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
+# A general entity with a short literal value that refers to nothing else.
+_PLAIN_ENTITY = re.compile(rb"<!ENTITY\s+[\w.:-]+\s+(?:\"[^\"&%<]{0,64}\"|'[^'&%<]{0,64}')\s*>")
+_MAX_ENTITIES = 20
+_FEED_ROOTS = {"rss", "feed", "rdf:rdf", "rdf", "channel"}  # channel: CDF
+_MEDIA_KINDS = {"image": "photo", "video": "video", "audio": "audio"}
 
 
 def _post_id(guid: str) -> str:
@@ -69,151 +59,203 @@ def _post_id(guid: str) -> str:
     return guid if len(guid) <= 128 else "sha256:" + hashlib.sha256(guid.encode()).hexdigest()
 
 
+def _unsafe(document: bytes) -> str | None:
+    """Why the document must not be parsed (None when it may). Entity declarations are read
+    in every encoding the document may be in: a parameter or external entity, or one whose
+    value refers to other entities (how expansion bombs grow) or is long, refuses it whole;
+    a few short plain ones (``<!ENTITY id "tag:example.com,">``) are harmless. defusedxml
+    then reads the document, refusing anything external that is left."""
+    variants = [document]
+    for codec in ("utf-16", "utf-32"):
+        with contextlib.suppress(UnicodeDecodeError, LookupError):
+            variants.append(document.decode(codec).encode("utf-8"))
+    for variant in variants:
+        declared = _ENTITY_DECLARATION.findall(variant)
+        checked = _PLAIN_ENTITY.findall(variant)
+        if len(declared) > len(checked) or len(checked) > _MAX_ENTITIES:
+            return "refused unsafe XML (a parameter, external or expanding entity declaration)"
+    try:
+        fromstring(document, forbid_entities=False)
+    except DefusedXmlException as exc:
+        return f"refused unsafe XML ({type(exc).__name__})"
+    except (ET.ParseError, ValueError, LookupError):
+        pass  # not well-formed: feedparser's lenient reading copes, and no entity is unsafe
+    return None
+
+
+def _root_element(document: bytes) -> str:
+    """The first element's name, lower case (after the XML declaration, comments, DOCTYPE)."""
+    text = document[:65536]
+    with contextlib.suppress(UnicodeDecodeError):
+        if text.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = text.decode("utf-16").encode("utf-8")
+    text = re.sub(rb"<!--.*?-->|<\?.*?\?>|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", b"", text, flags=re.S)
+    found = re.search(rb"<([A-Za-z_][\w.:-]*)", text)
+    return found.group(1).decode("ascii", "replace").lower() if found else "?"
+
+
+def _text(detail: Mapping[str, Any] | None, value: str) -> str:
+    """A feed text construct as plain text: HTML ones are read as HTML, others kept as is
+    (feedparser already decoded their entities)."""
+    kind = str((detail or {}).get("type", "text/plain"))
+    if kind in _HTML_TYPES:
+        return html_to_text(value)[0]
+    return value.strip()
+
+
+def _when(parsed: object) -> datetime | None:
+    if parsed is None:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(parsed), UTC)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 @dataclass
 class _Channel:
     title: str
     lang: str | None
     feed_url: str
+    date: datetime | None
+    author: str
 
 
-def _news_post(
-    channel: _Channel,
-    *,
-    guid: str,
-    title: str,
-    summary_html: str,
-    link: str,
-    date: datetime | None,
-    author: str,
-    categories: list[str],
-) -> Post:
+def _news_post(channel: _Channel, entry: dict[str, Any], seen: datetime) -> Post:
+    title = _text(entry.get("title_detail"), str(entry.get("title") or ""))
+    contents = entry.get("content") or []
+    summary_detail = entry.get("summary_detail") or (contents[0] if contents else None)
+    raw_summary = str(entry.get("summary") or (contents[0].get("value") if contents else "") or "")
+    kind = str((summary_detail or {}).get("type", "text/html"))
+    links: list[str] = []
+    if kind == "text/plain":
+        summary = raw_summary.strip()
+    else:
+        summary, links = html_to_text(raw_summary)
+    link = str(entry.get("link") or "")
+    if not (title or summary or link):
+        kept = ", ".join(sorted(k for k in entry if not k.endswith(("_detail", "_parsed")))[:5])
+        raise MalformedPayload(
+            "news", f"not posts: an entry with no text and no link (it has only: {kept or '-'})"
+        )
+    guid = str(entry.get("id") or link or "")
+    if not guid:  # neither an id nor a link: the entry's own words make it stable
+        guid = "sha256:" + hashlib.sha256(f"{title}\n{summary}".encode()).hexdigest()
+    date = next(
+        (
+            d
+            for d in (
+                _when(dict.get(entry, k))  # dict's: feedparser's own maps keys, with a warning
+                for k in ("published_parsed", "updated_parsed", "created_parsed")
+            )
+            if d is not None
+        ),
+        None,
+    )
+    date_from = "entry"
     if date is None:
-        raise MalformedPayload("news", "entry has no readable date")
-    if not (guid or link):
-        raise MalformedPayload("news", "entry has neither an id nor a link")
-    summary, links = html_to_text(summary_html)
+        date, date_from = (channel.date, "feed") if channel.date else (seen, "seen")
     text = title if not summary else f"{title}\n\n{summary}" if title else summary
     host = urlsplit(channel.feed_url).netloc.removeprefix("www.")
+    lang = ((entry.get("title_detail") or {}).get("language") or channel.lang or "").split("-")[
+        0
+    ].lower()[:8] or None
+    media = [
+        {
+            "type": _MEDIA_KINDS.get(str(e.get("type", "")).split("/")[0], "file"),
+            "url": str(e.get("href", "")),
+        }
+        for e in entry.get("enclosures") or []
+        if isinstance(e, Mapping)
+    ]
     data: dict[str, Any] = {
-        "id": _post_id(guid or link),
+        "id": _post_id(guid),
         "network": "news",
         "created_at": date,
         "text": text,
-        "lang": (channel.lang or "").split("-")[0].lower() or None,
+        "lang": lang,
         "author": {
-            "id": channel.feed_url,
-            "username": host or channel.feed_url,
-            "name": author or channel.title,
+            "id": channel.feed_url[:128],
+            "username": (host or channel.feed_url)[:255],
+            "name": (str(entry.get("author") or "") or channel.author or channel.title)[:255],
         },
         "urls": list(dict.fromkeys([u for u in [link, *links] if u])),
+        "media": media,
         "title": title,
         "url": link or None,
         "feed_url": channel.feed_url,
         "feed_title": channel.title,
-        "categories": categories,
+        "categories": [str(t.get("term")) for t in entry.get("tags") or [] if t.get("term")],
     }
+    if date_from != "entry":
+        data["date_from"] = date_from  # the entry has no date of its own
     try:
         return parse_post(data)
     except PostError as exc:
         raise MalformedPayload("news", str(exc)) from None
 
 
-def iter_feed(document: bytes, *, feed_url: str) -> Iterator[Post | ParseProblem]:
-    """Every entry of an RSS or Atom document; a problem names the entry and the reason."""
-    try:
-        root = fromstring(document)
-    except DefusedXmlException as exc:
-        yield ParseProblem("(document)", f"refused unsafe XML ({type(exc).__name__})")
+def iter_feed(
+    document: bytes, *, feed_url: str, content_type: str | None = None, fetched: bool = True
+) -> Iterator[Post | ParseProblem]:
+    """Every entry of a feed; a problem names the entry and the reason, or the document when
+    it is unsafe, not a feed, or a feed without entries. Relative links of a ``fetched`` feed
+    are resolved against its address (a file's path is no base for them)."""
+    unsafe = _unsafe(document)
+    if unsafe is not None:
+        yield ParseProblem("(document)", unsafe)
         return
-    except ET.ParseError as exc:
-        yield ParseProblem("(document)", f"not well-formed XML ({exc})")
+    headers = {"content-location": feed_url} if fetched else {}
+    if content_type:
+        headers["content-type"] = content_type
+    try:  # a stream: feedparser never fetches or opens anything itself
+        parsed = feedparser.parse(io.BytesIO(document), response_headers=headers)
+    except Exception as exc:  # feedparser's own failure must not cost the other feeds
+        yield ParseProblem("(document)", f"unreadable feed ({type(exc).__name__}: {exc})")
         return
-    if root.tag == f"{ATOM}feed":
-        yield from _atom(root, feed_url)
-    elif root.tag == "rss" or root.tag.endswith("RDF"):
-        yield from _rss(root, feed_url)
-    else:
-        yield ParseProblem("(document)", f"not an RSS or Atom feed (root element {root.tag!r})")
+    feed = parsed.get("feed") or {}
+    entries = parsed.get("entries") or []
+    root = _root_element(document)
+    if not parsed.get("version") and not entries and root not in _FEED_ROOTS:
+        yield ParseProblem("(document)", f"not an RSS or Atom feed (root element <{root}>)")
+        return
+    channel = _Channel(
+        title=_text(feed.get("title_detail"), str(feed.get("title") or "")),
+        lang=feed.get("language") or (feed.get("title_detail") or {}).get("language"),
+        feed_url=feed_url,
+        date=_when(dict.get(feed, "updated_parsed") or dict.get(feed, "published_parsed")),
+        author=str(feed.get("author") or ""),
+    )
+    if not entries:
+        yield ParseProblem(
+            "(document)",
+            f"not posts: a feed ({parsed.get('version') or 'unknown version'}) with no "
+            f"entries, titled {channel.title!r}",
+        )
+        return
+    seen = datetime.now(UTC)
+    for i, entry in enumerate(entries):
+        try:
+            yield _news_post(channel, entry, seen)
+        except MalformedPayload as exc:
+            title = str(entry.get("title") or "")[:60]
+            yield ParseProblem(f"entry {i + 1} ({title!r})", str(exc).removeprefix("news: "))
 
 
 def parse_feed(document: bytes, *, feed_url: str) -> list[Post]:
-    """Posts of an RSS or Atom document; entries that cannot be read are logged and skipped,
-    a document that is not a feed raises MalformedPayload."""
+    """Posts of a feed; entries that cannot be read are logged and skipped, a document that
+    is not a feed raises MalformedPayload."""
     posts: list[Post] = []
     for item in iter_feed(document, feed_url=feed_url):
         if isinstance(item, ParseProblem):
             if item.where == "(document)":
+                if item.reason.startswith("not posts:"):
+                    continue  # an empty feed is a feed
                 raise MalformedPayload("news", f"{feed_url}: {item.reason}")
             log_problem("news", ParseProblem(f"{feed_url} {item.where}", item.reason), None)
         else:
             posts.append(item)
     return posts
-
-
-def _rss(root: ET.Element, feed_url: str) -> Iterator[Post | ParseProblem]:
-    channel_el = root.find("channel")
-    if channel_el is None:
-        channel_el = root.find(f"{RSS1}channel")
-    channel = _Channel(
-        title=_text(channel_el.find("title") if channel_el is not None else None)
-        or _text(channel_el.find(f"{RSS1}title") if channel_el is not None else None),
-        lang=_text(channel_el.find("language") if channel_el is not None else None)
-        or _text(channel_el.find(f"{DC}language") if channel_el is not None else None)
-        or None,
-        feed_url=feed_url,
-    )
-    items = root.findall("channel/item") or root.findall(f"{RSS1}item")
-    for i, item in enumerate(items):
-
-        def get(name: str, item: ET.Element = item) -> str:
-            return _text(item.find(name)) or _text(item.find(f"{RSS1}{name}"))
-
-        where = f"item {i + 1}"
-        try:
-            yield _news_post(
-                channel,
-                guid=get("guid")
-                or item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about", ""),
-                title=get("title"),
-                summary_html=_text(item.find(f"{CONTENT}encoded")) or get("description"),
-                link=get("link"),
-                date=_date(get("pubDate") or _text(item.find(f"{DC}date"))),
-                author=_text(item.find(f"{DC}creator")) or get("author"),
-                categories=[_text(c) for c in item.findall("category") if _text(c)],
-            )
-        except MalformedPayload as exc:
-            yield ParseProblem(f"{where} ({get('title')[:60]!r})", str(exc).removeprefix("news: "))
-
-
-def _atom(root: ET.Element, feed_url: str) -> Iterator[Post | ParseProblem]:
-    channel = _Channel(
-        title=_text(root.find(f"{ATOM}title")), lang=root.get(XML_LANG), feed_url=feed_url
-    )
-    for i, entry in enumerate(root.findall(f"{ATOM}entry")):
-        link = ""
-        for candidate in entry.findall(f"{ATOM}link"):
-            if candidate.get("rel", "alternate") == "alternate":
-                link = candidate.get("href", "")
-                break
-        content = entry.find(f"{ATOM}summary")
-        if content is None:
-            content = entry.find(f"{ATOM}content")
-        title = _text(entry.find(f"{ATOM}title"))
-        try:
-            yield _news_post(
-                _Channel(channel.title, entry.get(XML_LANG) or channel.lang, feed_url),
-                guid=_text(entry.find(f"{ATOM}id")),
-                title=title,
-                summary_html=_text(content),
-                link=link,
-                date=_date(
-                    _text(entry.find(f"{ATOM}published")) or _text(entry.find(f"{ATOM}updated"))
-                ),
-                author=_text(entry.find(f"{ATOM}author/{ATOM}name")),
-                categories=[c.get("term", "") for c in entry.findall(f"{ATOM}category")],
-            )
-        except MalformedPayload as exc:
-            yield ParseProblem(f"entry {i + 1} ({title[:60]!r})", str(exc).removeprefix("news: "))
 
 
 # ---------------------------------------------------------------- polling
@@ -279,8 +321,13 @@ class FeedPoller:
             else:
                 state["etag"] = response.headers.get("etag", "")
                 state["last_modified"] = response.headers.get("last-modified", "")
-                for item in iter_feed(response.content, feed_url=feed.url):
+                content_type = response.headers.get("content-type")
+                for item in iter_feed(
+                    response.content, feed_url=feed.url, content_type=content_type
+                ):
                     if isinstance(item, ParseProblem):
+                        if item.reason.startswith("not posts:"):
+                            continue  # a feed with no entries yet
                         log_problem(
                             "news",
                             ParseProblem(f"{feed.url} {item.where}", item.reason),

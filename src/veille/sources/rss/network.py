@@ -18,7 +18,7 @@ NEWS = "news"
 
 def load_payload(path: Path) -> Iterator[Post | ParseProblem]:
     """An RSS or Atom document; the file's URI stands for the feed's address."""
-    return iter_feed(path.read_bytes(), feed_url=path.resolve().as_uri())
+    return iter_feed(path.read_bytes(), feed_url=path.resolve().as_uri(), fetched=False)
 
 
 def listeners(account: AccountListening) -> list[Listener]:

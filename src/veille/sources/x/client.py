@@ -106,6 +106,7 @@ class _Includes:
     tweets: dict[str, dict[str, Any]]
     places: dict[str, dict[str, Any]]
     media: dict[str, dict[str, Any]]
+    polls: dict[str, dict[str, Any]]
 
     @classmethod
     def of(cls, body: Mapping[str, Any]) -> _Includes:
@@ -117,6 +118,26 @@ class _Includes:
             tweets=_index(inc.get("tweets"), "id"),
             places=_index(inc.get("places"), "id"),
             media=_index(inc.get("media"), "media_key"),
+            polls=_index(inc.get("polls"), "id"),
+        )
+
+    @classmethod
+    def inline(cls, tweet: Mapping[str, Any]) -> _Includes:
+        """The expansions a flattened tweet (twarc's ``flatten``) carries inline."""
+        refs = [r for r in tweet.get("referenced_tweets") or [] if isinstance(r, dict)]
+        users = [tweet.get("author"), tweet.get("in_reply_to_user")]
+        users += [r.get("author") for r in refs]
+        users += list((tweet.get("entities") or {}).get("mentions") or [])
+        attachments = tweet.get("attachments") or {}
+        geo = tweet.get("geo") or {}
+        place = {**geo, "id": geo["place_id"]} if "place_id" in geo else None
+        poll = attachments.get("poll")
+        return cls(
+            users=_index(users, "id"),
+            tweets=_index(refs, "id"),
+            places=_index([place], "id"),
+            media=_index(attachments.get("media"), "media_key"),
+            polls=_index([poll], "id"),
         )
 
     def username(self, user_id: object) -> str | None:
@@ -124,20 +145,80 @@ class _Includes:
         return str(user["username"]) if user and "username" in user else None
 
 
+# X's own ids carry their creation time (milliseconds since the Twitter epoch, shifted 22 bits).
+_TWITTER_EPOCH_MS = 1288834974657
+_RETWEET_PREFIX = re.compile(r"^RT @(\w{1,15}): ")
+# Media permalinks X puts among the URLs (the t.co link at the end of a post with a photo).
+_MEDIA_PERMALINK = re.compile(
+    r"^https?://(?:www\.)?(?:twitter|x)\.com/[^/]+/status/\d+/(?:photo|video)/"
+)
+
+
+def _unescape(text: str) -> str:
+    # X escapes exactly these three in post texts; "&eacute;" typed by a user stays as typed.
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _time_of_id(post_id: str) -> str | None:
+    if not post_id.isdigit() or int(post_id) < 1 << 22:
+        return None
+    millis = (int(post_id) >> 22) + _TWITTER_EPOCH_MS
+    return datetime.fromtimestamp(millis / 1000, UTC).isoformat()
+
+
+def _full_text(tweet: Mapping[str, Any]) -> tuple[str, Mapping[str, Any] | None]:
+    """A post's whole text and its entities: long posts carry them in ``note_tweet``."""
+    note = tweet.get("note_tweet")
+    if isinstance(note, dict) and isinstance(note.get("text"), str):
+        return note["text"], note.get("entities")
+    if not isinstance(tweet.get("text"), str):
+        raise MalformedPayload("x", "tweet 'text' is not a string")
+    return tweet["text"], tweet.get("entities")
+
+
+def _entities(data: dict[str, Any], entities: object) -> None:
+    """Links, mentions and hashtags from the entities; media permalinks are not links."""
+    if not isinstance(entities, dict):
+        return
+    urls = []
+    for u in entities.get("urls") or []:
+        link = u.get("unwound_url") or u.get("expanded_url") or u.get("url")
+        if link and "media_key" not in u and not _MEDIA_PERMALINK.match(str(link)):
+            urls.append(str(link))
+    data["urls"] = urls
+    data["mentions"] = [str(m["username"]).lower() for m in entities.get("mentions") or []]
+    data["hashtags"] = [str(h["tag"]).lower() for h in entities.get("hashtags") or []]
+
+
 def parse_x_tweet(tweet: Mapping[str, Any], includes: _Includes) -> Post:
     """One v2 tweet object, resolved against the response's ``includes``."""
-    for required in ("id", "text", "created_at", "author_id"):
+    for required in ("id", "text"):
         if required not in tweet:
             raise MalformedPayload("x", f"tweet has no {required!r}")
+    post_id = str(tweet["id"])
+    if "author_id" not in tweet:
+        raise MalformedPayload(
+            "x", "tweet has no 'author_id' (asked without tweet.fields=author_id)"
+        )
     author_id = str(tweet["author_id"])
-    user = includes.users.get(author_id, {})
+    user = includes.users.get(author_id)
+    if user is None or not user.get("username"):
+        raise MalformedPayload(
+            "x",
+            f"author {author_id} is not in includes.users: its username is unknown "
+            "(asked without expansions=author_id)",
+        )
     metrics_of_user = user.get("public_metrics") or {}
-    username = str(user.get("username") or author_id)
+    username = str(user["username"])
+    created_at = tweet.get("created_at") or _time_of_id(post_id)
+    if created_at is None:
+        raise MalformedPayload("x", "tweet has no 'created_at' and its id carries no time")
+    text, entities = _full_text(tweet)
     data: dict[str, Any] = {
-        "id": str(tweet["id"]),
+        "id": post_id,
         "network": "x",
-        "created_at": tweet["created_at"],
-        "text": tweet["text"],
+        "created_at": created_at,
+        "text": _unescape(text),
         "lang": tweet.get("lang") if tweet.get("lang") not in (None, "und", "zxx") else None,
         "author": {
             "id": author_id,
@@ -149,37 +230,60 @@ def parse_x_tweet(tweet: Mapping[str, Any], includes: _Includes) -> Post:
             "location": user.get("location", ""),
         },
         "conversation_id": tweet.get("conversation_id"),
-        "url": f"https://x.com/{username}/status/{tweet['id']}",
+        "url": f"https://x.com/{username}/status/{post_id}",
     }
+    if "created_at" not in tweet:
+        data["created_at_from_id"] = True  # asked without tweet.fields=created_at
+    _entities(data, entities)
     for ref in tweet.get("referenced_tweets") or []:
         kind, ref_id = ref.get("type"), str(ref.get("id"))
-        ref_author = includes.tweets.get(ref_id, {}).get("author_id")
+        referenced = includes.tweets.get(ref_id)
+        ref_author = (referenced or {}).get("author_id")
         if kind == "retweeted":
             data["is_retweet"] = True
-            data["retweet_of"] = includes.username(ref_author) or ref_author
+            shown = _RETWEET_PREFIX.match(data["text"])
+            data["retweet_of"] = includes.username(ref_author) or (
+                shown.group(1) if shown else None
+            )
+            if referenced is not None and "text" in referenced:
+                # The retweet's own text is cut at 140 characters; the original is whole.
+                original, original_entities = _full_text(referenced)
+                data["text"] = f"RT @{data['retweet_of']}: {_unescape(original)}"
+                _entities(data, original_entities)
+                if data["retweet_of"] and data["retweet_of"].lower() not in data["mentions"]:
+                    data.setdefault("mentions", []).insert(0, data["retweet_of"].lower())
+            elif "entities" not in tweet and data["text"].endswith("…"):
+                # A cut text: reading entities off it would make "#le" of "#lecture".
+                data.update(urls=[], mentions=[], hashtags=[])
         elif kind == "replied_to":
             data["is_reply"] = True
             data["in_reply_to_id"] = ref_id
         elif kind == "quoted":
             data["is_quote"] = True
             data["quote_of"] = ref_id
+            if referenced is not None and "text" in referenced:
+                data["quoted_text"] = _unescape(_full_text(referenced)[0])
     if tweet.get("in_reply_to_user_id") is not None:
         data["is_reply"] = True
-        data["in_reply_to"] = includes.username(tweet["in_reply_to_user_id"]) or str(
-            tweet["in_reply_to_user_id"]
-        )
-    entities = tweet.get("entities") or {}
-    data["urls"] = [
-        u.get("unwound_url") or u.get("expanded_url") or u["url"]
-        for u in entities.get("urls") or []
-        if "url" in u
-    ]
-    data["mentions"] = [m["username"].lower() for m in entities.get("mentions") or []]
-    data["hashtags"] = [h["tag"].lower() for h in entities.get("hashtags") or []]
-    media_keys = (tweet.get("attachments") or {}).get("media_keys") or []
+        data["in_reply_to"] = includes.username(tweet["in_reply_to_user_id"])
+        data["in_reply_to_user_id"] = str(tweet["in_reply_to_user_id"])
+    attachments = tweet.get("attachments") or {}
     data["media"] = [
-        {"type": includes.media[k].get("type", "photo")} for k in media_keys if k in includes.media
+        {k: v for k, v in includes.media[key].items() if k in ("type", "url", "alt_text")}
+        | {"type": includes.media[key].get("type", "photo")}
+        for key in attachments.get("media_keys") or []
+        if key in includes.media
     ]
+    polls = [includes.polls[p] for p in attachments.get("poll_ids") or [] if p in includes.polls]
+    if polls:
+        data["poll"] = {
+            "options": [
+                {"label": str(o.get("label", "")), "votes": o.get("votes", 0)}
+                for o in polls[0].get("options") or []
+            ],
+            "voting_status": polls[0].get("voting_status"),
+            "end_datetime": polls[0].get("end_datetime"),
+        }
     geo = tweet.get("geo") or {}
     place = includes.places.get(str(geo.get("place_id"))) if geo.get("place_id") else None
     if place:
@@ -203,20 +307,98 @@ def parse_x_tweet(tweet: Mapping[str, Any], includes: _Includes) -> Post:
         raise MalformedPayload("x", str(exc)) from None
 
 
+# What a response holds when its items are not posts, by a key only that kind of item has.
+_NOT_POSTS: tuple[tuple[str, str], ...] = (
+    ("event_type", "direct-message events"),
+    ("tweet_count", "post counts"),
+    ("username", "X users"),
+    ("value", "filtered-stream rules"),
+    ("state", "Spaces"),
+    ("creator_id", "Spaces"),
+    ("name", "lists"),
+)
+
+
+def _what_items_are(items: list[Any]) -> str | None:
+    """Names the items of ``data`` when they are not posts (None when they are)."""
+    dicts = [i for i in items if isinstance(i, dict)]
+    if not dicts or any("text" in i and "event_type" not in i for i in dicts):
+        return None
+    for key, what in _NOT_POSTS:
+        if any(key in i for i in dicts):
+            return f"{len(dicts)} {what}"
+    first = dicts[0]
+    if all(isinstance(v, bool) for v in first.values()):
+        done = ", ".join(f"{key}: {str(value).lower()}" for key, value in first.items())
+        return f"the answer to an action ({done})"
+    return f"{len(dicts)} objects with keys {', '.join(sorted(first)[:6])}"
+
+
+def _not_data(body: Mapping[str, Any]) -> ParseProblem:
+    """The problem naming a response without ``data``."""
+    if "errors" in body:
+        return ParseProblem(
+            "errors", f"not posts: an error response ({_errors_text(body['errors'])})"
+        )
+    if "screen_name" in body or "id_str" in body:
+        return ParseProblem("(root)", "not posts: an X API v1.1 user object (v1.1 is not read)")
+    if "sizes" in body:
+        return ParseProblem("(root)", "not posts: a profile banner")
+    if set(body) == {"meta"} and isinstance(body["meta"], dict):
+        keys = ", ".join(sorted(body["meta"])[:6])
+        return ParseProblem("meta", f"not posts: a response with only its 'meta' ({keys})")
+    if not body:
+        return ParseProblem("(root)", "not posts: an empty JSON object")
+    keys = ", ".join(sorted(body)[:6])
+    return ParseProblem("(root)", f"not posts: a JSON object without 'data' (keys: {keys})")
+
+
 def iter_x_response(body: object) -> Iterator[Post | ParseProblem]:
-    """Posts of an X response (list or single ``data``), and a problem per bad item."""
+    """Posts of an X response (list or single ``data``), of a stream message, of a list of
+    them, or of a tweet flattened by twarc; a problem per bad item, and one naming a response
+    that holds no posts (users, counts, rules, errors ...)."""
+    if isinstance(body, list):
+        if body and all(isinstance(b, dict) and ("data" in b or "errors" in b) for b in body):
+            for i, message in enumerate(body):  # stream messages saved as one JSON list
+                for item in iter_x_response(message):
+                    yield (
+                        ParseProblem(f"[{i}] {item.where}", item.reason)
+                        if isinstance(item, ParseProblem)
+                        else item
+                    )
+            return
+        if body and all(isinstance(b, dict) and "text" in b for b in body):
+            for i, tweet in enumerate(body):  # flattened tweets in one JSON list
+                yield from _flattened(tweet, f"[{i}]")
+            return
+        yield ParseProblem("(root)", f"not posts: a JSON list of {len(body)} items")
+        return
     if not isinstance(body, dict):
         yield ParseProblem("(root)", "expected a JSON object with 'data'")
         return
-    data = body.get("data")
-    if data is None:
-        if body.get("errors"):
-            yield ParseProblem("errors", _errors_text(body["errors"]))
+    if "data" not in body:
+        if "id" in body and "text" in body:
+            yield from _flattened(body, "tweet")
+        else:
+            yield _not_data(body)
         return
+    data = body["data"]
     includes = _Includes.of(body)
     items = [data] if isinstance(data, dict) else data
     if not isinstance(items, list):
         yield ParseProblem("data", "expected a tweet object or a list of them")
+        return
+    what = _what_items_are(items)
+    if what is not None:
+        yield ParseProblem("data", f"not posts: {what}")
+        return
+    tweets = [t for t in items if isinstance(t, dict)]
+    if tweets and not includes.users and all("author_id" not in t for t in tweets):
+        yield ParseProblem(
+            "data",
+            f"not posts Veille can store: {len(tweets)} X posts with the default fields only "
+            "(no author); ask with tweet.fields=created_at,author_id&expansions=author_id",
+        )
         return
     for i, tweet in enumerate(items):
         where = "data" if isinstance(data, dict) else f"data[{i}]"
@@ -225,9 +407,20 @@ def iter_x_response(body: object) -> Iterator[Post | ParseProblem]:
             continue
         try:
             yield parse_x_tweet(tweet, includes)
-        except (MalformedPayload, KeyError, TypeError, AttributeError) as exc:
+        except (MalformedPayload, KeyError, TypeError, AttributeError, ValueError) as exc:
             reason = str(exc).removeprefix("x: ")
             yield ParseProblem(f"{where} (id {tweet.get('id', '?')})", reason)
+
+
+def _flattened(tweet: object, where: str) -> Iterator[Post | ParseProblem]:
+    if not isinstance(tweet, dict):
+        yield ParseProblem(where, "expected a tweet object")
+        return
+    try:
+        yield parse_x_tweet(tweet, _Includes.inline(tweet))
+    except (MalformedPayload, KeyError, TypeError, AttributeError, ValueError) as exc:
+        reason = str(exc).removeprefix("x: ")
+        yield ParseProblem(f"{where} (id {tweet.get('id', '?')})", reason)
 
 
 def parse_x_response(body: dict[str, Any]) -> list[Post]:
@@ -243,8 +436,13 @@ def parse_x_response(body: dict[str, Any]) -> list[Post]:
 def _errors_text(errors: object) -> str:
     if not isinstance(errors, list):
         return "error response"
-    return "; ".join(
-        str(e.get("detail") or e.get("message") or e.get("title")) for e in errors[:3] if e
+    return (
+        "; ".join(
+            str(e.get("detail") or e.get("message") or e.get("title"))
+            for e in errors[:3]
+            if isinstance(e, dict)
+        )
+        or "no detail given"
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from veille.posts import Post
-from veille.sources.base import AuthExpired, Listener, ParseProblem, PublishedPost, TokenStore
+from veille.sources.base import AuthExpired, Listener, PublishedPost, TokenStore
 from veille.sources.media import MAX_IMAGES, X_MAX_BYTES
 from veille.sources.network import (
     AccountListening,
@@ -19,7 +19,7 @@ from veille.sources.network import (
     PublishJob,
     SourcesFile,
 )
-from veille.sources.payloads import json_payloads
+from veille.sources.payloads import Item, json_payloads
 from veille.sources.polling import CursorPoll, IntervalPoller
 from veille.sources.x.client import (
     API_URL,
@@ -35,10 +35,10 @@ from veille.sources.x.text import MAX_LENGTH, x_length
 NAME = "x"
 
 
-def load_payload(path: Path) -> Iterator[Post | ParseProblem]:
+def load_payload(path: Path) -> Iterator[Item]:
     """An API v2 response body (``data`` with ``includes``), or one body per line as saved
     from the filtered stream."""
-    return json_payloads(path.read_text(encoding="utf-8"), iter_x_response, one_per_line=True)
+    return json_payloads(path.read_bytes(), iter_x_response, one_per_line=True)
 
 
 def listeners(account: AccountListening) -> list[Listener]:

@@ -1,0 +1,55 @@
+"""What networks say happened to posts after they were written: deleted, or edited. Applied
+to what is stored, so a removed post leaves the inbox and reports and an edit is read anew."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from veille.posts import Post
+from veille.store import tables
+from veille.store.search import search_text
+
+
+def delete_posts(session: Session, keys: Sequence[tuple[str, str]]) -> int:
+    """Remove the stored posts (network, post id) with their matches, enrichments and inbox
+    items (cascaded); a draft answering one keeps its text and loses the link. Returns how
+    many were stored."""
+    removed = 0
+    for network, post_id in keys:
+        row = session.scalar(
+            select(tables.Post.id).where(
+                tables.Post.network == network, tables.Post.network_post_id == post_id
+            )
+        )
+        if row is None:
+            continue
+        session.execute(
+            update(tables.Draft)
+            .where(tables.Draft.in_reply_to_post_id == row)
+            .values(in_reply_to_post_id=None)
+        )
+        for child in (tables.Match, tables.Enrichment, tables.InboxItem):
+            session.execute(delete(child).where(child.post_id == row))
+        session.execute(delete(tables.Post).where(tables.Post.id == row))
+        removed += 1
+    return removed
+
+
+def apply_edits(session: Session, posts: Sequence[Post]) -> int:
+    """Replace the stored text and payload of edited posts; returns how many were stored."""
+    changed = 0
+    for post in posts:
+        result = session.execute(
+            update(tables.Post)
+            .where(tables.Post.network == post.network, tables.Post.network_post_id == post.id)
+            .values(
+                text=post.text,
+                search_text=search_text(post.text),
+                payload=post.to_json_dict(),
+            )
+        )
+        changed += int(getattr(result, "rowcount", 0) or 0)
+    return changed
