@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from veille.store import search, tables
+from veille.timeutil import as_utc
 
 
 @dataclass
@@ -267,50 +269,53 @@ def home_figures(session: Session, *, zone: ZoneInfo, now: datetime) -> HomeFigu
     today = local.replace(hour=0, minute=0, second=0, microsecond=0)
     yesterday = today - timedelta(days=1)
     week = today - timedelta(days=6)
-    matched = select(tables.Match.post_id)
-
-    def count(start: datetime, end: datetime, *extra: Any) -> int:
-        stmt = select(func.count(tables.Post.id)).where(
-            tables.Post.created_at >= start, tables.Post.created_at < end, *extra
-        )
-        return session.scalar(stmt.where(tables.Post.id.in_(matched))) or 0
-
-    def with_label(kind: str, label: str) -> Any:
-        return tables.Post.id.in_(
-            select(tables.Enrichment.post_id).where(
-                tables.Enrichment.kind == kind, tables.Enrichment.label == label
-            )
-        )
-
     tomorrow = today + timedelta(days=1)
-    leads_today = count(today, tomorrow, tables.Post.id.in_(_with_intent("lead")))
+    first = today - timedelta(days=13)
+    # Two grouped reads replace a count per figure: matched posts per hour and sentiment over
+    # the 14 days shown, and posts per watch and hour over the week.
+    by_day: Counter[tuple[date, str | None]] = Counter()
+    for moment, label, n in matched_by_hour(session, since=first, until=tomorrow, zone=zone):
+        by_day[(moment.astimezone(zone).date(), label)] += n
+
+    def day_count(day: datetime, label: str | None = None) -> int:
+        d = day.date()
+        if label is not None:
+            return by_day[(d, label)]
+        return sum(n for (at, _), n in by_day.items() if at == d)
+
+    watch_today: Counter[int] = Counter()
+    watch_week: Counter[int] = Counter()
+    for watch_no, moment, n in watch_by_hour(session, since=week, until=tomorrow, zone=zone):
+        watch_week[watch_no] += n
+        if moment >= today:
+            watch_today[watch_no] += n
     per_watch = []
     share: list[tuple[str, int]] = []
     for watch in watches(session):
-        in_watch = tables.Post.id.in_(
-            select(tables.Match.post_id).where(tables.Match.watch_id == watch.id)
-        )
-        today_n = count(today, tomorrow, in_watch)
-        week_n = count(week, tomorrow, in_watch)
-        per_watch.append((watch.name, watch.kind, today_n, week_n))
+        week_n = watch_week[watch.id]
+        per_watch.append((watch.name, watch.kind, watch_today[watch.id], week_n))
         if watch.kind in ("brand", "competitor"):
             share.append((watch.name, week_n))
     daily = []
     for offset in range(13, -1, -1):
         start = today - timedelta(days=offset)
-        end = start + timedelta(days=1)
-        daily.append(
-            (
-                f"{start:%d/%m}",
-                count(start, end),
-                count(start, end, with_label("sentiment", "negative")),
+        daily.append((f"{start:%d/%m}", day_count(start), day_count(start, "negative")))
+    leads_today = (
+        session.scalar(
+            select(func.count(tables.Post.id)).where(
+                tables.Post.created_at >= today,
+                tables.Post.created_at < tomorrow,
+                is_matched(),
+                tables.Post.id.in_(_with_intent("lead")),
             )
         )
+        or 0
+    )
     top_rows = session.execute(
         _base()
         .where(
             tables.Post.created_at >= yesterday,
-            tables.Post.id.in_(matched),
+            is_matched(),
             tables.Post.is_retweet.is_(False),
         )
         .order_by((tables.Post.likes + 2 * tables.Post.reposts + tables.Post.replies).desc())
@@ -324,17 +329,97 @@ def home_figures(session: Session, *, zone: ZoneInfo, now: datetime) -> HomeFigu
     )
     return HomeFigures(
         day=today,
-        mentions_today=count(today, tomorrow),
-        mentions_yesterday=count(yesterday, today),
-        negative_today=count(today, tomorrow, with_label("sentiment", "negative")),
-        positive_today=count(today, tomorrow, with_label("sentiment", "positive")),
+        mentions_today=day_count(today),
+        mentions_yesterday=day_count(yesterday),
+        negative_today=day_count(today, "negative"),
+        positive_today=day_count(today, "positive"),
         inbox_new=inbox_new,
-        leads_today=leads_today or 0,
+        leads_today=leads_today,
         per_watch=per_watch,
         share_of_voice=share,
         daily=daily,
         top_posts=_views(session, list(top_rows)),
     )
+
+
+def is_matched() -> Any:
+    """The post is matched by some watch (an indexed look-up per post, not a set of them all)."""
+    return select(tables.Match.post_id).where(tables.Match.post_id == tables.Post.id).exists()
+
+
+def _hours_align(zone: ZoneInfo, since: datetime, until: datetime) -> bool:
+    """Every local midnight in the period falls on a UTC hour (true of most zones, at any date),
+    so counts per UTC hour add up to exact local days."""
+    day = since.astimezone(zone).date()
+    while datetime.combine(day, time(0), zone) < until:
+        offset = zone.utcoffset(datetime.combine(day, time(0)))
+        if offset is None or offset.total_seconds() % 3600:
+            return False
+        day += timedelta(days=1)
+    return True
+
+
+def _bucket(session: Session, zone: ZoneInfo, since: datetime, until: datetime) -> Any:
+    """The UTC hour of a post's time, as the database writes it; the time itself when hours do
+    not align with the zone's days (posts are then counted one instant at a time)."""
+    if not _hours_align(zone, since, until):
+        return tables.Post.created_at
+    if session.get_bind().dialect.name == "sqlite":
+        return func.substr(tables.Post.created_at, 1, 13)  # "YYYY-MM-DD HH" of the stored text
+    return func.date_trunc("hour", func.timezone("UTC", tables.Post.created_at))
+
+
+def _moment(value: Any) -> datetime:
+    """A bucket read back as an aware UTC datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value + ":00" if len(value) == 13 else value)
+    return as_utc(value)
+
+
+def matched_by_hour(
+    session: Session,
+    *,
+    since: datetime,
+    until: datetime,
+    zone: ZoneInfo,
+    watch_ids: list[int] | None = None,
+) -> list[tuple[datetime, str | None, int]]:
+    """Matched posts in [since, until) per UTC hour and sentiment label (None: not analysed);
+    only posts of ``watch_ids`` when given."""
+    bucket = _bucket(session, zone, since, until)
+    matched = (
+        is_matched()
+        if watch_ids is None
+        else tables.Post.id.in_(
+            select(tables.Match.post_id).where(tables.Match.watch_id.in_(watch_ids))
+        )
+    )
+    rows = session.execute(
+        select(bucket, tables.Enrichment.label, func.count())
+        .select_from(tables.Post)
+        .outerjoin(
+            tables.Enrichment,
+            (tables.Enrichment.post_id == tables.Post.id) & (tables.Enrichment.kind == "sentiment"),
+        )
+        .where(tables.Post.created_at >= since, tables.Post.created_at < until, matched)
+        .group_by(bucket, tables.Enrichment.label)
+    ).all()
+    return [(_moment(at), label, int(n)) for at, label, n in rows]
+
+
+def watch_by_hour(
+    session: Session, *, since: datetime, until: datetime, zone: ZoneInfo
+) -> list[tuple[int, datetime, int]]:
+    """Posts of each watch in [since, until) per UTC hour."""
+    bucket = _bucket(session, zone, since, until)
+    rows = session.execute(
+        select(tables.Match.watch_id, bucket, func.count())
+        .select_from(tables.Post)
+        .join(tables.Match, tables.Match.post_id == tables.Post.id)
+        .where(tables.Post.created_at >= since, tables.Post.created_at < until)
+        .group_by(tables.Match.watch_id, bucket)
+    ).all()
+    return [(int(watch), _moment(at), int(n)) for watch, at, n in rows]
 
 
 def posts_by_ids(session: Session, ids: list[int]) -> list[PostView]:

@@ -213,8 +213,13 @@ def insert_inbox_items(session: Session, rows: Sequence[dict[str, Any]]) -> None
 def _insert_rows(
     session: Session, table: type[tables.Base], rows: Sequence[dict[str, Any]]
 ) -> None:
-    """One executemany on the connection: the ORM's per-row bookkeeping is not needed here."""
-    session.connection().execute(insert(_core(table)), list(rows))
+    """An executemany on the connection per set of keys given (the pipeline gives one): the
+    ORM's per-row bookkeeping is not needed here."""
+    by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_keys.setdefault(tuple(sorted(row)), []).append(row)
+    for group in by_keys.values():
+        session.connection().execute(insert(_core(table)), group)
 
 
 def get_setting(session: Session, key: str) -> dict[str, Any] | None:
