@@ -129,14 +129,19 @@ def list_posts(
 ) -> tuple[list[PostView], int]:
     """Posts for the list page, newest first, with the total for paging."""
     stmt = _base()
+    # Over a period, each post of the period is checked through the matches' key; over all
+    # time, the matched ids are read once and drive the look-up of their posts.
     if flt.watch_id is not None:
-        stmt = stmt.where(
-            tables.Post.id.in_(
-                select(tables.Match.post_id).where(tables.Match.watch_id == flt.watch_id)
-            )
-        )
+        in_watch = select(tables.Match.post_id).where(tables.Match.watch_id == flt.watch_id)
+        if flt.since:
+            in_watch = in_watch.where(tables.Match.post_id == tables.Post.id)
+            stmt = stmt.where(in_watch.exists())
+        else:
+            stmt = stmt.where(tables.Post.id.in_(in_watch))
     elif flt.matched_only:
-        stmt = stmt.where(tables.Post.id.in_(select(tables.Match.post_id)))
+        stmt = stmt.where(
+            is_matched() if flt.since else tables.Post.id.in_(select(tables.Match.post_id))
+        )
     if flt.sentiment:
         stmt = stmt.where(
             tables.Post.id.in_(
@@ -150,7 +155,7 @@ def list_posts(
         # most posts, and the time index serves both the period and the newest-first order.
         stmt = stmt.where(tables.Post.network.concat("") == flt.network)
     if flt.intent:
-        stmt = stmt.where(tables.Post.id.in_(_with_intent(flt.intent)))
+        stmt = stmt.where(_has_intent(flt.intent))
     if flt.since:
         stmt = stmt.where(tables.Post.created_at >= flt.since)
     if flt.until:
@@ -166,11 +171,18 @@ def list_posts(
     return _views(session, list(rows)), total
 
 
-def _with_intent(intent: str) -> Select[int]:
-    """Ids of posts where the intent is present (the row's label is only the likeliest one)."""
+def _has_intent(intent: str) -> Any:
+    """The post carries the intent (the row's label is only the likeliest one); checked on each
+    candidate post through the enrichments' key, not over every post's intents."""
     present = tables.Enrichment.data["present"].as_string()
-    return select(tables.Enrichment.post_id).where(
-        tables.Enrichment.kind == "intents", present.like(f'%"{intent}"%')
+    return (
+        select(tables.Enrichment.post_id)
+        .where(
+            tables.Enrichment.post_id == tables.Post.id,
+            tables.Enrichment.kind == "intents",
+            present.like(f'%"{intent}"%'),
+        )
+        .exists()
     )
 
 
@@ -312,7 +324,7 @@ def home_figures(session: Session, *, zone: ZoneInfo, now: datetime) -> HomeFigu
                 tables.Post.created_at >= today,
                 tables.Post.created_at < tomorrow,
                 is_matched(),
-                tables.Post.id.in_(_with_intent("lead")),
+                _has_intent("lead"),
             )
         )
         or 0
