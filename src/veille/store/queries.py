@@ -128,43 +128,50 @@ def list_posts(
     session: Session, flt: PostFilter, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[PostView], int]:
     """Posts for the list page, newest first, with the total for paging."""
-    stmt = _base()
-    # Over a period, each post of the period is checked through the matches' key; over all
-    # time, the matched ids are read once and drive the look-up of their posts.
+    # Each filter on matches or enrichments comes in two equivalent forms. The page walks the
+    # time index newest first and checks each post through the table's key (EXISTS), stopping
+    # at the page's end; the total reads the ids once and looks their posts up (IN), unless a
+    # period already narrows the posts to check.
+    count_where: list[Any] = []
+    page_where: list[Any] = []
+
+    def both(ids: Select[Any], key: Any) -> None:
+        check = ids.where(key == tables.Post.id).exists()
+        page_where.append(check)
+        count_where.append(check if flt.since else tables.Post.id.in_(ids))
+
     if flt.watch_id is not None:
-        in_watch = select(tables.Match.post_id).where(tables.Match.watch_id == flt.watch_id)
-        if flt.since:
-            in_watch = in_watch.where(tables.Match.post_id == tables.Post.id)
-            stmt = stmt.where(in_watch.exists())
-        else:
-            stmt = stmt.where(tables.Post.id.in_(in_watch))
+        both(
+            select(tables.Match.post_id).where(tables.Match.watch_id == flt.watch_id),
+            tables.Match.post_id,
+        )
     elif flt.matched_only:
-        stmt = stmt.where(
-            is_matched() if flt.since else tables.Post.id.in_(select(tables.Match.post_id))
-        )
+        both(select(tables.Match.post_id), tables.Match.post_id)
     if flt.sentiment:
-        stmt = stmt.where(
-            tables.Post.id.in_(
-                select(tables.Enrichment.post_id).where(
-                    tables.Enrichment.kind == "sentiment", tables.Enrichment.label == flt.sentiment
-                )
-            )
+        both(
+            select(tables.Enrichment.post_id).where(
+                tables.Enrichment.kind == "sentiment", tables.Enrichment.label == flt.sentiment
+            ),
+            tables.Enrichment.post_id,
         )
+    common: list[Any] = []
     if flt.network:
         # `|| ''` keeps SQLite off the indexes that start with the network: one network is
         # most posts, and the time index serves both the period and the newest-first order.
-        stmt = stmt.where(tables.Post.network.concat("") == flt.network)
+        common.append(tables.Post.network.concat("") == flt.network)
     if flt.intent:
-        stmt = stmt.where(_has_intent(flt.intent))
+        common.append(_has_intent(flt.intent))
     if flt.since:
-        stmt = stmt.where(tables.Post.created_at >= flt.since)
+        common.append(tables.Post.created_at >= flt.since)
     if flt.until:
-        stmt = stmt.where(tables.Post.created_at < flt.until)
+        common.append(tables.Post.created_at < flt.until)
     if flt.query:
-        stmt = stmt.where(_search_filter(session, flt.query))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        common.append(_search_filter(session, flt.query))
+    total = session.scalar(select(func.count(tables.Post.id)).where(*count_where, *common)) or 0
     rows = session.execute(
-        stmt.order_by(tables.Post.created_at.desc(), tables.Post.id.desc())
+        _base()
+        .where(*page_where, *common)
+        .order_by(tables.Post.created_at.desc(), tables.Post.id.desc())
         .limit(limit)
         .offset(offset)
     ).all()
