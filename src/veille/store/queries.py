@@ -124,21 +124,26 @@ class PostFilter:
     matched_only: bool = True
 
 
+# Below this many posts passing a filter, the post list sorts them rather than walk the time index.
+FEW_POSTS = 2000
+
+
 def list_posts(
     session: Session, flt: PostFilter, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[PostView], int]:
     """Posts for the list page, newest first, with the total for paging."""
     # Each filter on matches or enrichments comes in two equivalent forms. The page walks the
     # time index newest first and checks each post through the table's key (EXISTS), stopping
-    # at the page's end; the total reads the ids once and looks their posts up (IN), unless a
-    # period already narrows the posts to check.
+    # at the page's end. The total reads the first filter's ids once and looks their posts up
+    # (IN), then checks the others by key; a period or a search already narrows the posts.
     count_where: list[Any] = []
     page_where: list[Any] = []
+    narrow = bool(flt.since or flt.query)
 
     def both(ids: Select[Any], key: Any) -> None:
         check = ids.where(key == tables.Post.id).exists()
         page_where.append(check)
-        count_where.append(check if flt.since else tables.Post.id.in_(ids))
+        count_where.append(check if narrow or count_where else tables.Post.id.in_(ids))
 
     if flt.watch_id is not None:
         both(
@@ -168,9 +173,13 @@ def list_posts(
     if flt.query:
         common.append(_search_filter(session, flt.query))
     total = session.scalar(select(func.count(tables.Post.id)).where(*count_where, *common)) or 0
+    if offset >= total:
+        return [], total
+    # Few posts pass: sorting them beats walking the time index past everything that fails.
+    where = count_where if total <= FEW_POSTS else page_where
     rows = session.execute(
         _base()
-        .where(*page_where, *common)
+        .where(*where, *common)
         .order_by(tables.Post.created_at.desc(), tables.Post.id.desc())
         .limit(limit)
         .offset(offset)
