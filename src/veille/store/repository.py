@@ -9,8 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import String, Table, any_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from veille.business import BusinessProfile
@@ -61,7 +62,17 @@ def existing_post_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set
     for network, post_id in keys:
         by_network.setdefault(network, []).append(post_id)
     found: set[tuple[str, str]] = set()
+    postgres = session.get_bind().dialect.name == "postgresql"
     for network, ids in by_network.items():
+        if postgres:  # one array parameter: the same statement whatever the batch's size
+            wanted: Any = any_(bindparam("ids", ids, type_=ARRAY(String)))
+            rows = session.scalars(
+                select(tables.Post.network_post_id).where(
+                    tables.Post.network == network, tables.Post.network_post_id == wanted
+                )
+            )
+            found.update((network, post_id) for post_id in rows)
+            continue
         for start in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
             chunk = ids[start : start + 500]
             rows = session.scalars(
