@@ -5,8 +5,10 @@ Stages are plain functions of a batch so a worker on a message log can call the 
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Sequence
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -25,7 +27,9 @@ class Matcher(Protocol):
 
 
 class Understander(Protocol):
-    def analyze(self, texts: Sequence[str], *, tier: Any = "accurate") -> list[Understanding]: ...
+    def analyze(
+        self, texts: Sequence[str], *, tier: Any = "accurate", extras: bool = True
+    ) -> list[Understanding]: ...
 
 
 # Recent matched posts kept to spot copies across batches (reposts, templated spam).
@@ -69,6 +73,16 @@ class Pipeline:
         self._own_handles = {
             h.lower() for h in ((profile.handles + profile.owner_handles) if profile else [])
         }
+        # Seconds spent in each stage since the pipeline was built (read by the benchmarks).
+        self.stage_seconds: defaultdict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def _stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stage_seconds[name] += time.perf_counter() - started
 
     def reload_rules(self) -> None:
         """Recompile every active watch's rules (after a watch is edited)."""
@@ -86,27 +100,31 @@ class Pipeline:
         unique: dict[tuple[str, str], Post] = {}
         for post in posts:
             unique.setdefault(post.key, post)
-        with self.db.session() as session:
+        with self._stage("known"), self.db.session() as session:
             known = repository.existing_post_keys(session, unique)
         fresh = [p for k, p in unique.items() if k not in known]
         result.duplicate = len(posts) - len(fresh)
         if not fresh:
             return result
 
-        cheap = self.understander.analyze([p.text for p in fresh], tier="fast")
+        with self._stage("fast"):
+            cheap = self.understander.analyze([p.text for p in fresh], tier="fast", extras=False)
         for post, understood in zip(fresh, cheap, strict=True):
             if not post.lang:
                 post.lang = understood.lang
-        matches = [self._match(post) for post in fresh]
+        with self._stage("match"):
+            matches = [self._match(post) for post in fresh]
         matched_idx = [i for i, m in enumerate(matches) if m]
-        deep = self.understander.analyze([fresh[i].text for i in matched_idx], tier="accurate")
+        with self._stage("accurate"):
+            deep = self.understander.analyze([fresh[i].text for i in matched_idx], tier="accurate")
         understanding: list[Understanding] = list(cheap)
         for i, understood in zip(matched_idx, deep, strict=True):
             understanding[i] = understood
-        copies = self._copies([fresh[i] for i in matched_idx])
+        with self._stage("copies"):
+            copies = self._copies([fresh[i] for i in matched_idx])
 
         keep = [i for i in range(len(fresh)) if self.store_unmatched or matches[i]]
-        with self.db.session() as session:
+        with self._stage("store"), self.db.session() as session:
             ids = repository.insert_posts(session, [fresh[i] for i in keep])
             match_rows: list[dict[str, Any]] = []
             enrich_rows: list[dict[str, Any]] = []

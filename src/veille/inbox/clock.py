@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,21 +52,35 @@ def business_seconds(start: datetime, end: datetime, hours: BusinessHours) -> fl
     """Seconds of opening time between two aware instants (0 when end is before start).
 
     Walks local calendar days, so daylight-saving changes shift nothing: 9:00 stays 9:00.
+    Whole weeks between the first and last day count at once (a year-old post is not
+    walked day by day each time the inbox is shown).
     """
     if end <= start:
         return 0.0
     zone = hours.tz()
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-    total = 0.0
-    day = local_start.date()
-    while day <= local_end.date():
-        if day.weekday() in hours.days:
-            opens = datetime.combine(day, hours.start, zone)
-            closes = datetime.combine(day, hours.end, zone)
-            lo, hi = max(opens, local_start), min(closes, local_end)
-            if hi > lo:
-                total += (hi - lo).total_seconds()
+
+    def opening(day: date) -> float:
+        if day.weekday() not in hours.days:
+            return 0.0
+        opens = datetime.combine(day, hours.start, zone)
+        closes = datetime.combine(day, hours.end, zone)
+        lo, hi = max(opens, local_start), min(closes, local_end)
+        return (hi - lo).total_seconds() if hi > lo else 0.0
+
+    first, last = local_start.date(), local_end.date()
+    total = opening(first)
+    day = first + timedelta(days=1)
+    weeks = max(0, (last - day).days) // 7
+    if weeks:  # days strictly inside are whole opening days, of the same wall-clock length
+        length = datetime.combine(first, hours.end) - datetime.combine(first, hours.start)
+        total += weeks * len(hours.days) * length.total_seconds()
+        day += timedelta(weeks=weeks)
+    while day < last:
+        total += opening(day)
         day += timedelta(days=1)
+    if last > first:
+        total += opening(last)
     return total
 
 

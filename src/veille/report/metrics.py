@@ -83,40 +83,32 @@ def build_report(session: Session, *, start: date, end: date, zone: ZoneInfo) ->
     since = datetime.combine(start, time(0), zone)
     until = datetime.combine(end + timedelta(days=1), time(0), zone)
     in_period = (tables.Post.created_at >= since, tables.Post.created_at < until)
-    matched = tables.Post.id.in_(select(tables.Match.post_id))
-    rows = session.execute(
-        select(tables.Post.created_at, tables.Enrichment.label)
-        .outerjoin(
-            tables.Enrichment,
-            (tables.Enrichment.post_id == tables.Post.id) & (tables.Enrichment.kind == "sentiment"),
-        )
-        .where(matched, *in_period)
-    ).all()
     posts: Counter[date] = Counter()
     labels: Counter[tuple[date, str]] = Counter()
-    for created, label in rows:
-        day = as_utc(created).astimezone(zone).date()
-        posts[day] += 1
+    for moment, label, n in queries.matched_by_hour(session, since=since, until=until, zone=zone):
+        day = moment.astimezone(zone).date()
+        posts[day] += n
         if label:
-            labels[(day, str(label))] += 1
+            labels[(day, str(label))] += n
     days = [
         DayRow(
             d, posts[d], labels[(d, "positive")], labels[(d, "neutral")], labels[(d, "negative")]
         )
         for d in (start + timedelta(days=i) for i in range((end - start).days + 1))
     ]
-    share = []
-    for watch in queries.watches(session):
-        if watch.kind in ("brand", "competitor", "owner"):
-            n = session.scalar(
-                select(func.count(tables.Post.id)).where(
-                    tables.Post.id.in_(
-                        select(tables.Match.post_id).where(tables.Match.watch_id == watch.id)
-                    ),
-                    *in_period,
-                )
-            )
-            share.append((watch.name, int(n or 0)))
+    per_watch = dict(
+        session.execute(
+            select(tables.Match.watch_id, func.count())
+            .join(tables.Post, tables.Post.id == tables.Match.post_id)
+            .where(*in_period)
+            .group_by(tables.Match.watch_id)
+        ).all()
+    )
+    share = [
+        (watch.name, int(per_watch.get(watch.id, 0)))
+        for watch in queries.watches(session)
+        if watch.kind in ("brand", "competitor", "owner")
+    ]
     share.sort(key=lambda item: -item[1])
     profile = repository.load_profile(session)
     return Report(

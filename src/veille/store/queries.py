@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, select, text, union
 from sqlalchemy.orm import Session
 
 from veille.store import search, tables
+from veille.timeutil import as_utc
 
 
 @dataclass
@@ -122,51 +124,81 @@ class PostFilter:
     matched_only: bool = True
 
 
+# Below this many posts passing a filter, the post list sorts them rather than walk the time index.
+FEW_POSTS = 2000
+
+
 def list_posts(
     session: Session, flt: PostFilter, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[PostView], int]:
     """Posts for the list page, newest first, with the total for paging."""
-    stmt = _base()
+    # Each filter on matches or enrichments comes in two equivalent forms. The page walks the
+    # time index newest first and checks each post through the table's key (EXISTS), stopping
+    # at the page's end. The total reads the first filter's ids once and looks their posts up
+    # (IN), then checks the others by key; a period or a search already narrows the posts.
+    count_where: list[Any] = []
+    page_where: list[Any] = []
+    narrow = bool(flt.since or flt.query)
+
+    def both(ids: Select[Any], key: Any) -> None:
+        check = ids.where(key == tables.Post.id).exists()
+        page_where.append(check)
+        count_where.append(check if narrow or count_where else tables.Post.id.in_(ids))
+
     if flt.watch_id is not None:
-        stmt = stmt.where(
-            tables.Post.id.in_(
-                select(tables.Match.post_id).where(tables.Match.watch_id == flt.watch_id)
-            )
+        both(
+            select(tables.Match.post_id).where(tables.Match.watch_id == flt.watch_id),
+            tables.Match.post_id,
         )
     elif flt.matched_only:
-        stmt = stmt.where(tables.Post.id.in_(select(tables.Match.post_id)))
+        both(select(tables.Match.post_id), tables.Match.post_id)
     if flt.sentiment:
-        stmt = stmt.where(
-            tables.Post.id.in_(
-                select(tables.Enrichment.post_id).where(
-                    tables.Enrichment.kind == "sentiment", tables.Enrichment.label == flt.sentiment
-                )
-            )
+        both(
+            select(tables.Enrichment.post_id).where(
+                tables.Enrichment.kind == "sentiment", tables.Enrichment.label == flt.sentiment
+            ),
+            tables.Enrichment.post_id,
         )
+    common: list[Any] = []
     if flt.network:
-        stmt = stmt.where(tables.Post.network == flt.network)
+        # `|| ''` keeps SQLite off the indexes that start with the network: one network is
+        # most posts, and the time index serves both the period and the newest-first order.
+        common.append(tables.Post.network.concat("") == flt.network)
     if flt.intent:
-        stmt = stmt.where(tables.Post.id.in_(_with_intent(flt.intent)))
+        common.append(_has_intent(flt.intent))
     if flt.since:
-        stmt = stmt.where(tables.Post.created_at >= flt.since)
+        common.append(tables.Post.created_at >= flt.since)
     if flt.until:
-        stmt = stmt.where(tables.Post.created_at < flt.until)
+        common.append(tables.Post.created_at < flt.until)
     if flt.query:
-        stmt = stmt.where(_search_filter(session, flt.query))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        common.append(_search_filter(session, flt.query))
+    total = session.scalar(select(func.count(tables.Post.id)).where(*count_where, *common)) or 0
+    if offset >= total:
+        return [], total
+    # Few posts pass: sorting them beats walking the time index past everything that fails.
+    where = count_where if total <= FEW_POSTS else page_where
     rows = session.execute(
-        stmt.order_by(tables.Post.created_at.desc(), tables.Post.id.desc())
+        _base()
+        .where(*where, *common)
+        .order_by(tables.Post.created_at.desc(), tables.Post.id.desc())
         .limit(limit)
         .offset(offset)
     ).all()
     return _views(session, list(rows)), total
 
 
-def _with_intent(intent: str) -> Select[int]:
-    """Ids of posts where the intent is present (the row's label is only the likeliest one)."""
+def _has_intent(intent: str) -> Any:
+    """The post carries the intent (the row's label is only the likeliest one); checked on each
+    candidate post through the enrichments' key, not over every post's intents."""
     present = tables.Enrichment.data["present"].as_string()
-    return select(tables.Enrichment.post_id).where(
-        tables.Enrichment.kind == "intents", present.like(f'%"{intent}"%')
+    return (
+        select(tables.Enrichment.post_id)
+        .where(
+            tables.Enrichment.post_id == tables.Post.id,
+            tables.Enrichment.kind == "intents",
+            present.like(f'%"{intent}"%'),
+        )
+        .exists()
     )
 
 
@@ -182,14 +214,18 @@ def post_with_thread(session: Session, post_id: int) -> tuple[PostView, list[Pos
         return None
     (post,) = _views(session, [row])
     conversation = post.conversation_id or post.network_post_id
+    # Two indexed look-ups (the conversation's posts, its first post) rather than one OR that
+    # SQLite answers by reading every post of the network.
+    in_thread = union(
+        select(tables.Post.id).where(
+            tables.Post.network == post.network, tables.Post.conversation_id == conversation
+        ),
+        select(tables.Post.id).where(
+            tables.Post.network == post.network, tables.Post.network_post_id == conversation
+        ),
+    )
     rows = session.execute(
-        _base()
-        .where(
-            tables.Post.network == post.network,
-            (tables.Post.conversation_id == conversation)
-            | (tables.Post.network_post_id == conversation),
-        )
-        .order_by(tables.Post.created_at)
+        _base().where(tables.Post.id.in_(in_thread)).order_by(tables.Post.created_at)
     ).all()
     return post, _views(session, list(rows))
 
@@ -267,50 +303,53 @@ def home_figures(session: Session, *, zone: ZoneInfo, now: datetime) -> HomeFigu
     today = local.replace(hour=0, minute=0, second=0, microsecond=0)
     yesterday = today - timedelta(days=1)
     week = today - timedelta(days=6)
-    matched = select(tables.Match.post_id)
-
-    def count(start: datetime, end: datetime, *extra: Any) -> int:
-        stmt = select(func.count(tables.Post.id)).where(
-            tables.Post.created_at >= start, tables.Post.created_at < end, *extra
-        )
-        return session.scalar(stmt.where(tables.Post.id.in_(matched))) or 0
-
-    def with_label(kind: str, label: str) -> Any:
-        return tables.Post.id.in_(
-            select(tables.Enrichment.post_id).where(
-                tables.Enrichment.kind == kind, tables.Enrichment.label == label
-            )
-        )
-
     tomorrow = today + timedelta(days=1)
-    leads_today = count(today, tomorrow, tables.Post.id.in_(_with_intent("lead")))
+    first = today - timedelta(days=13)
+    # Two grouped reads replace a count per figure: matched posts per hour and sentiment over
+    # the 14 days shown, and posts per watch and hour over the week.
+    by_day: Counter[tuple[date, str | None]] = Counter()
+    for moment, label, n in matched_by_hour(session, since=first, until=tomorrow, zone=zone):
+        by_day[(moment.astimezone(zone).date(), label)] += n
+
+    def day_count(day: datetime, label: str | None = None) -> int:
+        d = day.date()
+        if label is not None:
+            return by_day[(d, label)]
+        return sum(n for (at, _), n in by_day.items() if at == d)
+
+    watch_today: Counter[int] = Counter()
+    watch_week: Counter[int] = Counter()
+    for watch_no, moment, n in watch_by_hour(session, since=week, until=tomorrow, zone=zone):
+        watch_week[watch_no] += n
+        if moment >= today:
+            watch_today[watch_no] += n
     per_watch = []
     share: list[tuple[str, int]] = []
     for watch in watches(session):
-        in_watch = tables.Post.id.in_(
-            select(tables.Match.post_id).where(tables.Match.watch_id == watch.id)
-        )
-        today_n = count(today, tomorrow, in_watch)
-        week_n = count(week, tomorrow, in_watch)
-        per_watch.append((watch.name, watch.kind, today_n, week_n))
+        week_n = watch_week[watch.id]
+        per_watch.append((watch.name, watch.kind, watch_today[watch.id], week_n))
         if watch.kind in ("brand", "competitor"):
             share.append((watch.name, week_n))
     daily = []
     for offset in range(13, -1, -1):
         start = today - timedelta(days=offset)
-        end = start + timedelta(days=1)
-        daily.append(
-            (
-                f"{start:%d/%m}",
-                count(start, end),
-                count(start, end, with_label("sentiment", "negative")),
+        daily.append((f"{start:%d/%m}", day_count(start), day_count(start, "negative")))
+    leads_today = (
+        session.scalar(
+            select(func.count(tables.Post.id)).where(
+                tables.Post.created_at >= today,
+                tables.Post.created_at < tomorrow,
+                is_matched(),
+                _has_intent("lead"),
             )
         )
+        or 0
+    )
     top_rows = session.execute(
         _base()
         .where(
             tables.Post.created_at >= yesterday,
-            tables.Post.id.in_(matched),
+            is_matched(),
             tables.Post.is_retweet.is_(False),
         )
         .order_by((tables.Post.likes + 2 * tables.Post.reposts + tables.Post.replies).desc())
@@ -324,17 +363,97 @@ def home_figures(session: Session, *, zone: ZoneInfo, now: datetime) -> HomeFigu
     )
     return HomeFigures(
         day=today,
-        mentions_today=count(today, tomorrow),
-        mentions_yesterday=count(yesterday, today),
-        negative_today=count(today, tomorrow, with_label("sentiment", "negative")),
-        positive_today=count(today, tomorrow, with_label("sentiment", "positive")),
+        mentions_today=day_count(today),
+        mentions_yesterday=day_count(yesterday),
+        negative_today=day_count(today, "negative"),
+        positive_today=day_count(today, "positive"),
         inbox_new=inbox_new,
-        leads_today=leads_today or 0,
+        leads_today=leads_today,
         per_watch=per_watch,
         share_of_voice=share,
         daily=daily,
         top_posts=_views(session, list(top_rows)),
     )
+
+
+def is_matched() -> Any:
+    """The post is matched by some watch (an indexed look-up per post, not a set of them all)."""
+    return select(tables.Match.post_id).where(tables.Match.post_id == tables.Post.id).exists()
+
+
+def _hours_align(zone: ZoneInfo, since: datetime, until: datetime) -> bool:
+    """Every local midnight in the period falls on a UTC hour (true of most zones, at any date),
+    so counts per UTC hour add up to exact local days."""
+    day = since.astimezone(zone).date()
+    while datetime.combine(day, time(0), zone) < until:
+        offset = zone.utcoffset(datetime.combine(day, time(0)))
+        if offset is None or offset.total_seconds() % 3600:
+            return False
+        day += timedelta(days=1)
+    return True
+
+
+def _bucket(session: Session, zone: ZoneInfo, since: datetime, until: datetime) -> Any:
+    """The UTC hour of a post's time, as the database writes it; the time itself when hours do
+    not align with the zone's days (posts are then counted one instant at a time)."""
+    if not _hours_align(zone, since, until):
+        return tables.Post.created_at
+    if session.get_bind().dialect.name == "sqlite":
+        return func.substr(tables.Post.created_at, 1, 13)  # "YYYY-MM-DD HH" of the stored text
+    return func.date_trunc("hour", func.timezone("UTC", tables.Post.created_at))
+
+
+def _moment(value: Any) -> datetime:
+    """A bucket read back as an aware UTC datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value + ":00" if len(value) == 13 else value)
+    return as_utc(value)
+
+
+def matched_by_hour(
+    session: Session,
+    *,
+    since: datetime,
+    until: datetime,
+    zone: ZoneInfo,
+    watch_ids: list[int] | None = None,
+) -> list[tuple[datetime, str | None, int]]:
+    """Matched posts in [since, until) per UTC hour and sentiment label (None: not analysed);
+    only posts of ``watch_ids`` when given."""
+    bucket = _bucket(session, zone, since, until)
+    matched = (
+        is_matched()
+        if watch_ids is None
+        else tables.Post.id.in_(
+            select(tables.Match.post_id).where(tables.Match.watch_id.in_(watch_ids))
+        )
+    )
+    rows = session.execute(
+        select(bucket, tables.Enrichment.label, func.count())
+        .select_from(tables.Post)
+        .outerjoin(
+            tables.Enrichment,
+            (tables.Enrichment.post_id == tables.Post.id) & (tables.Enrichment.kind == "sentiment"),
+        )
+        .where(tables.Post.created_at >= since, tables.Post.created_at < until, matched)
+        .group_by(bucket, tables.Enrichment.label)
+    ).all()
+    return [(_moment(at), label, int(n)) for at, label, n in rows]
+
+
+def watch_by_hour(
+    session: Session, *, since: datetime, until: datetime, zone: ZoneInfo
+) -> list[tuple[int, datetime, int]]:
+    """Posts of each watch in [since, until) per UTC hour."""
+    bucket = _bucket(session, zone, since, until)
+    rows = session.execute(
+        select(tables.Match.watch_id, bucket, func.count())
+        .select_from(tables.Post)
+        .join(tables.Match, tables.Match.post_id == tables.Post.id)
+        .where(tables.Post.created_at >= since, tables.Post.created_at < until)
+        .group_by(tables.Match.watch_id, bucket)
+    ).all()
+    return [(int(watch), _moment(at), int(n)) for watch, at, n in rows]
 
 
 def posts_by_ids(session: Session, ids: list[int]) -> list[PostView]:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import String, Table, any_, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from veille.business import BusinessProfile
@@ -60,7 +62,17 @@ def existing_post_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set
     for network, post_id in keys:
         by_network.setdefault(network, []).append(post_id)
     found: set[tuple[str, str]] = set()
+    postgres = session.get_bind().dialect.name == "postgresql"
     for network, ids in by_network.items():
+        if postgres:  # one array parameter: the same statement whatever the batch's size
+            wanted: Any = any_(bindparam("ids", ids, type_=ARRAY(String)))
+            rows = session.scalars(
+                select(tables.Post.network_post_id).where(
+                    tables.Post.network == network, tables.Post.network_post_id == wanted
+                )
+            )
+            found.update((network, post_id) for post_id in rows)
+            continue
         for start in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
             chunk = ids[start : start + 500]
             rows = session.scalars(
@@ -76,6 +88,7 @@ def _author_ids(session: Session, posts: Sequence[Post]) -> dict[tuple[str, str]
     """Ids of the posts' authors, inserting new ones and refreshing changed profiles."""
     wanted: dict[tuple[str, str], Any] = {(p.network, p.author.id): p.author for p in posts}
     known: dict[tuple[str, str], int] = {}
+    changed: list[dict[str, Any]] = []
     by_network: dict[str, list[str]] = {}
     for network, author_id in wanted:
         by_network.setdefault(network, []).append(author_id)
@@ -96,24 +109,31 @@ def _author_ids(session: Session, posts: Sequence[Post]) -> dict[tuple[str, str]
                 known[(network, author_id)] = row_id
                 fresh = wanted[(network, author_id)]
                 if fresh.followers_count != followers or fresh.username != username:
-                    session.execute(
-                        update(tables.Author)
-                        .where(tables.Author.id == row_id)
-                        .values(**_author_values(fresh))
-                    )
+                    values = _author_values(fresh)
+                    changed.append({"row_id": row_id, **{f"new_{k}": values[k] for k in values}})
+    if changed:  # one statement for every refreshed profile
+        table = _core(tables.Author)
+        session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({name: bindparam(f"new_{name}") for name in _AUTHOR_FIELDS}),
+            changed,
+        )
     missing = [key for key in wanted if key not in known]
     if missing:
-        inserted = session.execute(
-            insert(tables.Author).returning(
-                tables.Author.id, tables.Author.network, tables.Author.network_author_id
-            ),
+        table = _core(tables.Author)
+        inserted = session.connection().execute(
+            insert(table).returning(table.c.id, table.c.network, table.c.network_author_id),
             [
                 {"network": n, "network_author_id": a, **_author_values(wanted[(n, a)])}
                 for n, a in missing
             ],
-        ).all()
+        )
         known.update({(n, a): row_id for row_id, n, a in inserted})
     return known
+
+
+_AUTHOR_FIELDS = ("username", "name", "followers_count", "verified", "description", "location")
 
 
 def _author_values(author: Any) -> dict[str, Any]:
@@ -128,19 +148,36 @@ def _author_values(author: Any) -> dict[str, Any]:
 
 
 def insert_posts(session: Session, posts: Sequence[Post]) -> dict[tuple[str, str], int]:
-    """Insert posts not stored yet; returns the row id of each newly stored post by key."""
-    unique = {p.key: p for p in posts}
-    fresh = [p for key, p in unique.items() if key not in existing_post_keys(session, unique)]
-    if not fresh:
+    """Insert posts not stored yet; returns the row id of each newly stored post by key.
+
+    One statement per batch: the insert skips posts already stored (by another writer too)
+    and returns the rows it did store.
+    """
+    unique = list({p.key: p for p in posts}.values())
+    if not unique:
         return {}
-    authors = _author_ids(session, fresh)
-    rows = session.execute(
-        insert(tables.Post).returning(
-            tables.Post.id, tables.Post.network, tables.Post.network_post_id
+    authors = _author_ids(session, unique)
+    table = _core(tables.Post)
+    rows = session.connection().execute(
+        _insert_new(session, tables.Post, ("network", "network_post_id")).returning(
+            table.c.id, table.c.network, table.c.network_post_id
         ),
-        [_post_values(p, authors[(p.network, p.author.id)]) for p in fresh],
-    ).all()
+        [_post_values(p, authors[(p.network, p.author.id)]) for p in unique],
+    )
     return {(network, post_id): row_id for row_id, network, post_id in rows}
+
+
+def _core(model: type[tables.Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _insert_new(session: Session, table: type[tables.Base], keys: Sequence[str]) -> Any:
+    """INSERT ... ON CONFLICT (keys) DO NOTHING for this database (SQLite 3.35+, PostgreSQL),
+    as a Core statement: rows go through one executemany, without the ORM's bookkeeping."""
+    core = _core(table)
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(core).on_conflict_do_nothing(index_elements=list(keys))
+    return sqlite.insert(core).on_conflict_do_nothing(index_elements=list(keys))
 
 
 def _post_values(post: Post, author_id: int) -> dict[str, Any]:
@@ -169,19 +206,31 @@ def _post_values(post: Post, author_id: int) -> dict[str, Any]:
 def insert_matches(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """rows: {post_id, watch_id, rule_id}; one row per (post, watch)."""
     if rows:
-        session.execute(insert(tables.Match), list(rows))
+        _insert_rows(session, tables.Match, rows)
 
 
 def insert_enrichments(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """rows: {post_id, kind, label, score, data, model}."""
     if rows:
-        session.execute(insert(tables.Enrichment), list(rows))
+        _insert_rows(session, tables.Enrichment, rows)
 
 
 def insert_inbox_items(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """rows: {post_id, priority, reason}; new items start with status "new"."""
     if rows:
-        session.execute(insert(tables.InboxItem), list(rows))
+        _insert_rows(session, tables.InboxItem, rows)
+
+
+def _insert_rows(
+    session: Session, table: type[tables.Base], rows: Sequence[dict[str, Any]]
+) -> None:
+    """An executemany on the connection per set of keys given (the pipeline gives one): the
+    ORM's per-row bookkeeping is not needed here."""
+    by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_keys.setdefault(tuple(sorted(row)), []).append(row)
+    for group in by_keys.values():
+        session.connection().execute(insert(_core(table)), group)
 
 
 def get_setting(session: Session, key: str) -> dict[str, Any] | None:

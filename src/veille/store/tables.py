@@ -102,7 +102,7 @@ class Post(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     network: Mapped[str] = mapped_column(String(16))
     network_post_id: Mapped[str] = mapped_column(String(128))
-    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     text: Mapped[str] = mapped_column(Text)
     search_text: Mapped[str] = mapped_column(Text, default="")  # folded + stemmed, for search
@@ -123,6 +123,7 @@ class Post(Base):
     __table_args__ = (
         UniqueConstraint("network", "network_post_id", name="uq_posts_network_post_id"),
         Index("ix_posts_conversation", "network", "conversation_id"),
+        Index("ix_posts_reply_to", "network", "in_reply_to_id"),  # response times
     )
 
 
@@ -177,6 +178,8 @@ class Enrichment(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     model: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (Index("ix_enrichments_kind_label", "kind", "label"),)
 
 
 class InboxItem(Base):

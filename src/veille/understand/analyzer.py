@@ -56,20 +56,29 @@ class Analyzer:
         self.cache = EmbeddingCache(cache_size)
         self.counts = Counts()
 
-    def analyze(self, texts: Sequence[str], *, tier: Tier = "accurate") -> list[Understanding]:
-        """One Understanding per text, in the same order."""
+    def analyze(
+        self, texts: Sequence[str], *, tier: Tier = "accurate", extras: bool = True
+    ) -> list[Understanding]:
+        """One Understanding per text, in the same order. ``extras=False`` (fast tier only)
+        leaves intents and entities empty: the pipeline's first pass over every post needs
+        language and sentiment alone."""
         if tier not in ("fast", "accurate"):
             raise ValueError(f"tier must be 'fast' or 'accurate', got {tier!r}")
         out: list[Understanding] = []
         texts = [t[:MODEL_TEXT_LIMIT] for t in texts]
         for start in range(0, len(texts), BATCH):
-            out += self._batch(list(texts[start : start + BATCH]), tier)
+            out += self._batch(list(texts[start : start + BATCH]), tier, extras or tier != "fast")
         return out
 
-    def _batch(self, texts: list[str], tier: Tier) -> list[Understanding]:
+    def _batch(self, texts: list[str], tier: Tier, extras: bool = True) -> list[Understanding]:
         ids = [feature_ids(t) for t in texts]  # shared by the sentiment and intent heads
         langs = [detect_language(t) for t in texts]
         sentiment = fast_probabilities(texts, ids, langs)
+        if not extras:
+            return [
+                Understanding(lang=lang, sentiment=sent)
+                for lang, sent in zip(langs, to_sentiments(sentiment), strict=True)
+            ]
         generic = generic_probabilities(texts, None, ids)
         if tier == "accurate":
             self._refine(texts, ids, langs, sentiment, generic)

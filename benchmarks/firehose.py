@@ -1,0 +1,163 @@
+"""A firehose through `veille ingest`: real public tweets in eight languages, few of which
+concern the business, as Post JSON lines read and stored by the ingest command's code path.
+
+    .venv/bin/python benchmarks/firehose.py [--posts 50000] [--batch 500]
+
+The tweets are the train and validation splits of ../shared/data/xlmt-sentiment/ (never its
+test split), cycled with fresh ids and authors until --posts is reached. Prints one JSON object:
+posts/s end to end, seconds per stage (parse, known, fast, match, accurate, copies, store), a
+replay of the same file (every post already stored) and the peak resident memory. When
+VEILLE_DATABASE_URL names a PostgreSQL database, that database is emptied and used instead of
+SQLite (a benchmark database only). Never asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from veille.config import Settings
+from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
+from veille.ingest import ingest_posts, parse_post_lines
+from veille.runtime import build_pipeline
+from veille.store import repository
+from veille.store.db import Database
+
+DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "xlmt-sentiment"
+LANGUAGES = ("ar", "de", "en", "es", "fr", "hi", "it", "pt")
+SPLITS = ("train", "val")  # the test split is held out: never read here
+END = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+T = TypeVar("T")
+
+
+def tweets() -> list[tuple[str, str]]:
+    """(language, text) of every train and validation tweet, languages interleaved."""
+    by_lang: list[list[tuple[str, str]]] = []
+    for lang in LANGUAGES:
+        texts: list[tuple[str, str]] = []
+        for split in SPLITS:
+            path = DATA / lang / f"{split}_text.txt"
+            texts += [(lang, t) for t in path.read_text(encoding="utf-8").split("\n") if t.strip()]
+        by_lang.append(texts)
+    longest = max(len(t) for t in by_lang)
+    return [texts[i] for i in range(longest) for texts in by_lang if i < len(texts)]
+
+
+def write_stream(path: Path, count: int, *, authors: int = 8000) -> None:
+    """``count`` Post JSON lines over the hour before END, one author in ``authors`` each."""
+    source = tweets()
+    step = 3600 / count
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(count):
+            _lang, body = source[n % len(source)]
+            who = n % authors
+            post = {
+                "id": str(1_900_000_000_000_000_000 + n),
+                "network": "x",
+                "created_at": (END - timedelta(seconds=3600 - n * step)).isoformat(),
+                "text": body,
+                "author": {
+                    "id": str(10_000 + who),
+                    "username": f"user{who}",
+                    "name": f"User {who}",
+                    "followers_count": (who * 37) % 5000,
+                },
+                "metrics": {"likes": n % 7, "reposts": n % 3, "replies": 0},
+            }
+            out.write(json.dumps(post, ensure_ascii=False) + "\n")
+
+
+def _timed(items: Iterable[T], spent: list[float]) -> Iterator[T]:
+    """Yield from ``items``, adding the time spent producing them to spent[0]."""
+    iterator = iter(items)
+    while True:
+        started = time.perf_counter()
+        try:
+            item = next(iterator)
+        except StopIteration:
+            spent[0] += time.perf_counter() - started
+            return
+        spent[0] += time.perf_counter() - started
+        yield item
+
+
+def _empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--posts", type=int, default=50_000)
+    parser.add_argument("--batch", type=int, default=500)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), _env_file=None)  # type: ignore[call-arg]
+        backend = make_url(settings.sqlalchemy_url).get_backend_name()
+        if backend == "postgresql":
+            _empty_postgres(settings.sqlalchemy_url)
+        db = Database.from_settings(settings)
+        with db.session() as session:
+            repository.save_profile(session, DEMO_BUSINESS)
+            for watch in DEMO_WATCHES:
+                repository.upsert_watch(
+                    session,
+                    name=watch.name,
+                    kind=watch.kind,
+                    description=watch.description,
+                    rules=watch.rules,
+                )
+        path = Path(tmp) / "firehose.jsonl"
+        write_stream(path, args.posts)
+        pipeline = build_pipeline(db)
+        pipeline.understander.analyze(["échauffement du modèle"], tier="accurate")
+        pipeline.understander.analyze(["warm-up"], tier="fast")
+        pipeline.stage_seconds.clear()
+        parse = [0.0]
+        started = time.perf_counter()
+        with path.open(encoding="utf-8") as handle:
+            first = ingest_posts(
+                pipeline, _timed(parse_post_lines(handle), parse), batch_size=args.batch
+            )
+        first_s = time.perf_counter() - started
+        stages = {"parse": parse[0], **pipeline.stage_seconds}
+        pipeline.stage_seconds.clear()
+        started = time.perf_counter()
+        with path.open(encoding="utf-8") as handle:
+            again = ingest_posts(pipeline, parse_post_lines(handle), batch_size=args.batch)
+        again_s = time.perf_counter() - started
+        db.engine.dispose()
+    result = {
+        "database": backend,
+        "posts": first.read,
+        "new": first.new,
+        "matched": first.matched,
+        "rejected": len(first.rejected),
+        "seconds": round(first_s, 2),
+        "posts_per_s": round(first.read / first_s, 1),
+        "stage_seconds": {k: round(v, 2) for k, v in stages.items()},
+        "stage_posts_per_s": {k: round(first.read / v) for k, v in stages.items() if v > 0},
+        "replay_duplicates": again.duplicate,
+        "replay_posts_per_s": round(again.read / again_s, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

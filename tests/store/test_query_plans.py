@@ -1,0 +1,131 @@
+"""The pages' main queries use indexes: on a filled SQLite database, no query the home page, the
+post list, search, a report, the brief or the inbox runs reads the whole posts table."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
+from veille.demo.generator import generate_demo, write_demo
+from veille.inbox import figures, queue
+from veille.inbox.clock import BusinessHours
+from veille.ingest import ingest_posts, parse_post_lines
+from veille.report.brief import build_brief
+from veille.report.metrics import build_report
+from veille.runtime import build_pipeline
+from veille.store import queries, repository
+from veille.store.db import Database
+from veille.timeutil import utcnow
+
+ZONE = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """Two days of the demo stream through the pipeline (a few hundred posts)."""
+    folder: Path = tmp_path_factory.mktemp("plans")
+    db = Database(f"sqlite:///{folder / 'veille.db'}")
+    db.migrate()
+    with db.session() as session:
+        repository.save_profile(session, DEMO_BUSINESS)
+        for watch in DEMO_WATCHES:
+            repository.upsert_watch(
+                session,
+                name=watch.name,
+                kind=watch.kind,
+                description=watch.description,
+                rules=watch.rules,
+            )
+    posts_path, _ = write_demo(generate_demo(seed=3, days=2), folder / "demo")
+    with posts_path.open(encoding="utf-8") as handle:
+        ingest_posts(build_pipeline(db), parse_post_lines(handle))
+    yield db
+    db.engine.dispose()
+
+
+def _statements(db: Database, work: Callable[[Session], Any]) -> list[tuple[str, Any]]:
+    """Every SELECT the work ran, with its parameters."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        with db.session() as session:
+            work(session)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def _reads_all_posts(detail: str) -> bool:
+    """A plan step that reads the posts table through: without an index, or through an index
+    on the network alone (one network holds most posts)."""
+    table = re.match(r"(SCAN|SEARCH) posts(_\d+)?(\s|$)", detail)
+    if table is None:
+        return False
+    return (table[1] == "SCAN" and "INDEX" not in detail) or detail.endswith("(network=?)")
+
+
+def _full_scans_of_posts(db: Database, statements: list[tuple[str, Any]]) -> list[str]:
+    found = []
+    with db.engine.connect() as conn:
+        for statement, parameters in statements:
+            plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            for row in plan:
+                if _reads_all_posts(str(row[-1])):
+                    found.append(f"{row[-1]}\n  in: {' '.join(statement.split())[:300]}")
+    return found
+
+
+def test_the_plan_reader_knows_a_full_scan() -> None:
+    assert _reads_all_posts("SCAN posts")
+    assert _reads_all_posts("SEARCH posts_1 USING INDEX ix_posts_conversation (network=?)")
+    assert not _reads_all_posts("SEARCH posts USING INDEX ix_posts_created_at (created_at>?)")
+    assert not _reads_all_posts("SCAN posts USING INDEX ix_posts_created_at")
+    assert not _reads_all_posts("SCAN posts_fts VIRTUAL TABLE INDEX 0:M1")
+
+
+def _today() -> date:
+    return utcnow().astimezone(ZONE).date()
+
+
+PAGES: dict[str, Callable[[Session], Any]] = {
+    "home": lambda s: queries.home_figures(s, zone=ZONE, now=utcnow()),
+    "brief": lambda s: build_brief(s, zone=ZONE, now=utcnow()),
+    "report_30": lambda s: build_report(
+        s, start=_today() - timedelta(days=29), end=_today(), zone=ZONE
+    ),
+    "report_365": lambda s: build_report(
+        s, start=_today() - timedelta(days=364), end=_today(), zone=ZONE
+    ),
+    "posts": lambda s: queries.list_posts(s, queries.PostFilter()),
+    "posts_page_3": lambda s: queries.list_posts(s, queries.PostFilter(), offset=100),
+    "posts_watch": lambda s: queries.list_posts(s, queries.PostFilter(watch_id=1)),
+    "posts_negative": lambda s: queries.list_posts(s, queries.PostFilter(sentiment="negative")),
+    "posts_lead": lambda s: queries.list_posts(s, queries.PostFilter(intent="lead")),
+    "posts_network": lambda s: queries.list_posts(s, queries.PostFilter(network="x")),
+    "search": lambda s: queries.search_posts(s, "peinture"),
+    "search_matched": lambda s: queries.list_posts(s, queries.PostFilter(query="angers")),
+    "post": lambda s: queries.post_with_thread(s, 5),
+    "inbox": lambda s: queue.load_views(s, zone=ZONE.key),
+    "inbox_figures": lambda s: figures.compute(s, hours=BusinessHours()),
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_no_full_scan_of_posts(filled: Database, page: str) -> None:
+    statements = _statements(filled, PAGES[page])
+    assert statements, "the page ran no query"
+    assert _full_scans_of_posts(filled, statements) == []
