@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from veille.business import BusinessProfile
+from veille.inbox.admission import Admission
 from veille.inbox.clock import BusinessHours
 from veille.inbox.triage import INTENT_WEIGHTS, Signals, score
 from veille.posts import Post
@@ -73,6 +74,7 @@ class Pipeline:
         self._own_handles = {
             h.lower() for h in ((profile.handles + profile.owner_handles) if profile else [])
         }
+        self._admission = Admission(profile)
         # Seconds spent in each stage since the pipeline was built (read by the benchmarks).
         self.stage_seconds: defaultdict[str, float] = defaultdict(float)
 
@@ -119,7 +121,7 @@ class Pipeline:
             deep = self.understander.analyze([fresh[i].text for i in matched_idx], tier="accurate")
         understanding: list[Understanding] = list(cheap)
         for i, understood in zip(matched_idx, deep, strict=True):
-            understanding[i] = understood
+            understanding[i] = self._admission.in_context(fresh[i], understood)
         with self._stage("copies"):
             copies = self._copies([fresh[i] for i in matched_idx])
 
@@ -186,7 +188,7 @@ class Pipeline:
         Its stored priority is the inbox's score at arrival (nothing waited yet); the inbox and
         the brief recompute the same score as time passes.
         """
-        if post.is_retweet or post.author.username.lower() in self._own_handles:
+        if post.is_retweet or not self._admission.admits(post, understood):
             return None
         present = understood.present_intents()
         addressed = bool(self._own_handles & {m.lower() for m in post.mentions}) or (

@@ -6,6 +6,7 @@ an explanation in French or English, and the user decides. See docs/guard.md.
 
 from __future__ import annotations
 
+from veille.publish.guard_learned import RISKS, shipped_model
 from veille.publish.guard_messages import explain
 from veille.publish.guard_models import (
     SEVERITY_RANK,
@@ -39,11 +40,46 @@ def check(text: str, *, context: GuardContext | None = None) -> GuardReport:
         findings = [Finding("empty", "high", 0, len(text), "empty"), *control_chars(draft)]
     else:
         findings = [finding for detect in DETECTORS for finding in detect(draft)]
+        if context.learned:
+            findings += learned_findings(draft, findings)
     flags = [_flag(finding, context) for finding in _dedupe(findings)]
     risk: Severity = max(
         (flag.severity for flag in flags), key=SEVERITY_RANK.__getitem__, default="low"
     )
     return GuardReport(risk=risk, flags=flags)
+
+
+# Rule kinds that already explain a learned risk: the rule's flag is the more precise one.
+EXPLAINED_BY: dict[str, frozenset[str]] = {
+    "politics": frozenset({"politics"}),
+    "groups": frozenset({"politics", "insult"}),
+    "religion": frozenset({"religion"}),
+    "insult": frozenset({"insult", "aggression"}),
+    "irony": frozenset({"sarcasm"}),
+    "mockery": frozenset({"sarcasm", "insult"}),
+    "denigration": frozenset({"negative_mention", "accusation"}),
+    "confidential": frozenset({"confidential", "personal_data", "client_name", "price"}),
+    "legal": frozenset({"accusation", "health_claim", "guarantee"}),
+    "crisis_promo": frozenset({"crisis_promo"}),
+}
+
+
+def learned_findings(draft: Draft, rule_findings: list[Finding]) -> list[Finding]:
+    """The learned model's risks that no rule flag (medium or above) explains already."""
+    serious = {f.kind for f in rule_findings if SEVERITY_RANK[f.severity] >= 1}
+    out = []
+    for risk in shipped_model().risks(draft.text, open_crisis=draft.context.open_crisis):
+        if serious & EXPLAINED_BY[risk.category]:
+            continue
+        _kind, what_fr, what_en = RISKS[risk.category]
+        fields = {
+            "term": draft.term(risk.start, risk.end),
+            "what_fr": what_fr,
+            "what_en": what_en,
+            "score": f"{risk.probability:.2f}",
+        }
+        out.append(Finding(risk.kind, "medium", risk.start, risk.end, "learned", fields))
+    return out
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -160,6 +160,19 @@ HOT_TOPICS = (
     r"avortement",
     r"ivg",
     r"peine de mort",
+    r"candidat(?:e|s|es)? (?:aux|a la|des) (?:municipales|legislatives|presidentielles?|"
+    r"europeennes|regionales|departementales|mairie)",
+    r"tete de liste",
+    r"soiree electorale",
+    r"carte d'electeur",
+    r"nouvel(?:le)? maire",
+    r"le maire de",
+    r"la maire de",
+    r"voile (?:au travail|a l'ecole)",
+    r"frexit",
+    r"ne votez pas pour",
+    r"(?:fai(?:t|s|sons|tes)|faire) campagne pour (?:elle|lui|la liste|le candidat|la candidate)",
+    r"le programme (?:du rn|de lfi|des republicains|du ps|d'eelv|de la nupes)",
 )
 
 # A stance: a call to vote, an opinion on people in power, a slogan.
@@ -192,7 +205,62 @@ POLITICAL_STANCE = (
     r"ils nous (?:ruinent|tuent|volent|prennent)",
     r"merci (?:le|au) gouvernement",
     r"merci macron",
+    r"voter(?:a|ai|ons|ez|ont|ais|ait) pour",
+    r"(?:fai(?:t|s|sons|tes)|faire) campagne",
+    r"(?:son|leur|le seul) programme",
+    r"les electeurs s'en",
+    r"que ca change",
+    r"(?:solidarite|tous ensemble) !",
+    r"(?:manifest|descend)\w* (?:dans la rue )?contre",
 )
+
+# Political or social groups named with scorn (groups_scorn), and the classic generalisation
+# "les <group> qui..." / "ces <group>" about any group (groups_general).
+GROUPS_SCORN = (
+    r"ecolos?",
+    r"gauchistes?",
+    r"bobos?",
+    r"wokes?",
+    r"wokistes?",
+    r"fachos?",
+    r"islamo[- ]?gauchistes?",
+    r"laicards?",
+    r"cathos? integristes?",
+    r"feminazies?",
+    r"assistes",
+    r"generation (?:faineante|assistee|perdue|tiktok)",
+    r"les jeunes d'aujourd'hui",
+    r"ok boomer",
+)
+GROUP_NOUNS = (
+    r"fonctionnaires",
+    r"boomers",
+    r"feministes",
+    r"syndicalistes",
+    r"immigres",
+    r"etrangers",
+    r"migrants",
+    r"retraites",
+    r"parisiens",
+    r"vegans",
+    r"vegetariens",
+    r"jeunes",
+    r"vieux",
+    r"femmes",
+    r"hommes",
+    r"blondes?",
+    r"arabes",
+    r"juifs",
+    r"musulmans",
+    r"chretiens",
+    r"cathos",
+    r"chomeurs",
+    r"touristes",
+    r"anglais",
+    r"americains",
+    r"clients qui (?:negocient|marchandent|annulent)",
+)
+GROUP_GENERALISATION = r"(?:les|ces|tous les|toutes les) (?:{nouns})(?: qui| d'aujourd'hui)"
 
 # --- religion ------------------------------------------------------------------------------
 RELIGION = (
@@ -257,6 +325,20 @@ RELIGION_FACTUAL = (
 
 # --- insults, profanity, aggression --------------------------------------------------------
 INSULTS = (
+    r"(?:ces|bande d'|quels?|quelles?) incapables",
+    r"bande de (?:rats|radins|nuls|guignols|clowns|feignasses|tocards|branquignols)",
+    r"boulet",
+    r"bras casse",
+    r"quel manche",
+    r"mythomanes?",
+    r"pauvre type",
+    r"bouffons?",
+    r"va te faire",
+    r"casse[- ]toi",
+    r"dans ton cul",
+    r"egoistes?",
+    r"bordel",
+    r"on sait ou vous habitez",
     r"con(?! carne)(?!'?\s*[:;])",
     r"cons(?! carne)",
     r"conne",
@@ -412,6 +494,15 @@ NEGATIVE = (
     r"awful",
     r"worst",
     r"scam(?:mers?)?",
+    r"massacre",
+    r"minable",
+    r"laisse a desirer",
+    r"ne travaillez jamais avec",
+    r"(?:nous doit|ne nous a jamais paye)",
+    r"tissu de mensonges",
+    r"a prix d'or",
+    r"travail au noir",
+    r"on se demande comment",
 )
 
 # Someone named without knowing the business: a title and a capitalised name, or a handle.
@@ -533,6 +624,16 @@ HEALTH_CLAIM = (
 )
 
 GUARANTEE = (
+    r"seule? (?:entreprise|boutique|magasin|agence|salon|garage|cabinet) (?:de|d'|a) [\w' -]{2,30} "
+    r"(?:agreee?|certifiee?|reconnue?)",
+    r"agreee? par l'etat",
+    r"certifiee? par le ministere",
+    r"mefiez-vous des imitations",
+    r"100 ?% ecologique",
+    r"neutre pour la planete",
+    r"zero carbone",
+    r"depollue\w*",
+    r"absorbe le co2",
     r"garanti(?:e|s|es)? (?:a vie|100|a 100|totalement|sans|pour toujours|a tous coups)",
     r"100 ?% (?:garanti|efficace|sur|fiable|satisfaits?|sans risque|naturel)",
     r"resultats? garantis?",
@@ -655,6 +756,18 @@ SARCASM = (
     r"grand merci a (?:la|l'|le|aux) [^.!?\n]{0,40}(?:bloque|coupe|annule|perdu|retarde|greve|"
     r"casse|oublie)",
     r"quelle idee de genie",
+    r"quelle efficacite",
+    r"on est gates",
+    r"si constructif",
+    r"tellement nuance",
+    r"dans toute sa splendeur",
+    r"merci pour (?:le soutien|la grasse matinee|l'attente)",
+    r"c'est beau la \w+",
+    r"vraiment tres classe",
+    r"on a adore attendre",
+    r"quel talent",
+    r"on n'aurait jamais ose",
+    r"c'est ca le partenaire",
     r"idee de genie",
     r"on adore (?:attendre|payer|les bouchons|la paperasse|les travaux|quand)",
     r"j'adore (?:attendre|payer|les bouchons|la paperasse|quand)",
@@ -683,9 +796,34 @@ HUMOUR = (
     r"just kidding",
 )
 HUMOUR_EMOJI = ("😂", "🤣", "😜", "😝", "😅", "🤪")
+# A joke with one of these as its butt is humour at someone's expense (mockery).
+MOCKERY_TARGETS = (
+    r"(?:la|le|une|un|notre|cette|ce) (?:cliente?|monsieur|madame|dame|collegue|stagiaire|"
+    r"apprentie?|touriste|voisine?|mamie|papy|patron)",
+    r"papy \w+",
+    r"mamie \w+",
+    r"(?:une|les) blondes?",
+    r"(?:vu|avec) (?:sa|son) (?:taille|ventre|poids|age|accent|tete)",
+    r"un singe",
+    r"quel massacre",
+    r"elle se reconnaitra",
+    r"il se reconnaitra",
+    r"un cerveau",
+    r"des lunettes",
+    r"apprenez la langue",
+    r"rentrez chez vous",
+)
 
 # --- confidential --------------------------------------------------------------------------
 CONFIDENTIAL = (
+    r"parmi nos clients",
+    r"-\d+ ?% de (?:chiffre|ca)",
+    r"[\d ]+ ?€ de decouvert",
+    r"on espere tenir",
+    r"la banque nous lache",
+    r"(?:devoir|va|allons) licencier",
+    r"qui nous rejoint (?:a|au smic)",
+    r"le code (?:de la|du|de l') (?:porte|reserve|alarme|portail|local|coffre)",
     r"confidentiel(?:le|les|s)?",
     r"ne pas diffuser",
     r"ne pas partager",
@@ -717,6 +855,9 @@ CONFIDENTIAL = (
 
 # Prices on their own are public and fine; these words make them a quote or a deal.
 QUOTE_CONTEXT = (
+    r"contrat signe",
+    r"devis accepte",
+    r"signe avec",
     r"(?<!sur )devis(?! gratuits?| offerts?| sous| en ligne)",
     r"factur(?:e|es|er|ons|e)",
     r"remise (?:accordee|speciale|exceptionnelle|de)",

@@ -22,6 +22,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "« {term} » touche à l'actualité politique : vérifiez que le message reste neutre.",
         '"{term}" touches on political news: check the post stays neutral.',
     ),
+    "groups": (
+        "« {term} » vise un groupe de personnes avec mépris : une partie de vos clients en "
+        "fait partie ou s'en sentira visée.",
+        '"{term}" targets a group of people with scorn: some of your customers belong to it '
+        "or will feel targeted.",
+    ),
+    "groups_general": (
+        "« {term} » met tout un groupe dans le même sac : ce genre de généralité passe pour "
+        "du mépris, même dit en passant.",
+        '"{term}" lumps a whole group together: such generalisations read as contempt, even '
+        "said in passing.",
+    ),
+    "mockery": (
+        "« {term} » : la blague se fait aux dépens de quelqu'un. Celui qui est visé (ou qui "
+        "s'y reconnaît) ne rira pas, et la capture circulera.",
+        '"{term}": the joke is at someone\'s expense. Whoever is targeted (or recognises '
+        "themselves) will not laugh, and the screenshot will travel.",
+    ),
     "religion": (
         "« {term} » parle de religion, un sujet sensible : un message d'entreprise peut y "
         "être mal reçu ou mal interprété.",
@@ -217,6 +235,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "empty": (
         "Le brouillon est vide : il n'y a rien à publier.",
         "The draft is empty: there is nothing to publish.",
+    ),
+    # The learned risk model (guard_learned.py): {what} names the risk, {score} its probability.
+    "learned": (
+        "« {term} » se lit comme {what_fr} (modèle appris sur des brouillons étiquetés, "
+        "probabilité {score}) : aucun mot de nos listes, mais des messages de ce genre ont fait "
+        "des couacs. Relisez ce passage comme un client qui ne vous connaît pas.",
+        '"{term}" reads as {what_en} (model learned from labelled drafts, probability '
+        "{score}): no word of our lists, but posts like this one have backfired. Reread this "
+        "passage as a customer who does not know you would.",
     ),
 }
 

@@ -31,6 +31,7 @@ class GuardContext:
     profile: BusinessProfile | None = None
     client_names: list[str] = field(default_factory=list)
     lang: Lang = "fr"
+    learned: bool = True  # also read the draft with the learned risk model (guard_learned.py)
 
     def __post_init__(self) -> None:
         unknown = [n for n in self.networks if n not in GUARD_NETWORKS]

@@ -127,6 +127,19 @@ def _term(draft: Draft, start: int, end: int) -> dict[str, str]:
     return {"term": draft.term(start, end)}
 
 
+GROUPS_SCORN = compile_terms(lex.GROUPS_SCORN)
+GROUP_GENERALISATION = compile_terms(
+    (lex.GROUP_GENERALISATION.format(nouns="|".join(lex.GROUP_NOUNS)),)
+)
+
+
+def groups(draft: Draft) -> list[Finding]:
+    """A group named with scorn ("les écolos") or lumped together ("les jeunes qui...")."""
+    return _lexicon_findings(draft, GROUPS_SCORN, "groups", "medium", "groups") + (
+        _lexicon_findings(draft, GROUP_GENERALISATION, "groups", "medium", "groups_general")
+    )
+
+
 RELIGION = compile_terms(lex.RELIGION)
 RELIGION_FACTUAL = compile_terms(lex.RELIGION_FACTUAL)
 
@@ -148,6 +161,7 @@ def insults(draft: Draft) -> list[Finding]:
 
 
 SARCASM = compile_terms(lex.SARCASM)
+MOCKERY_TARGETS = compile_terms(lex.MOCKERY_TARGETS)
 HUMOUR = compile_terms(lex.HUMOUR)
 # Praise at the start of a sentence that trails off: "Bravo la poste..." (not "Merci à tous...").
 PRAISE_TRAILING = re.compile(
@@ -177,9 +191,12 @@ def sarcasm(draft: Draft) -> list[Finding]:
             Finding("sarcasm", "medium", start, end, "sarcasm", _term(draft, start, end))
         )
     findings += _emoji_findings(draft, lex.SARCASM_EMOJI, "sarcasm", "medium", "sarcasm")
-    findings += _lexicon_findings(draft, HUMOUR, "sarcasm", "low", "humour")
-    findings += _emoji_findings(draft, lex.HUMOUR_EMOJI, "sarcasm", "low", "humour")
-    return findings
+    humour = _lexicon_findings(draft, HUMOUR, "sarcasm", "low", "humour")
+    humour += _emoji_findings(draft, lex.HUMOUR_EMOJI, "sarcasm", "low", "humour")
+    if humour:
+        # A joke with a person or a group as its butt: humour at someone's expense.
+        humour += _lexicon_findings(draft, MOCKERY_TARGETS, "mockery", "medium", "mockery")
+    return findings + humour
 
 
 def _emoji_findings(
@@ -199,6 +216,12 @@ NEGATIVE = compile_terms(lex.NEGATIVE + lex.INSULTS + lex.ACCUSATION)
 GENERIC_COMPETITORS = compile_terms(lex.GENERIC_COMPETITORS)
 APOLOGY = compile_terms((r"desole(?:e|s|es)?", r"excus\w*", r"pardon", r"regrett\w*", r"sorry"))
 HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.]{0,63})")
+# A business or a person named without a title: two capitalised words ("Librairie Gibert",
+# "Thierry Lemoine"), or "chez" and a capitalised name. Only read next to a negative word.
+PROPER_NAME = re.compile(
+    r"(?<!\w)[A-ZÀ-Ý][\w'’-]+(?: (?:de |du |des |& )?[A-ZÀ-Ý][\w'’-]+)+"
+    r"|(?<!\w)chez [A-ZÀ-Ý][\w'’-]+"
+)
 TITLED_NAME = re.compile(
     lex.PERSON_TITLE + r"\s+(?:[A-Z][\w'-]*\s+)?[A-ZÀ-Ý][a-zà-ÿ'-]+(?:[- ][A-ZÀ-Ý][a-zà-ÿ'-]+)?"
 )
@@ -241,6 +264,11 @@ def negative_mentions(draft: Draft) -> list[Finding]:
         if match.group(1).lower() not in own:
             targets.append((match.start(), match.end(), "negative_person"))
     targets += [(m.start(), m.end(), "negative_person") for m in TITLED_NAME.finditer(draft.text)]
+    targets += [
+        (m.start(), m.end(), "negative_person")
+        for m in PROPER_NAME.finditer(draft.text)
+        if not any(s < m.end() and m.start() < e for s, e, _ in targets)
+    ]
     findings: list[Finding] = []
     seen: set[tuple[int, int]] = set()
     for start, end, message in targets:
@@ -628,6 +656,7 @@ def control_chars(draft: Draft) -> list[Finding]:
 
 DETECTORS: tuple[Callable[[Draft], list[Finding]], ...] = (
     politics,
+    groups,
     religion,
     insults,
     sarcasm,

@@ -1,0 +1,146 @@
+"""The guard's labelled drafts (data/guard/), shared by train_guard.py and eval_guard.py.
+
+drafts.jsonl: 429 hand-written drafts labelled with the rule kinds they should raise (each
+its own family). families.jsonl: drafts written out from the families of guard_templates.py,
+labelled with risk categories. Both come back as Rows with categories and a family.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from veille.business import BusinessProfile
+from veille.publish.guard import GuardContext
+from veille.publish.guard_learned import CATEGORIES
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "guard"
+# The rule kinds of drafts.jsonl read as the learned model's categories; form kinds (length,
+# links, hashtags, late night, tone, control characters) are left to the rules.
+KIND_CATEGORY = {
+    "politics": "politics",
+    "religion": "religion",
+    "insult": "insult",
+    "aggression": "insult",
+    "sarcasm": "irony",
+    "negative_mention": "denigration",
+    "personal_data": "confidential",
+    "client_name": "confidential",
+    "confidential": "confidential",
+    "price": "confidential",
+    "accusation": "legal",
+    "health_claim": "legal",
+    "guarantee": "legal",
+    "crisis_promo": "crisis_promo",
+}
+# Families of promotional drafts published outside a crisis: safe, yet what the crisis_promo
+# head must recognise as promotion (it only raises a flag while a crisis is open).
+PROMOTIONAL = {"ok-promo-no-crisis", "ok-contest-no-crisis", "ok-killer-price"}
+# A category counts as caught when one of these flag kinds is at medium or above.
+CAUGHT_BY = {
+    "politics": {"politics", "groups"},
+    "groups": {"groups", "politics", "insult"},
+    "religion": {"religion"},
+    "insult": {"insult", "aggression"},
+    "irony": {"sarcasm"},
+    "mockery": {"mockery", "sarcasm", "insult", "groups"},
+    "denigration": {"negative_mention", "accusation"},
+    "confidential": {"confidential", "personal_data", "client_name", "price"},
+    "legal": {"legal", "accusation", "health_claim", "guarantee"},
+    "crisis_promo": {"crisis_promo"},
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    family: str
+    business: str
+    split: str
+    risky: bool
+    tricky: bool
+    categories: tuple[str, ...]
+    kinds: tuple[str, ...]  # rule kinds (drafts.jsonl only)
+    text: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def promotional(self) -> bool:
+        return "crisis_promo" in self.categories or self.family in PROMOTIONAL
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if row.get("label") not in ("risky", "safe"):
+            raise SystemExit(f"{path.name} line {number}: label must be risky or safe")
+        if row.get("split") not in ("train", "validation"):
+            raise SystemExit(f"{path.name} line {number}: split must be train or validation")
+        unknown = set(row.get("categories", [])) - set(CATEGORIES)
+        if unknown:
+            raise SystemExit(f"{path.name} line {number}: unknown categories {sorted(unknown)}")
+        rows.append(row)
+    return rows
+
+
+def load(split: str) -> list[Row]:
+    """The drafts of `split` (train, validation or all) from both files."""
+    out: list[Row] = []
+    for raw in _read(DATA / "drafts.jsonl"):
+        kinds = tuple(raw["kinds"])
+        categories = tuple(sorted({KIND_CATEGORY[k] for k in kinds if k in KIND_CATEGORY}))
+        out.append(
+            Row(
+                raw["id"],
+                raw["id"],
+                raw["business"],
+                raw["split"],
+                raw["label"] == "risky",
+                False,
+                categories,
+                kinds,
+                raw["text"],
+                raw.get("context", {}),
+            )
+        )
+    for raw in _read(DATA / "families.jsonl"):
+        out.append(
+            Row(
+                raw["id"],
+                raw["family"],
+                raw["business"],
+                raw["split"],
+                raw["label"] == "risky",
+                bool(raw["tricky"]),
+                tuple(raw["categories"]),
+                (),
+                raw["text"],
+                raw.get("context", {}),
+            )
+        )
+    return [r for r in out if split == "all" or r.split == split]
+
+
+def profiles() -> dict[str, BusinessProfile]:
+    raw = json.loads((DATA / "profiles.json").read_text(encoding="utf-8"))
+    return {key: BusinessProfile(**value) for key, value in raw.items()}
+
+
+def context_for(
+    row: Row, known: dict[str, BusinessProfile], *, learned: bool = True
+) -> GuardContext:
+    when = row.context.get("scheduled_at")
+    return GuardContext(
+        networks=row.context.get("networks", []),
+        scheduled_at=datetime.fromisoformat(when) if when else None,
+        open_crisis=row.context.get("open_crisis", False),
+        client_names=row.context.get("client_names", []),
+        profile=known.get(row.business),
+        learned=learned,
+    )
