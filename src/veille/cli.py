@@ -222,21 +222,29 @@ def demo(
     seed: Annotated[int, typer.Option(help="Graine du générateur.")] = 7,
 ) -> None:
     """Build the demo business's database, print a short brief, then serve the web app."""
-    from veille.demo.run import build_demo, demo_settings, print_accuracy, print_brief
+    from veille.demo.run import (
+        build_demo,
+        demo_instance_url,
+        demo_settings,
+        print_accuracy,
+        print_brief,
+    )
 
     settings = demo_settings(get_settings())
-    result = build_demo(settings, seed=seed, console=err)
+    instance_url = demo_instance_url(settings)
+    result = build_demo(settings, seed=seed, console=err, instance_url=instance_url)
     print_brief(result, console=out)
     print_accuracy(result, console=out)
     if serve_after:
-        from veille.web.server import run
+        from veille.demo.serve import serve_demo
 
         out.print(
             f"\nVeille tourne sur http://{settings.host}:{settings.port} — "
             "connectez-vous avec l'identifiant [bold]demo[/bold] et le mot de passe "
-            "[bold]demo[/bold]. (Ctrl-C pour arrêter)"
+            "[bold]demo[/bold]. Les réponses et les publications partent vers l'instance "
+            f"Mastodon de démonstration, {instance_url}. (Ctrl-C pour arrêter)"
         )
-        run(settings, host=settings.host, port=settings.port)
+        serve_demo(settings)
 
 
 def _register_commands() -> None:
