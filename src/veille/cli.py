@@ -242,7 +242,7 @@ def demo(
             f"\nVeille tourne sur http://{settings.host}:{settings.port} — "
             "connectez-vous avec l'identifiant [bold]demo[/bold] et le mot de passe "
             "[bold]demo[/bold]. Les réponses et les publications partent vers l'instance "
-            f"Mastodon de démonstration, {instance_url}. (Ctrl-C pour arrêter)"
+            f"de démonstration, {instance_url}. (Ctrl-C pour arrêter)"
         )
         serve_demo(settings)
 
