@@ -13,6 +13,9 @@ model_post_init  # pydantic hook (posts.py)
 _.handle_starttag  # html.parser.HTMLParser callbacks (sources/text.py)
 _.handle_endtag
 _.handle_data
+_.do_GET  # http.server.BaseHTTPRequestHandler callbacks (demo/instance.py)
+_.do_POST
+_.log_message
 
 # Public helpers documented for users, with their tests.
 verify_signature  # webhook receivers check our signature with it (docs/alerts.md)

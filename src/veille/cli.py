@@ -237,21 +237,59 @@ def demo(
     seed: Annotated[int, typer.Option(help="Graine du générateur.")] = 7,
 ) -> None:
     """Build the demo business's database, print a short brief, then serve the web app."""
-    from veille.demo.run import build_demo, demo_settings, print_accuracy, print_brief
+    from veille.demo.run import (
+        build_demo,
+        demo_instance_url,
+        demo_settings,
+        print_accuracy,
+        print_brief,
+    )
 
     settings = demo_settings(get_settings())
-    result = build_demo(settings, seed=seed, console=err)
+    instance_url = demo_instance_url(settings)
+    result = build_demo(settings, seed=seed, console=err, instance_url=instance_url)
     print_brief(result, console=out)
     print_accuracy(result, console=out)
     if serve_after:
-        from veille.web.server import run
-
         out.print(
             f"\nVeille tourne sur http://{settings.host}:{settings.port} — "
             "connectez-vous avec l'identifiant [bold]demo[/bold] et le mot de passe "
-            "[bold]demo[/bold]. (Ctrl-C pour arrêter)"
+            "[bold]demo[/bold]. Les réponses et les publications partent vers l'instance "
+            f"de démonstration, {instance_url}. (Ctrl-C pour arrêter)"
         )
+        _serve_demo(settings)
+
+
+DEMO_SCHEDULER_INTERVAL = 5.0  # seconds: a post scheduled "now" goes out while the user watches
+
+
+def _serve_demo(settings: Any) -> None:
+    """The web app, the demo's Mastodon-compatible instance on the next port, and the
+    publishing scheduler, so that a reply or a scheduled post goes out and shows."""
+    import threading
+
+    from veille.crypto import SecretBox
+    from veille.demo.instance import DemoInstance
+    from veille.publish.publisher import ConnectorPublisher
+    from veille.publish.scheduler import Scheduler
+    from veille.store.db import Database
+    from veille.web.server import run
+
+    instance = DemoInstance(settings.port + 1).start()
+    stop = threading.Event()
+    db = Database.from_settings(settings)
+    scheduler = Scheduler(db, ConnectorPublisher(db, SecretBox(settings.resolved_secret_key())))
+
+    def publish_due() -> None:
+        while not stop.wait(DEMO_SCHEDULER_INTERVAL):
+            scheduler.run_due()
+
+    threading.Thread(target=publish_due, name="demo-scheduler", daemon=True).start()
+    try:
         run(settings, host=settings.host, port=settings.port)
+    finally:
+        stop.set()
+        instance.close()
 
 
 def _register_commands() -> None:

@@ -509,10 +509,10 @@ MESSAGES.update(
         },
         "setup.save_watches": {"fr": "Enregistrer ces veilles", "en": "Save these watches"},
         "setup.accounts_intro": {
-            "fr": "Connectez les comptes depuis lesquels vous répondez et publiez (X, Bluesky, "
-            "Mastodon) et les fils d'actualité à suivre. Vous pourrez le faire plus tard.",
-            "en": "Connect the accounts you answer and post from (X, Bluesky, Mastodon) and "
-            "the news feeds to follow. You can do it later.",
+            "fr": "Connectez les comptes depuis lesquels vous répondez et publiez, et les fils "
+            "d'actualité à suivre. Vous pourrez le faire plus tard.",
+            "en": "Connect the accounts you answer and post from, and the news feeds to "
+            "follow. You can do it later.",
         },
         "setup.no_account": {"fr": "Aucun compte connecté.", "en": "No account connected."},
         "setup.connect_account": {"fr": "Connecter un compte", "en": "Connect an account"},

@@ -6,9 +6,13 @@ import pytest
 
 from tests.factories import post_json
 from veille.posts import parse_post
+from veille.publish.drafts import check_variants
 from veille.rules import compile_rules, parse_rule
+from veille.setup.actions import do_save_profile
 from veille.setup.profile import ProfileError, ProfileInput, build_profile, likely_spellings
 from veille.setup.proposals import propose_watches
+from veille.store.db import Database
+from veille.store.tables_publish import DraftVariant
 
 FLORIST = ProfileInput(
     name="Fleurs du Marais",
@@ -110,3 +114,18 @@ def test_a_large_area_is_split_across_rules_under_the_limit() -> None:
     leads = next(w for w in propose_watches(profile, max_length=600) if w.kind == "leads")
     assert len(leads.rules) > 3 and all(len(r) <= 600 for r in leads.rules)
     assert _matches(leads.rules, "Qui connait une bonne boulangerie à Saumur ?")
+
+
+def test_the_guard_on_drafts_reads_the_profile_the_set_up_saved(db: Database) -> None:
+    profile = build_profile(FLORIST)
+    with db.session() as session:
+        do_save_profile(session, profile)
+        variant = DraftVariant(
+            draft_id=0,
+            account_id=1,
+            network="mastodon",
+            text="Au Jardin de Lys, des escrocs : leurs fleurs fanent en deux jours, arnaque !",
+        )
+        (check,) = check_variants(session, [variant], scheduled_at=None)
+    named = [f for f in check.report.flags if "Au Jardin de Lys" in str(f.to_json())]
+    assert named, check.report.to_json()

@@ -20,8 +20,8 @@ from tests.sources.servers import HttpServer, Request, Response, http_server
 from tests.web.conftest import login
 from veille.accounts import account_credentials
 from veille.config import Settings
-from veille.connect import Endpoints
 from veille.crypto import SecretBox
+from veille.sources.connect import Endpoints
 from veille.sources.db_stores import stored_token
 from veille.store import tables
 from veille.store.db import Database
@@ -221,11 +221,11 @@ def test_a_feed_is_checked_to_be_a_feed(
     browser: TestClient, db: Database, settings: Settings, networks: tuple[HttpServer, Networks]
 ) -> None:
     server, _ = networks
-    page = _submit(browser, "/accounts/connect/feed", {"feed_url": f"{server.url}/page.html"})
+    page = _submit(browser, "/accounts/connect/news", {"feed_url": f"{server.url}/page.html"})
     assert page.status_code == 400 and "not an RSS or Atom feed" in page.text
-    missing = _submit(browser, "/accounts/connect/feed", {"feed_url": f"{server.url}/nope"})
+    missing = _submit(browser, "/accounts/connect/news", {"feed_url": f"{server.url}/nope"})
     assert missing.status_code == 400 and "HTTP 404" in missing.text
-    done = _submit(browser, "/accounts/connect/feed", {"feed_url": f"{server.url}/rss.xml"})
+    done = _submit(browser, "/accounts/connect/news", {"feed_url": f"{server.url}/rss.xml"})
     assert done.status_code == 303
     _, credentials = _account(db, settings, "news")
     assert credentials == {"feed_url": f"{server.url}/rss.xml"}
@@ -237,5 +237,5 @@ def test_a_feed_on_a_private_address_is_refused_by_default(tmp_path: Path, db: D
         create_user(session, username="marc", password="bon-mot-de-passe", role="manager")
     with TestClient(create_app(strict, db)) as client:
         login(client, "marc")
-        page = _submit(client, "/accounts/connect/feed", {"feed_url": "http://192.168.1.1/rss"})
+        page = _submit(client, "/accounts/connect/news", {"feed_url": "http://192.168.1.1/rss"})
     assert page.status_code == 400 and "private or local address" in page.text

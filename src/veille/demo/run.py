@@ -11,10 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlalchemy import select
 
+from veille.accounts import connect_account
 from veille.config import Settings
+from veille.crypto import SecretBox
 from veille.demo.accuracy import measure
 from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
 from veille.demo.generator import DemoStream, generate_demo, write_demo
+from veille.demo.instance import DEMO_TOKEN, HANDLE
 from veille.ingest import IngestSummary, ingest_posts, parse_post_lines
 from veille.report.alerts_run import run_alerts
 from veille.report.brief import urgent_items
@@ -56,8 +59,20 @@ def _reset_sqlite_file(url: str) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def build_demo(settings: Settings, *, seed: int = 7, console: Console | None = None) -> DemoResult:
-    """Rebuild the demo database from scratch: profile, watches, demo user, 14 days of posts."""
+def demo_instance_url(settings: Settings) -> str:
+    """Where `veille demo` serves its Mastodon instance: the port after the app's."""
+    return f"http://127.0.0.1:{settings.port + 1}"
+
+
+def build_demo(
+    settings: Settings,
+    *,
+    seed: int = 7,
+    console: Console | None = None,
+    instance_url: str | None = None,
+) -> DemoResult:
+    """Rebuild the demo database from scratch: profile, watches, demo user, 14 days of posts,
+    and (with ``instance_url``) the business's account on the demo's Mastodon instance."""
     console = console or Console(stderr=True)
     started = time.perf_counter()
     _reset_sqlite_file(settings.sqlalchemy_url)
@@ -74,6 +89,17 @@ def build_demo(settings: Settings, *, seed: int = 7, console: Console | None = N
             )
         if session.scalar(select(tables.User).where(tables.User.username == DEMO_USER)) is None:
             create_user(session, username=DEMO_USER, password=DEMO_PASSWORD, role="owner")
+        if instance_url:
+            account = connect_account(
+                session,
+                SecretBox(settings.resolved_secret_key()),
+                network="mastodon",
+                handle=HANDLE,
+                label="Peintures Martin (instance de démonstration)",
+                kind="company",
+                credentials={"instance_url": instance_url, "access_token": DEMO_TOKEN},
+            )
+            account.state = "connected"
     stream = generate_demo(seed=seed)
     posts_path, labels_path = write_demo(stream, settings.data_dir / "demo")
     pipeline = build_pipeline(db)

@@ -21,6 +21,7 @@ from veille.publish.scheduler import enqueue
 from veille.sources import registry
 from veille.sources.network import PostCost
 from veille.store import tables
+from veille.store.repository import BUSINESS_KEY
 from veille.store.tables_publish import (
     DraftComment,
     DraftEvent,
@@ -140,7 +141,8 @@ RISK_ORDER = {"low": 0, "medium": 1, "high": 2}
 
 
 def load_profile(session: Session) -> BusinessProfile | None:
-    row = session.get(tables.Setting, "business_profile")
+    # The key the set-up and the demo write (store.repository.BUSINESS_KEY).
+    row = session.get(tables.Setting, BUSINESS_KEY)
     if row is None:
         return None
     try:

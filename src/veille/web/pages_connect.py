@@ -1,40 +1,44 @@
-"""Connecting accounts in the browser: X (OAuth 2.0 with PKCE), Mastodon (the instance's
-OAuth), Bluesky (app password), news feeds (checked to be a feed). The routes parse, call
-``veille.connect`` and render; the callbacks check the state they were sent with."""
+"""Connecting accounts in the browser: the networks' own flows (``veille.sources.connect``:
+OAuth 2.0 with PKCE, a Mastodon-style app registration, an app password, a feed check) behind
+two routes per network. The routes parse, call and render; the callback checks its state."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from veille import connect
-from veille.accounts import ACCOUNT_KINDS, CREDENTIAL_FIELDS, AccountError, connect_account
+from veille.accounts import ACCOUNT_KINDS, CREDENTIAL_FIELDS, AccountError
 from veille.crypto import SecretBox
 from veille.permissions import Permission, can
+from veille.sources import connect
 from veille.sources.db_stores import AccountTokenStore
 from veille.store import tables
 from veille.web.deps import DbSession, User, get_db, get_settings, render, requires
 
 router = APIRouter()
 MANAGE = [Depends(requires(Permission.MANAGE_ACCOUNTS))]
+FORM_FIELDS = ("kind", "label")
 
 
 def _box(request: Request) -> SecretBox:
     return SecretBox(get_settings(request).resolved_secret_key())
 
 
-def _endpoints(request: Request) -> connect.Endpoints:
-    found: connect.Endpoints | None = getattr(request.app.state, "connect_endpoints", None)
-    return found or connect.Endpoints()
-
-
-def _callback(request: Request, network: str) -> str:
-    return f"{get_settings(request).public_url}/accounts/connect/{network}/callback"
+def _context(request: Request, user: Any, network: str) -> connect.Context:
+    settings = get_settings(request)
+    endpoints: connect.Endpoints | None = getattr(request.app.state, "connect_endpoints", None)
+    return connect.Context(
+        user_id=user.id,
+        redirect_uri=f"{settings.public_url}/accounts/connect/{network}/callback",
+        website=settings.public_url,
+        endpoints=endpoints or connect.Endpoints(),
+        allow_private=settings.allow_private_urls,
+    )
 
 
 def accounts_page(
@@ -49,48 +53,21 @@ def accounts_page(
         accounts=accounts,
         fields=CREDENTIAL_FIELDS,
         kinds=ACCOUNT_KINDS,
+        flows=connect.FLOWS,
         can_edit=can(user.role, Permission.MANAGE_ACCOUNTS),
         error=error,
         zone=get_settings(request).zone,
     )
 
 
-def _leave_for(request: Request, user: Any, url: str) -> Response:
-    """A page that sends the browser on to the network (a form may not redirect off-site
-    under the app's Content-Security-Policy; a link and a refresh may)."""
-    return render(request, "connect_leave.html", user, url=url, host=urlsplit(url).hostname)
+def _flow(network: str) -> connect.Flow:
+    found = connect.FLOWS.get(network)
+    if found is None:
+        raise HTTPException(status_code=404)
+    return found
 
 
-@router.post("/accounts/connect/x", dependencies=MANAGE)
-def start_x(
-    request: Request,
-    session: DbSession,
-    user: User,
-    handle: Annotated[str, Form(max_length=255)],
-    client_id: Annotated[str, Form(max_length=255)],
-    bearer_token: Annotated[str, Form(max_length=4096)] = "",
-    kind: Annotated[str, Form(max_length=16)] = "company",
-    label: Annotated[str, Form(max_length=128)] = "",
-) -> Response:
-    try:
-        url = connect.start_x(
-            session,
-            _box(request),
-            user_id=user.id,
-            handle=handle,
-            kind=kind,
-            label=label,
-            client_id=client_id,
-            bearer_token=bearer_token,
-            redirect_uri=_callback(request, "x"),
-            endpoints=_endpoints(request),
-        )
-    except AccountError as exc:
-        return accounts_page(request, session, user, error=str(exc), status=400)
-    return _leave_for(request, user, url)
-
-
-def _finish(request: Request, session: Session, user: Any, finished: connect.Finished) -> Response:
+def _save(request: Request, session: Session, finished: connect.Finished) -> Response:
     box = _box(request)
     account = connect.save_connected(session, box, finished)
     account.state = "connected"
@@ -100,140 +77,50 @@ def _finish(request: Request, session: Session, user: Any, finished: connect.Fin
     return RedirectResponse("/accounts", status_code=303)
 
 
-def _may_manage(user: Any) -> None:
-    # A GET callback changes state: it checks the role itself (the state checks the user).
+@router.post("/accounts/connect/{network}", dependencies=MANAGE)
+async def connect_account_route(
+    request: Request, session: DbSession, user: User, network: str
+) -> Response:
+    """Leave for the network's authorization page, or check the credentials in place."""
+    flow = _flow(network)
+    form = await request.form()
+    values = {name: str(form.get(name, ""))[:4096] for name in (*flow.fields, *FORM_FIELDS)}
+    context = _context(request, user, network)
+    try:
+        if flow.leaves:
+            url = connect.start(network, session, _box(request), values, context)
+            return render(request, "connect_leave.html", user, url=url, host=urlsplit(url).hostname)
+        return _save(request, session, connect.check(network, values, context))
+    except AccountError as exc:
+        return accounts_page(request, session, user, error=str(exc), status=400)
+
+
+@router.get("/accounts/connect/{network}/callback")
+def callback(
+    request: Request,
+    session: DbSession,
+    user: User,
+    network: str,
+    state: str = "",
+    code: str = "",
+    error: str = "",
+) -> Response:
+    """Where the network sends the user back. A GET that changes state: it checks the role
+    itself, and the state ties it to the user and the flow that began it."""
     if not can(user.role, Permission.MANAGE_ACCOUNTS):
         raise HTTPException(status_code=403)
-
-
-@router.get("/accounts/connect/x/callback")
-def finish_x(
-    request: Request,
-    session: DbSession,
-    user: User,
-    state: str = "",
-    code: str = "",
-    error: str = "",
-) -> Response:
-    _may_manage(user)
+    flow = _flow(network)
     try:
         if error or not code:
-            raise AccountError(f"x: authorization not given ({error or 'no code'})")
-        finished = connect.finish_x(
+            raise AccountError(f"{flow.title}: authorization not given ({error or 'no code'})")
+        finished = connect.finish(
+            network,
             session,
             _box(request),
-            user_id=user.id,
             state=state,
             code=code,
-            endpoints=_endpoints(request),
+            context=_context(request, user, network),
         )
+        return _save(request, session, finished)
     except AccountError as exc:
         return accounts_page(request, session, user, error=str(exc), status=400)
-    return _finish(request, session, user, finished)
-
-
-@router.post("/accounts/connect/mastodon", dependencies=MANAGE)
-def start_mastodon(
-    request: Request,
-    session: DbSession,
-    user: User,
-    instance_url: Annotated[str, Form(max_length=500)],
-    kind: Annotated[str, Form(max_length=16)] = "company",
-    label: Annotated[str, Form(max_length=128)] = "",
-) -> Response:
-    settings = get_settings(request)
-    try:
-        url = connect.start_mastodon(
-            session,
-            _box(request),
-            user_id=user.id,
-            instance_url=instance_url,
-            kind=kind,
-            label=label,
-            redirect_uri=_callback(request, "mastodon"),
-            website=settings.public_url,
-            allow_private=settings.allow_private_urls,
-        )
-    except AccountError as exc:
-        return accounts_page(request, session, user, error=str(exc), status=400)
-    return _leave_for(request, user, url)
-
-
-@router.get("/accounts/connect/mastodon/callback")
-def finish_mastodon(
-    request: Request,
-    session: DbSession,
-    user: User,
-    state: str = "",
-    code: str = "",
-    error: str = "",
-) -> Response:
-    _may_manage(user)
-    try:
-        if error or not code:
-            raise AccountError(f"mastodon: authorization not given ({error or 'no code'})")
-        finished = connect.finish_mastodon(
-            session,
-            _box(request),
-            user_id=user.id,
-            state=state,
-            code=code,
-            allow_private=get_settings(request).allow_private_urls,
-        )
-    except AccountError as exc:
-        return accounts_page(request, session, user, error=str(exc), status=400)
-    return _finish(request, session, user, finished)
-
-
-@router.post("/accounts/connect/bluesky", dependencies=MANAGE)
-def connect_bluesky(
-    request: Request,
-    session: DbSession,
-    user: User,
-    handle: Annotated[str, Form(max_length=255)],
-    app_password: Annotated[str, Form(max_length=255)],
-    kind: Annotated[str, Form(max_length=16)] = "company",
-    label: Annotated[str, Form(max_length=128)] = "",
-) -> Response:
-    try:
-        checked = connect.check_bluesky(
-            handle=handle, app_password=app_password, endpoints=_endpoints(request)
-        )
-        account = connect_account(
-            session,
-            _box(request),
-            network="bluesky",
-            handle=checked,
-            label=label,
-            kind=kind,
-            credentials={"app_password": app_password},
-        )
-    except AccountError as exc:
-        return accounts_page(request, session, user, error=str(exc), status=400)
-    account.state = "connected"
-    return RedirectResponse("/accounts", status_code=303)
-
-
-@router.post("/accounts/connect/feed", dependencies=MANAGE)
-def connect_feed(
-    request: Request,
-    session: DbSession,
-    user: User,
-    feed_url: Annotated[str, Form(max_length=2000)],
-    label: Annotated[str, Form(max_length=128)] = "",
-) -> Response:
-    try:
-        url = connect.check_feed(feed_url, allow_private=get_settings(request).allow_private_urls)
-        account = connect_account(
-            session,
-            _box(request),
-            network="news",
-            handle=urlsplit(url).hostname or url,
-            label=label or url,
-            kind="company",
-            credentials={"feed_url": url},
-        )
-    except AccountError as exc:
-        return accounts_page(request, session, user, error=str(exc), status=400)
-    account.state = "connected"
-    return RedirectResponse("/accounts", status_code=303)

@@ -2,6 +2,9 @@
 OAuth (the app registered on the instance, then the authorization code), Bluesky by app
 password (checked by logging in), a news feed by its URL (checked to be a feed).
 
+The web side (``veille.web.pages_connect``) is network-blind: it reads ``FLOWS`` and calls
+:func:`start`, :func:`finish` and :func:`check` with the network's name and the form.
+
 A flow that leaves for the network keeps what the callback needs (the PKCE verifier, the
 Mastodon app's secret) in the settings table under ``connect:<state>``, encrypted, for 15
 minutes and for the user who started it; the callback checks the state and deletes it.
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -325,3 +329,110 @@ def save_connected(session: Session, box: SecretBox, finished: Finished) -> tabl
         kind=finished.kind,
         credentials=finished.credentials,
     )
+
+
+# ---------------------------------------------------------------- what the web side reads
+
+
+@dataclass(frozen=True)
+class Flow:
+    """How the accounts page connects one network."""
+
+    network: str
+    title: str
+    fields: tuple[str, ...]  # the form's fields besides kind and label
+    secret: tuple[str, ...]  # those typed as passwords
+    leaves: bool  # the browser leaves for the network (OAuth) and comes back to the callback
+
+
+FLOWS: dict[str, Flow] = {
+    "x": Flow("x", "X", ("handle", "client_id", "bearer_token"), ("bearer_token",), True),
+    "mastodon": Flow("mastodon", "Mastodon", ("instance_url",), (), True),
+    "bluesky": Flow("bluesky", "Bluesky", ("handle", "app_password"), ("app_password",), False),
+    "news": Flow("news", "RSS / Atom", ("feed_url",), (), False),
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every flow may need from the instance and the person connecting."""
+
+    user_id: int
+    redirect_uri: str
+    website: str
+    endpoints: Endpoints
+    allow_private: bool
+
+
+def start(
+    network: str, session: Session, box: SecretBox, form: Mapping[str, str], context: Context
+) -> str:
+    """Begin a flow that leaves for the network; the address to send the browser to."""
+    kind, label = form.get("kind") or "company", form.get("label", "")
+    if network == "x":
+        return start_x(
+            session,
+            box,
+            user_id=context.user_id,
+            handle=form.get("handle", ""),
+            kind=kind,
+            label=label,
+            client_id=form.get("client_id", ""),
+            bearer_token=form.get("bearer_token", ""),
+            redirect_uri=context.redirect_uri,
+            endpoints=context.endpoints,
+        )
+    if network == "mastodon":
+        return start_mastodon(
+            session,
+            box,
+            user_id=context.user_id,
+            instance_url=form.get("instance_url", ""),
+            kind=kind,
+            label=label,
+            redirect_uri=context.redirect_uri,
+            website=context.website,
+            allow_private=context.allow_private,
+        )
+    raise AccountError(f"network: {network!r} is not connected by a redirection")
+
+
+def finish(
+    network: str, session: Session, box: SecretBox, *, state: str, code: str, context: Context
+) -> Finished:
+    """The callback of a flow begun by :func:`start`."""
+    if network == "x":
+        return finish_x(
+            session,
+            box,
+            user_id=context.user_id,
+            state=state,
+            code=code,
+            endpoints=context.endpoints,
+        )
+    if network == "mastodon":
+        return finish_mastodon(
+            session,
+            box,
+            user_id=context.user_id,
+            state=state,
+            code=code,
+            allow_private=context.allow_private,
+        )
+    raise AccountError(f"network: {network!r} has no callback")
+
+
+def check(network: str, form: Mapping[str, str], context: Context) -> Finished:
+    """Connect in place: the credentials are tried before anything is saved."""
+    kind, label = form.get("kind") or "company", form.get("label", "")
+    if network == "bluesky":
+        password = form.get("app_password", "")
+        handle = check_bluesky(
+            handle=form.get("handle", ""), app_password=password, endpoints=context.endpoints
+        )
+        return Finished("bluesky", handle, kind, label, {"app_password": password.strip()})
+    if network == "news":
+        url = check_feed(form.get("feed_url", ""), allow_private=context.allow_private)
+        host = urlsplit(url).hostname or url
+        return Finished("news", host, "company", label or url, {"feed_url": url})
+    raise AccountError(f"network: {network!r} is connected by a redirection")
