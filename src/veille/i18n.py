@@ -486,6 +486,10 @@ MESSAGES.update(
         "setup.city": {"fr": "Commune", "en": "Town"},
         "setup.radius": {"fr": "Rayon servi (km)", "en": "Area served (km)"},
         "setup.website": {"fr": "Site web", "en": "Website"},
+        "setup.extra_area": {
+            "fr": "Autres communes servies, une par ligne (hors du rayon)",
+            "en": "Other towns served, one per line (outside the radius)",
+        },
         "setup.handles": {
             "fr": "Vos comptes, un par ligne : réseau:compte",
             "en": "Your accounts, one per line: network:user",

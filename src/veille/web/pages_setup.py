@@ -98,8 +98,10 @@ def save_business(
     owner_handles: Annotated[str, Form(max_length=4000)] = "",
     competitors: Annotated[str, Form(max_length=8000)] = "",
     website: Annotated[str, Form(max_length=500)] = "",
+    extra_area: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     form = {
+        "extra_area": extra_area,
         "name": name,
         "trade": trade,
         "city": city,
@@ -122,6 +124,7 @@ def save_business(
         competitors=_lines(competitors),
         website=website,
         words=[w.strip() for w in words.split(",") if w.strip()],
+        extra_area=_lines(extra_area),
     )
     try:
         profile = build_profile(answers)
