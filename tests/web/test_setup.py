@@ -116,3 +116,11 @@ def test_a_member_neither_lands_on_nor_changes_the_set_up(empty: TestClient) -> 
 def test_a_database_filled_before_set_up_is_left_alone(client: TestClient) -> None:
     login(client)
     assert client.get("/", follow_redirects=False).status_code == 200
+
+
+def test_the_town_picker_suggests_communes(empty: TestClient) -> None:
+    assert empty.get("/api/communes?q=meri", follow_redirects=False).status_code == 303
+    login(empty)
+    found = empty.get("/api/communes?q=meri").json()
+    assert found[0] == "Mérignac (33)" and len(found) <= 10
+    assert empty.get("/api/communes?q=m").json() == []
