@@ -486,6 +486,10 @@ MESSAGES.update(
         "setup.city": {"fr": "Commune", "en": "Town"},
         "setup.radius": {"fr": "Rayon servi (km)", "en": "Area served (km)"},
         "setup.website": {"fr": "Site web", "en": "Website"},
+        "setup.extra_area": {
+            "fr": "Autres communes servies, une par ligne (hors du rayon)",
+            "en": "Other towns served, one per line (outside the radius)",
+        },
         "setup.handles": {
             "fr": "Vos comptes, un par ligne : réseau:compte",
             "en": "Your accounts, one per line: network:user",
@@ -526,6 +530,10 @@ MESSAGES.update(
         },
         "setup.brief_hour": {"fr": "Heure d'envoi (0-23)", "en": "Hour (0-23)"},
         "setup.finish": {"fr": "Terminer", "en": "Finish"},
+        "setup.smtp_later": {
+            "fr": "Le serveur d'envoi (SMTP) et un message d'essai : Réglages ›",
+            "en": "The sending server (SMTP) and a test message: Settings ›",
+        },
         "settings.business": {"fr": "L'entreprise et l'équipe", "en": "Business and team"},
         "settings.proposed": {"fr": "Veilles proposées", "en": "Proposed watches"},
         "settings.approvals": {"fr": "Règles d'approbation", "en": "Approval rules"},

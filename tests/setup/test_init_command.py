@@ -70,10 +70,13 @@ def test_init_unattended_saves_the_profile_and_the_watches(env: Settings) -> Non
     assert runner.invoke(app, FLORIST).exit_code == 0
     assert len(_stored(env)[1]) == 6
 
+    wider = runner.invoke(app, [*FLORIST, "--area", "Arcachon", "--area", "Libourne (33)"])
+    assert wider.exit_code == 0, wider.output
     shown = runner.invoke(app, ["profile", "show"])
     assert shown.exit_code == 0
     data = json.loads(shown.output)
     assert data["trade"] == "fleuriste" and data["owner_handles"] == ["claire.bsky.social"]
+    assert {"Mérignac", "Arcachon", "Libourne"} <= set(data["area"])
 
 
 @pytest.mark.parametrize(

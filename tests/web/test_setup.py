@@ -27,6 +27,7 @@ FLORIST = {
     "owner": "Claire Dubois",
     "competitors": "Au Jardin de Lys=x:jardindelys",
     "website": "fleursdumarais.fr",
+    "extra_area": "Arcachon",
 }
 
 
@@ -80,6 +81,9 @@ def test_the_first_owner_is_set_up_step_by_step(empty: TestClient, db: Database)
     with db.session() as session:
         names = [w.name for w in queries.watches(session)]
     assert "Claire Dubois" not in names and "Demandes de fleuriste (Bordeaux)" in names
+    with db.session() as session:
+        profile = repository.load_profile(session)
+    assert profile is not None and {"Mérignac", "Arcachon"} <= set(profile.area)
 
     # Still not done: the home page sends the owner back to the next step.
     assert empty.get("/", follow_redirects=False).headers["location"] == "/setup"
@@ -112,3 +116,11 @@ def test_a_member_neither_lands_on_nor_changes_the_set_up(empty: TestClient) -> 
 def test_a_database_filled_before_set_up_is_left_alone(client: TestClient) -> None:
     login(client)
     assert client.get("/", follow_redirects=False).status_code == 200
+
+
+def test_the_town_picker_suggests_communes(empty: TestClient) -> None:
+    assert empty.get("/api/communes?q=meri", follow_redirects=False).status_code == 303
+    login(empty)
+    found = empty.get("/api/communes?q=meri").json()
+    assert found[0] == "Mérignac (33)" and len(found) <= 10
+    assert empty.get("/api/communes?q=m").json() == []

@@ -56,6 +56,9 @@ def init(
         typer.Option(help='Concurrent, "NOM[=RÉSEAU:COMPTE,...]" (répétable).'),
     ] = None,
     website: Annotated[str, typer.Option(help="Site web.")] = "",
+    area: Annotated[
+        list[str] | None, typer.Option(help="Autre commune servie, hors du rayon (répétable).")
+    ] = None,
     lang: Annotated[str, typer.Option(help="Langue des questions : fr ou en.")] = "fr",
     yes: Annotated[
         bool, typer.Option("--yes", help="Sans question : enregistrer ce qui est donné.")
@@ -76,6 +79,7 @@ def init(
         owner_handles=list(owner_handle or []),
         competitors=list(competitor or []),
         website=website,
+        extra_area=list(area or []),
     )
     if yes:
         missing = [f"--{o}" for o, v in (("name", name), ("trade", trade), ("city", city)) if not v]

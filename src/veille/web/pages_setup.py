@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -98,8 +98,10 @@ def save_business(
     owner_handles: Annotated[str, Form(max_length=4000)] = "",
     competitors: Annotated[str, Form(max_length=8000)] = "",
     website: Annotated[str, Form(max_length=500)] = "",
+    extra_area: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     form = {
+        "extra_area": extra_area,
         "name": name,
         "trade": trade,
         "city": city,
@@ -122,6 +124,7 @@ def save_business(
         competitors=_lines(competitors),
         website=website,
         words=[w.strip() for w in words.split(",") if w.strip()],
+        extra_area=_lines(extra_area),
     )
     try:
         profile = build_profile(answers)
@@ -157,6 +160,12 @@ def _with_preview(request: Request, session: Session, watch: ProposedWatch) -> d
         "posts": queries.posts_by_ids(session, ids[:3]),
         "problems": [],
     }
+
+
+@router.get("/api/communes")
+def api_communes(user: User, q: str = "") -> JSONResponse:
+    """The town picker: up to ten communes whose name starts with ``q``, largest first."""
+    return JSONResponse([c.label for c in search_communes(q[:100])])
 
 
 @router.get("/setup/watches")
