@@ -142,3 +142,11 @@ def test_the_stream_hands_deletes_and_edits_to_the_store() -> None:
     edit = revised[1]
     assert isinstance(edit, Post) and edit.text.endswith("(modifié)")
     assert (edit.model_extra or {})["edited"] is True
+
+
+def test_a_broken_pretty_printed_file_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "timeline.json"
+    path.write_text(json.dumps([_status("1"), _status("2")], indent=2)[:-40])
+    (problem,) = list(load_payload_file(path, "mastodon"))
+    assert isinstance(problem, ParseProblem) and problem.where == "(document)"
+    assert problem.reason.startswith("not JSON")
