@@ -30,6 +30,7 @@ from veille.sources.base import (
 )
 from veille.sources.db_stores import AccountTokenStore
 from veille.sources.network import AccountListening, ListenOptions
+from veille.sources.revisions import apply_revision
 from veille.store import tables
 from veille.store.db import Database
 
@@ -186,6 +187,7 @@ def build_account_listeners(
                 options=options,
                 reporter=account.health.reporter,
                 first=network not in started,
+                revise=lambda change: apply_revision(db, change),
             )
         )
         started.add(network)

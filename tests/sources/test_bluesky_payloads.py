@@ -18,7 +18,7 @@ from veille.cli import app
 from veille.config import get_settings
 from veille.posts import Post
 from veille.sources import ParseProblem, load_payload_file
-from veille.sources.base import MemoryCursorStore
+from veille.sources.base import MemoryCursorStore, PostDeleted
 from veille.sources.bluesky.client import JetstreamListener, parse_jetstream_event
 from veille.sources.bluesky.handles import HandleCache, appview_lookup
 from veille.store import queries
@@ -197,3 +197,39 @@ def test_recorded_jetstream_events() -> None:
         (problem,) = list(load_payload_file(folder / name, "bluesky"))
         assert isinstance(problem, ParseProblem)
         assert problem.reason == "not posts: 1 Jetstream events, none a post (like create: 1)"
+
+
+def test_listening_hands_deletes_and_edits_to_the_store() -> None:
+    created = post_event(1)
+    edited = post_event(1)
+    edited["commit"]["operation"] = "update"
+    edited["time_us"] += 1
+    deleted = {
+        "did": DID,
+        "time_us": created["time_us"] + 2,
+        "kind": "commit",
+        "commit": {"operation": "delete", "collection": "app.bsky.feed.post", "rkey": "3lhx1"},
+    }
+    release = threading.Event()
+
+    def jetstream(connection: ServerConnection) -> None:
+        for event in (created, edited, deleted):
+            connection.send(json.dumps(event))
+        release.wait(5)
+
+    delivered: list[Post] = []
+    revised: list[Post | PostDeleted] = []
+    with ws_server(jetstream) as url:
+        listener = JetstreamListener(
+            cursors=MemoryCursorStore(), url=f"{url}/subscribe", revise=revised.append
+        )
+        stop = threading.Event()
+        thread = threading.Thread(target=listener.listen, args=(delivered.append, stop))
+        thread.start()
+        wait_until(lambda: len(revised) == 2)
+        stop.set()
+        release.set()
+        thread.join(5)
+    assert len(delivered) == 2  # the edited version too: stored if it was not yet
+    assert isinstance(revised[0], Post) and (revised[0].model_extra or {})["edited"] is True
+    assert revised[1] == PostDeleted("bluesky", f"at://{DID}/app.bsky.feed.post/3lhx1")

@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -164,6 +165,13 @@ def test_a_huge_post_costs_the_models_milliseconds(env: Settings, tmp_path: Path
     assert [len(r["text"]) for r in rows if r["id"] == "big"] == [len(text)]  # stored whole
 
 
+def _counted(line: bytes) -> bool:
+    try:
+        return bool(line.decode("utf-8").strip())
+    except UnicodeDecodeError:
+        return True  # rejected by number, blank or not
+
+
 def _write_good(tmp_path: Path) -> Path:
     path = tmp_path / "warm.jsonl"
     path.write_bytes(_good(99) + b"\n")
@@ -244,3 +252,26 @@ def test_fuzzed_lines_never_raise_and_good_lines_always_read(bad: list[bytes]) -
             assert item.where == f"ligne {number}" and item.reason
         else:
             json.dumps(item.to_json_dict(), allow_nan=False).encode("utf-8")  # storable
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(bad=st.lists(hostile_lines(), min_size=1, max_size=3))
+def test_fuzzed_files_store_every_good_line(bad: list[bytes], tmp_path_factory: Any) -> None:
+    from veille.ingest import ingest_posts
+    from veille.runtime import build_pipeline, open_database
+    from veille.store.db import Database
+
+    folder = tmp_path_factory.mktemp("fuzz")
+    settings_ = Settings(data_dir=folder / "data", _env_file=None)  # type: ignore[call-arg]
+    lines = []
+    for i, line in enumerate(bad):
+        lines += [_good(i), line]
+    lines.append(_good(len(bad)))
+    summary = ingest_posts(build_pipeline(open_database(settings_)), parse_post_lines(lines))
+    db = Database.from_settings(settings_)
+    with db.session() as session:
+        stored = {row["id"] for row in queries.export_rows(session, watch=None, since=None)}
+    db.engine.dispose()
+    assert {str(i) for i in range(len(bad) + 1)} <= stored
+    assert summary.read == sum(_counted(line) for line in lines)  # blank lines are skipped
+    assert summary.new == len(stored)

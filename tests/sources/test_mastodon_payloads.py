@@ -4,13 +4,19 @@ servers' integer ids, self-replies, quotes and polls (Status entity, docs.joinma
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
+
+from websockets.sync.server import ServerConnection
 
 from tests.helpers.real_payloads import real_payloads
 from veille.posts import Post
 from veille.sources import ParseProblem, load_payload_file
-from veille.sources.mastodon.client import iter_mastodon_statuses
+from veille.sources.base import MemoryCursorStore, PostDeleted
+from veille.sources.mastodon.client import MastodonClient, MastodonStream, iter_mastodon_statuses
+
+from .servers import wait_until, ws_server
 
 
 def _status(status_id: str = "113", **fields: Any) -> dict[str, Any]:
@@ -106,3 +112,41 @@ def test_recorded_mastodon_4j_responses_keep_their_fields() -> None:
     assert post.text.startswith('"I lost my inheritance with one wrong digit')
     assert post.mentions == [] and post.metrics.likes == 11
     assert post.urls[0].startswith("https://www.theguardian.com/money/2019/dec/07/")
+
+
+def test_the_stream_hands_deletes_and_edits_to_the_store() -> None:
+    release = threading.Event()
+
+    def streaming(connection: ServerConnection) -> None:
+        edited = _status("113", content="<p>Un bon peintre sur Angers ? (modifié)</p>")
+        for event, payload in (("delete", "112"), ("status.update", json.dumps(edited))):
+            connection.send(json.dumps({"stream": ["user"], "event": event, "payload": payload}))
+        release.wait(5)
+
+    revised: list[Post | PostDeleted] = []
+    with ws_server(streaming) as ws_url:
+        client = MastodonClient(
+            instance_url="http://127.0.0.1:9", access_token="t", streaming_url=ws_url
+        )
+        stream = MastodonStream(
+            client, cursors=MemoryCursorStore(), stream="user", revise=revised.append
+        )
+        stop = threading.Event()
+        thread = threading.Thread(target=stream.listen, args=(lambda p: None, stop))
+        thread.start()
+        wait_until(lambda: len(revised) == 2)
+        stop.set()
+        release.set()
+        thread.join(5)
+    assert revised[0] == PostDeleted("mastodon", "112")
+    edit = revised[1]
+    assert isinstance(edit, Post) and edit.text.endswith("(modifié)")
+    assert (edit.model_extra or {})["edited"] is True
+
+
+def test_a_broken_pretty_printed_file_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "timeline.json"
+    path.write_text(json.dumps([_status("1"), _status("2")], indent=2)[:-40])
+    (problem,) = list(load_payload_file(path, "mastodon"))
+    assert isinstance(problem, ParseProblem) and problem.where == "(document)"
+    assert problem.reason.startswith("not JSON")

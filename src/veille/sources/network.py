@@ -58,6 +58,8 @@ class AccountListening:
     options: ListenOptions
     reporter: Callable[[str], OnHealth]  # the account's state, per listener part
     first: bool  # the first account of this network: app-wide listeners go with it
+    # Applies to the store what the network said happened to a post (deleted, edited).
+    revise: Callable[[Post | PostDeleted], None] | None = None
 
 
 class PublishJob(Protocol):

@@ -74,7 +74,8 @@ def json_bodies(
             yield ParseProblem(f"line {line}", f"not UTF-8 (byte 0x{document[exc.start]:02x})")
             return
     except ValueError as exc:
-        if not one_per_line:
+        first = document.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0].strip()
+        if not one_per_line or first in (b"{", b"["):  # one pretty-printed body, broken
             yield ParseProblem("(document)", str(exc))
             return
     for number, raw in enumerate(document.splitlines(), start=1):

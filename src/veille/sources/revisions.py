@@ -9,8 +9,19 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from veille.posts import Post
+from veille.sources.base import PostDeleted
 from veille.store import tables
+from veille.store.db import Database
 from veille.store.search import search_text
+
+
+def apply_revision(db: Database, change: Post | PostDeleted) -> None:
+    """What a listener heard: a deletion removes the stored post, an edit replaces it."""
+    with db.session() as session:
+        if isinstance(change, PostDeleted):
+            delete_posts(session, [(change.network, change.post_id)])
+        else:
+            apply_edits(session, [change])
 
 
 def delete_posts(session: Session, keys: Sequence[tuple[str, str]]) -> int:

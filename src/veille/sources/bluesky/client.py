@@ -654,13 +654,13 @@ class JetstreamListener:
         on_problem: OnProblem | None = None,
         on_health: OnHealth | None = None,
         handles: HandleCache | None = None,
-        on_deleted: Callable[[PostDeleted], None] | None = None,
+        revise: Callable[[Post | PostDeleted], None] | None = None,
     ) -> None:
         self.cursors = cursors
         self.on_health = on_health
         self.url = url
         self.wanted_dids = wanted_dids
-        self.on_deleted = on_deleted
+        self.revise = revise  # deletions and edits, applied to the store
         self.cursor_key = cursor_key
         self.rewind_us = int(rewind_seconds * 1e6)
         self.stall_timeout = stall_timeout
@@ -764,10 +764,12 @@ class JetstreamListener:
             self._advance(event)
             return
         if isinstance(item, PostDeleted):
-            if self.on_deleted is not None:
-                self.on_deleted(item)
+            if self.revise is not None:
+                self.revise(item)
         elif item is not None:
-            on_post(item)
+            on_post(item)  # stored if new, then the edit replaces what was stored
+            if self.revise is not None and (item.model_extra or {}).get("edited"):
+                self.revise(item)
         self._advance(event)
 
     def _parse(self, event: dict[str, Any]) -> Post | PostDeleted | None:

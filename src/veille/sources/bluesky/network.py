@@ -67,6 +67,7 @@ def listeners(account: AccountListening) -> list[Listener]:
                 url=options.endpoint(JETSTREAM, JETSTREAM_URL),
                 on_health=account.reporter("jetstream"),
                 handles=HandleCache(appview_lookup(options.endpoint(APPVIEW, APPVIEW_URL))),
+                revise=account.revise,
             )
         )
     handle = account.handle

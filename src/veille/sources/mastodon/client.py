@@ -10,7 +10,7 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -31,6 +31,7 @@ from veille.sources.base import (
     OnPost,
     OnProblem,
     ParseProblem,
+    PostDeleted,
     PublishedPost,
     RateLimited,
     SystemClock,
@@ -61,8 +62,9 @@ def _id(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def parse_mastodon_status(status: dict[str, Any]) -> Post:
-    """A Mastodon Status entity to a Post; a boost becomes a repost of the boosted status."""
+def parse_mastodon_status(status: dict[str, Any], *, edited: bool = False) -> Post:
+    """A Mastodon Status entity to a Post; a boost becomes a repost of the boosted status;
+    ``edited``: the status as its author edited it (streaming's ``status.update``)."""
     if not isinstance(status, dict):
         raise MalformedPayload("mastodon", "a status must be a JSON object")
     missing = [f for f in ("id", "created_at", "account", "content") if f not in status]
@@ -127,6 +129,8 @@ def parse_mastodon_status(status: dict[str, Any]) -> Post:
     }
     if status.get("spoiler_text"):
         data["spoiler_text"] = status["spoiler_text"]
+    if edited:
+        data["edited"] = True
     poll = shown.get("poll")
     if isinstance(poll, dict):
         data["poll"] = {
@@ -431,6 +435,7 @@ class MastodonStream:
         on_health: OnHealth | None = None,
         discover_streaming: bool = False,
         cursor_key: str | None = None,
+        revise: Callable[[Post | PostDeleted], None] | None = None,
     ) -> None:
         if stream not in {"hashtag", "public", "public:local", "user"}:
             raise ValueError(f"unknown Mastodon stream {stream!r}")
@@ -447,6 +452,7 @@ class MastodonStream:
         self.on_problem = on_problem
         self.on_health = on_health
         self.discover_streaming = discover_streaming
+        self.revise = revise  # deletions and edits, applied to the store
         self.last_id: str | None = cursors.get(self.cursor_key)
         self.connections = 0
 
@@ -564,8 +570,11 @@ class MastodonStream:
             if not isinstance(envelope, dict) or "event" not in envelope:
                 raise MalformedPayload("mastodon", "message has no 'event'")
             event = envelope["event"]
+            if event in {"delete", "status.update"}:
+                self._revise(event, envelope.get("payload"))
+                return
             if event not in {"update", "notification"}:
-                return  # delete, status.update, filters_changed ...: nothing new to read
+                return  # filters_changed, announcements ...: nothing to read
             if (event == "update") == (self.stream == "user"):
                 return  # the user stream is read for its mentions, not the home timeline
             # The payload is itself a JSON document inside a string.
@@ -582,5 +591,14 @@ class MastodonStream:
             log_problem(
                 "mastodon", ParseProblem("stream event", f"not JSON ({exc.msg})"), self.on_problem
             )
-        except (MalformedPayload, KeyError, TypeError) as exc:
+        except (MalformedPayload, KeyError, TypeError, AttributeError, ValueError) as exc:
             log_problem("mastodon", ParseProblem("stream event", str(exc)), self.on_problem)
+
+    def _revise(self, event: str, payload: object) -> None:
+        """A deleted status (its id is the payload) or an edited one, for the store."""
+        if self.revise is None or not isinstance(payload, str):
+            return
+        if event == "delete":
+            self.revise(PostDeleted("mastodon", payload))
+            return
+        self.revise(parse_mastodon_status(json.loads(payload), edited=True))

@@ -49,6 +49,7 @@ def listeners(account: AccountListening) -> list[Listener]:
         cursor_key=f"mastodon:{who}:stream",
         on_health=account.reporter("stream"),
         discover_streaming=True,
+        revise=account.revise,
     )
     stream.name = f"mastodon:stream:{who}"
 
