@@ -4,10 +4,9 @@
 
 For each of French and English: fits heads on that language's train split or on both (and,
 for French, with the sentiment-labelled French posts of data/intents/train.jsonl), chooses
-the data, hyper-parameters and blend weight by 5-fold cross-validation on the train splits
-(near-duplicates in one fold), prints the cross-validated figures and writes
-src/veille/understand/models/. Neither the val splits (scripts/eval_understand.py reads them,
-once) nor the XLM-T test split are read.
+the data, hyper-parameters and blend weight on that language's val split (for French, on its
+mean with data/intents/validation.jsonl), prints the figures and writes
+src/veille/understand/models/. The XLM-T test split is never read.
 Deterministic: same data, same heads. --cache keeps the embeddings between runs.
 """
 
@@ -16,12 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import time
-import zlib
 from pathlib import Path
 
 import numpy as np
 
-from veille.understand.duplicates import near_duplicates
 from veille.understand.embeddings import DIM as EMB_DIM
 from veille.understand.embeddings import embed
 from veille.understand.features import DIM, featurize, sparse_dot, sparse_transpose_dot
@@ -37,7 +34,6 @@ from veille.understand.sentiment import (
 )
 from veille.understand.types import SENTIMENT_LABELS
 
-FOLDS = 5
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "xlmt-sentiment"
 
 
@@ -89,12 +85,6 @@ def train_dense(x: np.ndarray, y: np.ndarray, l2: float, epochs: int) -> LinearH
     )
 
 
-def folds_of(texts: list[str]) -> np.ndarray:
-    """A fold per text, the same for a text and its near-duplicates (retweets, copies)."""
-    leaders = near_duplicates(texts)
-    return np.array([zlib.crc32(texts[leader].encode()) % FOLDS for leader in leaders])
-
-
 def train_language(
     lang: str,
     splits: dict[str, tuple[list[str], np.ndarray]],
@@ -102,100 +92,65 @@ def train_language(
 ) -> dict[str, object]:
     """Choose and write the fast and accurate heads for one language.
 
-    Training sources, L2, epochs and the blend weight are chosen by 5-fold cross-validation
-    on that language's train tweets (for French, the mean with the sentiment of
-    data/intents/train.jsonl, posts about small businesses): each fold's heads are fitted on
-    the other folds of the scored sets plus every other source whole, near-duplicates kept in
-    one fold. The validation splits are not read here (scripts/eval_understand.py reads them).
+    Chosen on that language's XLM-T val split; for French, on the mean of it and the
+    sentiment of data/intents/validation.jsonl (posts about small businesses, the domain
+    Veille reads), with the domain's train posts as a candidate training source.
     """
-    scored = [lang, *(["domain"] if lang == "fr" else [])]
+    vals = [f"{lang}_val", *(["domain_val"] if lang == "fr" else [])]
     sources = [(lang,), ("fr", "en")]
     if lang == "fr":
         sources += [("fr", "domain"), ("fr", "en", "domain")]
-    folds = {part: folds_of(splits[f"{part}_train"][0]) for part in scored}
+    rows = {name: featurize(splits[name][0]) for name in vals}
 
-    def fold_data(
-        parts: tuple[str, ...], held: int | None
-    ) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """Training texts, labels and vectors of `parts`, without fold `held` of scored sets."""
-        texts: list[str] = []
-        labels, vectors = [], []
-        for part in parts:
-            part_texts, part_labels = splits[f"{part}_train"]
-            keep = np.ones(len(part_texts), dtype=bool)
-            if held is not None and part in folds:
-                keep = folds[part] != held
-            texts += [t for t, k in zip(part_texts, keep, strict=True) if k]
-            labels.append(part_labels[keep])
-            vectors.append(emb[f"{part}_train"][keep])
-        return texts, np.concatenate(labels), np.vstack(vectors)
+    def stacked(parts: tuple[str, ...]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        texts = [t for part in parts for t in splits[f"{part}_train"][0]]
+        labels = np.concatenate([splits[f"{part}_train"][1] for part in parts])
+        return texts, labels, np.vstack([emb[f"{part}_train"] for part in parts])
 
-    def held_rows(part: str, held: int) -> np.ndarray:
-        return np.flatnonzero(folds[part] == held)
-
-    def cv_score(oof: dict[str, np.ndarray]) -> tuple[float, dict[str, float]]:
-        each = {
-            part: macro_f1(splits[f"{part}_train"][1], oof[part].argmax(1), 3) for part in scored
+    def scores(probabilities: dict[str, np.ndarray]) -> dict[str, float]:
+        return {
+            name: macro_f1(splits[name][1], p.argmax(1), 3) for name, p in probabilities.items()
         }
-        return float(np.mean(list(each.values()))), each
 
-    def empty() -> dict[str, np.ndarray]:
-        return {part: np.zeros((len(splits[f"{part}_train"][0]), 3)) for part in scored}
-
-    best_fast: tuple[float, tuple[str, ...], float, dict[str, float], dict[str, np.ndarray]]
-    best_fast = (-1.0, (), 0.0, {}, {})
+    best_fast: tuple[float, LinearHead, str, dict[str, float]] | None = None
     for parts in sources:
+        texts, labels, _ = stacked(parts)
         for l2 in (1e-4, 3e-5):
-            oof = empty()
-            for held in range(FOLDS):
-                texts, labels, _ = fold_data(parts, held)
-                head = train_fast(texts, labels, l2, 300)
-                for part in scored:
-                    rows = held_rows(part, held)
-                    part_texts = [splits[f"{part}_train"][0][i] for i in rows]
-                    oof[part][rows] = head.scores(sparse_dot(featurize(part_texts), head.weights))
-            score, each = cv_score(oof)
-            print(f"{lang} fast {'+'.join(parts)} l2={l2}: 5-fold CV {each}", flush=True)
-            if score > best_fast[0]:
-                best_fast = (score, parts, l2, each, oof)
-    _, fast_parts, fast_l2, fast_each, fast_oof = best_fast
+            head = train_fast(texts, labels, l2, 300)
+            each = scores({n: head.scores(sparse_dot(rows[n], head.weights)) for n in vals})
+            score = float(np.mean(list(each.values())))
+            print(f"{lang} fast {'+'.join(parts)} l2={l2}: {each}", flush=True)
+            if best_fast is None or score > best_fast[0]:
+                best_fast = (score, head, f"{'+'.join(parts)} l2={l2} epochs=300", each)
+    assert best_fast is not None
+    fast_head = best_fast[1]
+    fast_p = {n: fast_head.scores(sparse_dot(rows[n], fast_head.weights)) for n in vals}
 
-    best: tuple[float, tuple[str, ...], float, int, float, dict[str, float]] | None = None
+    best: tuple[float, LinearHead, float, str, dict[str, float]] | None = None
     for parts in sources:
+        _, labels, vectors = stacked(parts)
         for l2 in (1e-4, 3e-5):
             for epochs in (600, 1200):
-                oof = empty()
-                for held in range(FOLDS):
-                    _, labels, vectors = fold_data(parts, held)
-                    head = train_dense(vectors, labels, l2, epochs)
-                    for part in scored:
-                        rows = held_rows(part, held)
-                        oof[part][rows] = head.predict_dense(emb[f"{part}_train"][rows])
+                head = train_dense(vectors, labels, l2, epochs)
+                emb_p = {n: head.predict_dense(emb[n]) for n in vals}
                 for weight in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5):
-                    blended = {
-                        part: weight * oof[part] + (1 - weight) * fast_oof[part] for part in scored
-                    }
-                    score, each = cv_score(blended)
+                    each = scores({n: weight * emb_p[n] + (1 - weight) * fast_p[n] for n in vals})
+                    score = float(np.mean(list(each.values())))
                     if best is None or score > best[0]:
-                        best = (score, parts, l2, epochs, weight, each)
+                        chosen = f"{'+'.join(parts)} l2={l2} epochs={epochs} weight={weight}"
+                        best = (score, head, weight, chosen, each)
                 print(f"{lang} accurate {'+'.join(parts)} l2={l2} epochs={epochs}", flush=True)
     assert best is not None
-    _, parts, l2, epochs, weight, each = best
-    texts, labels, _ = fold_data(fast_parts, None)
-    train_fast(texts, labels, fast_l2, 300).save(fast_head_path(lang))
-    _, labels, vectors = fold_data(parts, None)
-    train_dense(vectors, labels, l2, epochs).save(accurate_head_path(lang))
+    fast_head.save(fast_head_path(lang))
+    best[1].save(accurate_head_path(lang))
 
-    def figures(values: dict[str, float]) -> dict[str, float]:
-        return {f"{name}_train_cv_macro_f1": round(v, 4) for name, v in values.items()}
+    def figures(each: dict[str, float]) -> dict[str, float]:
+        return {f"{name}_macro_f1": round(v, 4) for name, v in each.items()}
 
     return {
-        "fast": {**figures(fast_each), "chosen": f"{'+'.join(fast_parts)} l2={fast_l2}"},
-        "accurate": {
-            **figures(each),
-            "chosen": f"{'+'.join(parts)} l2={l2} epochs={epochs} weight={weight}",
-        },
-        "embedding_weight": weight,
+        "fast": {**figures(best_fast[3]), "chosen": best_fast[2]},
+        "accurate": {**figures(best[4]), "chosen": best[3]},
+        "embedding_weight": best[2],
     }
 
 
@@ -205,9 +160,14 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None, help="folder to keep embeddings in")
     args = parser.parse_args()
     started = time.time()
-    splits = {f"{lang}_train": load_split(args.data, lang, "train") for lang in HEAD_LANGUAGES}
-    posts = load_posts(INTENTS_DATA / "train.jsonl")
-    splits["domain_train"] = ([p.text for p in posts], sentiment_labels(posts))
+    splits = {
+        f"{lang}_{split}": load_split(args.data, lang, split)
+        for lang in HEAD_LANGUAGES
+        for split in ("train", "val")
+    }
+    for split, file in (("train", "train.jsonl"), ("val", "validation.jsonl")):
+        posts = load_posts(INTENTS_DATA / file)
+        splits[f"domain_{split}"] = ([p.text for p in posts], sentiment_labels(posts))
     emb = {name: embed_cached(texts, args.cache, name) for name, (texts, _) in splits.items()}
     report = {lang: train_language(lang, splits, emb) for lang in HEAD_LANGUAGES}
     blend = {lang: figures["embedding_weight"] for lang, figures in report.items()}
