@@ -1,11 +1,14 @@
-"""Quality of every classifier on its validation data: macro-F1 and confusion matrices.
+"""Quality of every classifier on its validation data: per-class F1 with intervals, macro-F1,
+confusion matrices, and (--demo) the demo's accuracy against its ground truth.
 
-    .venv/bin/python scripts/eval_understand.py [--data ../shared/data/xlmt-sentiment]
+    .venv/bin/python scripts/eval_understand.py [--data ../shared/data/xlmt-sentiment] [--demo]
 
 Language id: accuracy on the FR and EN validation tweets. Sentiment: both tiers on the FR
 (target) and EN validation splits, and on the small-business posts of
 data/intents/validation.jsonl. Intents: both tiers on those posts, each read with its
-business's profile. Ends with one JSON line of all the figures.
+business's profile. Every figure has a 95 % interval from 1,000 bootstrap resamples (tweets
+one by one; small-business posts by near-duplicate group). Validation splits are for this
+script only: no training script reads them. Ends with one JSON line of all the figures.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from veille.understand import Analyzer, Tier, detect_language
 from veille.understand.analyzer import Counts
+from veille.understand.duplicates import near_duplicates
 from veille.understand.labelled import (
     DATA,
     intent_matrix,
@@ -26,7 +31,7 @@ from veille.understand.labelled import (
     load_profiles,
     sentiment_labels,
 )
-from veille.understand.metrics import confusion, f1_per_class, macro_f1
+from veille.understand.metrics import bootstrap_interval, confusion, f1_per_class, macro_f1
 from veille.understand.types import INTENT_THRESHOLD, INTENTS, SENTIMENT_LABELS
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -43,6 +48,40 @@ def show_matrix(title: str, labels: tuple[str, ...], matrix: np.ndarray) -> None
         print(f"  {label:<{width}}" + "".join(f"{v:>10}" for v in row))
 
 
+def ci(values: tuple[float, float]) -> list[float]:
+    return [round(values[0], 3), round(values[1], 3)]
+
+
+def show_f1(
+    title: str,
+    labels: tuple[str, ...],
+    truth: np.ndarray,
+    predicted: np.ndarray,
+    groups: np.ndarray | None,
+    figures: dict[str, object],
+    key: str,
+) -> None:
+    """Per-class and macro F1 of a single-label classifier, each with its interval."""
+    k = len(labels)
+    n = len(truth)
+    macro = macro_f1(truth, predicted, k)
+    macro_ci = bootstrap_interval(lambda r: macro_f1(truth[r], predicted[r], k), n, groups=groups)
+    print(f"{title}: macro-F1 {macro:.3f} [{macro_ci[0]:.3f}, {macro_ci[1]:.3f}]")
+    per_class: dict[str, object] = {}
+    for c, label in enumerate(labels):
+        value = f1_per_class(truth, predicted, k)[c]
+
+        def one(rows: np.ndarray, c: int = c) -> float:
+            return f1_per_class(truth[rows], predicted[rows], k)[c]
+
+        low, high = bootstrap_interval(one, n, groups=groups)
+        print(f"  {label:<10} F1 {value:.3f} [{low:.3f}, {high:.3f}]")
+        per_class[label] = {"f1": round(value, 4), "ci95": ci((low, high))}
+    figures[key] = round(macro, 4)
+    figures[f"{key}_ci95"] = ci(macro_ci)
+    figures[f"{key}_per_class"] = per_class
+
+
 def evaluate_sentiment(data: Path, figures: dict[str, object]) -> None:
     analyzer = Analyzer()
     for lang in ("fr", "en"):
@@ -50,10 +89,15 @@ def evaluate_sentiment(data: Path, figures: dict[str, object]) -> None:
         for tier in TIERS:
             results = analyzer.analyze(texts, tier=tier)
             predicted = np.array([SENTIMENT_LABELS.index(r.sentiment.label) for r in results])
-            per_class = f1_per_class(truth, predicted, 3)
-            macro = float(np.mean(per_class))
-            figures[f"sentiment_{tier}_{lang}_val_macro_f1"] = round(macro, 4)
-            print(f"sentiment {tier} tier, {lang} val ({len(texts)} tweets): macro-F1 {macro:.3f}")
+            show_f1(
+                f"sentiment {tier} tier, {lang} val ({len(texts)} tweets)",
+                SENTIMENT_LABELS,
+                truth,
+                predicted,
+                None,
+                figures,
+                f"sentiment_{tier}_{lang}_val_macro_f1",
+            )
             if tier == "accurate":
                 # The cascade as shipped: the share of these posts the accurate tier embedded.
                 share = analyzer.counts.embedded / len(texts)
@@ -67,10 +111,16 @@ def evaluate_language(data: Path, figures: dict[str, object]) -> None:
     for lang in ("fr", "en"):
         texts, _ = load_split(data, lang, "val")
         found = [detect_language(t) for t in texts]
-        accuracy = sum(f == lang for f in found) / len(found)
+        right = np.array([f == lang for f in found], dtype=float)
+        accuracy = float(right.mean())
+        low, high = bootstrap_interval(lambda r, right=right: float(right[r].mean()), len(right))
         figures[f"language_{lang}_val_accuracy"] = round(accuracy, 4)
+        figures[f"language_{lang}_val_accuracy_ci95"] = ci((low, high))
         others = sorted({f for f in found if f != lang})
-        print(f"language id, {lang} val tweets: accuracy {accuracy:.3f} (also said: {others})")
+        print(
+            f"language id, {lang} val tweets: accuracy {accuracy:.3f} [{low:.3f}, {high:.3f}]"
+            f" (also said: {others})"
+        )
 
 
 def evaluate_intents(figures: dict[str, object]) -> None:
@@ -78,6 +128,7 @@ def evaluate_intents(figures: dict[str, object]) -> None:
     profiles = load_profiles()
     truth = intent_matrix(posts) > 0
     feeling = sentiment_labels(posts)
+    groups = np.array(near_duplicates([p.text for p in posts]))
     for tier in TIERS:
         predicted = np.zeros_like(truth)
         felt = np.zeros_like(feeling)
@@ -88,32 +139,76 @@ def evaluate_intents(figures: dict[str, object]) -> None:
             for i, r in zip(idx, results, strict=True):
                 predicted[i] = [r.intents[name] >= INTENT_THRESHOLD for name in INTENTS]
                 felt[i] = SENTIMENT_LABELS.index(r.sentiment.label)
-        macro = macro_f1(feeling, felt, 3)
-        figures[f"sentiment_{tier}_domain_val_macro_f1"] = round(macro, 4)
-        print(f"sentiment {tier} tier, small-business posts ({len(posts)}): macro-F1 {macro:.3f}")
+        show_f1(
+            f"sentiment {tier} tier, small-business posts ({len(posts)})",
+            SENTIMENT_LABELS,
+            feeling,
+            felt,
+            groups,
+            figures,
+            f"sentiment_{tier}_domain_val_macro_f1",
+        )
         show_matrix("confusion", SENTIMENT_LABELS, confusion(feeling, felt, 3))
         print(f"intents {tier} tier, validation ({len(posts)} posts):")
-        scores = []
+        t_all, p_all = truth.astype(int), predicted.astype(int)
+
+        def intent_macro(
+            rows: np.ndarray, t_all: np.ndarray = t_all, p_all: np.ndarray = p_all
+        ) -> float:
+            return float(
+                np.mean([f1_per_class(t_all[rows, k], p_all[rows, k], 2)[1] for k in range(7)])
+            )
+
+        per_intent: dict[str, object] = {}
         for k, name in enumerate(INTENTS):
-            t, p = truth[:, k].astype(int), predicted[:, k].astype(int)
+            t, p = t_all[:, k], p_all[:, k]
             f1 = f1_per_class(t, p, 2)[1]
-            scores.append(f1)
+
+            def one(rows: np.ndarray, t: np.ndarray = t, p: np.ndarray = p) -> float:
+                return f1_per_class(t[rows], p[rows], 2)[1]
+
+            low, high = bootstrap_interval(one, len(t), groups=groups)
             m = confusion(t, p, 2)
             counts = f"tn {m[0, 0]:>3} fp {m[0, 1]:>3} fn {m[1, 0]:>3} tp {m[1, 1]:>3}"
-            print(f"  {name:<10} F1 {f1:.3f}   {counts}")
-        macro = float(np.mean(scores))
+            print(f"  {name:<10} F1 {f1:.3f} [{low:.3f}, {high:.3f}]   {counts}")
+            per_intent[name] = {"f1": round(f1, 4), "ci95": ci((low, high))}
+        macro = intent_macro(np.arange(len(t_all)))
+        macro_ci = bootstrap_interval(intent_macro, len(t_all), groups=groups)
         figures[f"intents_{tier}_val_macro_f1"] = round(macro, 4)
-        print(f"  macro-F1 {macro:.3f}")
+        figures[f"intents_{tier}_val_macro_f1_ci95"] = ci(macro_ci)
+        figures[f"intents_{tier}_val_per_intent"] = per_intent
+        print(f"  macro-F1 {macro:.3f} [{macro_ci[0]:.3f}, {macro_ci[1]:.3f}]")
+
+
+def evaluate_demo(figures: dict[str, object]) -> None:
+    """Build the demo (seed 7) in a temporary folder and score it against its ground truth."""
+    from rich.console import Console
+
+    from veille.config import Settings
+    from veille.demo.accuracy import measure
+    from veille.demo.run import build_demo, demo_settings
+
+    with tempfile.TemporaryDirectory() as folder:
+        settings = demo_settings(Settings(data_dir=Path(folder)))
+        result = build_demo(settings, seed=7, console=Console(stderr=True, quiet=True))
+        texts = [str(post["text"]) for post in result.stream.posts]
+        print("demo (seed 7), against its ground truth:")
+        for score in measure(result.db, result.stream.labels, texts):
+            print(f"  {score.name:<45} {score.metric:<9} {score.value:.3f}  (n={score.support})")
+            figures[f"demo {score.name}"] = round(score.value, 4)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--demo", action="store_true", help="also score the demo's stream")
     args = parser.parse_args()
     figures: dict[str, object] = {}
     evaluate_language(args.data, figures)
     evaluate_sentiment(args.data, figures)
     evaluate_intents(figures)
+    if args.demo:
+        evaluate_demo(figures)
     print(json.dumps(figures))
 
 
