@@ -438,7 +438,11 @@ def matched_by_hour(
         .where(tables.Post.created_at >= since, tables.Post.created_at < until, matched)
         .group_by(bucket, tables.Enrichment.label)
     ).all()
-    return [(_moment(at), label, int(n)) for at, label, n in rows]
+    moments: dict[Any, datetime] = {}  # an hour comes once per label: read it once
+    return [
+        (moments.get(at) or moments.setdefault(at, _moment(at)), label, int(n))
+        for at, label, n in rows
+    ]
 
 
 def watch_by_hour(
