@@ -126,7 +126,8 @@ def main() -> None:
         pipeline = build_pipeline(db)
         pipeline.understander.analyze(["échauffement du modèle"], tier="accurate")
         pipeline.understander.analyze(["warm-up"], tier="fast")
-        pipeline.stage_seconds.clear()
+        stage_seconds = getattr(pipeline, "stage_seconds", {})  # older pipelines have none
+        stage_seconds.clear()
         parse = [0.0]
         started = time.perf_counter()
         with path.open(encoding="utf-8") as handle:
@@ -134,8 +135,8 @@ def main() -> None:
                 pipeline, _timed(parse_post_lines(handle), parse), batch_size=args.batch
             )
         first_s = time.perf_counter() - started
-        stages = {"parse": parse[0], **pipeline.stage_seconds}
-        pipeline.stage_seconds.clear()
+        stages = {"parse": parse[0], **stage_seconds}
+        stage_seconds.clear()
         started = time.perf_counter()
         with path.open(encoding="utf-8") as handle:
             again = ingest_posts(pipeline, parse_post_lines(handle), batch_size=args.batch)

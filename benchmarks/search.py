@@ -38,7 +38,17 @@ from veille.web.app import create_app
 
 MARK = "search-built.json"
 USER, PASSWORD = "bench", "bench-password-123"
-QUERIES = ("peinture", "angers", "merci", "gobierno", '"très bien"', "renov*", "amor -odio")
+QUERIES = (
+    "peinture",
+    "angers",
+    "merci",
+    "gobierno",
+    '"très bien"',
+    "renov*",
+    "amor -odio",
+    "de",  # in a tweet out of eight: a common word
+    "love",
+)
 SENTIMENTS = ("negative", "neutral", "positive")
 
 

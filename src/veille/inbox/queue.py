@@ -65,8 +65,11 @@ def own_handles(session: Session) -> set[str]:
 def _enrichments(session: Session, post_ids: list[int]) -> dict[int, dict[str, tables.Enrichment]]:
     found: dict[int, dict[str, tables.Enrichment]] = defaultdict(dict)
     if post_ids:
-        for row in session.scalars(
-            select(tables.Enrichment).where(tables.Enrichment.post_id.in_(post_ids))
+        for row in session.scalars(  # the kinds triage reads; entities are large, unread here
+            select(tables.Enrichment).where(
+                tables.Enrichment.post_id.in_(post_ids),
+                tables.Enrichment.kind.in_(("sentiment", "intents")),
+            )
         ):
             found[row.post_id][row.kind] = row
     return found

@@ -85,8 +85,9 @@ def build_report(session: Session, *, start: date, end: date, zone: ZoneInfo) ->
     in_period = (tables.Post.created_at >= since, tables.Post.created_at < until)
     posts: Counter[date] = Counter()
     labels: Counter[tuple[date, str]] = Counter()
+    days_of: dict[datetime, date] = {}
     for moment, label, n in queries.matched_by_hour(session, since=since, until=until, zone=zone):
-        day = moment.astimezone(zone).date()
+        day = days_of.get(moment) or days_of.setdefault(moment, moment.astimezone(zone).date())
         posts[day] += n
         if label:
             labels[(day, str(label))] += n

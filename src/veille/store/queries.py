@@ -106,10 +106,13 @@ def watches(session: Session) -> list[tables.Watch]:
     return list(session.scalars(select(tables.Watch).order_by(tables.Watch.id)))
 
 
-def _search_filter(session: Session, query: str) -> Any:
+def _search_filter(session: Session, query: str, *, drive: bool = True) -> Any:
+    """Posts matching the search. ``drive=False`` keeps the database from starting from the
+    matching ids (``id + 0`` is not indexed): for a common word it walks the time index
+    newest first and stops at the page's end instead of sorting every match."""
     dialect = session.get_bind().dialect.name
     sql = text(search.matching_post_ids_sql(dialect)).bindparams(q=search.query_for(dialect, query))
-    return tables.Post.id.in_(sql)
+    return (tables.Post.id if drive else tables.Post.id + 0).in_(sql)
 
 
 @dataclass(frozen=True)
@@ -135,10 +138,21 @@ def list_posts(
     # Each filter on matches or enrichments comes in two equivalent forms. The page walks the
     # time index newest first and checks each post through the table's key (EXISTS), stopping
     # at the page's end. The total reads the first filter's ids once and looks their posts up
-    # (IN), then checks the others by key; a period or a search already narrows the posts.
+    # (IN), then checks the others by key; a period or a rare search word already narrows the
+    # posts. The search index counts a word's posts first, cheaply, to tell rare from common.
+    dialect = session.get_bind().dialect.name
+    hits: int | None = None
+    if flt.query:
+        hits = session.scalar(
+            text(search.matching_count_sql(dialect)).bindparams(
+                q=search.query_for(dialect, flt.query)
+            )
+        )
+        hits = hits or 0
+    rare = hits is not None and hits <= FEW_POSTS
     count_where: list[Any] = []
     page_where: list[Any] = []
-    narrow = bool(flt.since or flt.query)
+    narrow = bool(flt.since) or rare
 
     def both(ids: Select[Any], key: Any) -> None:
         check = ids.where(key == tables.Post.id).exists()
@@ -170,13 +184,24 @@ def list_posts(
         common.append(tables.Post.created_at >= flt.since)
     if flt.until:
         common.append(tables.Post.created_at < flt.until)
-    if flt.query:
-        common.append(_search_filter(session, flt.query))
-    total = session.scalar(select(func.count(tables.Post.id)).where(*count_where, *common)) or 0
+    # A rare word's ids drive; a common word's are only checked against.
+    searched = [_search_filter(session, flt.query, drive=rare)] if flt.query else []
+    if hits is not None and not count_where and not common:  # a search alone
+        total = hits
+    else:
+        total = (
+            session.scalar(
+                select(func.count(tables.Post.id)).where(*count_where, *common, *searched)
+            )
+            or 0
+        )
     if offset >= total:
         return [], total
     # Few posts pass: sorting them beats walking the time index past everything that fails.
     where = count_where if total <= FEW_POSTS else page_where
+    where = where + (
+        [_search_filter(session, flt.query, drive=total <= FEW_POSTS)] if flt.query else []
+    )
     rows = session.execute(
         _base()
         .where(*where, *common)
@@ -438,7 +463,11 @@ def matched_by_hour(
         .where(tables.Post.created_at >= since, tables.Post.created_at < until, matched)
         .group_by(bucket, tables.Enrichment.label)
     ).all()
-    return [(_moment(at), label, int(n)) for at, label, n in rows]
+    moments: dict[Any, datetime] = {}  # an hour comes once per label: read it once
+    return [
+        (moments.get(at) or moments.setdefault(at, _moment(at)), label, int(n))
+        for at, label, n in rows
+    ]
 
 
 def watch_by_hour(

@@ -164,6 +164,16 @@ def matching_post_ids_sql(dialect: str) -> str:
     )
 
 
+def matching_count_sql(dialect: str) -> str:
+    """SQL counting the posts matching :q, read from the search index alone."""
+    if dialect == "sqlite":
+        return "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH :q"
+    return (
+        "SELECT count(*) FROM posts "
+        "WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', :q)"
+    )
+
+
 def tsquery_text(query: str) -> str:
     """Translate a user query to a PostgreSQL tsquery expression."""
     groups = []
