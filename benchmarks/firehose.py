@@ -7,7 +7,7 @@ The tweets are the train and validation splits of ../shared/data/xlmt-sentiment/
 test split), cycled with fresh ids and authors until --posts is reached. Prints one JSON object:
 posts/s end to end, seconds per stage (parse, known, fast, match, accurate, copies, store), a
 replay of the same file (every post already stored) and the peak resident memory. When
-VEILLE_DATABASE_URL names a PostgreSQL database, that database is emptied and used instead of
+VEILLE_BENCH_DATABASE_URL names a PostgreSQL database, that database is emptied and used instead of
 SQLite (a benchmark database only). Never asserts a time.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -33,6 +34,10 @@ from veille.ingest import ingest_posts, parse_post_lines
 from veille.runtime import build_pipeline
 from veille.store import repository
 from veille.store.db import Database
+
+# Only this variable names a database the benchmark may empty: never the user's own
+# VEILLE_DATABASE_URL.
+BENCH_URL = os.environ.get("VEILLE_BENCH_DATABASE_URL", "")
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "xlmt-sentiment"
 LANGUAGES = ("ar", "de", "en", "es", "fr", "hi", "it", "pt")
@@ -106,7 +111,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), _env_file=None)  # type: ignore[call-arg]
+        settings = Settings(data_dir=Path(tmp), database_url=BENCH_URL, _env_file=None)  # type: ignore[call-arg]
         backend = make_url(settings.sqlalchemy_url).get_backend_name()
         if backend == "postgresql":
             _empty_postgres(settings.sqlalchemy_url)

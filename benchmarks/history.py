@@ -4,7 +4,7 @@ every page and export timed through the real app (p50 and p95 over repeats).
     .venv/bin/python benchmarks/history.py --days 365 [--repeat 7] [--keep /tmp/veille-365]
 
 With ``--keep DIR`` the built database stays in DIR and a later run with the same DIR and days
-reuses it (building a year takes minutes). When VEILLE_DATABASE_URL names a PostgreSQL
+reuses it (building a year takes minutes). When VEILLE_BENCH_DATABASE_URL names a PostgreSQL
 database, that database is emptied and used instead of SQLite (a benchmark database only).
 Prints one JSON object. Never asserts a time.
 """
@@ -39,11 +39,15 @@ from veille.timeutil import utcnow
 from veille.users import create_user
 from veille.web.app import create_app
 
+# Only this variable names a database the benchmark may empty: never the user's own
+# VEILLE_DATABASE_URL.
+BENCH_URL = os.environ.get("VEILLE_BENCH_DATABASE_URL", "")
+
 BUILT_MARK = "history-built.json"
 
 
 def _settings(data_dir: Path) -> Settings:
-    return Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
+    return Settings(data_dir=data_dir, database_url=BENCH_URL, _env_file=None)  # type: ignore[call-arg]
 
 
 def _empty_postgres(url: str) -> None:
@@ -225,7 +229,7 @@ def main() -> None:
             "repeat": args.repeat,
             "pages": time_pages(settings, repeat=args.repeat, only=args.only),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "veille_database_url_set": bool(os.environ.get("VEILLE_DATABASE_URL")),
+            "bench_database_url_set": bool(BENCH_URL),
         }
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")

@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), _env_file=None)  # type: ignore[call-arg]
+        settings = Settings(data_dir=Path(tmp), database_url="", _env_file=None)  # type: ignore[call-arg]
         db = Database.from_settings(settings)
         with db.session() as session:
             repository.save_profile(session, DEMO_BUSINESS)

@@ -5,7 +5,7 @@ the post list and full-text searches timed through the real app (p50 and p95 ove
     .venv/bin/python benchmarks/search.py [--posts 1000000] [--repeat 9] [--keep /tmp/veille-1m]
 
 With ``--keep DIR`` the filled database stays in DIR and is reused by a later run with the same
-size. When VEILLE_DATABASE_URL names a PostgreSQL database, that database is emptied and used
+size. When VEILLE_BENCH_DATABASE_URL names a PostgreSQL database, that database is emptied and used
 instead of SQLite (a benchmark database only). Prints one JSON object. Never asserts a time.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import resource
 import statistics
@@ -35,6 +36,10 @@ from veille.store import repository
 from veille.store.db import Database
 from veille.users import create_user
 from veille.web.app import create_app
+
+# Only this variable names a database the benchmark may empty: never the user's own
+# VEILLE_DATABASE_URL.
+BENCH_URL = os.environ.get("VEILLE_BENCH_DATABASE_URL", "")
 
 MARK = "search-built.json"
 USER, PASSWORD = "bench", "bench-password-123"
@@ -183,7 +188,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.keep or Path(tmp)
         data_dir.mkdir(parents=True, exist_ok=True)
-        settings = Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
+        settings = Settings(data_dir=data_dir, database_url=BENCH_URL, _env_file=None)  # type: ignore[call-arg]
         backend = make_url(settings.sqlalchemy_url).get_backend_name()
         mark = data_dir / MARK
         built = json.loads(mark.read_text()) if mark.exists() else {}

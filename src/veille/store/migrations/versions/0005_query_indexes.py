@@ -1,7 +1,7 @@
 """Indexes the pages need at a year of history: a post's replies (response times), an author's
 posts (known customers, top authors), posts by enrichment label (sentiment filters).
 
-Revision ID: scale_0001
+Revision ID: 0005
 Revises: 0004
 """
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "scale_0001"
+revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
