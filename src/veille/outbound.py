@@ -21,8 +21,11 @@ class RefusedAddress(ValueError):
 def _refused_ip(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
+    # is_global also catches what is neither private nor public (100.64.0.0/10, shared by
+    # carriers; 192.0.0.0/24 ...).
     return (
-        address.is_private
+        not address.is_global
+        or address.is_private
         or address.is_loopback
         or address.is_link_local
         or address.is_multicast

@@ -20,6 +20,7 @@ from veille.outbound import RefusedAddress, check_url
         "http://[::1]:9000/",
         "http://[fe80::1]/",
         "http://[fd00::1]/",
+        "http://100.64.0.7/",  # shared by carriers: neither private nor public
         "http://[::ffff:127.0.0.1]/",
         "http://0.0.0.0/",
         "http://localhost:8080/",
