@@ -63,11 +63,14 @@ def test_brief_todo_follows_the_inbox_order(db: Database) -> None:
         )
         brief = build_brief(session, zone=ZONE, now=NOW)
         conversations = group(load_views(session, zone=ZONE.key, now=NOW))
-    inbox_order = [f"/posts/{c.lead.post.id}" for c in conversations]
+    # Each to-do opens the inbox item, where the reply box is.
+    inbox_order = [f"/inbox/{c.lead.item.id}#reply" for c in conversations]
     answers = [item.href for item in brief.todo if item.kind == "answer"]
     assert len(answers) == 5 and answers == inbox_order[:5]
-    assert answers[0] == f"/posts/{ids[3]}"  # the crisis, though its stored priority is low
-    assert inbox_order != [f"/posts/{pid}" for pid in reversed(ids)]
+    crisis = next(c.lead.item.id for c in conversations if c.lead.post.id == ids[3])
+    assert answers[0] == f"/inbox/{crisis}#reply"  # though its stored priority is low
+    posts_in_order = [c.lead.post.id for c in conversations]
+    assert posts_in_order != list(reversed(ids))
 
 
 def test_brief_email_reaches_the_smtp_server_once_a_day(

@@ -224,3 +224,15 @@ def test_routing_and_approval_settings_are_saved_from_one_form(
         assert routing.rules(session) == {} and not routing.needs_approval(session, account)
     bad = client.post("/inbox/settings/routing", data={"csrf": csrf, "route_lead": "999"})
     assert bad.status_code == 400 and "account: account 999 does not exist" in bad.text
+
+
+def test_a_todo_on_the_home_page_opens_its_reply_box(
+    client: TestClient,
+    ids: dict[str, int],
+) -> None:
+    sign_in_as(client, "claire")
+    home = client.get("/").text
+    links = re.findall(r'href="(/inbox/\d+#reply)"', home)
+    assert links, "the home page's to-do links to inbox items"
+    page = client.get(links[0].split("#")[0]).text
+    assert 'id="reply"' in page and "<textarea" in page

@@ -144,7 +144,13 @@ def build_brief(session: Session, *, zone: ZoneInfo, now: datetime) -> Brief:
         day=today,
         changes=changes,
         inbox_new=figures.inbox_new,
-        todo=_todo(urgent_items(session, zone=zone, now=now), praise, leads, alerts),
+        todo=_todo(
+            urgent_items(session, zone=zone, now=now),
+            praise,
+            leads,
+            alerts,
+            inbox_of=_inbox_items(session, [p.id for p in praise[:1] + leads[:1]]),
+        ),
         reputation=sentiment,
         net_week=sum(net[-7:]),
         net_previous_week=sum(net[-14:-7]),
@@ -162,22 +168,42 @@ def urgent_items(session: Session, *, zone: ZoneInfo, now: datetime) -> list[Ite
     return load_views(session, zone=zone.key, statuses=("new",), now=now)
 
 
+def _inbox_items(session: Session, post_ids: list[int]) -> dict[int, int]:
+    """The inbox item of each of these posts that has one (post id → item id)."""
+    if not post_ids:
+        return {}
+    rows = session.execute(
+        select(tables.InboxItem.post_id, tables.InboxItem.id).where(
+            tables.InboxItem.post_id.in_(post_ids)
+        )
+    ).all()
+    return {post_id: item_id for post_id, item_id in rows}
+
+
 def _todo(
     urgent: list[ItemView],
     praise: list[PostView],
     leads: list[PostView],
     alerts: list[AlertLine],
+    *,
+    inbox_of: dict[int, int],
 ) -> list[Todo]:
-    """At most five: the newest open alert, then answers, one thanks, one lead, more answers."""
+    """At most five: the newest open alert, then answers, one thanks, one lead, more answers.
+    Each opens where it is done: the inbox item and its reply box when there is one."""
+
+    def where(post_id: int) -> str:
+        item = inbox_of.get(post_id)
+        return f"/inbox/{item}#reply" if item is not None else f"/posts/{post_id}"
+
     answers = [
-        Todo("answer", f"/posts/{view.post.id}", view.post.text, f"@{view.author.username}")
+        Todo("answer", f"/inbox/{view.item.id}#reply", view.post.text, f"@{view.author.username}")
         for view in urgent
         if "praise" not in view.intents and "lead" not in view.intents
     ]
     first: list[Todo] = [Todo("alert", f"/alerts/{a.id}", a.summary) for a in alerts[:1]]
     first += answers[:2]
-    first += [Todo("thank", f"/posts/{p.id}", p.text, f"@{p.username}") for p in praise[:1]]
-    first += [Todo("lead", f"/posts/{p.id}", p.text, f"@{p.username}") for p in leads[:1]]
+    first += [Todo("thank", where(p.id), p.text, f"@{p.username}") for p in praise[:1]]
+    first += [Todo("lead", where(p.id), p.text, f"@{p.username}") for p in leads[:1]]
     first += answers[2:]
     seen: set[str] = set()
     todo = []
