@@ -115,14 +115,14 @@ def export(
 ) -> None:
     """Write stored posts as Post JSON lines or CSV."""
     if fmt not in ("jsonl", "csv"):
-        err.print(f"[red]format inconnu : {fmt!r} (attendu : jsonl ou csv)[/red]")
+        err.print(f"format inconnu : {fmt!r} (attendu : jsonl ou csv)", style="red", markup=False)
         raise typer.Exit(2)
     settings = get_settings()
     start = _parse_since(since, settings.zone) if since else None
     db = open_database(settings)
     with db.session() as session:
         if watch is not None and queries.watch_id(session, watch) is None:
-            err.print(f"[red]veille inconnue : {watch!r}[/red]", markup=False)
+            err.print(f"veille inconnue : {watch!r}", style="red", markup=False)
             raise typer.Exit(2)
         rows = queries.export_rows(session, watch=watch, since=start)
     for row in rows:
@@ -173,7 +173,7 @@ def search(
         with db.session() as session:
             hits = queries.search_posts(session, query, limit=limit)
     except SearchQueryError as exc:
-        err.print(f"[red]requête invalide : {exc}[/red]", markup=False)
+        err.print(f"requête invalide : {exc}", style="red", markup=False)
         raise typer.Exit(2) from None
     for hit in hits:
         out.print(
