@@ -141,6 +141,8 @@ def test_users_add_creates_a_user_who_can_log_in(env: Settings) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "long-secret-1" not in result.stdout
+    # Asked in French, with no empty default shown ("Password []:" before).
+    assert "Mot de passe:" in result.stdout and "[]" not in result.stdout
     db = Database.from_settings(env)
     with db.session() as session:
         assert authenticate(session, "julien", "long-secret-1") is not None

@@ -194,7 +194,13 @@ def users_add(
     role: Annotated[str, typer.Option(help="owner, manager, member ou viewer.")] = "member",
     password: Annotated[
         str,
-        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Mot de passe."),
+        typer.Option(
+            prompt="Mot de passe",
+            hide_input=True,
+            confirmation_prompt="Le même mot de passe, encore une fois",
+            show_default=False,
+            help="Mot de passe.",
+        ),
     ] = "",
 ) -> None:
     """Create a web user (the password is asked for, never echoed)."""
