@@ -416,6 +416,47 @@ MESSAGES: dict[str, dict[Language, str]] = {
 }
 
 
+# What happened to a draft or an inbox item, as its history shows it.
+HISTORY: dict[str, tuple[str, str]] = {
+    "created": ("créé", "created"),
+    "edited": ("modifié", "edited"),
+    "commented": ("commentaire", "comment"),
+    "approval_requested": ("validation demandée", "approval requested"),
+    "approval_reset": (
+        "demande de validation retirée (texte modifié)",
+        "approval request withdrawn (text edited)",
+    ),
+    "approved": ("validé", "approved"),
+    "rejected": ("renvoyé à son auteur", "sent back"),
+    "scheduled": ("programmé", "scheduled"),
+    "queued": ("mis en file", "queued"),
+    "requeued": ("remis en file", "queued again"),
+    "recurring": ("répété chaque semaine", "repeated weekly"),
+    "evergreen_waiting": ("republication en attente", "evergreen waiting"),
+    "cancelled": ("annulé", "cancelled"),
+    "published": ("publié", "published"),
+    "failed": ("échec de publication", "publishing failed"),
+    "assign": ("assigné", "assigned"),
+    "note": ("note", "note"),
+    "snooze": ("mis en attente", "snoozed"),
+    "status": ("statut changé", "status changed"),
+    "replied": ("répondu", "answered"),
+    "reply_written": ("réponse écrite", "reply written"),
+    "reply_approved": ("réponse validée", "reply approved"),
+    "reply_rejected": ("réponse refusée", "reply rejected"),
+    "reply_sent": ("réponse envoyée", "reply sent"),
+    "reply_failed": ("échec de l'envoi de la réponse", "reply could not be sent"),
+}
+
+
+def history_label(action: str, lang: Language) -> str:
+    """An event of a history in words; an unknown one is shown readably rather than as a key."""
+    found = HISTORY.get(action)
+    if found is None:
+        return action.replace("_", " ")
+    return found[1] if lang == "en" else found[0]
+
+
 def translate(key: str, lang: Language) -> str:
     entry = MESSAGES.get(key)
     if entry is None:

@@ -152,3 +152,14 @@ def test_viewer_cannot_write(app: FastAPI, client: TestClient) -> None:
         "/drafts", data={"text": "x", "account": str(masto), "csrf": csrf}, follow_redirects=False
     )
     assert response.status_code == 403
+
+
+def test_the_history_speaks_french(app: FastAPI, client: TestClient) -> None:
+    company, _ = _setup(app)
+    assert login(client, "marc", "mot-de-passe-marc") == 303
+    url = new_draft(client, "Nos horaires d'été : 8h-18h du lundi au vendredi.", company)
+    csrf = csrf_of(client.get(url).text)
+    client.post(f"{url}/schedule", data={"scheduled_at": "2026-03-30T09:30", "csrf": csrf})
+    history = client.get(url).text.split('class="history"')[1].split("</ul>")[0]
+    assert "créé" in history and "validation demandée" in history
+    assert "created" not in history and "approval_requested" not in history

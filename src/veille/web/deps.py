@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from veille.config import Settings
-from veille.i18n import LANGUAGES, Language, translate
+from veille.i18n import LANGUAGES, Language, history_label, translate
 from veille.permissions import PUBLIC, Permission, can
 from veille.store.db import Database
 from veille.web import auth
@@ -133,6 +133,7 @@ def render(
             "user": user,
             "lang": lang,
             "t": lambda key: translate(key, lang),
+            "happened": lambda action: history_label(action, lang),
             "csrf_token": user.csrf_token if user else "",
         }
     )
