@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import sys
 import tempfile
@@ -25,19 +24,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import create_engine, text
+from bench_db import bench_settings, empty_if_postgres  # beside this file
 from sqlalchemy.engine import make_url
 
-from veille.config import Settings
 from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
 from veille.ingest import ingest_posts, parse_post_lines
 from veille.runtime import build_pipeline
 from veille.store import repository
 from veille.store.db import Database
-
-# Only this variable names a database the benchmark may empty: never the user's own
-# VEILLE_DATABASE_URL.
-BENCH_URL = os.environ.get("VEILLE_BENCH_DATABASE_URL", "")
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "xlmt-sentiment"
 LANGUAGES = ("ar", "de", "en", "es", "fr", "hi", "it", "pt")
@@ -97,24 +91,15 @@ def _timed(items: Iterable[T], spent: list[float]) -> Iterator[T]:
         yield item
 
 
-def _empty_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--posts", type=int, default=50_000)
     parser.add_argument("--batch", type=int, default=500)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), database_url=BENCH_URL, _env_file=None)  # type: ignore[call-arg]
+        settings = bench_settings(Path(tmp))
         backend = make_url(settings.sqlalchemy_url).get_backend_name()
-        if backend == "postgresql":
-            _empty_postgres(settings.sqlalchemy_url)
+        empty_if_postgres(settings)
         db = Database.from_settings(settings)
         with db.session() as session:
             repository.save_profile(session, DEMO_BUSINESS)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import resource
 import statistics
@@ -23,8 +22,9 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench_db import BENCH_URL, bench_settings, empty_if_postgres, quantile, sign_in  # beside
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from veille.config import Settings
@@ -39,33 +39,12 @@ from veille.timeutil import utcnow
 from veille.users import create_user
 from veille.web.app import create_app
 
-# Only this variable names a database the benchmark may empty: never the user's own
-# VEILLE_DATABASE_URL.
-BENCH_URL = os.environ.get("VEILLE_BENCH_DATABASE_URL", "")
-
 BUILT_MARK = "history-built.json"
-
-
-def _settings(data_dir: Path) -> Settings:
-    return Settings(data_dir=data_dir, database_url=BENCH_URL, _env_file=None)  # type: ignore[call-arg]
-
-
-def _empty_postgres(url: str) -> None:
-    """Drop everything in a PostgreSQL benchmark database so the build starts clean."""
-    from sqlalchemy import create_engine
-
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def build(settings: Settings, *, days: int, seed: int) -> dict[str, float]:
     """The demo business with ``days`` days of posts ingested through the pipeline."""
-    url = settings.sqlalchemy_url
-    if make_url(url).get_backend_name() == "postgresql":
-        _empty_postgres(url)
+    empty_if_postgres(settings)
     db = Database.from_settings(settings)
     with db.session() as session:
         repository.save_profile(session, DEMO_BUSINESS)
@@ -148,32 +127,13 @@ def _pages(db: Database, zone_today: str) -> dict[str, str]:
     return pages
 
 
-def _login(client: TestClient) -> None:
-    page = client.get("/login")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    if csrf is None:
-        raise SystemExit("no CSRF token on /login")
-    response = client.post(
-        "/login",
-        data={"username": DEMO_USER, "password": DEMO_PASSWORD, "csrf": csrf[1], "next": "/"},
-        follow_redirects=False,
-    )
-    if response.status_code != 303:
-        raise SystemExit(f"sign-in refused: {response.status_code}")
-
-
-def _quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def time_pages(settings: Settings, *, repeat: int, only: str | None) -> dict[str, object]:
     db = Database.from_settings(settings)
     app = create_app(settings, db)
     today = utcnow().astimezone(settings.zone).date().isoformat()
     timings: dict[str, object] = {}
     with TestClient(app) as client:
-        _login(client)
+        sign_in(client, DEMO_USER, DEMO_PASSWORD)
         for name, path in _pages(db, today).items():
             if only and not re.search(only, name):
                 continue
@@ -190,7 +150,7 @@ def time_pages(settings: Settings, *, repeat: int, only: str | None) -> dict[str
                 "status": status,
                 "bytes": size,
                 "p50_ms": round(1000 * statistics.median(seconds), 1),
-                "p95_ms": round(1000 * _quantile(seconds, 0.95), 1),
+                "p95_ms": round(1000 * quantile(seconds, 0.95), 1),
                 "max_ms": round(1000 * max(seconds), 1),
             }
             print(f"{name}: {timings[name]}", file=sys.stderr)
@@ -211,7 +171,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.keep or Path(tmp)
         data_dir.mkdir(parents=True, exist_ok=True)
-        settings = _settings(data_dir)
+        settings = bench_settings(data_dir)
         mark = data_dir / BUILT_MARK
         backend = make_url(settings.sqlalchemy_url).get_backend_name()
         built: dict[str, object] = {}

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
 import resource
 import statistics
 import sys
@@ -24,9 +22,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bench_db import bench_settings, empty_if_postgres, quantile, sign_in  # beside
 from fastapi.testclient import TestClient
 from firehose import END, tweets  # beside this file
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from veille.config import Settings
@@ -36,10 +34,6 @@ from veille.store import repository
 from veille.store.db import Database
 from veille.users import create_user
 from veille.web.app import create_app
-
-# Only this variable names a database the benchmark may empty: never the user's own
-# VEILLE_DATABASE_URL.
-BENCH_URL = os.environ.get("VEILLE_BENCH_DATABASE_URL", "")
 
 MARK = "search-built.json"
 USER, PASSWORD = "bench", "bench-password-123"
@@ -59,13 +53,7 @@ SENTIMENTS = ("negative", "neutral", "positive")
 
 def fill(settings: Settings, count: int, *, batch: int = 5000) -> float:
     """``count`` posts over the year before END; one in 50 matched, each with a sentiment."""
-    url = settings.sqlalchemy_url
-    if make_url(url).get_backend_name() == "postgresql":
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+    empty_if_postgres(settings)
     db = Database.from_settings(settings)
     with db.session() as session:
         repository.save_profile(session, DEMO_BUSINESS)
@@ -129,25 +117,6 @@ def fill(settings: Settings, count: int, *, batch: int = 5000) -> float:
     return time.perf_counter() - started
 
 
-def _login(client: TestClient) -> None:
-    page = client.get("/login")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    if csrf is None:
-        raise SystemExit("no CSRF token on /login")
-    response = client.post(
-        "/login",
-        data={"username": USER, "password": PASSWORD, "csrf": csrf[1], "next": "/"},
-        follow_redirects=False,
-    )
-    if response.status_code != 303:
-        raise SystemExit(f"sign-in refused: {response.status_code}")
-
-
-def _quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def time_pages(settings: Settings, repeat: int) -> dict[str, Any]:
     pages = {
         "posts": "/posts",
@@ -161,7 +130,7 @@ def time_pages(settings: Settings, repeat: int) -> dict[str, Any]:
     db = Database.from_settings(settings)
     out: dict[str, Any] = {}
     with TestClient(create_app(settings, db)) as client:
-        _login(client)
+        sign_in(client, USER, PASSWORD)
         for name, path in pages.items():
             seconds = []
             status = 0
@@ -172,7 +141,7 @@ def time_pages(settings: Settings, repeat: int) -> dict[str, Any]:
             out[name] = {
                 "status": status,
                 "p50_ms": round(1000 * statistics.median(seconds), 1),
-                "p95_ms": round(1000 * _quantile(seconds, 0.95), 1),
+                "p95_ms": round(1000 * quantile(seconds, 0.95), 1),
             }
             print(f"{name}: {out[name]}", file=sys.stderr)
     db.engine.dispose()
@@ -188,7 +157,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.keep or Path(tmp)
         data_dir.mkdir(parents=True, exist_ok=True)
-        settings = Settings(data_dir=data_dir, database_url=BENCH_URL, _env_file=None)  # type: ignore[call-arg]
+        settings = bench_settings(data_dir)
         backend = make_url(settings.sqlalchemy_url).get_backend_name()
         mark = data_dir / MARK
         built = json.loads(mark.read_text()) if mark.exists() else {}
