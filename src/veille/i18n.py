@@ -416,6 +416,31 @@ MESSAGES: dict[str, dict[Language, str]] = {
 }
 
 
+# The words for the values the interface shows: watch kinds, roles, credential fields.
+MESSAGES.update(
+    {
+        "kind.brand": {"fr": "ma marque", "en": "my brand"},
+        "kind.owner": {"fr": "le dirigeant", "en": "the boss"},
+        "kind.competitor": {"fr": "concurrent", "en": "competitor"},
+        "kind.leads": {"fr": "demandes de clients", "en": "leads"},
+        "kind.sector": {"fr": "secteur", "en": "sector"},
+        "kind.local": {"fr": "actualité locale", "en": "local news"},
+        "kind.other": {"fr": "autre", "en": "other"},
+        "role.owner": {"fr": "propriétaire", "en": "owner"},
+        "role.manager": {"fr": "responsable", "en": "manager"},
+        "role.member": {"fr": "membre", "en": "member"},
+        "role.viewer": {"fr": "lecteur", "en": "viewer"},
+        "field.bearer_token": {"fr": "jeton d'accès en lecture (bearer)", "en": "bearer token"},
+        "field.client_id": {"fr": "identifiant de l'application", "en": "client id"},
+        "field.access_token": {"fr": "jeton d'accès", "en": "access token"},
+        "field.refresh_token": {"fr": "jeton de renouvellement", "en": "refresh token"},
+        "field.app_password": {"fr": "mot de passe d'application", "en": "app password"},
+        "field.instance_url": {"fr": "adresse de l'instance", "en": "instance address"},
+        "field.feed_url": {"fr": "adresse du flux", "en": "feed address"},
+    }
+)
+
+
 # What happened to a draft or an inbox item, as its history shows it.
 HISTORY: dict[str, tuple[str, str]] = {
     "created": ("créé", "created"),

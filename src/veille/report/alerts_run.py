@@ -118,7 +118,7 @@ def _subjects(session: Session) -> list[_Subject]:
             _Subject(
                 None,
                 NEGATIVE,
-                "négatif / negative",
+                "avis négatifs",
                 tables.Post.id.in_(matched) & tables.Post.id.in_(negative),
             )
         )
