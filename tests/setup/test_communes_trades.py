@@ -10,6 +10,7 @@ from veille.setup.communes import (
     all_communes,
     area_around,
     arrondissements,
+    distance_km,
     find_commune,
     search_communes,
 )
@@ -43,14 +44,36 @@ def test_an_unknown_commune_is_refused_with_the_closest_names() -> None:
     assert "Bordaux" in str(refused.value)
 
 
-def test_the_area_around_a_town_is_its_intercommunalite_then_its_departement() -> None:
+def test_the_area_around_a_town_is_the_communes_within_the_radius() -> None:
     bordeaux = find_commune("Bordeaux")
     near = [c.name for c in area_around(bordeaux, 10)]
-    assert near[0] == "Bordeaux" and {"Mérignac", "Pessac", "Talence"} <= set(near)
-    assert "Lille" not in near and "Arcachon" not in near
+    assert near[0] == "Bordeaux" and {"Mérignac", "Pessac", "Talence", "Bègles"} <= set(near)
+    assert "Lille" not in near and "Arcachon" not in near and "Saint-Émilion" not in near
+    assert "Mérignac" not in [c.name for c in area_around(bordeaux, 5)]
     assert [c.name for c in area_around(bordeaux, 0)] == ["Bordeaux"]
     wide = {c.name for c in area_around(bordeaux, 60)}
-    assert "Arcachon" in wide and all(c.departement_code == "33" for c in area_around(bordeaux, 60))
+    assert {"Arcachon", "Saint-Émilion", "Libourne"} <= wide and "Agen" not in wide
+    # A radius crosses département lines: 40 km around Bordeaux, like a map's circle would.
+    assert "Angoulême" not in wide
+    assert {c.departement_code for c in area_around(find_commune("Lyon"), 30)} >= {"69", "01", "38"}
+
+
+def test_every_commune_of_mainland_france_and_its_overseas_departements_has_a_centre() -> None:
+    mainland = [
+        c for c in all_communes() if not c.departement_code.startswith(("975", "977", "978", "98"))
+    ]
+    without = [c.label for c in mainland if c.centre is None]
+    assert len(without) <= 10, without  # communes restored after the outlines' vintage
+    for commune in mainland:
+        if commune.centre:
+            lat, lon = commune.centre
+            assert -22 < lat < 52 and -62 < lon < 56, commune.label
+    bordeaux, merignac = find_commune("Bordeaux"), find_commune("Mérignac")
+    assert bordeaux.centre and merignac.centre
+    assert 7 < distance_km(bordeaux.centre, merignac.centre) < 11
+    paris, marseille = find_commune("Paris"), find_commune("Marseille")
+    assert paris.centre and marseille.centre
+    assert 650 < distance_km(paris.centre, marseille.centre) < 680  # 661 km as the crow flies
 
 
 def test_paris_lyon_and_marseille_have_their_arrondissements() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import gzip
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +27,8 @@ class Commune:
     epci: str  # the intercommunalité it belongs to ("" for the few outside one)
     population: int
     parent: str  # for a municipal arrondissement, its commune's code
+    centre: tuple[float, float] | None  # (lat, lon) of its outline's centre; None for a few
+    reach_km: float  # radius of a disc of its area: how far it reaches from its centre
 
     @property
     def departement(self) -> str:
@@ -53,9 +56,21 @@ def all_communes() -> tuple[Commune, ...]:
         for line in lines:
             if line.startswith("#"):
                 continue
-            code, name, dep, postcodes, epci, population, parent = line.rstrip("\n").split("\t")
+            code, name, dep, postcodes, epci, population, parent, lat, lon, reach = line.rstrip(
+                "\n"
+            ).split("\t")
             found.append(
-                Commune(code, name, dep, tuple(postcodes.split()), epci, int(population), parent)
+                Commune(
+                    code,
+                    name,
+                    dep,
+                    tuple(postcodes.split()),
+                    epci,
+                    int(population),
+                    parent,
+                    (float(lat), float(lon)) if lat else None,
+                    float(reach or 0),
+                )
             )
     return tuple(found)
 
@@ -115,28 +130,47 @@ def search_communes(prefix: str, limit: int = 10) -> list[Commune]:
 
 def arrondissements(commune: Commune) -> list[Commune]:
     """Paris, Lyon and Marseille's municipal arrondissements (none for other towns)."""
-    return [c for c in all_communes() if c.parent == commune.code]
+    return list(_arrondissements().get(commune.code, ()))
 
 
-# The area served, from the radius the boss gives. The package carries no coordinates, so
-# distances are drawn from the administrative map: a town's intercommunalité is the
-# communes around it (Bordeaux Métropole for Bordeaux, ~10-15 km), its département the wider
-# ring.
-TOWN_ONLY_KM = 0
-INTERCOMMUNALITE_KM = 25
+@lru_cache(maxsize=1)
+def _arrondissements() -> dict[str, list[Commune]]:
+    index: dict[str, list[Commune]] = {}
+    for commune in all_communes():
+        if commune.parent:
+            index.setdefault(commune.parent, []).append(commune)
+    return index
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lat, lon) points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def area_around(commune: Commune, radius_km: int) -> list[Commune]:
-    """The communes served within ``radius_km`` of ``commune`` (itself first)."""
-    if radius_km <= TOWN_ONLY_KM or not commune.epci:
+    """The communes that reach within ``radius_km`` of ``commune``'s centre (itself first, then
+    the most populous): Pessac's centre is 11 km from Bordeaux's, but the town spreads 3.5 km
+    around it, so a Bordeaux business serving 10 km serves Pessac. The few communes without a
+    centre (created after the outlines' vintage) are served with their intercommunalité."""
+    if radius_km <= 0:
         return [commune]
-    if radius_km <= INTERCOMMUNALITE_KM:
+    if commune.centre is None:
         near = [c for c in all_communes() if c.epci == commune.epci and not c.parent]
     else:
+        origin = commune.centre
         near = [
             c
             for c in all_communes()
-            if c.departement_code == commune.departement_code and not c.parent
+            if not c.parent
+            and (
+                c.code == commune.code
+                or (c.centre and distance_km(origin, c.centre) - c.reach_km <= radius_km)
+            )
         ]
     near.sort(key=lambda c: (c.code != commune.code, -c.population))
-    return near
+    return near or [commune]

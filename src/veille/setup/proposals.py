@@ -1,8 +1,10 @@
 """The watches Veille proposes for a profile: the brand, the boss, each competitor, the
 leads for its trade in its area, its sector and its town's news.
 
-Each rule stays under the configured rule length: a long area (a département's communes) is
-split across several rules of the same watch.
+Each rule stays under the configured rule length: a long area is split across several rules
+of the same watch. A wide area (hundreds of communes) names its most populous communes and the
+town's département; a request naming a smaller commune of the area still counts as a lead when it
+is caught otherwise (the leads detector checks the whole area, understand/leads.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ ASKING = (
     'OR conseil* OR devis OR "un bon" OR "une bonne" OR "anyone know"'
 )
 NOT_A_REQUEST = "-recrut* -#emploi -alternance -embauche -cdi -is:retweet"
+# Past this many communes the leads watch names the most populous ones and the département:
+# 150 communes is four or five rules a boss can still read and edit.
+LEAD_PLACES = 150
 LOCAL_NEWS = "(travaux OR mairie OR quartier OR commerces OR municipal* OR ouverture OR fermeture)"
 
 
@@ -115,7 +120,10 @@ def propose_watches(profile: BusinessProfile, *, max_length: int) -> list[Propos
                 _chunks("{}", [*terms, *_account_terms(competitor.handles)], max_length),
             )
         )
-    places = [_term(p) for p in [*profile.area, profile.city] if p] or [_term(profile.city)]
+    area = [profile.city, *profile.area]
+    if len(area) > LEAD_PLACES:
+        area = [*area[:LEAD_PLACES], profile.departement]
+    places = list(dict.fromkeys(_term(p) for p in area if p))
     request = _any(_request_terms(profile)[:12])
     lead_template = f"{request} ({ASKING}) {{}} {NOT_A_REQUEST}"
     watches.append(
