@@ -499,6 +499,10 @@ MESSAGES.update(
         },
         "init.city": {"fr": "Commune", "en": "Town (French commune)"},
         "init.radius": {"fr": "Rayon servi (km)", "en": "Area served (km around the town)"},
+        "init.radius_number": {
+            "fr": "Un nombre entier de kilomètres, par exemple 10.",
+            "en": "A whole number of kilometres, for example 10.",
+        },
         "init.handles": {
             "fr": "Comptes de l'entreprise, RÉSEAU:COMPTE séparés par ; (vide : aucun)",
             "en": "The business's accounts, NETWORK:USER separated by ; (empty: none)",

@@ -115,3 +115,28 @@ def test_init_asks_in_the_chosen_language(env: Settings) -> None:
 def test_profile_show_without_a_profile(env: Settings) -> None:
     result = runner.invoke(app, ["profile", "show"])
     assert result.exit_code == 1 and "veille init" in result.output
+
+
+def test_init_asked_asks_again_for_a_refused_answer_with_the_closest_matches(
+    env: Settings,
+) -> None:
+    answers = [
+        "Fleurs du Marais",
+        "fleuriist",  # unknown trade: the closest are shown, then asked again
+        "Bordaux",  # unknown commune
+        "dix",  # not a number of km
+        "10",
+        "",
+        "",
+        "",
+        "",
+        "fleuriste",
+        "Bordeaux",
+        "y",
+    ]
+    result = runner.invoke(app, ["init"], input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Un nombre entier de kilomètres" in result.output
+    assert "fleuriste" in result.output and "Bordeaux (33)" in result.output
+    profile, names = _stored(env)
+    assert profile is not None and "Demandes de fleuriste (Bordeaux)" in names

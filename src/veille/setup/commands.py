@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -89,11 +90,15 @@ def init(
     else:
         _interview(answers, language)
     settings = get_settings()
-    try:
-        profile = build_profile(answers)
-    except ProfileError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(2) from None
+    while True:
+        try:
+            profile = build_profile(answers)
+            break
+        except ProfileError as exc:
+            err.print(str(exc), markup=False)
+            if yes or exc.field not in _REASK:
+                raise typer.Exit(2) from None
+            _REASK[exc.field](answers, language)  # asked: ask that answer again
     watches = propose_watches(profile, max_length=settings.rule_max_length)
     if not yes:
         _print_watches(watches, language)
@@ -107,18 +112,57 @@ def init(
     _print_watches(watches, language)
 
 
+def _ask_radius(lang: Language, default: int) -> int:
+    while True:
+        typed = _ask(lang, "init.radius", default=str(default))
+        if typed.isdigit():
+            return int(typed)
+        err.print(translate("init.radius_number", lang), markup=False)
+
+
 def _interview(answers: ProfileInput, lang: Language) -> None:
     """Ask for what the options did not give, in ``lang``."""
     answers.name = answers.name or _ask(lang, "init.name")
     answers.trade = answers.trade or _ask(lang, "init.trade")
     answers.city = answers.city or _ask(lang, "init.city")
-    answers.radius_km = int(_ask(lang, "init.radius", default=str(answers.radius_km)))
+    answers.radius_km = _ask_radius(lang, answers.radius_km)
     answers.handles = answers.handles or _ask_list(lang, "init.handles")
     answers.owner = answers.owner or _ask(lang, "init.owner", default="")
     if answers.owner and not answers.owner_handles:
         answers.owner_handles = _ask_list(lang, "init.owner_handles")
     answers.competitors = answers.competitors or _ask_list(lang, "init.competitors")
     answers.website = answers.website or _ask(lang, "init.website", default="")
+
+
+def _set(field: str, key: str) -> Callable[[ProfileInput, Language], None]:
+    def ask_again(answers: ProfileInput, lang: Language) -> None:
+        setattr(answers, field, _ask(lang, key))
+
+    return ask_again
+
+
+def _set_list(field: str, key: str) -> Callable[[ProfileInput, Language], None]:
+    def ask_again(answers: ProfileInput, lang: Language) -> None:
+        setattr(answers, field, _ask_list(lang, key))
+
+    return ask_again
+
+
+def _set_radius(answers: ProfileInput, lang: Language) -> None:
+    answers.radius_km = _ask_radius(lang, 10)
+
+
+# A refused answer, by the field ProfileError names, and how to ask for it again.
+_REASK: dict[str, Callable[[ProfileInput, Language], None]] = {
+    "nom": _set("name", "init.name"),
+    "métier": _set("trade", "init.trade"),
+    "commune": _set("city", "init.city"),
+    "rayon": _set_radius,
+    "compte": _set_list("handles", "init.handles"),
+    "compte du gérant": _set_list("owner_handles", "init.owner_handles"),
+    "concurrent": _set_list("competitors", "init.competitors"),
+    "site web": _set("website", "init.website"),
+}
 
 
 def _print_watches(watches: list[ProposedWatch], lang: Language) -> None:
