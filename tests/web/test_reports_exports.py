@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zlib
 
 from fastapi.testclient import TestClient
 
 from tests.helpers.brief_data import seed_business
+from tests.helpers.pdf import pdf_text
 from tests.web.conftest import login
 from veille.store.db import Database
 
@@ -59,15 +58,4 @@ def test_pdf_exports_are_valid_and_name_the_business(client: TestClient, db: Dat
         assert response.headers["content-type"] == "application/pdf"
         body = response.content
         assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")
-        assert b"Peintures Martin" in _text(body)
-
-
-def _text(pdf: bytes) -> bytes:
-    """The page content streams, inflated (fpdf2 compresses them)."""
-    out = b""
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            out += zlib.decompress(stream)
-        except zlib.error:
-            out += stream
-    return out
+        assert "Peintures Martin" in pdf_text(body)
