@@ -27,9 +27,10 @@ class DemoSite:
 
 
 @contextmanager
-def demo_site(folder: Path) -> Iterator[DemoSite]:
+def demo_site(folder: Path, *, instance_url: str | None = None) -> Iterator[DemoSite]:
+    """The demo in ``folder``; with ``instance_url``, its Mastodon account is connected there."""
     settings = demo_settings(Settings(data_dir=folder / "data", _env_file=None))  # type: ignore[call-arg]
-    result = build_demo(settings, console=Console(quiet=True))
+    result = build_demo(settings, console=Console(quiet=True), instance_url=instance_url)
     try:
         yield DemoSite(settings, result.db, create_app(settings, result.db))
     finally:
