@@ -5,6 +5,7 @@ minute; and no page scrolls sideways on a phone."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -117,7 +118,8 @@ def test_every_page_at_desktop_and_phone_width(site: DemoSite) -> None:
         try:
             for label, (width, height) in WIDTHS.items():
                 folder = SHOTS / label
-                folder.mkdir(parents=True, exist_ok=True)
+                shutil.rmtree(folder, ignore_errors=True)  # only this run's pictures
+                folder.mkdir(parents=True)
                 page = browser.new_page(viewport={"width": width, "height": height})
                 signed_out = {n: p for n, p in pages.items() if p.startswith(SIGNED_OUT)}
                 signed_in = {n: p for n, p in pages.items() if n not in signed_out}
