@@ -102,13 +102,22 @@ def _today() -> date:
 
 
 PAGES: dict[str, Callable[[Session], Any]] = {
-    "home": lambda s: queries.home_figures(s, zone=ZONE, now=utcnow()),
     "brief": lambda s: build_brief(s, zone=ZONE, now=utcnow()),
     "report_30": lambda s: build_report(
-        s, start=_today() - timedelta(days=29), end=_today(), zone=ZONE
+        s,
+        start=_today() - timedelta(days=29),
+        end=_today(),
+        zone=ZONE,
+        now=utcnow(),
+        hours=BusinessHours(),
     ),
     "report_365": lambda s: build_report(
-        s, start=_today() - timedelta(days=364), end=_today(), zone=ZONE
+        s,
+        start=_today() - timedelta(days=364),
+        end=_today(),
+        zone=ZONE,
+        now=utcnow(),
+        hours=BusinessHours(),
     ),
     "posts": lambda s: queries.list_posts(s, queries.PostFilter()),
     "posts_page_3": lambda s: queries.list_posts(s, queries.PostFilter(), offset=100),
@@ -120,7 +129,9 @@ PAGES: dict[str, Callable[[Session], Any]] = {
     "search_matched": lambda s: queries.list_posts(s, queries.PostFilter(query="angers")),
     "post": lambda s: queries.post_with_thread(s, 5),
     "inbox": lambda s: queue.load_views(s, zone=ZONE.key),
-    "inbox_figures": lambda s: figures.compute(s, hours=BusinessHours()),
+    "inbox_figures": lambda s: figures.workload(
+        s, hours=BusinessHours(), since=utcnow() - timedelta(days=30), now=utcnow()
+    ),
 }
 
 

@@ -3,16 +3,14 @@ CSRF token by one dependency), and a forged or missing token or a too-low role i
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from starlette.routing import BaseRoute
 
+from tests.helpers.routes import api_routes
 from tests.web.conftest import login
 from veille.permissions import GRANTS, PUBLIC, ROLES, Permission, at_least, can
 from veille.store import tables
@@ -31,19 +29,8 @@ def _checks(dependant: Dependant) -> list[PermissionCheck]:
     return found
 
 
-def _api_routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
-    """The app's routes, through the routers it includes (FastAPI keeps each included router
-    whole, as ``original_router``; the app adds no prefix nor dependency when including)."""
-    for route in routes:
-        included = getattr(route, "original_router", None)
-        if included is not None:
-            yield from _api_routes(included.routes)
-        elif isinstance(route, APIRoute):
-            yield route
-
-
 def test_every_state_changing_route_declares_one_permission(app: FastAPI) -> None:
-    routes = [r for r in _api_routes(app.routes) if r.methods & STATE_CHANGING]
+    routes = [r for r in api_routes(app.routes) if r.methods & STATE_CHANGING]
     assert len(routes) > 30  # the walk sees the routers, not an empty list
     missing = [f"{sorted(r.methods)} {r.path}" for r in routes if not _checks(r.dependant)]
     assert missing == []

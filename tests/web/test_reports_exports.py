@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zlib
 
 from fastapi.testclient import TestClient
 
 from tests.helpers.brief_data import seed_business
+from tests.helpers.pdf import pdf_text
 from tests.web.conftest import login
+from veille.report.charts import nice_scale
 from veille.store.db import Database
 
 PERIOD = {"start": "2026-03-10", "end": "2026-03-17"}
@@ -59,15 +59,15 @@ def test_pdf_exports_are_valid_and_name_the_business(client: TestClient, db: Dat
         assert response.headers["content-type"] == "application/pdf"
         body = response.content
         assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")
-        assert b"Peintures Martin" in _text(body)
+        assert "Peintures Martin" in pdf_text(body)
 
 
-def _text(pdf: bytes) -> bytes:
-    """The page content streams, inflated (fpdf2 compresses them)."""
-    out = b""
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            out += zlib.decompress(stream)
-        except zlib.error:
-            out += stream
-    return out
+def test_pdf_charts_show_their_values_on_an_axis(client: TestClient, db: Database) -> None:
+    _seed(db)
+    login(client)
+    rows = list(csv.reader(io.StringIO(client.get("/reports.csv", params=PERIOD).text)))[1:]
+    _, _, ticks = nice_scale(0.0, float(max(int(r[1]) for r in rows)))
+    lines = pdf_text(client.get("/reports.pdf", params=PERIOD).content).splitlines()
+    axis = [f"{tick:g}" for tick in ticks]  # drawn bottom to top, one under the other
+    assert len(axis) >= 3
+    assert any(lines[i : i + len(axis)] == axis for i in range(len(lines))), axis

@@ -20,9 +20,9 @@ from veille.demo.generator import DemoStream, generate_demo, write_demo
 from veille.demo.instance import DEMO_TOKEN, HANDLE
 from veille.ingest import IngestSummary, ingest_posts, parse_post_lines
 from veille.report.alerts_run import run_alerts
-from veille.report.brief import urgent_items
+from veille.report.brief import build_brief, urgent_items
 from veille.runtime import build_pipeline
-from veille.store import queries, repository, tables
+from veille.store import repository, tables
 from veille.store.db import Database
 from veille.timeutil import utcnow
 from veille.users import create_user
@@ -144,16 +144,16 @@ def print_brief(result: DemoResult, *, console: Console) -> None:
         f"{summary['new']} posts stockés, {summary['matched']} retenus par vos veilles."
     )
     with result.db.session() as session:
-        figures = queries.home_figures(session, zone=result.settings.zone, now=utcnow())
+        brief = build_brief(session, zone=result.settings.zone, now=utcnow())
         urgent = urgent_items(session, zone=result.settings.zone, now=utcnow())[:5]
+    mentions, negative, positive, leads = brief.changes
     console.print(
-        f"Aujourd'hui : {figures.mentions_today} mentions (hier {figures.mentions_yesterday}), "
-        f"{figures.negative_today} négatives, {figures.positive_today} positives, "
-        f"{figures.leads_today} pistes, {figures.inbox_new} éléments à traiter."
+        f"Aujourd'hui : {mentions.today} mentions (hier {mentions.yesterday}), "
+        f"{negative.today} négatives, {positive.today} positives, "
+        f"{leads.today} pistes, {brief.to_handle} éléments à traiter."
     )
-    if figures.share_of_voice:
-        total = sum(n for _, n in figures.share_of_voice) or 1
-        share = ", ".join(f"{name} {100 * n / total:.0f} %" for name, n in figures.share_of_voice)
+    if brief.share:
+        share = ", ".join(f"{row.name} {row.percent} %" for row in brief.share)
         console.print(f"Part de voix sur 7 jours : {share}.", markup=False)
     with result.db.session() as session:
         alerts = session.scalars(

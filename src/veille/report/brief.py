@@ -7,9 +7,8 @@ local news, and leads. Read-only: building a brief never changes the store.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -17,14 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veille.inbox.queue import ItemView, load_views
+from veille.report import figures
+from veille.report.figures import OWN_KINDS, ShareRow
 from veille.sources import registry
 from veille.store import queries, repository, tables
 from veille.store.queries import PostFilter, PostView
-from veille.timeutil import as_utc
 from veille.understand import near_duplicates
 
 MAX_TODO = 5
-OWN_KINDS = ("brand", "owner")
 NEWS_KINDS = ("sector", "local")
 TodoKind = Literal["answer", "thank", "lead", "alert"]
 
@@ -51,14 +50,6 @@ class Todo:
 
 
 @dataclass(frozen=True)
-class ShareRow:
-    name: str
-    count: int
-    percent: float
-    own: bool
-
-
-@dataclass(frozen=True)
 class NewsItem:
     post: PostView
     copies: int  # how many stored posts told the same story (near-duplicates)
@@ -76,38 +67,35 @@ class Brief:
     business: str
     day: datetime  # local midnight of the brief's day
     changes: list[Change]
-    inbox_new: int
+    to_handle: int  # inbox items still to handle (report.figures.to_handle)
     todo: list[Todo]
     reputation: list[tuple[str, int, int, int]]  # day label, positive, neutral, negative
     net_week: int  # positive minus negative over the last 7 days
     net_previous_week: int
-    share: list[ShareRow]
+    share: list[ShareRow]  # 7 days
     top_posts: list[PostView]
     news: list[NewsItem]
-    leads: list[PostView]
+    leads: list[PostView]  # the leads of the day (report.figures.leads)
     watches: list[tuple[str, str, int, int]]  # name, kind, today, 7 days
     alerts: list[AlertLine] = field(default_factory=list)
 
-    @property
-    def mentions_today(self) -> int:
-        return self.changes[0].today
-
 
 def build_brief(session: Session, *, zone: ZoneInfo, now: datetime) -> Brief:
-    """The brief for the day of ``now`` in ``zone``."""
-    figures = queries.home_figures(session, zone=zone, now=now)
+    """The brief for the day of ``now`` in ``zone``; every figure comes from report.figures."""
     profile = repository.load_profile(session)
-    today = figures.day
-    yesterday = today - timedelta(days=1)
+    today = figures.Period.ending_today(days=1, zone=zone, now=now)
+    yesterday = today.shifted(1)
+    week = figures.Period.ending_today(days=7, zone=zone, now=now)
+    fortnight = figures.Period.ending_today(days=14, zone=zone, now=now)
     watches = queries.watches(session)
-    own_ids = [w.id for w in watches if w.kind in OWN_KINDS]
     own_names = {w.name for w in watches if w.kind in OWN_KINDS}
-    kinds = {w.name: w.kind for w in watches}
 
-    leads_since = today - timedelta(days=6)
-    leads, _ = queries.list_posts(session, PostFilter(intent="lead", since=leads_since), limit=5)
-    recent = today - timedelta(days=1)
-    praise, _ = queries.list_posts(session, PostFilter(intent="praise", since=recent), limit=50)
+    leads_today = figures.leads(session, today)
+    leads_week = figures.leads(session, week)
+    recent = datetime.combine(yesterday.first, time(0), zone)
+    praise, _ = queries.list_posts(
+        session, PostFilter(intent="praise", since=recent, until=today.until), limit=50
+    )
     praise = [p for p in praise if not own_names or own_names & set(p.watches)]
     praise.sort(key=lambda p: -(p.likes + 2 * p.reposts + p.replies))
     alerts = [
@@ -118,47 +106,37 @@ def build_brief(session: Session, *, zone: ZoneInfo, now: datetime) -> Brief:
             .order_by(tables.Alert.updated_at.desc())
         )
     ]
-    sentiment = _sentiment_by_day(session, own_ids, zone=zone, today=today)
-    net = [pos - neg for _, pos, _, neg in sentiment]
+    days = figures.daily(session, fortnight)
+    now_day, before = days[-1], figures.daily(session, yesterday)[0]
     changes = [
-        Change("home.mentions", figures.mentions_today, figures.mentions_yesterday),
-        Change(
-            "home.negative",
-            figures.negative_today,
-            sentiment[-2][3] if own_ids else _label_count(session, "negative", yesterday, today),
-        ),
-        Change(
-            "home.positive",
-            figures.positive_today,
-            sentiment[-2][1] if own_ids else _label_count(session, "positive", yesterday, today),
-        ),
-        Change("home.leads", figures.leads_today, _lead_count(session, yesterday, today)),
+        Change("home.mentions", now_day.mentions, before.mentions),
+        Change("home.negative", now_day.negative, before.negative),
+        Change("home.positive", now_day.positive, before.positive),
+        Change("home.leads", len(leads_today), len(figures.leads(session, yesterday))),
     ]
-    total = sum(count for _, count in figures.share_of_voice) or 1
-    share = [
-        ShareRow(name, count, round(100 * count / total, 1), kinds.get(name) in OWN_KINDS)
-        for name, count in sorted(figures.share_of_voice, key=lambda item: -item[1])
-    ]
+    net = [d.positive - d.negative for d in days]
+    per_today = figures.watch_mentions(session, today)
+    per_week = figures.watch_mentions(session, week)
     return Brief(
         business=profile.name if profile else "",
-        day=today,
+        day=today.since,
         changes=changes,
-        inbox_new=figures.inbox_new,
+        to_handle=figures.to_handle(session),
         todo=_todo(
             urgent_items(session, zone=zone, now=now),
             praise,
-            leads,
+            leads_week,
             alerts,
-            inbox_of=_inbox_items(session, [p.id for p in praise[:1] + leads[:1]]),
+            inbox_of=_inbox_items(session, [p.id for p in praise[:1] + leads_week[:1]]),
         ),
-        reputation=sentiment,
+        reputation=[(f"{d.day:%d/%m}", d.positive, d.neutral, d.negative) for d in days],
         net_week=sum(net[-7:]),
         net_previous_week=sum(net[-14:-7]),
-        share=share,
-        top_posts=figures.top_posts,
-        news=news_digest(session, since=today - timedelta(days=1), watches=watches),
-        leads=leads,
-        watches=figures.per_watch,
+        share=figures.share_of_voice(session, week),
+        top_posts=queries.top_posts(session, since=recent, until=today.until),
+        news=news_digest(session, since=recent, watches=watches),
+        leads=leads_today,
+        watches=[(w.name, w.kind, per_today[w.id], per_week[w.id]) for w in watches],
         alerts=alerts,
     )
 
@@ -212,43 +190,6 @@ def _todo(
             seen.add(item.href)
             todo.append(item)
     return todo[:MAX_TODO]
-
-
-def _sentiment_by_day(
-    session: Session, own_ids: list[int], *, zone: ZoneInfo, today: datetime
-) -> list[tuple[str, int, int, int]]:
-    """Positive, neutral and negative posts about the business per day, the last 14 days."""
-    start = today - timedelta(days=13)
-    matched = select(tables.Match.post_id)
-    if own_ids:
-        matched = matched.where(tables.Match.watch_id.in_(own_ids))
-    rows = session.execute(
-        select(tables.Post.created_at, tables.Enrichment.label)
-        .join(tables.Enrichment, tables.Enrichment.post_id == tables.Post.id)
-        .where(
-            tables.Enrichment.kind == "sentiment",
-            tables.Post.created_at >= start,
-            tables.Post.created_at < today + timedelta(days=1),
-            tables.Post.id.in_(matched),
-        )
-    ).all()
-    counts: Counter[tuple[str, str]] = Counter(
-        (f"{as_utc(created).astimezone(zone):%d/%m}", str(label)) for created, label in rows
-    )
-    days = [f"{start + timedelta(days=i):%d/%m}" for i in range(14)]
-    return [
-        (d, counts[(d, "positive")], counts[(d, "neutral")], counts[(d, "negative")]) for d in days
-    ]
-
-
-def _label_count(session: Session, label: str, start: datetime, end: datetime) -> int:
-    flt = PostFilter(sentiment=label, since=start, until=end)
-    return queries.list_posts(session, flt, limit=1)[1]
-
-
-def _lead_count(session: Session, start: datetime, end: datetime) -> int:
-    flt = PostFilter(intent="lead", since=start, until=end)
-    return queries.list_posts(session, flt, limit=1)[1]
 
 
 def news_digest(

@@ -41,7 +41,7 @@ def line_chart(
     values = [v for _, points in series for v in points if v is not None]
     if not labels or not values:
         return _empty(title, width, height, empty_text)
-    low, high, ticks = _scale(min(0.0, *values), max(values))
+    low, high, ticks = nice_scale(min(0.0, *values), max(values))
     plot = _Plot(width, height, low, high, len(labels), bars=False)
     parts = [plot.grid(ticks, value_format), plot.x_labels(labels)]
     for index, (_, points) in enumerate(series):
@@ -80,7 +80,7 @@ def stacked_bars(
     totals = [sum(max(points[i] or 0.0, 0.0) for _, points in series) for i in range(len(labels))]
     if not labels or not any(totals):
         return _empty(title, width, height, empty_text)
-    low, high, ticks = _scale(0.0, max(totals))
+    low, high, ticks = nice_scale(0.0, max(totals))
     plot = _Plot(width, height, low, high, len(labels), bars=True)
     parts = [plot.grid(ticks, value_format), plot.x_labels(labels)]
     bar = plot.step * 0.7
@@ -182,7 +182,7 @@ class _Plot:
         return "".join(parts)
 
 
-def _scale(low: float, high: float) -> tuple[float, float, list[float]]:
+def nice_scale(low: float, high: float) -> tuple[float, float, list[float]]:
     """Round bounds and four or five tick values: 0, 2, 4, 6, 8 rather than 0, 1.7, 3.4..."""
     if high <= low:
         high = low + 1.0

@@ -45,6 +45,7 @@ def plain_text(brief: Brief, *, base_url: str, lang: Language = "fr") -> str:
     """The brief for mail readers that show no HTML."""
     lines = [f"{brief.business} — {brief.day:%d/%m/%Y}", ""]
     lines += [f"{translate(c.key, lang)} : {c.today} ({c.yesterday})" for c in brief.changes]
+    lines.append(f"{translate('home.inbox', lang)} : {brief.to_handle}")
     lines += ["", translate("brief.todo", lang)]
     for item in brief.todo:
         label = translate(f"brief.todo.{item.kind}", lang)

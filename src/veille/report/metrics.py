@@ -1,20 +1,20 @@
-"""Report figures for any period: volume, sentiment per day, share of voice, response times,
-top authors by reach. Read-only queries on matched posts; days are in the business's zone."""
+"""The report of any period: mentions and sentiment per day, share of voice, response times
+(all from report.figures), top authors by reach. Read-only; days are in the business's zone."""
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from veille.business import BusinessProfile
-from veille.store import queries, repository, tables
-from veille.timeutil import DayError, as_utc, parse_day
+from veille.inbox.clock import BusinessHours
+from veille.report import figures
+from veille.report.figures import DayCounts, Responses, ShareRow
+from veille.store import repository, tables
+from veille.timeutil import DayError, parse_day
 
 MAX_DAYS = 366
 CSV_COLUMNS = ("date", "posts", "positive", "neutral", "negative")
@@ -22,15 +22,6 @@ CSV_COLUMNS = ("date", "posts", "positive", "neutral", "negative")
 
 class PeriodError(ValueError):
     """A report period that makes no sense; the message says why."""
-
-
-@dataclass(frozen=True)
-class DayRow:
-    day: date
-    posts: int
-    positive: int
-    neutral: int
-    negative: int
 
 
 @dataclass(frozen=True)
@@ -42,26 +33,20 @@ class AuthorRow:
     posts: int
 
 
-@dataclass(frozen=True)
-class ResponseTimes:
-    answered: int
-    median_hours: float | None
-    p90_hours: float | None
-
-
 @dataclass
 class Report:
     business: str
     start: date
     end: date  # inclusive
-    days: list[DayRow]
-    share: list[tuple[str, int]]  # brand and competitor watches, most first
-    responses: ResponseTimes
+    days: list[DayCounts]
+    share: list[ShareRow]  # the business's and competitors' watches, most first
+    responses: Responses
     authors: list[AuthorRow]
 
     @property
     def total(self) -> int:
-        return sum(d.posts for d in self.days)
+        """Mentions of the period (report.figures.mentions)."""
+        return sum(d.mentions for d in self.days)
 
 
 def parse_period(start: str, end: str, *, today: date) -> tuple[date, date]:
@@ -78,86 +63,22 @@ def parse_period(start: str, end: str, *, today: date) -> tuple[date, date]:
     return first, last
 
 
-def build_report(session: Session, *, start: date, end: date, zone: ZoneInfo) -> Report:
-    """Every figure of the report for the days ``start`` to ``end`` (inclusive)."""
-    since = datetime.combine(start, time(0), zone)
-    until = datetime.combine(end + timedelta(days=1), time(0), zone)
-    in_period = (tables.Post.created_at >= since, tables.Post.created_at < until)
-    posts: Counter[date] = Counter()
-    labels: Counter[tuple[date, str]] = Counter()
-    days_of: dict[datetime, date] = {}
-    for moment, label, n in queries.matched_by_hour(session, since=since, until=until, zone=zone):
-        day = days_of.get(moment) or days_of.setdefault(moment, moment.astimezone(zone).date())
-        posts[day] += n
-        if label:
-            labels[(day, str(label))] += n
-    days = [
-        DayRow(
-            d, posts[d], labels[(d, "positive")], labels[(d, "neutral")], labels[(d, "negative")]
-        )
-        for d in (start + timedelta(days=i) for i in range((end - start).days + 1))
-    ]
-    per_watch = dict(
-        session.execute(
-            select(tables.Match.watch_id, func.count())
-            .join(tables.Post, tables.Post.id == tables.Match.post_id)
-            .where(*in_period)
-            .group_by(tables.Match.watch_id)
-        ).all()
-    )
-    share = [
-        (watch.name, int(per_watch.get(watch.id, 0)))
-        for watch in queries.watches(session)
-        if watch.kind in ("brand", "competitor", "owner")
-    ]
-    share.sort(key=lambda item: -item[1])
+def build_report(
+    session: Session, *, start: date, end: date, zone: ZoneInfo, now: datetime, hours: BusinessHours
+) -> Report:
+    """Every figure of the report for the days ``start`` to ``end`` (inclusive), up to ``now``;
+    each one as report.figures defines it."""
+    period = figures.Period(start, end, zone, now)
     profile = repository.load_profile(session)
     return Report(
         business=profile.name if profile else "",
         start=start,
         end=end,
-        days=days,
-        share=share,
-        responses=_response_times(session, since, until, profile),
-        authors=_top_authors(session, since, until),
+        days=figures.daily(session, period),
+        share=figures.share_of_voice(session, period),
+        responses=figures.responses(session, period, hours),
+        authors=_top_authors(session, period.since, period.until),
     )
-
-
-def _response_times(
-    session: Session, since: datetime, until: datetime, profile: BusinessProfile | None
-) -> ResponseTimes:
-    """Delay between a post and the business's first reply to it (own handles in the profile)."""
-    handles: set[str] = set()
-    if profile is not None:
-        handles = {h.lower().lstrip("@") for h in [*profile.handles, *profile.owner_handles]}
-    if not handles:
-        return ResponseTimes(0, None, None)
-    original = aliased(tables.Post)
-    rows = session.execute(
-        select(original.id, original.created_at, tables.Post.created_at)
-        .join(tables.Author, tables.Author.id == tables.Post.author_id)
-        .join(
-            original,
-            (original.network == tables.Post.network)
-            & (original.network_post_id == tables.Post.in_reply_to_id),
-        )
-        .where(
-            tables.Post.is_reply.is_(True),
-            func.lower(tables.Author.username).in_(handles),
-            original.created_at >= since,
-            original.created_at < until,
-        )
-    ).all()
-    first: dict[int, float] = {}
-    for post_id, asked, answered in rows:
-        hours = (as_utc(answered) - as_utc(asked)).total_seconds() / 3600
-        if hours >= 0:
-            first[post_id] = min(hours, first.get(post_id, hours))
-    delays = sorted(first.values())
-    if not delays:
-        return ResponseTimes(0, None, None)
-    p90 = delays[min(len(delays) - 1, int(0.9 * len(delays)))]
-    return ResponseTimes(len(delays), round(statistics.median(delays), 2), round(p90, 2))
 
 
 def _top_authors(
@@ -190,6 +111,6 @@ def csv_rows(report: Report) -> list[list[str]]:
     rows = [list(CSV_COLUMNS)]
     for d in report.days:
         rows.append(
-            [d.day.isoformat(), str(d.posts), str(d.positive), str(d.neutral), str(d.negative)]
+            [d.day.isoformat(), str(d.mentions), str(d.positive), str(d.neutral), str(d.negative)]
         )
     return rows

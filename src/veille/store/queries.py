@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -307,98 +306,22 @@ def csv_row(row: dict[str, Any]) -> list[Any]:
     ]
 
 
-@dataclass
-class HomeFigures:
-    day: datetime
-    mentions_today: int
-    mentions_yesterday: int
-    negative_today: int
-    positive_today: int
-    inbox_new: int
-    leads_today: int
-    per_watch: list[tuple[str, str, int, int]]  # name, kind, today, 7 days
-    share_of_voice: list[tuple[str, int]]  # brand and competitors over 7 days
-    daily: list[tuple[str, int, int]]  # day label, matched, negative
-    top_posts: list[PostView]
-
-
-def home_figures(session: Session, *, zone: ZoneInfo, now: datetime) -> HomeFigures:
-    """Today's figures for the business, in its time zone."""
-    local = now.astimezone(zone)
-    today = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    yesterday = today - timedelta(days=1)
-    week = today - timedelta(days=6)
-    tomorrow = today + timedelta(days=1)
-    first = today - timedelta(days=13)
-    # Two grouped reads replace a count per figure: matched posts per hour and sentiment over
-    # the 14 days shown, and posts per watch and hour over the week.
-    by_day: Counter[tuple[date, str | None]] = Counter()
-    for moment, label, n in matched_by_hour(session, since=first, until=tomorrow, zone=zone):
-        by_day[(moment.astimezone(zone).date(), label)] += n
-
-    def day_count(day: datetime, label: str | None = None) -> int:
-        d = day.date()
-        if label is not None:
-            return by_day[(d, label)]
-        return sum(n for (at, _), n in by_day.items() if at == d)
-
-    watch_today: Counter[int] = Counter()
-    watch_week: Counter[int] = Counter()
-    for watch_no, moment, n in watch_by_hour(session, since=week, until=tomorrow, zone=zone):
-        watch_week[watch_no] += n
-        if moment >= today:
-            watch_today[watch_no] += n
-    per_watch = []
-    share: list[tuple[str, int]] = []
-    for watch in watches(session):
-        week_n = watch_week[watch.id]
-        per_watch.append((watch.name, watch.kind, watch_today[watch.id], week_n))
-        if watch.kind in ("brand", "competitor"):
-            share.append((watch.name, week_n))
-    daily = []
-    for offset in range(13, -1, -1):
-        start = today - timedelta(days=offset)
-        daily.append((f"{start:%d/%m}", day_count(start), day_count(start, "negative")))
-    leads_today = (
-        session.scalar(
-            select(func.count(tables.Post.id)).where(
-                tables.Post.created_at >= today,
-                tables.Post.created_at < tomorrow,
-                is_matched(),
-                _has_intent("lead"),
-            )
-        )
-        or 0
-    )
-    top_rows = session.execute(
+def top_posts(
+    session: Session, *, since: datetime, until: datetime, limit: int = 5
+) -> list[PostView]:
+    """The most engaging matched posts of [since, until) (likes, reposts twice, replies)."""
+    rows = session.execute(
         _base()
         .where(
-            tables.Post.created_at >= yesterday,
+            tables.Post.created_at >= since,
+            tables.Post.created_at < until,
             is_matched(),
             tables.Post.is_retweet.is_(False),
         )
         .order_by((tables.Post.likes + 2 * tables.Post.reposts + tables.Post.replies).desc())
-        .limit(5)
+        .limit(limit)
     ).all()
-    inbox_new = (
-        session.scalar(
-            select(func.count(tables.InboxItem.id)).where(tables.InboxItem.status == "new")
-        )
-        or 0
-    )
-    return HomeFigures(
-        day=today,
-        mentions_today=day_count(today),
-        mentions_yesterday=day_count(yesterday),
-        negative_today=day_count(today, "negative"),
-        positive_today=day_count(today, "positive"),
-        inbox_new=inbox_new,
-        leads_today=leads_today,
-        per_watch=per_watch,
-        share_of_voice=share,
-        daily=daily,
-        top_posts=_views(session, list(top_rows)),
-    )
+    return _views(session, list(rows))
 
 
 def is_matched() -> Any:
@@ -468,21 +391,6 @@ def matched_by_hour(
         (moments.get(at) or moments.setdefault(at, _moment(at)), label, int(n))
         for at, label, n in rows
     ]
-
-
-def watch_by_hour(
-    session: Session, *, since: datetime, until: datetime, zone: ZoneInfo
-) -> list[tuple[int, datetime, int]]:
-    """Posts of each watch in [since, until) per UTC hour."""
-    bucket = _bucket(session, zone, since, until)
-    rows = session.execute(
-        select(tables.Match.watch_id, bucket, func.count())
-        .select_from(tables.Post)
-        .join(tables.Match, tables.Match.post_id == tables.Post.id)
-        .where(tables.Post.created_at >= since, tables.Post.created_at < until)
-        .group_by(tables.Match.watch_id, bucket)
-    ).all()
-    return [(int(watch), _moment(at), int(n)) for watch, at, n in rows]
 
 
 def posts_by_ids(session: Session, ids: list[int]) -> list[PostView]:

@@ -10,13 +10,13 @@ from veille.i18n import Language, translate
 from veille.permissions import Permission, can
 from veille.report import charts
 from veille.report.brief import Brief, build_brief
+from veille.report.colours import SENTIMENT
+from veille.report.figures import LABELS
 from veille.timeutil import utcnow
 from veille.web.deps import DbSession, User, get_settings, language_of, render
 from veille.web.pages_setup import should_set_up
 
 router = APIRouter()
-# Positive, neutral, negative: green, grey, red, as everywhere else in the interface.
-SENTIMENT_COLOURS = ("#067647", "#9AA5B1", "#B42318")
 
 
 def reputation_chart(brief: Brief, lang: Language) -> Markup:
@@ -24,10 +24,13 @@ def reputation_chart(brief: Brief, lang: Language) -> Markup:
     days = [day for day, _, _, _ in brief.reputation]
     series: list[charts.Series] = [
         (translate(f"sentiment.{name}", lang), [float(row[i]) for row in brief.reputation])
-        for i, name in ((1, "positive"), (2, "neutral"), (3, "negative"))
+        for i, name in enumerate(LABELS, start=1)
     ]
     svg = charts.stacked_bars(
-        days, series, title=translate("brief.sentiment_by_day", lang), colours=SENTIMENT_COLOURS
+        days,
+        series,
+        title=translate("brief.sentiment_by_day", lang),
+        colours=[SENTIMENT[name] for name in LABELS],
     )
     return Markup(svg)  # noqa: S704 (charts escapes every label)
 

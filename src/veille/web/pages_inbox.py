@@ -15,6 +15,7 @@ from veille.inbox import actions, assistant, figures, queries, queue, replies, r
 from veille.inbox.clock import business_seconds, describe
 from veille.permissions import Permission, can
 from veille.publish.publisher import ConnectorPublisher, Publisher
+from veille.report import figures as report_figures
 from veille.store.tables_inbox import InboxReply
 from veille.timeutil import utcnow
 from veille.web.auth import CurrentUser
@@ -158,12 +159,25 @@ def figures_page(request: Request, session: DbSession, user: User, days: int = 3
     days = max(1, min(days, 365))
     lang = language_of(request, user)
     hours = queue.business_hours(session, zone=_zone(request))
-    result = figures.compute(session, hours=hours, days=days)
+    now = utcnow()
+    zone = get_settings(request).zone
+    period = report_figures.Period.ending_today(days=days, zone=zone, now=now)
+    work = figures.workload(session, hours=hours, since=period.since, now=now)
 
     def fmt(seconds: float | None) -> str:
         return "—" if seconds is None else describe(seconds, lang)
 
-    return render(request, "inbox_figures.html", user, f=result, fmt=fmt, hours=hours)
+    return render(
+        request,
+        "inbox_figures.html",
+        user,
+        days=days,
+        responses=report_figures.responses(session, period, hours),
+        backlog=report_figures.backlog(session),
+        work=work,
+        fmt=fmt,
+        hours=hours,
+    )
 
 
 @router.get("/inbox/settings")

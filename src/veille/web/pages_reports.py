@@ -9,8 +9,12 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from veille.i18n import Language, translate
+from veille.inbox.clock import describe
+from veille.inbox.queue import business_hours
 from veille.report import charts
 from veille.report.brief import build_brief
+from veille.report.colours import SENTIMENT
+from veille.report.figures import LABELS
 from veille.report.metrics import PeriodError, Report, build_report, csv_rows, parse_period
 from veille.report.pdf import brief_pdf, report_pdf
 from veille.spreadsheet import write_csv
@@ -21,16 +25,17 @@ router = APIRouter()
 
 
 def _report(request: Request, session: DbSession, start: str, end: str) -> Report:
-    zone = get_settings(request).zone
-    first, last = parse_period(start, end, today=utcnow().astimezone(zone).date())
-    return build_report(session, start=first, end=last, zone=zone)
+    zone, now = get_settings(request).zone, utcnow()
+    first, last = parse_period(start, end, today=now.astimezone(zone).date())
+    hours = business_hours(session, zone=zone.key)
+    return build_report(session, start=first, end=last, zone=zone, now=now, hours=hours)
 
 
 def _charts(report: Report, lang: Language) -> dict[str, Markup]:
     labels = [f"{d.day:%d/%m}" for d in report.days]
     volume = charts.line_chart(
         labels,
-        [(translate("alerts.posts", lang), [float(d.posts) for d in report.days])],
+        [(translate("alerts.posts", lang), [float(d.mentions) for d in report.days])],
         title=translate("reports.volume", lang),
         area=True,
     )
@@ -38,13 +43,15 @@ def _charts(report: Report, lang: Language) -> dict[str, Markup]:
         labels,
         [
             (translate(f"sentiment.{name}", lang), [float(getattr(d, name)) for d in report.days])
-            for name in ("positive", "neutral", "negative")
+            for name in LABELS
         ],
         title=translate("reports.sentiment", lang),
+        colours=[SENTIMENT[name] for name in LABELS],
     )
-    total = sum(n for _, n in report.share) or 1
     share = charts.horizontal_bars(
-        [(name, n / total) for name, n in report.share], title=translate("reports.share", lang)
+        [(row.name, row.percent) for row in report.share],
+        title=translate("reports.share", lang),
+        value_format="{:g} %",
     )
     # charts escapes every label and value it draws.
     return {"volume": Markup(volume), "sentiment": Markup(sentiment), "share": Markup(share)}  # noqa: S704
@@ -72,6 +79,7 @@ def report_page(
         end=report.end.isoformat(),
         query=query,
         svg=_charts(report, lang),
+        duration=lambda seconds: describe(seconds, lang),
     )
 
 
