@@ -82,3 +82,15 @@ def test_held_out_set_shares_no_text_author_or_trade_with_the_pool() -> None:
     assert not {row["business"] for row in held_out} & {row["business"] for row in pool}
     categories = {c for row in held_out for c in row["categories"]}  # type: ignore[attr-defined]
     assert len(categories) == 10
+
+
+def test_held_out_figures_come_with_intervals_and_hold_what_was_measured() -> None:
+    # Read once to choose nothing: these floors only catch a guard that got worse.
+    result = eval_module().evaluate("heldout", False, learned=True)
+    assert result["drafts"] == len(read("heldout.jsonl"))
+    assert result["recall"]["value"] >= 0.6
+    assert result["false_alarms"]["value"] <= 0.12
+    for figure in (result["recall"], result["false_alarms"]):
+        low, high = figure["ci95"]
+        assert low <= figure["value"] <= high
+    assert len(result["per_category"]) == 10
