@@ -1,14 +1,15 @@
 """Measures the guard on the labelled drafts of data/guard/ and prints JSON.
 
-    .venv/bin/python scripts/eval_guard.py                  # validation, read once at the end
-    .venv/bin/python scripts/eval_guard.py --split train --errors
+    .venv/bin/python scripts/eval_guard.py                  # held-out set, read once at the end
+    .venv/bin/python scripts/eval_guard.py --split pool --errors   # the training pool (in-sample)
 
 recall: share of risky drafts whose risk is medium or high; false_alarms: share of safe drafts
 whose risk is medium or high (also on the safe drafts that look risky, `tricky`); per risk
 category: recall (a labelled draft gets a flag of a kind that covers it, at medium or above)
 and F1. Each figure comes with a 95 % interval from 1,000 bootstrap resamples of whole
 families (a template and its copies move together). `--rules-only` leaves the learned model
-out, to see what it adds. Tune lexicons and the model on the train split only.
+out, to see what it adds. Tune lexicons and the model on the pool only (train_guard.py
+prints its cross-validated figures).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from veille.publish.guard import GuardReport, check
 from veille.publish.guard_learned import CATEGORIES
 
 sys.path.insert(0, str(Path(__file__).parent))
-from guard_data import CAUGHT_BY, Row, context_for, load, profiles
+from guard_data import CAUGHT_BY, SPLITS, Row, context_for, load, profiles
 
 AT_LEAST_MEDIUM = {"medium", "high"}
 RESAMPLES = 1000
@@ -130,7 +131,7 @@ def evaluate(split: str, show_errors: bool, learned: bool) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--split", choices=("validation", "train", "all"), default="validation")
+    parser.add_argument("--split", choices=SPLITS, default="heldout")
     parser.add_argument("--errors", action="store_true", help="list misses and false alarms")
     parser.add_argument("--rules-only", action="store_true", help="leave the learned model out")
     args = parser.parse_args(argv)

@@ -1,8 +1,11 @@
 """The guard's labelled drafts (data/guard/), shared by train_guard.py and eval_guard.py.
 
-drafts.jsonl: 429 hand-written drafts labelled with the rule kinds they should raise (each
-its own family). families.jsonl: drafts written out from the families of guard_templates.py,
-labelled with risk categories. Both come back as Rows with categories and a family.
+The pool (choices by grouped cross-validation, then training on all of it):
+drafts.jsonl, 429 hand-written drafts labelled with the rule kinds they should raise (each its
+own family); families.jsonl, drafts written out from the families of guard_templates.py;
+written.jsonl, drafts written one by one for many trades and registers (family: the author
+block they were written in). The held-out set, heldout.jsonl, is written in another style and
+read once, by eval_guard.py. All come back as Rows with categories and a family.
 """
 
 from __future__ import annotations
@@ -67,9 +70,15 @@ class Row:
     text: str
     context: dict[str, Any] = field(default_factory=dict)
 
+    marked_promotional: bool = False  # a safe advert outside a crisis (written.jsonl)
+
     @property
     def promotional(self) -> bool:
-        return "crisis_promo" in self.categories or self.family in PROMOTIONAL
+        return (
+            "crisis_promo" in self.categories
+            or self.family in PROMOTIONAL
+            or self.marked_promotional
+        )
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
@@ -80,7 +89,7 @@ def _read(path: Path) -> list[dict[str, Any]]:
         row = json.loads(line)
         if row.get("label") not in ("risky", "safe"):
             raise SystemExit(f"{path.name} line {number}: label must be risky or safe")
-        if row.get("split") not in ("train", "validation"):
+        if "split" in row and row["split"] not in ("train", "validation"):
             raise SystemExit(f"{path.name} line {number}: split must be train or validation")
         unknown = set(row.get("categories", [])) - set(CATEGORIES)
         if unknown:
@@ -89,42 +98,44 @@ def _read(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+SPLITS = ("pool", "heldout")
+# What each split reads. The old files' train/validation fields are history: their validation
+# split was read in an earlier round and now belongs to the pool like the rest.
+FILES = {"pool": ("drafts.jsonl", "families.jsonl", "written.jsonl"), "heldout": ("heldout.jsonl",)}
+
+
 def load(split: str) -> list[Row]:
-    """The drafts of `split` (train, validation or all) from both files."""
+    """The drafts of `split`: the pool (cross-validation and training) or the held-out set."""
+    if split not in SPLITS:
+        raise SystemExit(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
     out: list[Row] = []
-    for raw in _read(DATA / "drafts.jsonl"):
+    for name in FILES[split]:
+        for raw in _read(DATA / name):
+            out.append(_row(raw, split))
+    return out
+
+
+def _row(raw: dict[str, Any], split: str) -> Row:
+    if "kinds" in raw:  # drafts.jsonl: rule kinds read as categories, each its own family
         kinds = tuple(raw["kinds"])
         categories = tuple(sorted({KIND_CATEGORY[k] for k in kinds if k in KIND_CATEGORY}))
-        out.append(
-            Row(
-                raw["id"],
-                raw["id"],
-                raw["business"],
-                raw["split"],
-                raw["label"] == "risky",
-                False,
-                categories,
-                kinds,
-                raw["text"],
-                raw.get("context", {}),
-            )
-        )
-    for raw in _read(DATA / "families.jsonl"):
-        out.append(
-            Row(
-                raw["id"],
-                raw["family"],
-                raw["business"],
-                raw["split"],
-                raw["label"] == "risky",
-                bool(raw["tricky"]),
-                tuple(raw["categories"]),
-                (),
-                raw["text"],
-                raw.get("context", {}),
-            )
-        )
-    return [r for r in out if split == "all" or r.split == split]
+        family, tricky = raw["id"], False
+    else:
+        kinds, categories = (), tuple(raw["categories"])
+        family, tricky = raw.get("family") or raw["author"], bool(raw["tricky"])
+    return Row(
+        raw["id"],
+        family,
+        raw["business"],
+        split,
+        raw["label"] == "risky",
+        tricky,
+        categories,
+        kinds,
+        raw["text"],
+        raw.get("context", {}),
+        bool(raw.get("promotional", False)),
+    )
 
 
 def profiles() -> dict[str, BusinessProfile]:

@@ -1,14 +1,15 @@
-"""Train the guard's learned risk model on the train split of data/guard/.
+"""Train the guard's learned risk model on the pool of data/guard/.
 
     .venv/bin/python scripts/train_guard.py [--cache DIR]
 
-Multi-label sigmoid heads on the e5 vectors of each draft (guard_learned.py). The L2 weight,
-the epochs and one threshold per risk are chosen by 5-fold cross-validation on the train
-split, folds split by family (a template and its copies, or a hand-written draft), so no
-family is ever on both sides. Each setting is scored on the drafts caught by the rules or
-the model, a false alarm costing half a catch, false alarms kept under --max-false-alarms.
-Writes src/veille/understand/models/guard_risk.npz and .json. Validation is never read here:
-scripts/eval_guard.py reads it once, at the end.
+Multi-label sigmoid heads on e5 vectors (guard_learned.features: the draft's vector and the
+maximum of its sentences' vectors). The L2 weight and one threshold per risk are chosen by
+5-fold cross-validation on the pool, folds split by family (a template and its copies, an
+author's block of drafts, or a hand-written draft), so near-copies are never on both sides.
+Each setting is scored on the drafts caught by the rules or the model, a false alarm costing
+half a catch, false alarms kept under --max-false-alarms. Prints the cross-validated figures
+with family-bootstrap intervals and writes src/veille/understand/models/guard_risk.npz and
+.json. The held-out set is never read here: scripts/eval_guard.py reads it once, at the end.
 """
 
 from __future__ import annotations
@@ -29,18 +30,26 @@ from pathlib import Path
 import numpy as np
 
 from veille.publish.guard import check
-from veille.publish.guard_learned import CATEGORIES, MODEL, THRESHOLDS
+from veille.publish.guard_learned import (
+    CATEGORIES,
+    MODEL,
+    RISKS,
+    THRESHOLDS,
+    features,
+    sentence_spans,
+)
 from veille.understand.linear import LinearHead, fit
 
 sys.path.insert(0, str(Path(__file__).parent))
-from guard_data import Row, context_for, load, profiles
+from eval_guard import AT_LEAST_MEDIUM, figure, share
+from guard_data import CAUGHT_BY, Row, context_for, load, profiles
 from train_sentiment import embed_cached
 
 FOLDS = 5
-# No threshold under 0.3: lower ones catch a few more labelled drafts but fire on any text
-# unlike the training drafts (a run of letters, a bare list of prices).
-GRID = tuple(round(0.05 * i, 2) for i in range(6, 20))  # 0.30 .. 0.95
-SEVERE = {"medium", "high"}
+# No threshold under 0.15: lower ones fire on any text unlike the training drafts.
+GRID = tuple(round(0.05 * i, 2) for i in range(3, 20))  # 0.15 .. 0.95
+L2_GRID = (0.1, 0.3, 1.0)
+EPOCHS = 300
 
 
 def fold_of(row: Row) -> int:
@@ -116,79 +125,109 @@ def choose_thresholds(
     return thresholds, recall, false_alarms
 
 
+def draft_features(rows: list[Row], cache: Path | None) -> np.ndarray:
+    """guard_learned.features for every draft, from cached e5 vectors."""
+    texts = [r.text for r in rows]
+    spans = [sentence_spans(t) for t in texts]
+    pieces = [t[a:b] for t, found in zip(texts, spans, strict=True) for a, b in found]
+    drafts = embed_cached(texts, cache, f"guard_pool_{len(texts)}")
+    sentences = embed_cached(pieces, cache, f"guard_pool_sentences_{len(pieces)}")
+    out, at = [], 0
+    for i, found in enumerate(spans):
+        out.append(features(drafts[i], sentences[at : at + len(found)]))
+        at += len(found)
+    return np.stack(out)
+
+
+def rule_kinds(rows: list[Row]) -> list[set[str]]:
+    known = profiles()
+    return [
+        {
+            flag.kind
+            for flag in check(r.text, context=context_for(r, known, learned=False)).flags
+            if flag.severity in AT_LEAST_MEDIUM
+        }
+        for r in rows
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--cache", type=Path, default=None, help="folder to keep embeddings in")
     parser.add_argument("--max-false-alarms", type=float, default=0.08)
     args = parser.parse_args()
-    rows = load("train")
-    known = profiles()
-    texts = [r.text for r in rows]
-    x = embed_cached(texts, args.cache, f"guard_train_{len(rows)}")
+    rows = load("pool")
+    x = draft_features(rows, args.cache)
     y = targets(rows)
     risky = np.array([r.risky for r in rows])
+    tricky = np.array([r.tricky for r in rows])
     crisis = np.array([bool(r.context.get("open_crisis")) for r in rows])
-    rules = np.array(
-        [check(r.text, context=context_for(r, known, learned=False)).risk in SEVERE for r in rows]
-    )
+    kinds = rule_kinds(rows)
+    rules = np.array([bool(k) for k in kinds])
     folds = np.array([fold_of(r) for r in rows])
+    families = np.array([r.family for r in rows])
     print(
-        f"train: {len(rows)} drafts, {risky.sum()} risky, {len(set(r.family for r in rows))} "
-        f"families; rules alone catch {rules[risky].mean():.3f}, "
+        f"pool: {len(rows)} drafts, {risky.sum()} risky, {tricky.sum()} safe that look risky, "
+        f"{len(set(families.tolist()))} families; rules alone catch {rules[risky].mean():.3f}, "
         f"false alarms {rules[~risky].mean():.3f}",
         flush=True,
     )
-    best: tuple[float, float, int, np.ndarray, np.ndarray] | None = None
-    for l2 in (0.03, 0.1, 0.3):
-        for epochs in (300, 600):
-            oof = np.zeros_like(y)
-            for f in range(FOLDS):
-                head = train(x[folds != f], y[folds != f], l2, epochs)
-                oof[folds == f] = head.predict_dense(x[folds == f])
-            thresholds, recall, false_alarms = choose_thresholds(
-                oof, rules, risky, crisis, args.max_false_alarms
-            )
-            print(
-                f"l2={l2} epochs={epochs}: 5-fold grouped CV recall {recall:.3f}, "
-                f"false alarms {false_alarms:.3f}",
-                flush=True,
-            )
-            score = gain(recall, false_alarms, args.max_false_alarms)
-            if best is None or score > best[0]:
-                best = (score, l2, epochs, thresholds, oof)
+    best: tuple[float, float, np.ndarray, np.ndarray] | None = None
+    for l2 in L2_GRID:
+        oof = np.zeros_like(y)
+        for f in range(FOLDS):
+            head = train(x[folds != f], y[folds != f], l2, EPOCHS)
+            oof[folds == f] = head.predict_dense(x[folds == f])
+        thresholds, recall, false_alarms = choose_thresholds(
+            oof, rules, risky, crisis, args.max_false_alarms
+        )
+        print(
+            f"l2={l2}: 5-fold grouped CV recall {recall:.3f}, false alarms {false_alarms:.3f}",
+            flush=True,
+        )
+        score = gain(recall, false_alarms, args.max_false_alarms)
+        if best is None or score > best[0]:
+            best = (score, l2, thresholds, oof)
     assert best is not None
-    _, l2, epochs, thresholds, oof = best
-    head = train(x, y, l2, epochs)
+    _, l2, thresholds, oof = best
+    head = train(x, y, l2, EPOCHS)
     head.save(MODEL)
-    per_category = {}
-    flagged = fires(oof, thresholds, crisis)
-    for k, name in enumerate(CATEGORIES):
-        truth = y[:, k] > 0
-        if name == "crisis_promo":
-            truth &= crisis
-        tp = int((flagged[:, k] & truth).sum())
-        fp = int((flagged[:, k] & ~truth).sum())
-        fn = int((~flagged[:, k] & truth).sum())
-        per_category[name] = round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else None
     chosen = {name: float(t) for name, t in zip(CATEGORIES, thresholds, strict=True)}
     THRESHOLDS.write_text(
-        json.dumps({"thresholds": chosen, "l2": l2, "epochs": epochs, "folds": FOLDS}, indent=1)
+        json.dumps({"thresholds": chosen, "l2": l2, "epochs": EPOCHS, "folds": FOLDS}, indent=1)
         + "\n",
         encoding="utf-8",
     )
-    combined = rules | flagged.any(axis=1)
-    recall, false_alarms = rates(combined, risky)
+    fired = fires(oof, thresholds, crisis)
+    flagged = rules | fired.any(axis=1)
+    per_category = {}
+    for k, name in enumerate(CATEGORIES):
+        truth = np.array([name in r.categories for r in rows])
+        if name == "crisis_promo":
+            truth &= crisis
+        caught = np.array([bool(kinds[i] & CAUGHT_BY[name]) for i in range(len(rows))]) | (
+            fired[:, k] & (RISKS[name][0] in CAUGHT_BY[name])
+        )
+        per_category[name] = {
+            "drafts": int(truth.sum()),
+            "recall": figure(share(caught, truth), families),
+        }
     print(
         json.dumps(
             {
-                "chosen": {"l2": l2, "epochs": epochs, "thresholds": chosen},
-                "cv_on_train": {
-                    "recall": round(recall, 3),
-                    "false_alarms": round(false_alarms, 3),
-                    "model_f1_per_risk": per_category,
+                "chosen": {"l2": l2, "epochs": EPOCHS, "thresholds": chosen},
+                "cv_on_pool": {
+                    "note": "out-of-fold model scores, thresholds chosen on them",
+                    "recall": figure(share(flagged, risky), families),
+                    "false_alarms": figure(share(flagged, ~risky), families),
+                    "false_alarms_on_tricky_safe": figure(share(flagged, tricky), families),
+                    "rules_only_recall": figure(share(rules, risky), families),
+                    "rules_only_false_alarms": figure(share(rules, ~risky), families),
+                    "per_category_recall": per_category,
                 },
             },
             ensure_ascii=False,
+            indent=1,
         )
     )
 

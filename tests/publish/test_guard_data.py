@@ -48,27 +48,49 @@ def test_every_lexicon_entry_is_written_folded_and_compiles() -> None:
             re.compile(entry)
 
 
-def test_train_split_figures_hold_and_come_with_intervals() -> None:
-    # The train split: validation is read once, by hand, when the guard is final.
-    result = eval_module().evaluate("train", False, learned=True)
-    assert result["recall"]["value"] >= 0.9
-    assert result["false_alarms"]["value"] <= 0.10
-    low, high = result["recall"]["ci95"]
-    assert low <= result["recall"]["value"] <= high
-    assert set(result["per_category"]) >= {"politics", "groups", "irony", "denigration"}
+def read(name: str) -> list[dict[str, object]]:
+    path = ROOT / "data/guard" / name
+    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
 
 
-def test_families_set_is_large_varied_and_split_by_family() -> None:
-    rows = [
-        json.loads(line) for line in (ROOT / "data/guard/families.jsonl").open(encoding="utf-8")
-    ]
-    hand_written = sum(1 for _ in (ROOT / "data/guard/drafts.jsonl").open(encoding="utf-8"))
-    assert len(rows) + hand_written >= 1500
-    assert len({row["business"] for row in rows}) >= 12
-    tricky = sum(row["tricky"] for row in rows)
-    assert tricky * 3 >= len(rows) + hand_written
-    splits: dict[str, set[str]] = {}
-    for row in rows:
-        splits.setdefault(row["family"], set()).add(row["split"])
+def test_pool_is_large_varied_and_a_third_of_it_looks_risky_but_is_safe() -> None:
+    drafts, families, written = read("drafts.jsonl"), read("families.jsonl"), read("written.jsonl")
+    assert len(drafts) + len(families) + len(written) >= 1500
+    # Written one by one, not from templates: many trades, many author blocks, no repeats.
+    assert len(written) >= 900
+    assert len({row["business"] for row in written}) >= 30
+    assert len({row["author"] for row in written}) >= 60
+    assert len({row["text"] for row in written}) == len(written)
+    tricky = sum(bool(row["tricky"]) for row in families + written)
+    assert tricky * 3 >= len(drafts) + len(families) + len(written)
+    for row in families + written:
         assert (row["label"] == "risky") == bool(row["categories"]), row["id"]
+    splits: dict[object, set[object]] = {}
+    for row in families:
+        splits.setdefault(row["family"], set()).add(row["split"])
     assert all(len(seen) == 1 for seen in splits.values())
+
+
+def test_held_out_set_shares_no_text_author_or_trade_with_the_pool() -> None:
+    pool = read("drafts.jsonl") + read("families.jsonl") + read("written.jsonl")
+    held_out = read("heldout.jsonl")
+    assert len(held_out) >= 150
+    labels = [row["label"] for row in held_out]
+    assert labels.count("risky") >= 75 and labels.count("safe") >= 75
+    assert not {row["text"] for row in held_out} & {row["text"] for row in pool}
+    assert not {row["author"] for row in held_out} & {row.get("author") for row in pool}
+    assert not {row["business"] for row in held_out} & {row["business"] for row in pool}
+    categories = {c for row in held_out for c in row["categories"]}  # type: ignore[attr-defined]
+    assert len(categories) == 10
+
+
+def test_held_out_figures_come_with_intervals_and_hold_what_was_measured() -> None:
+    # Read once to choose nothing: these floors only catch a guard that got worse.
+    result = eval_module().evaluate("heldout", False, learned=True)
+    assert result["drafts"] == len(read("heldout.jsonl"))
+    assert result["recall"]["value"] >= 0.6
+    assert result["false_alarms"]["value"] <= 0.12
+    for figure in (result["recall"], result["false_alarms"]):
+        low, high = figure["ci95"]
+        assert low <= figure["value"] <= high
+    assert len(result["per_category"]) == 10

@@ -1,15 +1,18 @@
 """The guard's learned risk model: what word lists cannot see (a candidate supported, scorn
 for a group, irony without a cue, a rival's work run down, a contract's amount...).
 
-Multi-label sigmoid heads on the e5 sentence vectors of the draft (the encoder of
-understand/embeddings.py), trained by scripts/train_guard.py on data/guard/; thresholds per
-risk chosen by grouped cross-validation on the train split (models/guard_risk.json). A risk
-found names its span, the sentence that scores highest for it, and says why.
+Multi-label sigmoid heads on e5 vectors (the encoder of understand/embeddings.py): the
+draft's vector beside the element-wise maximum of its sentences' vectors, so one risky
+sentence among harmless ones still shows. Trained by scripts/train_guard.py on the pool of
+data/guard/; L2 weight and one threshold per risk chosen by cross-validation grouped by
+template and author (models/guard_risk.json). A risk found names its span, the sentence that
+scores highest for it, and says why.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +51,10 @@ RISKS: dict[str, tuple[str, str, str]] = {
     ),
 }
 CATEGORIES: tuple[str, ...] = tuple(RISKS)
+# The model reads drafts of at least two different words: on anything shorter (« aaaa... »,
+# a lone emoji) e5 vectors carry no meaning and the heads answer at random.
+MIN_WORDS = 2
+_WORD = re.compile(r"[^\W\d_]{2,}")
 # Sentence ends: the span of a learned flag is the sentence that scores highest.
 _SENTENCE_END = ".!?\n…"
 
@@ -61,6 +68,13 @@ class LearnedRisk:
     end: int
 
 
+def features(draft: np.ndarray, sentences: np.ndarray) -> np.ndarray:
+    """The model's input for one draft: its vector, then the element-wise maximum of its
+    sentences' vectors (the draft's own vector when it has no sentence with words)."""
+    pooled = sentences.max(axis=0) if len(sentences) else draft
+    return np.concatenate([draft, pooled])
+
+
 @dataclass(frozen=True)
 class RiskModel:
     head: LinearHead
@@ -68,27 +82,35 @@ class RiskModel:
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """(n, len(CATEGORIES)) probabilities."""
-        return self.head.predict_dense(embed(texts))
+        return self._score(texts)[0] if texts else np.empty((0, len(CATEGORIES)))
+
+    def _score(
+        self, texts: list[str]
+    ) -> tuple[np.ndarray, list[tuple[np.ndarray, list[tuple[int, int]]]]]:
+        """Probabilities per draft, and per draft each sentence's probabilities and span."""
+        spans = [sentence_spans(text) for text in texts]
+        pieces = [text[s:e] for text, found in zip(texts, spans, strict=True) for s, e in found]
+        vectors = embed([*texts, *pieces])
+        drafts, rest = vectors[: len(texts)], vectors[len(texts) :]
+        rows, per_sentence = [], []
+        for i, found in enumerate(spans):
+            mine, rest = rest[: len(found)], rest[len(found) :]
+            rows.append(features(drafts[i], mine))
+            alone = self.head.predict_dense(np.hstack([mine, mine])) if len(found) else mine
+            per_sentence.append((alone, found))
+        return self.head.predict_dense(np.stack(rows)), per_sentence
 
     def risks(self, text: str, *, open_crisis: bool) -> list[LearnedRisk]:
         """The risks above their threshold, each on the sentence that carries it most."""
-        probs = self.probabilities([text])[0]
-        found = [
-            (category, float(p))
-            for category, p in zip(CATEGORIES, probs, strict=True)
-            if p >= self.thresholds[category] and (category != "crisis_promo" or open_crisis)
-        ]
-        if not found:
-            return []
-        spans = sentence_spans(text)
-        per_sentence = self.probabilities([text[s:e] for s, e in spans]) if len(spans) > 1 else None
+        if len(set(_WORD.findall(text.casefold()))) < MIN_WORDS:
+            return []  # a run of letters or a bare number says nothing the vectors can read
+        probs, [(per_sentence, spans)] = self._score([text])
         out = []
-        for category, p in found:
-            start, end = spans[0] if spans else (0, len(text))
-            if per_sentence is not None:
-                best = int(per_sentence[:, CATEGORIES.index(category)].argmax())
-                start, end = spans[best]
-            out.append(LearnedRisk(category, RISKS[category][0], p, start, end))
+        for k, (category, p) in enumerate(zip(CATEGORIES, probs[0], strict=True)):
+            if p < self.thresholds[category] or (category == "crisis_promo" and not open_crisis):
+                continue
+            start, end = spans[int(per_sentence[:, k].argmax())] if spans else (0, len(text))
+            out.append(LearnedRisk(category, RISKS[category][0], float(p), start, end))
         return out
 
 
