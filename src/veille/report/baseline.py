@@ -60,8 +60,12 @@ class Forecast:
 
     seasonal: float  # the four-week seasonal rate of this hour of the week
     mean: float  # seasonal x recent level
-    shared_cv2: float  # relative variance shared by the hours of a window (learned + estimates)
-    hour_cv2: float  # relative variance of this hour alone beyond Poisson (learned)
+    # Relative variance shared by the hours of a window: learned, plus the error of the level,
+    # the day-of-week and the overall rates.
+    shared_cv2: float
+    # Relative variance of this hour alone beyond Poisson: learned, plus the error of its own
+    # seasonal estimates (week slot, hour of day), which averages out over a window.
+    hour_cv2: float
     learned_cv2: float  # all the series taught, without the estimates' own uncertainty
 
     @property
@@ -112,8 +116,11 @@ class Seasonal:
         self.s_day = [value * factor for value in self.s_day]
         self.s_slot = [value * factor for value in self.s_slot]
 
-    def rate(self, hour: int, day: int) -> tuple[float, float]:
-        """The rate and its relative variance as an estimate (few posts behind it: wide)."""
+    def rate(self, hour: int, day: int) -> tuple[float, float, float]:
+        """The rate and its relative variance as an estimate (few posts behind it: wide).
+
+        The variance comes in two parts: this hour's own, and the part shared by a window.
+        """
         # Half a post over the whole history keeps a silent history from expecting exactly 0.
         overall = (max(self.s_all, 0.0) + 0.5) / (self.n_all + 1)
         before, after = (hour - 1) % 24, (hour + 1) % 24
@@ -133,10 +140,12 @@ class Seasonal:
         rate = (s_slot + SHRINK_SLOT) / (self.n_slot[slot] + SHRINK_SLOT / prior)
         rate = max(rate, 0.1 * overall, 1e-3)
         weight = SHRINK_SLOT / (SHRINK_SLOT + s_slot)  # how much the slot leans on its prior
-        variance = 1.0 / (SHRINK_SLOT + s_slot) + weight**2 * (
-            1.0 / (SHRINK_HOUR + s_hour) + 1.0 / (SHRINK_DAY + s_day)
-        )
-        return rate, variance + 1.0 / (1.0 + self.s_all)
+        # The error of this hour's own estimates (slot, hour of day) differs from one hour of a
+        # window to the next and partly averages out; the day's and the overall rate's are
+        # shared by every hour of the window.
+        own = 1.0 / (SHRINK_SLOT + s_slot) + weight**2 / (SHRINK_HOUR + s_hour)
+        shared = weight**2 / (SHRINK_DAY + s_day) + 1.0 / (1.0 + self.s_all)
+        return rate, own, shared
 
 
 class _Spread:
@@ -213,11 +222,15 @@ class Baseline:
         return level, 1.0 / (shape + self.level_counts)
 
     def forecast(self, hour: int, day: int) -> Forecast:
-        seasonal, seasonal_var = self.seasonal.rate(hour, day)
+        seasonal, seasonal_own, seasonal_shared = self.seasonal.rate(hour, day)
         level, level_var = self.level()
         shared, own = self.spreads()
         return Forecast(
-            seasonal, seasonal * level, shared + seasonal_var + level_var, own, shared + own
+            seasonal,
+            seasonal * level,
+            shared + seasonal_shared + level_var,
+            own + seasonal_own,
+            shared + own,
         )
 
     def admit(self, hour: int, day: int, count: int, forecast: Forecast, *, in_spike: bool) -> None:

@@ -38,7 +38,7 @@ SENSITIVITIES: tuple[str, ...] = ("low", "normal", "high")
 FLOORS: dict[str, int] = {"low": 8, "normal": 5, "high": 3}
 # Score needed to open a spike, in each method's own unit (see the module docstring).
 THRESHOLDS: dict[str, dict[str, float]] = {
-    "poisson": {"low": 3.0, "normal": 2.3, "high": 1.8},
+    "poisson": {"low": 3.0, "normal": 2.6, "high": 1.8},
     "cusum": {"low": 4.0, "normal": 3.0, "high": 2.3},
     "zscore": {"low": 4.0, "normal": 3.0, "high": 2.5},
 }
