@@ -53,6 +53,7 @@ WARMUP_HOURS = 24  # no test before a day of history; the baseline is wide until
 ADMIT_LAG = 6  # an hour joins the baseline 6 h late, once we know whether it was in a spike
 MERGE_GAP = 6  # a new spike this close to the previous one continues it: one crisis
 LEVEL_SHIFT_HOURS = 12  # a spike this long is a new level: the baseline takes it as normal
+NEW_LEVEL_HOURS = 6  # ... if both its last two 6-hour halves still run high
 WINDOWS = (1, 2, 3, 4, 6)
 CUSUM_RATIO = 3.0  # the rate multiple the CUSUM is tuned for
 INTERVAL = 0.9  # the usual range an alert shows around the expected count
@@ -396,7 +397,10 @@ class _Detector:
                 current.score = max(current.score, found[0] if found else 0.0)
                 self._mark(current, t)
                 if t - current.start + 1 >= LEVEL_SHIFT_HOURS:
-                    self._relevel(current, t)
+                    # Long enough: a new level if it still runs high, else an echo that ends.
+                    new_level = self._new_level(t)
+                    if new_level is not None:
+                        self._relevel(current, t, new_level)
                     runs.append(current)
                     self.quiet_from = t + 1
                     self.cusum, self.cusum_start, self.z_start = 0.0, -1, -1
@@ -434,10 +438,29 @@ class _Detector:
             )
             self.admitted += 1
 
-    def _relevel(self, run: _Run, t: int) -> None:
-        """A spike as long as LEVEL_SHIFT_HOURS is a new normal: learn it, stop the spike."""
-        forecasts = [f for f in self.forecasts[run.start : t + 1] if f is not None]
-        self.baseline.relevel(self.counts[run.start : t + 1], forecasts)
+    def _new_level(self, t: int) -> range | None:
+        """The hours that tell a new level, if both halves of the last 12 hours ran high.
+
+        A 6-hour crisis and the hours its echo keeps the spike open last 12 hours too, and a
+        news burst can keep a spike open until a crisis comes; read as a new level, either
+        would double next weeks' expectations and hide the next crisis. A new level runs
+        GOES_ON_RISE times above expected in both halves; the calmer half gives the level.
+        """
+        halves = [range(t + 1 - 2 * NEW_LEVEL_HOURS, t + 1 - NEW_LEVEL_HOURS)]
+        halves.append(range(t + 1 - NEW_LEVEL_HOURS, t + 1))
+        ratios = []
+        for half in halves:
+            expected = self.cum_lam[half.stop] - self.cum_lam[half.start]
+            observed = self.cum_x[half.stop] - self.cum_x[half.start]
+            if observed < GOES_ON_RISE * expected or expected <= 0:
+                return None
+            ratios.append(observed / expected)
+        return halves[0] if ratios[0] <= ratios[1] else halves[1]
+
+    def _relevel(self, run: _Run, t: int, hours: range) -> None:
+        """A spike that lasts and still runs high is a new normal: learn it, stop the spike."""
+        forecasts = [f for f in self.forecasts[hours.start : hours.stop] if f is not None]
+        self.baseline.relevel(self.counts[hours.start : hours.stop], forecasts)
         for hour in range(max(run.start, self.admitted), t + 1):
             self.in_spike[hour] = False
         run.last = t
