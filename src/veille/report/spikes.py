@@ -23,13 +23,13 @@ import math
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime
 from typing import Literal
 
 from veille.report.baseline import Baseline, Forecast
+from veille.report.grid import Grid, to_grid
 
 Sensitivity = Literal["low", "normal", "high"]
-HOUR = timedelta(hours=1)
 METHODS: tuple[str, ...] = ("poisson", "cusum", "zscore")
 DEFAULT_METHOD = "poisson"
 SENSITIVITIES: tuple[str, ...] = ("low", "normal", "high")
@@ -95,41 +95,33 @@ def detect(
         raise ValueError(f"method must be default or one of {', '.join(METHODS)}, not {method!r}")
     if floor is not None and floor < 1:
         raise ValueError(f"floor must be at least 1 post, not {floor}")
-    grid = _hourly(series, until)
+    grid = to_grid(series, until)
     if grid is None:
         return []
-    first, zone, counts = grid
-    hours = [(first + i * HOUR).astimezone(zone) for i in range(len(counts))]
     runs = _Detector(
-        counts,
-        [h.hour for h in hours],
-        [h.weekday() for h in hours],
+        grid,
         method=name,
         threshold=THRESHOLDS[name][sensitivity],
         floor=FLOORS[sensitivity] if floor is None else floor,
     ).run()
-    return [run.to_spike(hours, first, zone) for run in runs]
+    return [run.to_spike(grid) for run in runs]
 
 
 def expected_counts(
     series: Sequence[tuple[datetime, int]], *, until: datetime | None = None
 ) -> list[tuple[datetime, float | None]]:
     """The baseline's expected count for each hour (None during the first day), for charts."""
-    grid = _hourly(series, until)
+    grid = to_grid(series, until)
     if grid is None:
         return []
-    first, zone, counts = grid
-    hours = [(first + i * HOUR).astimezone(zone) for i in range(len(counts))]
     detector = _Detector(
-        counts,
-        [h.hour for h in hours],
-        [h.weekday() for h in hours],
+        grid,
         method=DEFAULT_METHOD,
         threshold=THRESHOLDS[DEFAULT_METHOD]["normal"],
         floor=FLOORS["normal"],
     )
     detector.run()
-    return [(h, lam if lam > 0 else None) for h, lam in zip(hours, detector.lam, strict=True)]
+    return [(grid.at(index), lam if lam > 0 else None) for index, lam in enumerate(detector.lam)]
 
 
 def poisson_log10_sf(observed: int, mean: float) -> float:
@@ -215,39 +207,6 @@ def _log_beta_inc(a: float, b: float, x: float) -> float:
     return front + math.log(fraction)
 
 
-def _hourly(
-    series: Sequence[tuple[datetime, int]], until: datetime | None
-) -> tuple[datetime, tzinfo, list[int]] | None:
-    """Counts on a gap-free UTC hour grid, the first hour, and the zone of the first timestamp."""
-    if not series:
-        return None
-    buckets: dict[datetime, int] = {}
-    zone: tzinfo | None = None
-    for index, (moment, count) in enumerate(series):
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            raise ValueError(
-                f"series item {index}: timestamp {moment.isoformat()} has no time zone"
-            )
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ValueError(
-                f"series item {index}: count must be a whole number >= 0, not {count!r}"
-            )
-        zone = zone or moment.tzinfo
-        hour = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-        buckets[hour] = buckets.get(hour, 0) + count
-    assert zone is not None
-    first, last = min(buckets), max(buckets)
-    if until is not None:
-        if until.tzinfo is None:
-            raise ValueError("until must be an aware datetime")
-        last = max(last, until.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
-    size = int((last - first) / HOUR) + 1
-    counts = [0] * size
-    for hour, count in buckets.items():
-        counts[int((hour - first) / HOUR)] = count
-    return first, zone, counts
-
-
 @dataclass
 class _Run:
     start: int
@@ -260,9 +219,8 @@ class _Run:
     shared: list[float]
     ongoing: bool = False
 
-    def to_spike(self, hours: list[datetime], first: datetime, zone: tzinfo) -> Spike:
+    def to_spike(self, grid: Grid) -> Spike:
         end = self.last + 1
-        end_time = hours[end] if end < len(hours) else (first + end * HOUR).astimezone(zone)
         span = range(self.start, end)
         expected = sum(self.lam[t] for t in span)
         # As for detection windows: the estimate's uncertainty is shared, hours' own noise not.
@@ -270,13 +228,13 @@ class _Run:
         spread = max(self.shared[t] for t in span) + (own / expected**2 if expected > 0 else 0)
         low, high = interval(expected, spread, INTERVAL)
         return Spike(
-            start=hours[self.start],
-            end=end_time,
+            start=grid.at(self.start),
+            end=grid.at(end),
             score=round(self.score, 3),
             peak_count=max(self.counts[self.start : end]),
             expected=round(expected, 3),
             total=sum(self.counts[self.start : end]),
-            detected_at=hours[self.detected],
+            detected_at=grid.at(self.detected),
             ongoing=self.ongoing,
             expected_low=low,
             expected_high=high,
@@ -331,17 +289,12 @@ def _normal_quantile(p: float) -> float:
 class _Detector:
     """One causal pass over the hours: each hour is judged on what came before it."""
 
-    def __init__(
-        self,
-        counts: list[int],
-        hours: list[int],
-        days: list[int],
-        *,
-        method: str,
-        threshold: float,
-        floor: int,
-    ) -> None:
-        self.counts, self.hours, self.days = counts, hours, days
+    def __init__(self, grid: Grid, *, method: str, threshold: float, floor: int) -> None:
+        counts = grid.counts
+        moments = [grid.at(index) for index in range(len(counts))]
+        self.counts, self.missing = counts, grid.missing
+        self.hours = [moment.hour for moment in moments]
+        self.days = [moment.weekday() for moment in moments]
         self.method, self.threshold, self.floor = method, threshold, floor
         self.lam = [0.0] * len(counts)  # what detection expects (0 before the warm-up ends)
         self.cv2 = [0.0] * len(counts)  # relative variance beyond Poisson, per hour
@@ -375,7 +328,7 @@ class _Detector:
             self._admit_until(t - ADMIT_LAG)
             forecast = self.baseline.forecast(self.hours[t], self.days[t])
             self.forecasts[t] = forecast
-            if self.baseline.history_hours >= WARMUP_HOURS:
+            if self.baseline.history_hours >= WARMUP_HOURS and not self.missing[t]:
                 if self.first_tested < 0:
                     self.first_tested = t
                 lam[t] = forecast.mean
@@ -390,7 +343,8 @@ class _Detector:
                 self.cusum, self.cusum_start, self.z_start = 0.0, -1, -1
                 current = None
             found = trigger(t) if self.first_tested >= 0 else None
-            self.same_hour[self.hours[t]].append(count)
+            if not self.missing[t]:
+                self.same_hour[self.hours[t]].append(count)
             if current is not None:
                 if self._tail(count, lam[t], self.cv2[t]) <= -1.0:  # this hour alone stands out
                     current.last = t
@@ -429,6 +383,9 @@ class _Detector:
             hour = self.admitted
             forecast = self.forecasts[hour]
             assert forecast is not None
+            self.admitted += 1
+            if self.missing[hour]:
+                continue  # a gap in collection teaches nothing
             self.baseline.admit(
                 self.hours[hour],
                 self.days[hour],
@@ -436,7 +393,6 @@ class _Detector:
                 forecast,
                 in_spike=self.in_spike[hour],
             )
-            self.admitted += 1
 
     def _new_level(self, t: int) -> range | None:
         """The hours that tell a new level, if both halves of the last 12 hours ran high.
