@@ -133,8 +133,14 @@ class Seasonal:
         s_hour = max(s_hour, 0.0)
         by_hour = (s_hour + SHRINK_HOUR) / (n_hour + SHRINK_HOUR / overall)
         s_day = max(self.s_day[day], 0.0)
-        by_day = (s_day + SHRINK_DAY) / (self.n_day[day] + SHRINK_DAY / overall)
-        prior = by_hour * by_day / overall
+        # The day's posts against what its hours hold on other days: a day seen only at night
+        # (the first day of a series, a day with gaps) is not a quiet day.
+        usual = sum(
+            self.n_slot[day * 24 + h]
+            * (self.s_hour[h] / self.n_hour[h] if self.n_hour[h] else overall)
+            for h in range(24)
+        )
+        prior = by_hour * (s_day + SHRINK_DAY) / (max(usual, 0.0) + SHRINK_DAY)
         slot = day * 24 + hour
         s_slot = max(self.s_slot[slot], 0.0)
         rate = (s_slot + SHRINK_SLOT) / (self.n_slot[slot] + SHRINK_SLOT / prior)
@@ -252,7 +258,8 @@ class Baseline:
         self.seasonal.add(hour, day, value)
         # The recent level takes the hour as counted (a spike enters at its forecast): it is
         # what lets a new normal in within a day.
-        self._learn_level(mean if in_spike else float(count), forecast.seasonal)
+        if not learning:  # the first day's forecasts knew nothing to be above or below
+            self._learn_level(mean if in_spike else float(count), forecast.seasonal)
         self.recent.append((count if not in_spike else round(mean), mean, forecast.cv2))
         if in_spike or self.history_hours < SETTLE_HOURS:
             return
