@@ -75,3 +75,26 @@ def test_brand_series_look_like_mention_volumes() -> None:
         window = hourly[first : first + hours]
         assert window.max() > 1.8 * np.median(hourly[first - 48 : first])
     assert {"shift", "holiday", "burst", "gap"} == set(brand.events)
+
+
+def test_recall_and_false_alert_floors_on_a_small_seeded_set() -> None:
+    """The default detector on 8 series of each kind (tuning seed 1): the floors of the docs."""
+    simulator = load("simulate_spikes")
+    brands = load("brand_series")
+    detector = simulator.veille("normal")
+
+    def figures(outcomes: list, days: int) -> tuple[float, float]:
+        recall = sum(o.caught for o in outcomes) / sum(o.spikes for o in outcomes)
+        return recall, sum(o.false for o in outcomes) / (len(outcomes) * days / 30)
+
+    made = [brands.make_brand(random.Random(f"1-brand-{i}")) for i in range(8)]
+    outcomes = [
+        simulator.score(detector(b.hourly, b.samples), b.anomalies, from_hour=24) for b in made
+    ]
+    recall, false = figures(outcomes, brands.DAYS - 1)
+    assert recall >= 0.8 and false <= 1.0, (recall, false)
+    for rate, floor in ((1.0, 0.85), (0.2, 0.35)):
+        series = [simulator.make_series(random.Random(f"1-{rate}-{i}"), rate) for i in range(8)]
+        outcomes = [simulator.score(detector(s.counts, None), simulator.crises(s)) for s in series]
+        recall, false = figures(outcomes, simulator.EVAL_DAYS)
+        assert recall >= floor and false <= 1.0, (rate, recall, false)

@@ -108,14 +108,6 @@ class Seasonal:
         self.n_slot[day * 24 + hour] += sign
         self.s_slot[day * 24 + hour] += sign * value
 
-    def rescale(self, factor: float) -> None:
-        """Read the past at a new level: every rate learned so far is multiplied by factor."""
-        self.window = deque((hour, day, value * factor) for hour, day, value in self.window)
-        self.s_all *= factor
-        self.s_hour = [value * factor for value in self.s_hour]
-        self.s_day = [value * factor for value in self.s_day]
-        self.s_slot = [value * factor for value in self.s_slot]
-
     def rate(self, hour: int, day: int) -> tuple[float, float, float]:
         """The rate and its relative variance as an estimate (few posts behind it: wide).
 
@@ -287,13 +279,16 @@ class Baseline:
     def relevel(self, counts: list[int], forecasts: list[Forecast]) -> None:
         """Take the hours of a long spike as the new normal, from now on.
 
-        The seasonal profile keeps its shape at the level those hours ran at, and the recent
-        level starts afresh: at 1 post an hour as at 1,000, the next hours are judged
-        against the new normal instead of being flagged for days.
+        The recent level is set to the level those hours ran at, and then follows the next
+        hours as always (half-life LEVEL_HALF_LIFE): a new normal stays while the posts keep
+        coming and the seasonal profile learns it week after week; a long storm read as a new
+        level is forgotten within a day once it has passed, not after four weeks.
         """
-        expected = sum(f.mean for f in forecasts)
+        expected = sum(f.seasonal for f in forecasts)
         if expected <= 0:
             return
-        level, _ = self.level()
-        self.seasonal.rescale(level * sum(counts) / expected)
-        self.level_counts = self.level_expected = 0.0
+        factor = sum(counts) / expected
+        shape = 1.0 / max(self.day.value(), 0.002)
+        # level() = (shape + counts) / (shape + expected) = factor, whatever the prior.
+        self.level_expected = expected
+        self.level_counts = factor * (shape + expected) - shape

@@ -54,6 +54,7 @@ ADMIT_LAG = 6  # an hour joins the baseline 6 h late, once we know whether it wa
 MERGE_GAP = 6  # a new spike this close to the previous one continues it: one crisis
 LEVEL_SHIFT_HOURS = 12  # a spike this long is a new level: the baseline takes it as normal
 NEW_LEVEL_HOURS = 6  # ... if both its last two 6-hour halves still run high
+NEW_LEVEL_STEADY = 0.75  # ... and the second holds at least this share of the first's rise
 WINDOWS = (1, 2, 3, 4, 6)
 CUSUM_RATIO = 3.0  # the rate multiple the CUSUM is tuned for
 INTERVAL = 0.9  # the usual range an alert shows around the expected count
@@ -411,6 +412,8 @@ class _Detector:
             if observed < GOES_ON_RISE * expected or expected <= 0:
                 return None
             ratios.append(observed / expected)
+        if ratios[1] < NEW_LEVEL_STEADY * ratios[0]:
+            return None  # still falling: a storm dying down, not a new level
         return halves[0] if ratios[0] <= ratios[1] else halves[1]
 
     def _relevel(self, run: _Run, t: int, hours: range) -> None:
