@@ -86,7 +86,11 @@ def detect(
     floor: int | None = None,
     until: datetime | None = None,
 ) -> list[Spike]:
-    """Spikes in hourly counts (aware datetimes; missing hours count zero, up to ``until``)."""
+    """Spikes in counts (aware datetimes) up to ``until``, on the grid of :mod:`grid`.
+
+    Hourly rows: an hour without a row counts zero; finer regular samples are summed per hour
+    (hours missing half their samples are left out); coarser regular ones are read per step.
+    """
     if sensitivity not in SENSITIVITIES:
         raise ValueError(
             f"sensitivity must be one of {', '.join(SENSITIVITIES)}, not {sensitivity!r}"
