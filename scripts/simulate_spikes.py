@@ -17,6 +17,11 @@ Intervals: 90 % percentile bootstrap over series.
     PYTHONPATH=src .venv/bin/python scripts/simulate_spikes.py --seeds 1 2 3  # tuning seeds
     ... --methods veille veille-low veille-high shesd cusum bocpd --rates 1
 
+The brand series (scripts/brand_series.py: two months of 5-minute counts of a busy brand,
+labelled news storms) are scored the same way (a storm is caught by an alert between its
+start and LATE_HOURS after its labelled window; false alerts are counted after the first
+day); ``--brands 0`` leaves them out.
+
 The defaults were tuned on seeds 1-3 only; 201-203 were first run once the defaults were set.
 
 Prints JSON. Seeded: the same command prints the same figures.

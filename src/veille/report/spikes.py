@@ -52,7 +52,7 @@ GOES_ON_RISE = 1.5  # a running spike goes on while the count stays this far abo
 WARMUP_HOURS = 24  # no test before a day of history; the baseline is wide until weeks come
 ADMIT_LAG = 6  # an hour joins the baseline 6 h late, once we know whether it was in a spike
 MERGE_GAP = 6  # a new spike this close to the previous one continues it: one crisis
-LEVEL_SHIFT_HOURS = 12  # a spike this long is a new level: the baseline takes it as normal
+LEVEL_SHIFT_HOURS = 12  # a spike this long ends: a new level (the baseline takes it) or an echo
 NEW_LEVEL_HOURS = 6  # ... if both its last two 6-hour halves still run high
 NEW_LEVEL_STEADY = 0.75  # ... and the second holds at least this share of the first's rise
 WINDOWS = (1, 2, 3, 4, 6)
@@ -404,8 +404,9 @@ class _Detector:
 
         A 6-hour crisis and the hours its echo keeps the spike open last 12 hours too, and a
         news burst can keep a spike open until a crisis comes; read as a new level, either
-        would double next weeks' expectations and hide the next crisis. A new level runs
-        GOES_ON_RISE times above expected in both halves; the calmer half gives the level.
+        would lift the expectations and hide the next crisis. A new level runs GOES_ON_RISE
+        times above expected in both halves, and the second keeps NEW_LEVEL_STEADY of the
+        first one's rise (a storm dying down does not); the calmer half gives the level.
         """
         halves = [range(t + 1 - 2 * NEW_LEVEL_HOURS, t + 1 - NEW_LEVEL_HOURS)]
         halves.append(range(t + 1 - NEW_LEVEL_HOURS, t + 1))
