@@ -61,3 +61,12 @@ def test_sampling_step(gaps_minutes: list[int], step: timedelta | None) -> None:
     for gap in gaps_minutes:
         moments.append(moments[-1] + timedelta(minutes=gap))
     assert sampling_step(moments) == step
+
+
+def test_the_stores_hourly_counts_stay_hourly_whatever_their_spacing() -> None:
+    points = every(timedelta(hours=2), 6, count=3)  # a post burst every other hour
+    coarse = to_grid(points, None)
+    assert coarse is not None and coarse.step == timedelta(hours=2)
+    grid = to_grid(points, None, hourly=True)
+    assert grid is not None and grid.step == HOUR
+    assert grid.counts == [3, 0] * 5 + [3]

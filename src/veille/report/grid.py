@@ -42,8 +42,14 @@ class Grid:
         return (self.first + index * self.step).astimezone(self.zone)
 
 
-def to_grid(series: Sequence[tuple[datetime, int]], until: datetime | None) -> Grid | None:
-    """The series on its grid, up to ``until`` (aware) if later; None when it is empty."""
+def to_grid(
+    series: Sequence[tuple[datetime, int]], until: datetime | None, *, hourly: bool = False
+) -> Grid | None:
+    """The series on its grid, up to ``until`` (aware) if later; None when it is empty.
+
+    ``hourly``: the rows are counts per hour whatever their spacing (the store's own counts,
+    which leave out the hours without a post), never read as a coarser series.
+    """
     if not series:
         return None
     zone: tzinfo | None = None
@@ -63,7 +69,7 @@ def to_grid(series: Sequence[tuple[datetime, int]], until: datetime | None) -> G
     assert zone is not None
     if until is not None and (until.tzinfo is None or until.utcoffset() is None):
         raise ValueError("until must be an aware datetime")
-    step = sampling_step(sorted(samples))
+    step = None if hourly else sampling_step(sorted(samples))
     if step is not None and step > HOUR + _TOLERANCE:
         return _coarse(samples, zone, step, until)
     return _hourly(samples, zone, step, until)

@@ -85,11 +85,13 @@ def detect(
     method: str = "default",
     floor: int | None = None,
     until: datetime | None = None,
+    hourly: bool = False,
 ) -> list[Spike]:
     """Spikes in counts (aware datetimes) up to ``until``, on the grid of :mod:`grid`.
 
     Hourly rows: an hour without a row counts zero; finer regular samples are summed per hour
-    (hours missing half their samples are left out); coarser regular ones are read per step.
+    (hours missing half their samples are left out); coarser regular ones are read per step,
+    unless ``hourly`` says the rows are hours whatever their spacing.
     """
     if sensitivity not in SENSITIVITIES:
         raise ValueError(
@@ -100,7 +102,7 @@ def detect(
         raise ValueError(f"method must be default or one of {', '.join(METHODS)}, not {method!r}")
     if floor is not None and floor < 1:
         raise ValueError(f"floor must be at least 1 post, not {floor}")
-    grid = to_grid(series, until)
+    grid = to_grid(series, until, hourly=hourly)
     if grid is None:
         return []
     runs = _Detector(
