@@ -17,6 +17,11 @@ Intervals: 90 % percentile bootstrap over series.
     PYTHONPATH=src .venv/bin/python scripts/simulate_spikes.py --seeds 1 2 3  # tuning seeds
     ... --methods veille veille-low veille-high shesd cusum bocpd --rates 1
 
+The brand series (scripts/brand_series.py: two months of 5-minute counts of a busy brand,
+labelled news storms) are scored the same way (a storm is caught by an alert between its
+start and LATE_HOURS after its labelled window; false alerts are counted after the first
+day); ``--brands 0`` leaves them out.
+
 The defaults were tuned on seeds 1-3 only; 201-203 were first run once the defaults were set.
 
 Prints JSON. Seeded: the same command prints the same figures.
@@ -40,6 +45,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from brand_series import DAYS as BRAND_DAYS
+from brand_series import Brand, make_brand
 from spike_methods import METHODS as PUBLISHED
 
 from veille.report.spikes import Sensitivity, detect
@@ -137,18 +144,23 @@ def make_series(rng: random.Random, base: float) -> Series:
     return Series(counts, starts, events)
 
 
-def veille(sensitivity: Sensitivity) -> Callable[[list[int]], list[int]]:
-    def method(counts: list[int]) -> list[int]:
-        series = [(START + timedelta(hours=i), c) for i, c in enumerate(counts)]
+# A method gets the hourly counts, or the brand series' 5-minute samples where it reads them.
+Method = Callable[[list[int], list[tuple[datetime, int]] | None], list[int]]
+
+
+def veille(sensitivity: Sensitivity) -> Method:
+    def method(counts: list[int], samples: list[tuple[datetime, int]] | None) -> list[int]:
+        series = samples or [(START + timedelta(hours=i), c) for i, c in enumerate(counts)]
         found = detect(series, sensitivity=sensitivity)
-        return [int((s.detected_at - START) / timedelta(hours=1)) for s in found]
+        first = series[0][0]
+        return [int((s.detected_at - first) / timedelta(hours=1)) for s in found]
 
     return method
 
 
-def published(name: str) -> Callable[[list[int]], list[int]]:
+def published(name: str) -> Method:
     method = PUBLISHED[name]
-    return lambda counts: method(np.asarray(counts, dtype=float))
+    return lambda counts, _samples: method(np.asarray(counts, dtype=float))
 
 
 @dataclass
@@ -159,25 +171,34 @@ class Outcome:
     delays: list[int]
 
 
-def score(alerts: list[int], starts: list[int]) -> Outcome:
+def score(
+    alerts: list[int], windows: list[tuple[int, int]], *, from_hour: int = HISTORY_DAYS * 24
+) -> Outcome:
+    """Caught windows (first hour, hours), delays, and false alerts from ``from_hour`` on."""
     delays: list[int] = []
     matched: set[int] = set()
-    for start in starts:
-        hits = [a for a in alerts if start <= a < start + SPIKE_HOURS + LATE_HOURS]
+    for start, hours in windows:
+        hits = [a for a in alerts if start <= a < start + hours + LATE_HOURS]
         if hits:
             delays.append(min(hits) - start + 1)
             matched.update(hits)
-    false = sum(1 for a in alerts if a not in matched and a >= HISTORY_DAYS * 24)
-    return Outcome(len(starts), len(delays), false, delays)
+    false = sum(1 for a in alerts if a not in matched and a >= from_hour)
+    return Outcome(len(windows), len(delays), false, delays)
 
 
-def summary(outcomes: list[Outcome], rng: random.Random, rounds: int = 1000) -> dict[str, object]:
+def crises(series: Series) -> list[tuple[int, int]]:
+    return [(start, SPIKE_HOURS) for start in series.starts]
+
+
+def summary(
+    outcomes: list[Outcome], rng: random.Random, rounds: int = 1000, days: int = EVAL_DAYS
+) -> dict[str, object]:
     def figures(sample: list[Outcome]) -> tuple[float, float, float]:
         spikes = sum(o.spikes for o in sample)
         delays = [d for o in sample for d in o.delays]
         return (
             sum(o.caught for o in sample) / spikes,
-            sum(o.false for o in sample) / (len(sample) * EVAL_DAYS / 30),
+            sum(o.false for o in sample) / (len(sample) * days / 30),
             float(statistics.median(delays)) if delays else math.nan,
         )
 
@@ -208,14 +229,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[201, 202, 203])
     parser.add_argument("--series", type=int, default=SERIES, help="series per seed and rate")
     parser.add_argument("--rates", type=float, nargs="+", default=list(BASELINES))
-    methods: dict[str, Callable[[list[int]], list[int]]] = {"veille": veille("normal")}
+    methods: dict[str, Method] = {"veille": veille("normal")}
     methods.update({f"veille-{s}": veille(s) for s in ("low", "high")})
     methods.update({name: published(name) for name in PUBLISHED})
     parser.add_argument(
         "--methods", nargs="+", default=["veille", *PUBLISHED], choices=list(methods)
     )
+    parser.add_argument(
+        "--brands", type=int, default=SERIES, help="brand series per seed (0: none)"
+    )
     args = parser.parse_args(argv)
-    results = []
+    results: list[dict[str, object]] = []
     for base in args.rates:
         data = [
             make_series(random.Random(f"{seed}-{base}-{i}"), base)
@@ -232,12 +256,27 @@ def main(argv: list[str] | None = None) -> int:
         )
         for name in args.methods:
             began = time.process_time()
-            outcomes = [score(methods[name](s.counts), s.starts) for s in data]
+            outcomes = [score(methods[name](s.counts, None), crises(s)) for s in data]
             row: dict[str, object] = {"posts_per_hour": base, "method": name}
             row.update(summary(outcomes, random.Random(0)))
             row["cpu_seconds"] = round(time.process_time() - began, 1)
             results.append(row)
             print(json.dumps(row), file=sys.stderr)
+    brands: list[Brand] = [
+        make_brand(random.Random(f"{seed}-brand-{i}"))
+        for seed in args.seeds
+        for i in range(args.brands)
+    ]
+    for name in args.methods if brands else []:
+        began = time.process_time()
+        outcomes = [
+            score(methods[name](b.hourly, b.samples), b.anomalies, from_hour=24) for b in brands
+        ]
+        row = {"posts_per_hour": "brand", "method": name}
+        row.update(summary(outcomes, random.Random(0), days=BRAND_DAYS - 1))
+        row["cpu_seconds"] = round(time.process_time() - began, 1)
+        results.append(row)
+        print(json.dumps(row), file=sys.stderr)
     report = {
         "setup": {
             "seeds": args.seeds,
@@ -247,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
             "crisis": f"+{FACTOR - 1:g} x the day's mean rate for {SPIKE_HOURS} h, every "
             f"{SPIKE_EVERY_DAYS} days",
             "intervals": "90 % bootstrap over series",
+            "brand": f"{BRAND_DAYS} days of 5-minute counts (scripts/brand_series.py), "
+            "labelled news storms; false alerts counted after the first day",
         },
         "results": results,
     }

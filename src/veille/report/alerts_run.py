@@ -65,7 +65,7 @@ def run_alerts(
     report = RunReport()
     for subject in _subjects(session):
         series = _hourly_counts(session, subject, now=now, zone=zone)
-        spikes = detect(series, sensitivity=sensitivity, until=now) if series else []
+        spikes = detect(series, sensitivity=sensitivity, until=now, hourly=True) if series else []
         row = session.scalar(
             select(tables.Alert).where(
                 tables.Alert.kind == subject.kind,

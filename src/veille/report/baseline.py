@@ -60,8 +60,12 @@ class Forecast:
 
     seasonal: float  # the four-week seasonal rate of this hour of the week
     mean: float  # seasonal x recent level
-    shared_cv2: float  # relative variance shared by the hours of a window (learned + estimates)
-    hour_cv2: float  # relative variance of this hour alone beyond Poisson (learned)
+    # Relative variance shared by the hours of a window: learned, plus the error of the level,
+    # the day-of-week and the overall rates.
+    shared_cv2: float
+    # Relative variance of this hour alone beyond Poisson: learned, plus the error of its own
+    # seasonal estimates (week slot, hour of day), which averages out over a window.
+    hour_cv2: float
     learned_cv2: float  # all the series taught, without the estimates' own uncertainty
 
     @property
@@ -104,16 +108,11 @@ class Seasonal:
         self.n_slot[day * 24 + hour] += sign
         self.s_slot[day * 24 + hour] += sign * value
 
-    def rescale(self, factor: float) -> None:
-        """Read the past at a new level: every rate learned so far is multiplied by factor."""
-        self.window = deque((hour, day, value * factor) for hour, day, value in self.window)
-        self.s_all *= factor
-        self.s_hour = [value * factor for value in self.s_hour]
-        self.s_day = [value * factor for value in self.s_day]
-        self.s_slot = [value * factor for value in self.s_slot]
+    def rate(self, hour: int, day: int) -> tuple[float, float, float]:
+        """The rate and its relative variance as an estimate (few posts behind it: wide).
 
-    def rate(self, hour: int, day: int) -> tuple[float, float]:
-        """The rate and its relative variance as an estimate (few posts behind it: wide)."""
+        The variance comes in two parts: this hour's own, and the part shared by a window.
+        """
         # Half a post over the whole history keeps a silent history from expecting exactly 0.
         overall = (max(self.s_all, 0.0) + 0.5) / (self.n_all + 1)
         before, after = (hour - 1) % 24, (hour + 1) % 24
@@ -126,17 +125,25 @@ class Seasonal:
         s_hour = max(s_hour, 0.0)
         by_hour = (s_hour + SHRINK_HOUR) / (n_hour + SHRINK_HOUR / overall)
         s_day = max(self.s_day[day], 0.0)
-        by_day = (s_day + SHRINK_DAY) / (self.n_day[day] + SHRINK_DAY / overall)
-        prior = by_hour * by_day / overall
+        # The day's posts against what its hours hold on other days: a day seen only at night
+        # (the first day of a series, a day with gaps) is not a quiet day.
+        usual = sum(
+            self.n_slot[day * 24 + h]
+            * (self.s_hour[h] / self.n_hour[h] if self.n_hour[h] else overall)
+            for h in range(24)
+        )
+        prior = by_hour * (s_day + SHRINK_DAY) / (max(usual, 0.0) + SHRINK_DAY)
         slot = day * 24 + hour
         s_slot = max(self.s_slot[slot], 0.0)
         rate = (s_slot + SHRINK_SLOT) / (self.n_slot[slot] + SHRINK_SLOT / prior)
         rate = max(rate, 0.1 * overall, 1e-3)
         weight = SHRINK_SLOT / (SHRINK_SLOT + s_slot)  # how much the slot leans on its prior
-        variance = 1.0 / (SHRINK_SLOT + s_slot) + weight**2 * (
-            1.0 / (SHRINK_HOUR + s_hour) + 1.0 / (SHRINK_DAY + s_day)
-        )
-        return rate, variance + 1.0 / (1.0 + self.s_all)
+        # The error of this hour's own estimates (slot, hour of day) differs from one hour of a
+        # window to the next and partly averages out; the day's and the overall rate's are
+        # shared by every hour of the window.
+        own = 1.0 / (SHRINK_SLOT + s_slot) + weight**2 / (SHRINK_HOUR + s_hour)
+        shared = weight**2 / (SHRINK_DAY + s_day) + 1.0 / (1.0 + self.s_all)
+        return rate, own, shared
 
 
 class _Spread:
@@ -213,11 +220,15 @@ class Baseline:
         return level, 1.0 / (shape + self.level_counts)
 
     def forecast(self, hour: int, day: int) -> Forecast:
-        seasonal, seasonal_var = self.seasonal.rate(hour, day)
+        seasonal, seasonal_own, seasonal_shared = self.seasonal.rate(hour, day)
         level, level_var = self.level()
         shared, own = self.spreads()
         return Forecast(
-            seasonal, seasonal * level, shared + seasonal_var + level_var, own, shared + own
+            seasonal,
+            seasonal * level,
+            shared + seasonal_shared + level_var,
+            own + seasonal_own,
+            shared + own,
         )
 
     def admit(self, hour: int, day: int, count: int, forecast: Forecast, *, in_spike: bool) -> None:
@@ -239,7 +250,8 @@ class Baseline:
         self.seasonal.add(hour, day, value)
         # The recent level takes the hour as counted (a spike enters at its forecast): it is
         # what lets a new normal in within a day.
-        self._learn_level(mean if in_spike else float(count), forecast.seasonal)
+        if not learning:  # the first day's forecasts knew nothing to be above or below
+            self._learn_level(mean if in_spike else float(count), forecast.seasonal)
         self.recent.append((count if not in_spike else round(mean), mean, forecast.cv2))
         if in_spike or self.history_hours < SETTLE_HOURS:
             return
@@ -267,13 +279,16 @@ class Baseline:
     def relevel(self, counts: list[int], forecasts: list[Forecast]) -> None:
         """Take the hours of a long spike as the new normal, from now on.
 
-        The seasonal profile keeps its shape at the level those hours ran at, and the recent
-        level starts afresh: at 1 post an hour as at 1,000, the next hours are judged
-        against the new normal instead of being flagged for days.
+        The recent level is set to the level those hours ran at, and then follows the next
+        hours as always (half-life LEVEL_HALF_LIFE): a new normal stays while the posts keep
+        coming and the seasonal profile learns it week after week; a long storm read as a new
+        level is forgotten within a day once it has passed, not after four weeks.
         """
-        expected = sum(f.mean for f in forecasts)
+        expected = sum(f.seasonal for f in forecasts)
         if expected <= 0:
             return
-        level, _ = self.level()
-        self.seasonal.rescale(level * sum(counts) / expected)
-        self.level_counts = self.level_expected = 0.0
+        factor = sum(counts) / expected
+        shape = 1.0 / max(self.day.value(), 0.002)
+        # level() = (shape + counts) / (shape + expected) = factor, whatever the prior.
+        self.level_expected = expected
+        self.level_counts = factor * (shape + expected) - shape

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -67,12 +67,18 @@ def backtest(
         int | None, typer.Option(min=1, help="Never alert on fewer posts (default by sensitivity).")
     ] = None,
 ) -> None:
-    """Print each alert the detector raises on SERIES, one JSON line per alert."""
+    """Print each alert the detector raises on SERIES, one JSON line per alert.
+
+    Any sampling works: finer than the hour (5-minute counts) is summed per hour, with hours
+    missing half their samples left out; coarser and regular (daily) is read step by step.
+    """
     try:
-        points = read_series(series, column=column.value)
+        points, naive = read_series(series, column=column.value)
     except SeriesError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
+    if naive:
+        typer.echo(f"note: {series}: {naive} timestamps without offset read as UTC", err=True)
     spikes = detect(points, sensitivity=sensitivity.value, method=method.value, floor=floor)
     for spike in spikes:
         line = {
@@ -83,8 +89,12 @@ def backtest(
         typer.echo(json.dumps(line))
 
 
-def read_series(path: Path, *, column: str = "count") -> list[tuple[datetime, int]]:
-    """(timestamp, count) pairs from a backtest CSV; raises SeriesError naming the line."""
+def read_series(path: Path, *, column: str = "count") -> tuple[list[tuple[datetime, int]], int]:
+    """(timestamp, count) pairs from a backtest CSV, and how many timestamps had no offset.
+
+    A timestamp without offset is read as UTC (benchmark files often have none); a ``value``
+    column stands for ``count`` when there is none. Raises SeriesError naming the line.
+    """
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
@@ -92,36 +102,42 @@ def read_series(path: Path, *, column: str = "count") -> list[tuple[datetime, in
     with handle:
         rows = csv.reader(handle)
         header = [name.strip().lower() for name in next(rows, [])]
+        if "count" not in header and "value" in header:
+            header[header.index("value")] = "count"
         if "timestamp" not in header or "count" not in header:
             raise SeriesError(f"{path} line 1: header must name the columns timestamp and count")
         if column not in header:
             raise SeriesError(f"{path} line 1: no {column} column in the header")
         at, pick = header.index("timestamp"), header.index(column)
         points: list[tuple[datetime, int]] = []
+        naive = 0
         for row in rows:
             where = f"{path} line {rows.line_num}"
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
                 raise SeriesError(f"{where}: {len(row)} fields where the header has {len(header)}")
-            points.append((_timestamp(row[at].strip(), where), _count(row[pick].strip(), where)))
-    return points
+            moment = _timestamp(row[at].strip(), where)
+            if moment.tzinfo is None:
+                naive += 1
+                moment = moment.replace(tzinfo=UTC)
+            points.append((moment, _count(row[pick].strip(), where)))
+    return points, naive
 
 
 def _timestamp(text: str, where: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(text)
+        return datetime.fromisoformat(text)
     except ValueError:
         raise SeriesError(f"{where}: timestamp {text!r} is not ISO 8601") from None
-    if moment.tzinfo is None:
-        raise SeriesError(f"{where}: timestamp {text!r} has no offset (add Z or +01:00)")
-    return moment
 
 
 def _count(text: str, where: str) -> int:
-    if not text.isdigit():
+    # "12.0" is a whole number too (spreadsheets and pandas write counts that way).
+    whole = text[:-2] if text.endswith(".0") else text
+    if not whole.isdigit():
         raise SeriesError(f"{where}: count {text!r} is not a whole number >= 0")
-    return int(text)
+    return int(whole)
 
 
 def _now(value: str) -> datetime:

@@ -23,13 +23,13 @@ import math
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime
 from typing import Literal
 
 from veille.report.baseline import Baseline, Forecast
+from veille.report.grid import Grid, to_grid
 
 Sensitivity = Literal["low", "normal", "high"]
-HOUR = timedelta(hours=1)
 METHODS: tuple[str, ...] = ("poisson", "cusum", "zscore")
 DEFAULT_METHOD = "poisson"
 SENSITIVITIES: tuple[str, ...] = ("low", "normal", "high")
@@ -38,7 +38,7 @@ SENSITIVITIES: tuple[str, ...] = ("low", "normal", "high")
 FLOORS: dict[str, int] = {"low": 8, "normal": 5, "high": 3}
 # Score needed to open a spike, in each method's own unit (see the module docstring).
 THRESHOLDS: dict[str, dict[str, float]] = {
-    "poisson": {"low": 3.0, "normal": 2.3, "high": 1.8},
+    "poisson": {"low": 3.0, "normal": 2.6, "high": 1.8},
     "cusum": {"low": 4.0, "normal": 3.0, "high": 2.3},
     "zscore": {"low": 4.0, "normal": 3.0, "high": 2.5},
 }
@@ -52,7 +52,9 @@ GOES_ON_RISE = 1.5  # a running spike goes on while the count stays this far abo
 WARMUP_HOURS = 24  # no test before a day of history; the baseline is wide until weeks come
 ADMIT_LAG = 6  # an hour joins the baseline 6 h late, once we know whether it was in a spike
 MERGE_GAP = 6  # a new spike this close to the previous one continues it: one crisis
-LEVEL_SHIFT_HOURS = 12  # a spike this long is a new level: the baseline takes it as normal
+LEVEL_SHIFT_HOURS = 12  # a spike this long ends: a new level (the baseline takes it) or an echo
+NEW_LEVEL_HOURS = 6  # ... if both its last two 6-hour halves still run high
+NEW_LEVEL_STEADY = 0.75  # ... and the second holds at least this share of the first's rise
 WINDOWS = (1, 2, 3, 4, 6)
 CUSUM_RATIO = 3.0  # the rate multiple the CUSUM is tuned for
 INTERVAL = 0.9  # the usual range an alert shows around the expected count
@@ -83,8 +85,14 @@ def detect(
     method: str = "default",
     floor: int | None = None,
     until: datetime | None = None,
+    hourly: bool = False,
 ) -> list[Spike]:
-    """Spikes in hourly counts (aware datetimes; missing hours count zero, up to ``until``)."""
+    """Spikes in counts (aware datetimes) up to ``until``, on the grid of :mod:`grid`.
+
+    Hourly rows: an hour without a row counts zero; finer regular samples are summed per hour
+    (hours missing half their samples are left out); coarser regular ones are read per step,
+    unless ``hourly`` says the rows are hours whatever their spacing.
+    """
     if sensitivity not in SENSITIVITIES:
         raise ValueError(
             f"sensitivity must be one of {', '.join(SENSITIVITIES)}, not {sensitivity!r}"
@@ -94,41 +102,33 @@ def detect(
         raise ValueError(f"method must be default or one of {', '.join(METHODS)}, not {method!r}")
     if floor is not None and floor < 1:
         raise ValueError(f"floor must be at least 1 post, not {floor}")
-    grid = _hourly(series, until)
+    grid = to_grid(series, until, hourly=hourly)
     if grid is None:
         return []
-    first, zone, counts = grid
-    hours = [(first + i * HOUR).astimezone(zone) for i in range(len(counts))]
     runs = _Detector(
-        counts,
-        [h.hour for h in hours],
-        [h.weekday() for h in hours],
+        grid,
         method=name,
         threshold=THRESHOLDS[name][sensitivity],
         floor=FLOORS[sensitivity] if floor is None else floor,
     ).run()
-    return [run.to_spike(hours, first, zone) for run in runs]
+    return [run.to_spike(grid) for run in runs]
 
 
 def expected_counts(
     series: Sequence[tuple[datetime, int]], *, until: datetime | None = None
 ) -> list[tuple[datetime, float | None]]:
     """The baseline's expected count for each hour (None during the first day), for charts."""
-    grid = _hourly(series, until)
+    grid = to_grid(series, until)
     if grid is None:
         return []
-    first, zone, counts = grid
-    hours = [(first + i * HOUR).astimezone(zone) for i in range(len(counts))]
     detector = _Detector(
-        counts,
-        [h.hour for h in hours],
-        [h.weekday() for h in hours],
+        grid,
         method=DEFAULT_METHOD,
         threshold=THRESHOLDS[DEFAULT_METHOD]["normal"],
         floor=FLOORS["normal"],
     )
     detector.run()
-    return [(h, lam if lam > 0 else None) for h, lam in zip(hours, detector.lam, strict=True)]
+    return [(grid.at(index), lam if lam > 0 else None) for index, lam in enumerate(detector.lam)]
 
 
 def poisson_log10_sf(observed: int, mean: float) -> float:
@@ -214,39 +214,6 @@ def _log_beta_inc(a: float, b: float, x: float) -> float:
     return front + math.log(fraction)
 
 
-def _hourly(
-    series: Sequence[tuple[datetime, int]], until: datetime | None
-) -> tuple[datetime, tzinfo, list[int]] | None:
-    """Counts on a gap-free UTC hour grid, the first hour, and the zone of the first timestamp."""
-    if not series:
-        return None
-    buckets: dict[datetime, int] = {}
-    zone: tzinfo | None = None
-    for index, (moment, count) in enumerate(series):
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            raise ValueError(
-                f"series item {index}: timestamp {moment.isoformat()} has no time zone"
-            )
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ValueError(
-                f"series item {index}: count must be a whole number >= 0, not {count!r}"
-            )
-        zone = zone or moment.tzinfo
-        hour = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-        buckets[hour] = buckets.get(hour, 0) + count
-    assert zone is not None
-    first, last = min(buckets), max(buckets)
-    if until is not None:
-        if until.tzinfo is None:
-            raise ValueError("until must be an aware datetime")
-        last = max(last, until.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
-    size = int((last - first) / HOUR) + 1
-    counts = [0] * size
-    for hour, count in buckets.items():
-        counts[int((hour - first) / HOUR)] = count
-    return first, zone, counts
-
-
 @dataclass
 class _Run:
     start: int
@@ -259,9 +226,8 @@ class _Run:
     shared: list[float]
     ongoing: bool = False
 
-    def to_spike(self, hours: list[datetime], first: datetime, zone: tzinfo) -> Spike:
+    def to_spike(self, grid: Grid) -> Spike:
         end = self.last + 1
-        end_time = hours[end] if end < len(hours) else (first + end * HOUR).astimezone(zone)
         span = range(self.start, end)
         expected = sum(self.lam[t] for t in span)
         # As for detection windows: the estimate's uncertainty is shared, hours' own noise not.
@@ -269,13 +235,13 @@ class _Run:
         spread = max(self.shared[t] for t in span) + (own / expected**2 if expected > 0 else 0)
         low, high = interval(expected, spread, INTERVAL)
         return Spike(
-            start=hours[self.start],
-            end=end_time,
+            start=grid.at(self.start),
+            end=grid.at(end),
             score=round(self.score, 3),
             peak_count=max(self.counts[self.start : end]),
             expected=round(expected, 3),
             total=sum(self.counts[self.start : end]),
-            detected_at=hours[self.detected],
+            detected_at=grid.at(self.detected),
             ongoing=self.ongoing,
             expected_low=low,
             expected_high=high,
@@ -330,17 +296,12 @@ def _normal_quantile(p: float) -> float:
 class _Detector:
     """One causal pass over the hours: each hour is judged on what came before it."""
 
-    def __init__(
-        self,
-        counts: list[int],
-        hours: list[int],
-        days: list[int],
-        *,
-        method: str,
-        threshold: float,
-        floor: int,
-    ) -> None:
-        self.counts, self.hours, self.days = counts, hours, days
+    def __init__(self, grid: Grid, *, method: str, threshold: float, floor: int) -> None:
+        counts = grid.counts
+        moments = [grid.at(index) for index in range(len(counts))]
+        self.counts, self.missing = counts, grid.missing
+        self.hours = [moment.hour for moment in moments]
+        self.days = [moment.weekday() for moment in moments]
         self.method, self.threshold, self.floor = method, threshold, floor
         self.lam = [0.0] * len(counts)  # what detection expects (0 before the warm-up ends)
         self.cv2 = [0.0] * len(counts)  # relative variance beyond Poisson, per hour
@@ -374,7 +335,7 @@ class _Detector:
             self._admit_until(t - ADMIT_LAG)
             forecast = self.baseline.forecast(self.hours[t], self.days[t])
             self.forecasts[t] = forecast
-            if self.baseline.history_hours >= WARMUP_HOURS:
+            if self.baseline.history_hours >= WARMUP_HOURS and not self.missing[t]:
                 if self.first_tested < 0:
                     self.first_tested = t
                 lam[t] = forecast.mean
@@ -389,14 +350,18 @@ class _Detector:
                 self.cusum, self.cusum_start, self.z_start = 0.0, -1, -1
                 current = None
             found = trigger(t) if self.first_tested >= 0 else None
-            self.same_hour[self.hours[t]].append(count)
+            if not self.missing[t]:
+                self.same_hour[self.hours[t]].append(count)
             if current is not None:
                 if self._tail(count, lam[t], self.cv2[t]) <= -1.0:  # this hour alone stands out
                     current.last = t
                 current.score = max(current.score, found[0] if found else 0.0)
                 self._mark(current, t)
                 if t - current.start + 1 >= LEVEL_SHIFT_HOURS:
-                    self._relevel(current, t)
+                    # Long enough: a new level if it still runs high, else an echo that ends.
+                    new_level = self._new_level(t)
+                    if new_level is not None:
+                        self._relevel(current, t, new_level)
                     runs.append(current)
                     self.quiet_from = t + 1
                     self.cusum, self.cusum_start, self.z_start = 0.0, -1, -1
@@ -425,6 +390,9 @@ class _Detector:
             hour = self.admitted
             forecast = self.forecasts[hour]
             assert forecast is not None
+            self.admitted += 1
+            if self.missing[hour]:
+                continue  # a gap in collection teaches nothing
             self.baseline.admit(
                 self.hours[hour],
                 self.days[hour],
@@ -432,12 +400,33 @@ class _Detector:
                 forecast,
                 in_spike=self.in_spike[hour],
             )
-            self.admitted += 1
 
-    def _relevel(self, run: _Run, t: int) -> None:
-        """A spike as long as LEVEL_SHIFT_HOURS is a new normal: learn it, stop the spike."""
-        forecasts = [f for f in self.forecasts[run.start : t + 1] if f is not None]
-        self.baseline.relevel(self.counts[run.start : t + 1], forecasts)
+    def _new_level(self, t: int) -> range | None:
+        """The hours that tell a new level, if both halves of the last 12 hours ran high.
+
+        A 6-hour crisis and the hours its echo keeps the spike open last 12 hours too, and a
+        news burst can keep a spike open until a crisis comes; read as a new level, either
+        would lift the expectations and hide the next crisis. A new level runs GOES_ON_RISE
+        times above expected in both halves, and the second keeps NEW_LEVEL_STEADY of the
+        first one's rise (a storm dying down does not); the calmer half gives the level.
+        """
+        halves = [range(t + 1 - 2 * NEW_LEVEL_HOURS, t + 1 - NEW_LEVEL_HOURS)]
+        halves.append(range(t + 1 - NEW_LEVEL_HOURS, t + 1))
+        ratios = []
+        for half in halves:
+            expected = self.cum_lam[half.stop] - self.cum_lam[half.start]
+            observed = self.cum_x[half.stop] - self.cum_x[half.start]
+            if observed < GOES_ON_RISE * expected or expected <= 0:
+                return None
+            ratios.append(observed / expected)
+        if ratios[1] < NEW_LEVEL_STEADY * ratios[0]:
+            return None  # still falling: a storm dying down, not a new level
+        return halves[0] if ratios[0] <= ratios[1] else halves[1]
+
+    def _relevel(self, run: _Run, t: int, hours: range) -> None:
+        """A spike that lasts and still runs high is a new normal: learn it, stop the spike."""
+        forecasts = [f for f in self.forecasts[hours.start : hours.stop] if f is not None]
+        self.baseline.relevel(self.counts[hours.start : hours.stop], forecasts)
         for hour in range(max(run.start, self.admitted), t + 1):
             self.in_spike[hour] = False
         run.last = t
