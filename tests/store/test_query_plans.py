@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -78,13 +78,20 @@ def _reads_all_posts(detail: str) -> bool:
     return (table[1] == "SCAN" and "INDEX" not in detail) or detail.endswith("(network=?)")
 
 
-def _full_scans_of_posts(db: Database, statements: list[tuple[str, Any]]) -> list[str]:
+def _reads_all_counts(detail: str) -> bool:
+    """A plan step that reads the whole counts table (a year holds thousands of hours)."""
+    return re.match(r"SCAN post_counts(\s|$)", detail) is not None
+
+
+def _full_scans_of_posts(
+    db: Database, statements: list[tuple[str, Any]], reads_all: Callable[[str], bool] | None = None
+) -> list[str]:
     found = []
     with db.engine.connect() as conn:
         for statement, parameters in statements:
             plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
             for row in plan:
-                if _reads_all_posts(str(row[-1])):
+                if (reads_all or _reads_all_posts)(str(row[-1])):
                     found.append(f"{row[-1]}\n  in: {' '.join(statement.split())[:300]}")
     return found
 
@@ -121,7 +128,29 @@ PAGES: dict[str, Callable[[Session], Any]] = {
     "post": lambda s: queries.post_with_thread(s, 5),
     "inbox": lambda s: queue.load_views(s, zone=ZONE.key),
     "inbox_figures": lambda s: figures.compute(s, hours=BusinessHours()),
+    "per_watch": lambda s: queries.per_watch(s, since=_midnight(-29), until=_midnight(1)),
+    "leads_count": lambda s: queries.matched_count(
+        s, since=_midnight(-1), until=_midnight(0), intent="lead"
+    ),
+    "negative_count": lambda s: queries.matched_count(
+        s, since=_midnight(-1), until=_midnight(0), sentiment="negative"
+    ),
 }
+
+# Pages whose figures come from the counts per hour (post_counts).
+COUNTED = (
+    "home",
+    "brief",
+    "report_30",
+    "report_365",
+    "per_watch",
+    "leads_count",
+    "negative_count",
+)
+
+
+def _midnight(days: int) -> datetime:
+    return datetime.combine(_today() + timedelta(days=days), time(0), ZONE)
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
@@ -129,3 +158,17 @@ def test_no_full_scan_of_posts(filled: Database, page: str) -> None:
     statements = _statements(filled, PAGES[page])
     assert statements, "the page ran no query"
     assert _full_scans_of_posts(filled, statements) == []
+
+
+@pytest.mark.parametrize("page", COUNTED)
+def test_counted_figures_read_the_counts_by_key(filled: Database, page: str) -> None:
+    statements = _statements(filled, PAGES[page])
+    assert any("post_counts" in statement for statement, _ in statements)
+    assert _full_scans_of_posts(filled, statements, _reads_all_counts) == []
+
+
+def test_the_plan_reader_knows_a_full_scan_of_counts() -> None:
+    assert _reads_all_counts("SCAN post_counts")
+    assert not _reads_all_counts(
+        "SEARCH post_counts USING INDEX sqlite_autoindex_post_counts_1 (watch_id=? AND intent=?)"
+    )

@@ -242,13 +242,11 @@ def _sentiment_by_day(
 
 
 def _label_count(session: Session, label: str, start: datetime, end: datetime) -> int:
-    flt = PostFilter(sentiment=label, since=start, until=end)
-    return queries.list_posts(session, flt, limit=1)[1]
+    return queries.matched_count(session, since=start, until=end, sentiment=label)
 
 
 def _lead_count(session: Session, start: datetime, end: datetime) -> int:
-    flt = PostFilter(intent="lead", since=start, until=end)
-    return queries.list_posts(session, flt, limit=1)[1]
+    return queries.matched_count(session, since=start, until=end, intent="lead")
 
 
 def news_digest(

@@ -82,7 +82,6 @@ def build_report(session: Session, *, start: date, end: date, zone: ZoneInfo) ->
     """Every figure of the report for the days ``start`` to ``end`` (inclusive)."""
     since = datetime.combine(start, time(0), zone)
     until = datetime.combine(end + timedelta(days=1), time(0), zone)
-    in_period = (tables.Post.created_at >= since, tables.Post.created_at < until)
     posts: Counter[date] = Counter()
     labels: Counter[tuple[date, str]] = Counter()
     days_of: dict[datetime, date] = {}
@@ -97,14 +96,7 @@ def build_report(session: Session, *, start: date, end: date, zone: ZoneInfo) ->
         )
         for d in (start + timedelta(days=i) for i in range((end - start).days + 1))
     ]
-    per_watch = dict(
-        session.execute(
-            select(tables.Match.watch_id, func.count())
-            .join(tables.Post, tables.Post.id == tables.Match.post_id)
-            .where(*in_period)
-            .group_by(tables.Match.watch_id)
-        ).all()
-    )
+    per_watch = queries.per_watch(session, since=since, until=until)
     share = [
         (watch.name, int(per_watch.get(watch.id, 0)))
         for watch in queries.watches(session)

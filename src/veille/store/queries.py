@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select, text, union
 from sqlalchemy.orm import Session
 
-from veille.store import search, tables
+from veille.store import counts, search, tables
 from veille.timeutil import as_utc
 
 
@@ -359,17 +359,7 @@ def home_figures(session: Session, *, zone: ZoneInfo, now: datetime) -> HomeFigu
     for offset in range(13, -1, -1):
         start = today - timedelta(days=offset)
         daily.append((f"{start:%d/%m}", day_count(start), day_count(start, "negative")))
-    leads_today = (
-        session.scalar(
-            select(func.count(tables.Post.id)).where(
-                tables.Post.created_at >= today,
-                tables.Post.created_at < tomorrow,
-                is_matched(),
-                _has_intent("lead"),
-            )
-        )
-        or 0
-    )
+    leads_today = matched_count(session, since=today, until=tomorrow, intent="lead")
     top_rows = session.execute(
         _base()
         .where(
@@ -418,6 +408,40 @@ def _hours_align(zone: ZoneInfo, since: datetime, until: datetime) -> bool:
     return True
 
 
+def _counted(zone: ZoneInfo, since: datetime, until: datetime) -> bool:
+    """The counts table answers: the period starts and ends on UTC hours, and its hours add up
+    to the zone's days."""
+    return counts.on_hour(since) and counts.on_hour(until) and _hours_align(zone, since, until)
+
+
+def per_watch(session: Session, *, since: datetime, until: datetime) -> dict[int, int]:
+    """Posts of each watch in [since, until)."""
+    if counts.on_hour(since) and counts.on_hour(until):
+        return counts.per_watch(session, since=since, until=until)
+    rows = session.execute(
+        select(tables.Match.watch_id, func.count())
+        .join(tables.Post, tables.Post.id == tables.Match.post_id)
+        .where(tables.Post.created_at >= since, tables.Post.created_at < until)
+        .group_by(tables.Match.watch_id)
+    )
+    return {int(watch): int(n) for watch, n in rows}
+
+
+def matched_count(
+    session: Session,
+    *,
+    since: datetime,
+    until: datetime,
+    sentiment: str | None = None,
+    intent: str | None = None,
+) -> int:
+    """Matched posts in [since, until), of one sentiment label and carrying one intent if given."""
+    if counts.on_hour(since) and counts.on_hour(until):
+        return counts.matched(session, since=since, until=until, sentiment=sentiment, intent=intent)
+    flt = PostFilter(sentiment=sentiment, intent=intent, since=since, until=until)
+    return list_posts(session, flt, limit=1)[1]
+
+
 def _bucket(session: Session, zone: ZoneInfo, since: datetime, until: datetime) -> Any:
     """The UTC hour of a post's time, as the database writes it; the time itself when hours do
     not align with the zone's days (posts are then counted one instant at a time)."""
@@ -445,6 +469,8 @@ def matched_by_hour(
 ) -> list[tuple[datetime, str | None, int]]:
     """Matched posts in [since, until) per UTC hour and sentiment label (None: not analysed);
     only posts of ``watch_ids`` when given."""
+    if watch_ids is None and _counted(zone, since, until):
+        return counts.matched_by_hour(session, since=since, until=until)
     bucket = _bucket(session, zone, since, until)
     matched = (
         is_matched()
@@ -474,6 +500,8 @@ def watch_by_hour(
     session: Session, *, since: datetime, until: datetime, zone: ZoneInfo
 ) -> list[tuple[int, datetime, int]]:
     """Posts of each watch in [since, until) per UTC hour."""
+    if _counted(zone, since, until):
+        return counts.watch_by_hour(session, since=since, until=until)
     bucket = _bucket(session, zone, since, until)
     rows = session.execute(
         select(tables.Match.watch_id, bucket, func.count())
