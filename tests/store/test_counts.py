@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -83,6 +84,20 @@ def _same_as_posts(db: Database) -> Counter[counts.Key]:
             ) == queries.matched_count(
                 session, since=late, until=UNTIL, intent=intent, sentiment=label
             )
+        first_watch = min(w for (_, w, _, _) in kept if w) if kept else 1
+        for shown in (
+            {},
+            {"sentiment": "negative"},
+            {"intent": "lead"},
+            {"watch_id": first_watch},
+            {"watch_id": first_watch, "sentiment": "neutral", "intent": "question"},
+        ):
+            read: Any = dict(shown)
+            total = queries.list_posts(session, queries.PostFilter(**read), limit=1)[1]
+            assert (
+                total
+                == queries.list_posts(session, queries.PostFilter(since=late, **read), limit=1)[1]
+            ), shown
     return kept
 
 

@@ -146,6 +146,10 @@ COUNTED = (
     "per_watch",
     "leads_count",
     "negative_count",
+    "posts",
+    "posts_watch",
+    "posts_negative",
+    "posts_lead",
 )
 
 

@@ -209,17 +209,22 @@ def per_watch(session: Session, *, since: datetime, until: datetime) -> dict[int
 def matched(
     session: Session,
     *,
-    since: datetime,
-    until: datetime,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    watch_id: int = ANY_WATCH,
     sentiment: str | None = None,
     intent: str | None = None,
 ) -> int:
-    """Matched posts over the period, of one sentiment label and carrying one intent if given."""
+    """Matched posts (of one watch if given) over the period (all time when not given), of
+    one sentiment label and carrying one intent if given."""
     where = [
-        tables.PostCount.watch_id == ANY_WATCH,
+        tables.PostCount.watch_id == watch_id,
         tables.PostCount.intent == (intent or EVERY_INTENT),
-        *_in(since, until),
     ]
+    if since is not None:
+        where.append(tables.PostCount.hour >= since)
+    if until is not None:
+        where.append(tables.PostCount.hour < until)
     if sentiment is not None:
         where.append(tables.PostCount.sentiment == sentiment)
     return int(session.scalar(select(func.sum(tables.PostCount.posts)).where(*where)) or 0)

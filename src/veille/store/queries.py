@@ -141,6 +141,7 @@ def list_posts(
     # (IN), then checks the others by key; a period or a rare search word already narrows the
     # posts. The search index counts a word's posts first, cheaply, to tell rare from common.
     dialect = session.get_bind().dialect.name
+    counted = _counted_total(session, flt)
     hits: int | None = None
     if flt.query:
         hits = session.scalar(
@@ -186,7 +187,9 @@ def list_posts(
         common.append(tables.Post.created_at < flt.until)
     # A rare word's ids drive; a common word's are only checked against.
     searched = [_search_filter(session, flt.query, drive=rare)] if flt.query else []
-    if hits is not None and not count_where and not common:  # a search alone
+    if counted is not None:
+        total = counted
+    elif hits is not None and not count_where and not common:  # a search alone
         total = hits
     else:
         total = (
@@ -210,6 +213,23 @@ def list_posts(
         .offset(offset)
     ).all()
     return _views(session, list(rows)), total
+
+
+def _counted_total(session: Session, flt: PostFilter) -> int | None:
+    """The list's total read from the counts per hour, when they answer it: matched posts (of
+    a watch), by sentiment and intent, over whole hours; None otherwise."""
+    if flt.query or flt.network or (not flt.matched_only and flt.watch_id is None):
+        return None
+    if any(moment is not None and not counts.on_hour(moment) for moment in (flt.since, flt.until)):
+        return None
+    return counts.matched(
+        session,
+        since=flt.since,
+        until=flt.until,
+        watch_id=counts.ANY_WATCH if flt.watch_id is None else flt.watch_id,
+        sentiment=flt.sentiment,
+        intent=flt.intent,
+    )
 
 
 def _has_intent(intent: str) -> Any:
