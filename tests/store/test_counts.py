@@ -12,18 +12,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from alembic import command
 from sqlalchemy import delete, func, select, text, update
 from typer.testing import CliRunner
 
+from tests.factories import post_json
 from veille.cli import app
 from veille.config import get_settings
 from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
 from veille.demo.generator import generate_demo, write_demo
 from veille.ingest import ingest_posts, parse_post_lines
+from veille.posts import parse_post
 from veille.runtime import build_pipeline
 from veille.sources.revisions import delete_posts
 from veille.store import counts, queries, repository, tables
-from veille.store.db import Database
+from veille.store.db import Database, alembic_config
 from veille.watches import save_watch
 
 PG_URL = os.environ.get("VEILLE_TEST_DATABASE_URL", "")
@@ -167,3 +170,40 @@ def test_counts_rebuild_command_restores_the_counts(
     assert result.exit_code == 0, result.output
     assert '"rows"' in result.output
     assert _same_as_posts(db) == right
+
+
+def test_the_migration_counts_the_posts_already_stored(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'veille.db'}")
+    command.upgrade(alembic_config(db.engine), "0005")  # before the counts table
+    with db.session() as session:
+        watch = repository.upsert_watch(
+            session, name="Ma marque", kind="brand", description="", rules=["peinture"]
+        )
+        ids = repository.insert_posts(
+            session,
+            [
+                parse_post(post_json(str(n), f"peinture {n}", created_at=f"2026-03-0{n}T09:30:00Z"))
+                for n in range(1, 4)
+            ],
+        )
+        repository.insert_matches(
+            session, [{"post_id": i, "watch_id": watch.id, "rule_id": None} for i in ids.values()]
+        )
+        repository.insert_enrichments(
+            session,
+            [
+                {"post_id": i, "kind": "sentiment", "label": "positive", "score": 0.9}
+                for i in ids.values()
+            ]
+            + [
+                {"post_id": i, "kind": "intents", "label": "lead", "data": {"present": ["lead"]}}
+                for i in ids.values()
+            ],
+        )
+    db.migrate()
+    with db.session() as session:
+        kept = counts.stored(session)
+        assert kept == counts.from_posts(session)
+        assert counts.matched(session, intent="lead") == 3
+        assert counts.matched(session, watch_id=watch.id, sentiment="positive") == 3
+    db.engine.dispose()
