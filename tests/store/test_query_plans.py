@@ -176,3 +176,40 @@ def test_the_plan_reader_knows_a_full_scan_of_counts() -> None:
     assert not _reads_all_counts(
         "SEARCH post_counts USING INDEX sqlite_autoindex_post_counts_1 (watch_id=? AND intent=?)"
     )
+
+
+SEARCHES = [
+    queries.PostFilter(query="angers"),
+    queries.PostFilter(query="peinture OR façade"),
+    queries.PostFilter(query="angers", watch_id=1),
+    queries.PostFilter(query="angers", sentiment="negative"),
+    queries.PostFilter(query="merci", intent="praise"),
+    queries.PostFilter(query="angers", network="x"),
+]
+
+
+@pytest.mark.parametrize("flt", SEARCHES, ids=lambda f: f"{f.query}-{f.watch_id}-{f.sentiment}")
+def test_a_common_word_among_matched_posts_lists_what_the_general_way_lists(
+    filled: Database, flt: queries.PostFilter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every word counts as common here (FEW_POSTS 0): the matched posts holding it, read
+    once, give the same page and total as walking the time index."""
+    monkeypatch.setattr(queries, "FEW_POSTS", 0)
+    with filled.session() as session:
+        pages = [queries.list_posts(session, flt, limit=7, offset=o) for o in (0, 7)]
+        monkeypatch.setattr(queries, "MANY_IDS", -1)  # the general way
+        general = [queries.list_posts(session, flt, limit=7, offset=o) for o in (0, 7)]
+    assert [([v.id for v in views], total) for views, total in pages] == [
+        ([v.id for v in views], total) for views, total in general
+    ]
+    assert pages[0][1] > 0
+
+
+def test_a_common_word_among_matched_posts_reads_no_whole_table(
+    filled: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "FEW_POSTS", 0)
+    flt = queries.PostFilter(query="angers", sentiment="negative")
+    statements = _statements(filled, lambda s: queries.list_posts(s, flt))
+    assert any("posts_fts" in statement for statement, _ in statements)
+    assert _full_scans_of_posts(filled, statements) == []

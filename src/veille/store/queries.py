@@ -151,6 +151,10 @@ def list_posts(
         )
         hits = hits or 0
     rare = hits is not None and hits <= FEW_POSTS
+    if flt.query and not rare and (flt.watch_id is not None or flt.matched_only):
+        found = _matched_search(session, flt, limit=limit, offset=offset)
+        if found is not None:
+            return found
     count_where: list[Any] = []
     page_where: list[Any] = []
     narrow = bool(flt.since) or rare
@@ -174,17 +178,7 @@ def list_posts(
             ),
             tables.Enrichment.post_id,
         )
-    common: list[Any] = []
-    if flt.network:
-        # `|| ''` keeps SQLite off the indexes that start with the network: one network is
-        # most posts, and the time index serves both the period and the newest-first order.
-        common.append(tables.Post.network.concat("") == flt.network)
-    if flt.intent:
-        common.append(_has_intent(flt.intent))
-    if flt.since:
-        common.append(tables.Post.created_at >= flt.since)
-    if flt.until:
-        common.append(tables.Post.created_at < flt.until)
+    common = _common(flt)
     # A rare word's ids drive; a common word's are only checked against.
     searched = [_search_filter(session, flt.query, drive=rare)] if flt.query else []
     if counted is not None:
@@ -208,6 +202,68 @@ def list_posts(
     rows = session.execute(
         _base()
         .where(*where, *common)
+        .order_by(tables.Post.created_at.desc(), tables.Post.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return _views(session, list(rows)), total
+
+
+def _common(flt: PostFilter) -> list[Any]:
+    """The filters checked on each post's own row (or by key): network, intent, period."""
+    common: list[Any] = []
+    if flt.network:
+        # `|| ''` keeps SQLite off the indexes that start with the network: one network is
+        # most posts, and the time index serves both the period and the newest-first order.
+        common.append(tables.Post.network.concat("") == flt.network)
+    if flt.intent:
+        common.append(_has_intent(flt.intent))
+    if flt.since:
+        common.append(tables.Post.created_at >= flt.since)
+    if flt.until:
+        common.append(tables.Post.created_at < flt.until)
+    return common
+
+
+# Above this many matched posts holding a searched word, the list goes the general way.
+MANY_IDS = 20_000
+
+
+def _matched_search(
+    session: Session, flt: PostFilter, *, limit: int, offset: int
+) -> tuple[list[PostView], int] | None:
+    """A common word among matched posts (of a watch): the few posts both hold are read once
+    from the search index, checked against the matches' key, and give the page and its total
+    (walking the time index would check every post against the word's many ids, twice).
+    None when they are too many."""
+    assert flt.query is not None
+    dialect = session.get_bind().dialect.name
+    sql = text(search.matched_matching_ids_sql(dialect, watch=flt.watch_id is not None))
+    params: dict[str, Any] = {"q": search.query_for(dialect, flt.query), "cap": MANY_IDS + 1}
+    if flt.watch_id is not None:
+        params["watch"] = flt.watch_id
+    ids = list(session.scalars(sql.bindparams(**params)))
+    if len(ids) > MANY_IDS:
+        return None
+    where = [tables.Post.id.in_(ids), *_common(flt)]
+    if flt.sentiment:
+        where.append(
+            select(tables.Enrichment.post_id)
+            .where(
+                tables.Enrichment.post_id == tables.Post.id,
+                tables.Enrichment.kind == "sentiment",
+                tables.Enrichment.label == flt.sentiment,
+            )
+            .exists()
+        )
+    total = len(ids)
+    if len(where) > 1:
+        total = session.scalar(select(func.count(tables.Post.id)).where(*where)) or 0
+    if offset >= total:
+        return [], total
+    rows = session.execute(
+        _base()
+        .where(*where)
         .order_by(tables.Post.created_at.desc(), tables.Post.id.desc())
         .limit(limit)
         .offset(offset)
