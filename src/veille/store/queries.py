@@ -261,13 +261,14 @@ def _matched_search(
         total = session.scalar(select(func.count(tables.Post.id)).where(*where)) or 0
     if offset >= total:
         return [], total
-    rows = session.execute(
-        _base()
-        .where(*where)
-        .order_by(tables.Post.created_at.desc(), tables.Post.id.desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    newest = (tables.Post.created_at.desc(), tables.Post.id.desc())
+    # The page's ids first, sorted on the posts' times alone; then only their rows and authors.
+    page = list(
+        session.scalars(
+            select(tables.Post.id).where(*where).order_by(*newest).limit(limit).offset(offset)
+        )
+    )
+    rows = session.execute(_base().where(tables.Post.id.in_(page)).order_by(*newest)).all()
     return _views(session, list(rows)), total
 
 
