@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from veille.business import BusinessProfile
 from veille.store import queries, repository, tables
@@ -124,22 +124,41 @@ def _response_times(
         handles = {h.lower().lstrip("@") for h in [*profile.handles, *profile.owner_handles]}
     if not handles:
         return ResponseTimes(0, None, None)
-    original = aliased(tables.Post)
-    rows = session.execute(
-        select(original.id, original.created_at, tables.Post.created_at)
-        .join(tables.Author, tables.Author.id == tables.Post.author_id)
-        .join(
-            original,
-            (original.network == tables.Post.network)
-            & (original.network_post_id == tables.Post.in_reply_to_id),
+    # From the business's few authors to their replies (author index), then to the originals
+    # by their key: never every post of the period probed for replies.
+    own = select(tables.Author.id).where(func.lower(tables.Author.username).in_(handles))
+    replies: list[tuple[str, str, datetime]] = [
+        (network, parent, answered)
+        for network, parent, answered in session.execute(
+            select(tables.Post.network, tables.Post.in_reply_to_id, tables.Post.created_at).where(
+                tables.Post.author_id.in_(own),
+                tables.Post.is_reply.is_(True),
+                tables.Post.in_reply_to_id.is_not(None),
+            )
         )
-        .where(
-            tables.Post.is_reply.is_(True),
-            func.lower(tables.Author.username).in_(handles),
-            original.created_at >= since,
-            original.created_at < until,
-        )
-    ).all()
+        if parent is not None
+    ]
+    asked_ids: dict[str, set[str]] = {}
+    for network, parent, _ in replies:
+        asked_ids.setdefault(network, set()).add(parent)
+    originals: dict[tuple[str, str], tuple[int, datetime]] = {}
+    for network, parents in asked_ids.items():
+        wanted = sorted(parents)
+        for start in range(0, len(wanted), 500):  # under SQLite's bound-parameter limit
+            for post_id, key, asked in session.execute(
+                select(tables.Post.id, tables.Post.network_post_id, tables.Post.created_at).where(
+                    tables.Post.network == network,
+                    tables.Post.network_post_id.in_(wanted[start : start + 500]),
+                    tables.Post.created_at >= since,
+                    tables.Post.created_at < until,
+                )
+            ):
+                originals[(network, key)] = (post_id, asked)
+    rows = [
+        (*originals[(network, parent)], answered)
+        for network, parent, answered in replies
+        if (network, parent) in originals
+    ]
     first: dict[int, float] = {}
     for post_id, asked, answered in rows:
         hours = (as_utc(answered) - as_utc(asked)).total_seconds() / 3600
