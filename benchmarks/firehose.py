@@ -5,16 +5,18 @@ concern the business, as Post JSON lines read and stored by the ingest command's
 
 The tweets are the train and validation splits of ../shared/data/xlmt-sentiment/ (never its
 test split), cycled with fresh ids and authors until --posts is reached. Prints one JSON object:
-posts/s end to end, seconds per stage (parse, known, fast, match, accurate, copies, store), a
-replay of the same file (every post already stored) and the peak resident memory. When
-VEILLE_BENCH_DATABASE_URL names a PostgreSQL database, that database is emptied and used instead of
-SQLite (a benchmark database only). Never asserts a time.
+posts/s end to end (and per CPU second of this process), seconds per stage (parse, known,
+fast, match, accurate, copies, store), a replay of the same file (every post already stored),
+the peak resident memory and the load average. When VEILLE_BENCH_DATABASE_URL names a
+PostgreSQL database, that database is emptied and used instead of SQLite (a benchmark database
+only). Never asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -119,12 +121,12 @@ def main() -> None:
         stage_seconds = getattr(pipeline, "stage_seconds", {})  # older pipelines have none
         stage_seconds.clear()
         parse = [0.0]
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         with path.open(encoding="utf-8") as handle:
             first = ingest_posts(
                 pipeline, _timed(parse_post_lines(handle), parse), batch_size=args.batch
             )
-        first_s = time.perf_counter() - started
+        first_s, first_cpu = time.perf_counter() - started, time.process_time() - cpu_started
         stages = {"parse": parse[0], **stage_seconds}
         stage_seconds.clear()
         started = time.perf_counter()
@@ -140,6 +142,11 @@ def main() -> None:
         "rejected": len(first.rejected),
         "seconds": round(first_s, 2),
         "posts_per_s": round(first.read / first_s, 1),
+        # CPU seconds of this process alone: on a shared machine, what the ingest would reach
+        # with a core to itself (the database server's work on PostgreSQL is not in it).
+        "cpu_s": round(first_cpu, 2),
+        "posts_per_cpu_s": round(first.read / first_cpu, 1),
+        "load_average": os.getloadavg()[0],
         "stage_seconds": {k: round(v, 2) for k, v in stages.items()},
         "stage_posts_per_s": {k: round(first.read / v) for k, v in stages.items() if v > 0},
         "replay_duplicates": again.duplicate,

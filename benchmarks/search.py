@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from veille.config import Settings
 from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
 from veille.posts import parse_post
-from veille.store import repository
+from veille.store import counts, repository
 from veille.store.db import Database
 from veille.users import create_user
 from veille.web.app import create_app
@@ -113,6 +113,8 @@ def fill(settings: Settings, count: int, *, batch: int = 5000) -> float:
                 ],
             )
         print(f"{min(count, first + batch)} posts", file=sys.stderr)
+    with db.session() as session:  # stored without the pipeline: its counts are rebuilt
+        counts.rebuild(session)
     db.engine.dispose()
     return time.perf_counter() - started
 

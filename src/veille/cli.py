@@ -305,6 +305,7 @@ def _register_commands() -> None:
     from veille.rules import commands as rules_commands
     from veille.setup import commands as setup_commands
     from veille.sources import commands as sources_commands
+    from veille.store import commands as store_commands
     from veille.understand import commands as understand_commands
 
     rules_commands.register(app)
@@ -312,6 +313,7 @@ def _register_commands() -> None:
     publish_commands.register(app)
     report_commands.register(app)
     setup_commands.register(app)
+    store_commands.register(app)
     sources_commands.register(app, on_post_factory=_pipeline_sink)
 
 

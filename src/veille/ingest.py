@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from veille.pipeline import BatchResult, Pipeline
-from veille.posts import Post, parse_post
+from veille.posts import Post, parse_post, plainly_storable_json
 from veille.sources.base import ParseProblem, PostDeleted
 from veille.sources.payloads import load_payload_file
 from veille.sources.revisions import apply_edits, delete_posts
@@ -95,7 +95,7 @@ def parse_post_lines(lines: Iterable[str | bytes]) -> Iterator[tuple[int, Post |
             yield number, line
             continue
         try:
-            yield number, parse_post(read_json(line))
+            yield number, parse_post(read_json(line), storable=plainly_storable_json(line))
         except ValueError as exc:  # PostError is one
             yield number, Rejection(f"ligne {number}", str(exc))
 

@@ -6,7 +6,7 @@ Stages are plain functions of a batch so a worker on a message log can call the 
 from __future__ import annotations
 
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,7 +17,7 @@ from veille.inbox.admission import Admission
 from veille.inbox.clock import BusinessHours
 from veille.inbox.triage import INTENT_WEIGHTS, Signals, score
 from veille.posts import Post
-from veille.store import repository
+from veille.store import counts, repository
 from veille.store.db import Database
 from veille.understand import near_duplicates
 from veille.understand.types import Understanding
@@ -131,6 +131,7 @@ class Pipeline:
             match_rows: list[dict[str, Any]] = []
             enrich_rows: list[dict[str, Any]] = []
             inbox_rows: list[dict[str, Any]] = []
+            counted: Counter[counts.Key] = Counter()
             for i in keep:
                 post, understood = fresh[i], understanding[i]
                 post_id = ids.get(post.key)
@@ -147,6 +148,14 @@ class Pipeline:
                         {"post_id": post_id, "watch_id": m.watch_id, "rule_id": m.rule_id}
                         for m in matches[i]
                     )
+                    counted.update(
+                        counts.keys_of(
+                            post.created_at,
+                            (m.watch_id for m in matches[i]),
+                            understood.sentiment.label,
+                            understood.present_intents(),
+                        )
+                    )
                     original = copies.get(post.key)
                     if original is not None:
                         enrich_rows.append(_duplicate_row(post_id, original))
@@ -156,6 +165,7 @@ class Pipeline:
             repository.insert_matches(session, match_rows)
             repository.insert_enrichments(session, enrich_rows)
             repository.insert_inbox_items(session, inbox_rows)
+            counts.add(session, counted)
         return result
 
     def _copies(self, posts: Sequence[Post]) -> dict[tuple[str, str], tuple[str, str]]:

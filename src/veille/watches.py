@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from veille.posts import Post, parse_post
 from veille.rules import compile_rules, parse_rule
 from veille.rules.errors import RuleError
-from veille.store import tables
+from veille.store import counts, tables
 
 WATCH_KINDS = ("brand", "owner", "competitor", "leads", "sector", "local", "other")
 NAME_TAKEN = "Ce nom de veille existe déjà / this name is taken."
@@ -123,9 +123,18 @@ def rules_by_watch(session: Session) -> dict[int, list[str]]:
 def rematch_watch(
     session: Session, watch_id: int, rules: Sequence[tuple[int, str]], *, max_length: int
 ) -> int:
-    """Replace the watch's matches with what its rules match among stored posts."""
+    """Replace the watch's matches with what its rules match among stored posts (and recount
+    the hours of the matches gone and come)."""
+    touched = list(
+        session.scalars(
+            select(tables.Post.created_at)
+            .join(tables.Match, tables.Match.post_id == tables.Post.id)
+            .where(tables.Match.watch_id == watch_id)
+        )
+    )
     session.execute(delete(tables.Match).where(tables.Match.watch_id == watch_id))
     if not rules:
+        counts.recount(session, touched)
         return 0
     matcher = compile_rules([(str(rid), q) for rid, q in rules], max_length=max_length)
     rows = []
@@ -133,6 +142,8 @@ def rematch_watch(
         hit = matcher.match(post)
         if hit:
             rows.append({"post_id": post_id, "watch_id": watch_id, "rule_id": int(hit[0])})
+            touched.append(post.created_at)
     if rows:
         session.execute(insert(tables.Match), rows)
+    counts.recount(session, touched)
     return len(rows)

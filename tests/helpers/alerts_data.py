@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tests.factories import post_json
 from veille.posts import parse_post
-from veille.store import repository
+from veille.store import counts, repository
 
 ZONE = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 3, 17, 12, 0, tzinfo=UTC)
@@ -24,6 +24,7 @@ def add_post(
     ids = repository.insert_posts(session, [parse_post(data)])
     (post_id,) = ids.values()
     repository.insert_matches(session, [{"post_id": post_id, "watch_id": watch_id}])
+    counts.rebuild(session)  # what the pipeline keeps up to date
     return post_id
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tests.factories import post_json
 from veille.business import BusinessProfile, Competitor
 from veille.posts import parse_post
-from veille.store import repository
+from veille.store import counts, repository
 
 ZONE = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 3, 17, 15, 0, tzinfo=UTC)
@@ -43,6 +43,7 @@ def add_post(
         present = {"present": list(intents)}
         rows.append({"post_id": post_id, "kind": "intents", "label": intents[0], "data": present})
     repository.insert_enrichments(session, rows)
+    counts.rebuild(session)  # what the pipeline keeps up to date
     return post_id
 
 

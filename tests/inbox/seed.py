@@ -18,7 +18,7 @@ from veille.business import BusinessProfile
 from veille.config import Settings
 from veille.crypto import SecretBox
 from veille.posts import parse_post
-from veille.store import repository, tables
+from veille.store import counts, repository, tables
 from veille.store.db import Database
 from veille.users import create_user
 
@@ -133,6 +133,7 @@ def seed_inbox(db: Database, settings: Settings, *, instance_url: str) -> dict[s
                 {"post_id": hostile, "priority": 12.0, "reason": "question"},
             ],
         )
+        counts.rebuild(session)  # what the pipeline keeps up to date
         items = {i.post_id: i.id for i in session.scalars(select(tables.InboxItem))}
         users = {u.username: u.id for u in session.scalars(select(tables.User))}
         return {

@@ -18,7 +18,7 @@ from tests.factories import post_json
 from veille.cli import app
 from veille.config import Settings, get_settings
 from veille.ingest import Rejection, parse_post_lines
-from veille.posts import Post
+from veille.posts import Post, plainly_storable_json, unstorable
 from veille.store import queries
 
 runner = CliRunner()
@@ -275,3 +275,32 @@ def test_fuzzed_files_store_every_good_line(bad: list[bytes], tmp_path_factory: 
     assert {str(i) for i in range(len(bad) + 1)} <= stored
     assert summary.read == sum(_counted(line) for line in lines)  # blank lines are skipped
     assert summary.new == len(stored)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers(min_value=-(2**70), max_value=2**70)
+        | st.floats(allow_nan=True, allow_infinity=True)
+        | st.text(alphabet=st.characters(codec=None, exclude_categories=())),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.dictionaries(st.text(max_size=3), children, max_size=3)
+        ),
+        max_leaves=30,
+    ),
+    st.booleans(),
+)
+def test_a_line_read_without_the_full_check_is_one_the_check_passes(
+    value: Any, ascii_only: bool
+) -> None:
+    """The firehose's shortcut (plainly_storable_json) never lets through a value that
+    `unstorable` refuses, whatever the JSON holds and however it is written."""
+    try:
+        line = json.dumps(value, ensure_ascii=ascii_only)
+    except (ValueError, UnicodeEncodeError):
+        return
+    if plainly_storable_json(line):
+        assert unstorable(json.loads(line)) is None, line

@@ -50,3 +50,27 @@ def test_migrations_writes_and_search_on_postgresql(pg: Database) -> None:
             assert found == expected, query
         stored = session.scalar(select(tables.Post).where(tables.Post.network_post_id == "1"))
         assert stored is not None and stored.created_at.tzinfo is not None
+
+
+def test_a_common_word_among_matched_posts_on_postgresql(
+    pg: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "FEW_POSTS", 0)  # every word counts as common
+    texts = ["Peinture à Angers", "Angers sous la pluie", "Peinture fraîche", "Angers encore"]
+    with pg.session() as session:
+        watch = repository.upsert_watch(
+            session, name="Ville", kind="local", description="", rules=["angers"]
+        )
+        ids = repository.insert_posts(
+            session, [parse_post(post_json(str(n), t)) for n, t in enumerate(texts)]
+        )
+        matched = [ids[("x", str(n))] for n in (0, 1)]  # not "Angers encore"
+        repository.insert_matches(
+            session, [{"post_id": i, "watch_id": watch.id, "rule_id": None} for i in matched]
+        )
+    with pg.session() as session:
+        views, total = queries.list_posts(session, queries.PostFilter(query="angers"))
+        assert total == 2 and {v.id for v in views} == set(matched)
+        flt = queries.PostFilter(query="peinture", watch_id=watch.id)
+        views, total = queries.list_posts(session, flt)
+        assert total == 1 and [v.id for v in views] == [matched[0]]

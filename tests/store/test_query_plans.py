@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -78,13 +78,20 @@ def _reads_all_posts(detail: str) -> bool:
     return (table[1] == "SCAN" and "INDEX" not in detail) or detail.endswith("(network=?)")
 
 
-def _full_scans_of_posts(db: Database, statements: list[tuple[str, Any]]) -> list[str]:
+def _reads_all_counts(detail: str) -> bool:
+    """A plan step that reads the whole counts table (a year holds thousands of hours)."""
+    return re.match(r"SCAN post_counts(\s|$)", detail) is not None
+
+
+def _full_scans_of_posts(
+    db: Database, statements: list[tuple[str, Any]], reads_all: Callable[[str], bool] | None = None
+) -> list[str]:
     found = []
     with db.engine.connect() as conn:
         for statement, parameters in statements:
             plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
             for row in plan:
-                if _reads_all_posts(str(row[-1])):
+                if (reads_all or _reads_all_posts)(str(row[-1])):
                     found.append(f"{row[-1]}\n  in: {' '.join(statement.split())[:300]}")
     return found
 
@@ -132,11 +139,79 @@ PAGES: dict[str, Callable[[Session], Any]] = {
     "inbox_figures": lambda s: figures.workload(
         s, hours=BusinessHours(), since=utcnow() - timedelta(days=30), now=utcnow()
     ),
+    "per_watch": lambda s: queries.per_watch(s, since=_midnight(-29), until=_midnight(1)),
 }
+
+# Pages whose figures come from the counts per hour (post_counts).
+COUNTED = (
+    "brief",
+    "report_30",
+    "report_365",
+    "per_watch",
+    "posts",
+    "posts_watch",
+    "posts_negative",
+    "posts_lead",
+)
+
+
+def _midnight(days: int) -> datetime:
+    return datetime.combine(_today() + timedelta(days=days), time(0), ZONE)
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_no_full_scan_of_posts(filled: Database, page: str) -> None:
     statements = _statements(filled, PAGES[page])
     assert statements, "the page ran no query"
+    assert _full_scans_of_posts(filled, statements) == []
+
+
+@pytest.mark.parametrize("page", COUNTED)
+def test_counted_figures_read_the_counts_by_key(filled: Database, page: str) -> None:
+    statements = _statements(filled, PAGES[page])
+    assert any("post_counts" in statement for statement, _ in statements)
+    assert _full_scans_of_posts(filled, statements, _reads_all_counts) == []
+
+
+def test_the_plan_reader_knows_a_full_scan_of_counts() -> None:
+    assert _reads_all_counts("SCAN post_counts")
+    assert not _reads_all_counts(
+        "SEARCH post_counts USING INDEX sqlite_autoindex_post_counts_1 (watch_id=? AND intent=?)"
+    )
+
+
+SEARCHES = [
+    queries.PostFilter(query="angers"),
+    queries.PostFilter(query="peinture OR façade"),
+    queries.PostFilter(query="angers", watch_id=1),
+    queries.PostFilter(query="angers", sentiment="negative"),
+    queries.PostFilter(query="merci", intent="praise"),
+    queries.PostFilter(query="angers", network="x"),
+]
+
+
+@pytest.mark.parametrize("flt", SEARCHES, ids=lambda f: f"{f.query}-{f.watch_id}-{f.sentiment}")
+def test_a_common_word_among_matched_posts_lists_what_the_general_way_lists(
+    filled: Database, flt: queries.PostFilter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every word counts as common here (FEW_POSTS 0): the matched posts holding it, read
+    once, give the same page and total as walking the time index."""
+    monkeypatch.setattr(queries, "FEW_POSTS", 0)
+    with filled.session() as session:
+        pages = [queries.list_posts(session, flt, limit=7, offset=o) for o in (0, 7)]
+        monkeypatch.setattr(queries, "MANY_IDS", -1)  # the general way
+        general = [queries.list_posts(session, flt, limit=7, offset=o) for o in (0, 7)]
+    assert [([v.id for v in views], total) for views, total in pages] == [
+        ([v.id for v in views], total) for views, total in general
+    ]
+    assert pages[0][1] > 0
+
+
+def test_a_common_word_among_matched_posts_reads_no_whole_table(
+    filled: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "FEW_POSTS", 0)
+    flt = queries.PostFilter(query="angers", sentiment="negative")
+    statements = _statements(filled, lambda s: queries.list_posts(s, flt))
+    assert any("posts_fts" in statement for statement, _ in statements)
     assert _full_scans_of_posts(filled, statements) == []

@@ -13,7 +13,7 @@ from tests.helpers.browser import serve
 from tests.inbox.seed import MastodonInstance, mastodon_instance, seed_inbox
 from veille.config import Settings
 from veille.posts import parse_post
-from veille.store import repository
+from veille.store import counts, repository
 from veille.store.db import Database
 from veille.users import create_user
 from veille.web.app import create_app
@@ -51,6 +51,7 @@ def app(settings: Settings, db: Database) -> FastAPI:
             session,
             [{"post_id": pid, "watch_id": watch.id, "rule_id": None} for pid in ids.values()],
         )
+        counts.rebuild(session)  # what the pipeline keeps up to date
     return create_app(settings, db)
 
 

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.web.conftest import login
-from veille.store import repository, tables
+from veille.store import counts, repository, tables
 from veille.store.db import Database
 
 
@@ -151,6 +151,7 @@ def test_intent_filter_uses_every_present_intent(client: TestClient, db: Databas
                 },
             ],
         )
+        counts.rebuild(session)  # what the pipeline keeps up to date
     login(client)
     page = client.get("/posts", params={"intent": "lead"})
     assert 'id="result-count">1 ' in page.text and "la façade est superbe" in page.text

@@ -139,14 +139,7 @@ def leads(session: Session, period: Period) -> list[PostView]:
 def watch_mentions(session: Session, period: Period) -> Counter[int]:
     """Mentions of the period per watch (watch id → posts): a post matched by two watches
     counts for each."""
-    rows = session.execute(
-        select(tables.Match.watch_id, func.count(func.distinct(tables.Match.post_id)))
-        .select_from(tables.Post)
-        .join(tables.Match, tables.Match.post_id == tables.Post.id)
-        .where(tables.Post.created_at >= period.since, tables.Post.created_at < period.until)
-        .group_by(tables.Match.watch_id)
-    ).all()
-    return Counter({int(watch): int(n) for watch, n in rows})
+    return Counter(queries.per_watch(session, since=period.since, until=period.until))
 
 
 def share_of_voice(session: Session, period: Period) -> list[ShareRow]:

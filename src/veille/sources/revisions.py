@@ -4,13 +4,14 @@ to what is stored, so a removed post leaves the inbox and reports and an edit is
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from veille.posts import Post
 from veille.sources.base import PostDeleted
-from veille.store import tables
+from veille.store import counts, tables
 from veille.store.db import Database
 from veille.store.search import search_text
 
@@ -29,14 +30,17 @@ def delete_posts(session: Session, keys: Sequence[tuple[str, str]]) -> int:
     items (cascaded); a draft answering one keeps its text and loses the link. Returns how
     many were stored."""
     removed = 0
+    hours: set[datetime] = set()  # of the posts removed: their counts are redone
     for network, post_id in keys:
-        row = session.scalar(
-            select(tables.Post.id).where(
+        found = session.execute(
+            select(tables.Post.id, tables.Post.created_at).where(
                 tables.Post.network == network, tables.Post.network_post_id == post_id
             )
-        )
-        if row is None:
+        ).first()
+        if found is None:
             continue
+        row, created_at = found
+        hours.add(counts.hour_of(created_at))
         session.execute(
             update(tables.Draft)
             .where(tables.Draft.in_reply_to_post_id == row)
@@ -46,6 +50,8 @@ def delete_posts(session: Session, keys: Sequence[tuple[str, str]]) -> int:
             session.execute(delete(child).where(child.post_id == row))
         session.execute(delete(tables.Post).where(tables.Post.id == row))
         removed += 1
+    for hour in sorted(hours):
+        counts.recount(session, [hour])
     return removed
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select, text, union
 from sqlalchemy.orm import Session
 
-from veille.store import search, tables
+from veille.store import counts, search, tables
 from veille.timeutil import as_utc
 
 
@@ -140,6 +141,7 @@ def list_posts(
     # (IN), then checks the others by key; a period or a rare search word already narrows the
     # posts. The search index counts a word's posts first, cheaply, to tell rare from common.
     dialect = session.get_bind().dialect.name
+    counted = _counted_total(session, flt)
     hits: int | None = None
     if flt.query:
         hits = session.scalar(
@@ -149,6 +151,10 @@ def list_posts(
         )
         hits = hits or 0
     rare = hits is not None and hits <= FEW_POSTS
+    if flt.query and not rare and (flt.watch_id is not None or flt.matched_only):
+        found = _matched_search(session, flt, limit=limit, offset=offset)
+        if found is not None:
+            return found
     count_where: list[Any] = []
     page_where: list[Any] = []
     narrow = bool(flt.since) or rare
@@ -172,20 +178,12 @@ def list_posts(
             ),
             tables.Enrichment.post_id,
         )
-    common: list[Any] = []
-    if flt.network:
-        # `|| ''` keeps SQLite off the indexes that start with the network: one network is
-        # most posts, and the time index serves both the period and the newest-first order.
-        common.append(tables.Post.network.concat("") == flt.network)
-    if flt.intent:
-        common.append(_has_intent(flt.intent))
-    if flt.since:
-        common.append(tables.Post.created_at >= flt.since)
-    if flt.until:
-        common.append(tables.Post.created_at < flt.until)
+    common = _common(flt)
     # A rare word's ids drive; a common word's are only checked against.
     searched = [_search_filter(session, flt.query, drive=rare)] if flt.query else []
-    if hits is not None and not count_where and not common:  # a search alone
+    if counted is not None:
+        total = counted
+    elif hits is not None and not count_where and not common:  # a search alone
         total = hits
     else:
         total = (
@@ -209,6 +207,86 @@ def list_posts(
         .offset(offset)
     ).all()
     return _views(session, list(rows)), total
+
+
+def _common(flt: PostFilter) -> list[Any]:
+    """The filters checked on each post's own row (or by key): network, intent, period."""
+    common: list[Any] = []
+    if flt.network:
+        # `|| ''` keeps SQLite off the indexes that start with the network: one network is
+        # most posts, and the time index serves both the period and the newest-first order.
+        common.append(tables.Post.network.concat("") == flt.network)
+    if flt.intent:
+        common.append(_has_intent(flt.intent))
+    if flt.since:
+        common.append(tables.Post.created_at >= flt.since)
+    if flt.until:
+        common.append(tables.Post.created_at < flt.until)
+    return common
+
+
+# Above this many matched posts holding a searched word, the list goes the general way.
+MANY_IDS = 20_000
+
+
+def _matched_search(
+    session: Session, flt: PostFilter, *, limit: int, offset: int
+) -> tuple[list[PostView], int] | None:
+    """A common word among matched posts (of a watch): the few posts both hold are read once
+    from the search index, checked against the matches' key, and give the page and its total
+    (walking the time index would check every post against the word's many ids, twice).
+    None when they are too many."""
+    assert flt.query is not None
+    dialect = session.get_bind().dialect.name
+    sql = text(search.matched_matching_ids_sql(dialect, watch=flt.watch_id is not None))
+    params: dict[str, Any] = {"q": search.query_for(dialect, flt.query), "cap": MANY_IDS + 1}
+    if flt.watch_id is not None:
+        params["watch"] = flt.watch_id
+    ids = list(session.scalars(sql.bindparams(**params)))
+    if len(ids) > MANY_IDS:
+        return None
+    where = [tables.Post.id.in_(ids), *_common(flt)]
+    if flt.sentiment:
+        where.append(
+            select(tables.Enrichment.post_id)
+            .where(
+                tables.Enrichment.post_id == tables.Post.id,
+                tables.Enrichment.kind == "sentiment",
+                tables.Enrichment.label == flt.sentiment,
+            )
+            .exists()
+        )
+    total = len(ids)
+    if len(where) > 1:
+        total = session.scalar(select(func.count(tables.Post.id)).where(*where)) or 0
+    if offset >= total:
+        return [], total
+    newest = (tables.Post.created_at.desc(), tables.Post.id.desc())
+    # The page's ids first, sorted on the posts' times alone; then only their rows and authors.
+    page = list(
+        session.scalars(
+            select(tables.Post.id).where(*where).order_by(*newest).limit(limit).offset(offset)
+        )
+    )
+    rows = session.execute(_base().where(tables.Post.id.in_(page)).order_by(*newest)).all()
+    return _views(session, list(rows)), total
+
+
+def _counted_total(session: Session, flt: PostFilter) -> int | None:
+    """The list's total read from the counts per hour, when they answer it: matched posts (of
+    a watch), by sentiment and intent, over whole hours; None otherwise."""
+    if flt.query or flt.network or (not flt.matched_only and flt.watch_id is None):
+        return None
+    if any(moment is not None and not counts.on_hour(moment) for moment in (flt.since, flt.until)):
+        return None
+    return counts.matched(
+        session,
+        since=flt.since,
+        until=flt.until,
+        watch_id=counts.ANY_WATCH if flt.watch_id is None else flt.watch_id,
+        sentiment=flt.sentiment,
+        intent=flt.intent,
+    )
 
 
 def _has_intent(intent: str) -> Any:
@@ -341,6 +419,28 @@ def _hours_align(zone: ZoneInfo, since: datetime, until: datetime) -> bool:
     return True
 
 
+def per_watch(session: Session, *, since: datetime, until: datetime) -> dict[int, int]:
+    """Posts of each watch in [since, until): whole hours from the counts, the rest from posts
+    (a period that ends now)."""
+    if not counts.on_hour(since):
+        return _per_watch_posts(session, since=since, until=until)
+    cut = max(since, counts.hour_of(until))
+    found = Counter(counts.per_watch(session, since=since, until=cut)) if cut > since else Counter()
+    if cut < until:
+        found.update(_per_watch_posts(session, since=cut, until=until))
+    return dict(found)
+
+
+def _per_watch_posts(session: Session, *, since: datetime, until: datetime) -> dict[int, int]:
+    rows = session.execute(
+        select(tables.Match.watch_id, func.count())
+        .join(tables.Post, tables.Post.id == tables.Match.post_id)
+        .where(tables.Post.created_at >= since, tables.Post.created_at < until)
+        .group_by(tables.Match.watch_id)
+    )
+    return {int(watch): int(n) for watch, n in rows}
+
+
 def _bucket(session: Session, zone: ZoneInfo, since: datetime, until: datetime) -> Any:
     """The UTC hour of a post's time, as the database writes it; the time itself when hours do
     not align with the zone's days (posts are then counted one instant at a time)."""
@@ -367,7 +467,25 @@ def matched_by_hour(
     watch_ids: list[int] | None = None,
 ) -> list[tuple[datetime, str | None, int]]:
     """Matched posts in [since, until) per UTC hour and sentiment label (None: not analysed);
-    only posts of ``watch_ids`` when given."""
+    only posts of ``watch_ids`` when given. Whole hours come from the counts table; a period
+    that ends now reads its last, unfinished hour from the posts."""
+    if watch_ids is None and counts.on_hour(since) and _hours_align(zone, since, until):
+        cut = max(since, counts.hour_of(until))
+        rows = counts.matched_by_hour(session, since=since, until=cut) if cut > since else []
+        if cut < until:
+            rows += _matched_by_hour_posts(session, since=cut, until=until, zone=zone)
+        return rows
+    return _matched_by_hour_posts(session, since=since, until=until, zone=zone, watch_ids=watch_ids)
+
+
+def _matched_by_hour_posts(
+    session: Session,
+    *,
+    since: datetime,
+    until: datetime,
+    zone: ZoneInfo,
+    watch_ids: list[int] | None = None,
+) -> list[tuple[datetime, str | None, int]]:
     bucket = _bucket(session, zone, since, until)
     matched = (
         is_matched()

@@ -164,6 +164,27 @@ def matching_post_ids_sql(dialect: str) -> str:
     )
 
 
+_MATCHED_MATCHING_IDS = {
+    ("sqlite", False): "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :q "
+    "AND rowid + 0 IN (SELECT post_id FROM matches) LIMIT :cap",
+    ("sqlite", True): "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :q "
+    "AND rowid + 0 IN (SELECT post_id FROM matches WHERE watch_id = :watch) LIMIT :cap",
+    ("postgresql", False): "SELECT id FROM posts "
+    "WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', :q) "
+    "AND id IN (SELECT post_id FROM matches) LIMIT :cap",
+    ("postgresql", True): "SELECT id FROM posts "
+    "WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', :q) "
+    "AND id IN (SELECT post_id FROM matches WHERE watch_id = :watch) LIMIT :cap",
+}
+
+
+def matched_matching_ids_sql(dialect: str, *, watch: bool) -> str:
+    """SQL selecting at most :cap ids of matched posts (of the watch :watch when ``watch``)
+    matching :q. On SQLite the index's ids are checked against the matches' key one by one
+    (``rowid + 0``): never the other way round, never a temporary list of the index's ids."""
+    return _MATCHED_MATCHING_IDS[("sqlite" if dialect == "sqlite" else "postgresql", watch)]
+
+
 def matching_count_sql(dialect: str) -> str:
     """SQL counting the posts matching :q, read from the search index alone."""
     if dialect == "sqlite":

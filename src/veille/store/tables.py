@@ -182,6 +182,21 @@ class Enrichment(Base):
     __table_args__ = (Index("ix_enrichments_kind_label", "kind", "label"),)
 
 
+class PostCount(Base):
+    """Matched posts per UTC hour, watch, sentiment and intent, kept up to date at ingest
+    (store/counts.py) so pages add hours up instead of reading posts. ``watch_id`` 0 counts
+    each matched post once whatever its watches; ``intent`` "" counts every post, another
+    value only the posts carrying that intent; ``sentiment`` "" is a post not analysed."""
+
+    __tablename__ = "post_counts"
+
+    watch_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intent: Mapped[str] = mapped_column(String(32), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    sentiment: Mapped[str] = mapped_column(String(16), primary_key=True)
+    posts: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class InboxItem(Base):
     __tablename__ = "inbox_items"
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import Counter
 from collections.abc import Callable, Sequence
-from itertools import pairwise
+from itertools import chain, pairwise
 
 import numpy as np
 
@@ -71,21 +70,18 @@ def featurize(texts: Sequence[str], ids_of: Callable[[str], list[int]] = feature
 
 
 def featurize_ids(rows: Sequence[list[int]]) -> Csr:
-    """Sparse rows as CSR arrays (indptr, indices, values), each row L2-normalised counts."""
-    indptr = [0]
-    indices: list[int] = []
-    values: list[float] = []
-    for ids in rows:
-        counts = Counter(ids)
-        norm = max(1.0, sum(c * c for c in counts.values())) ** 0.5
-        indices += counts.keys()
-        values += [c / norm for c in counts.values()]
-        indptr.append(len(indices))
-    return (
-        np.asarray(indptr, dtype=np.int64),
-        np.asarray(indices, dtype=np.int64),
-        np.asarray(values, dtype=np.float32),
-    )
+    """Sparse rows as CSR arrays (indptr, indices, values), each row L2-normalised counts
+    (ids ascending within a row)."""
+    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
+    row_of = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+    keys, counts = np.unique(row_of * DIM + flat, return_counts=True)
+    key_rows = keys // DIM
+    squares = np.bincount(key_rows, weights=counts.astype(np.float64) ** 2, minlength=len(rows))
+    norms = np.sqrt(np.maximum(1.0, squares))
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(key_rows, minlength=len(rows)), out=indptr[1:])
+    return (indptr, keys % DIM, (counts / norms[key_rows]).astype(np.float32))
 
 
 def sparse_dot(csr: Csr, weights: np.ndarray) -> np.ndarray:

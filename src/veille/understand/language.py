@@ -21,7 +21,7 @@ UNDETERMINED = "und"
 _MIN_CONFIDENCE = 0.3
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|\bhttp\b|\d+|#")
 _TAGS = re.compile(r"[@#]\w+|https?://\S+|\bhttp\b")
-_LETTER = re.compile(r"[^\W\d_]")
+_THREE_LETTERS = re.compile(r"[^\W\d_](?:.*?[^\W\d_]){2}", re.DOTALL)
 
 
 @lru_cache(maxsize=1)
@@ -43,11 +43,10 @@ def _clean(text: str) -> str:
 
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language, or "und" when unsure."""
-    cleaned = _clean(text)
-    # Hashtags alone (a name, a place) do not tell a language.
-    if len(_LETTER.findall(_TAGS.sub(" ", text))) < 3:
+    # Hashtags alone (a name, a place) do not tell a language: three letters at least.
+    if _THREE_LETTERS.search(_TAGS.sub(" ", text)) is None:
         return UNDETERMINED
-    labels, probs = _model().predict(cleaned, k=1)
+    labels, probs = _model().predict(_clean(text), k=1)
     if not labels or float(probs[0]) < _MIN_CONFIDENCE:
         return UNDETERMINED
     return str(labels[0]).removeprefix("__label__")
