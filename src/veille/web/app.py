@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -34,7 +34,8 @@ from veille.web import (
     pages_team,
     pages_watches,
 )
-from veille.web.deps import LoginRequired, Refused, language_of
+from veille.web.deps import LoginRequired, Refused, error_page, language_of
+from veille.web.forms import field_errors
 
 HERE = Path(__file__).parent
 CSP = (
@@ -107,18 +108,9 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
             return error_page(
                 request, translate("error.not_found", language_of(request, None)), 404
             )
-        where = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-        return error_page(request, f"Requête invalide / invalid request: {where}", 400)
+        lang = language_of(request, None)
+        errors = field_errors(list(exc.errors()), lang)
+        where = " ; ".join(f"{name} : {text}" for name, text in errors.items())
+        return error_page(request, translate("form.invalid_request", lang) + " " + where, 400)
 
     return app
-
-
-def error_page(request: Request, message: str, status: int) -> HTMLResponse:
-    templates: Jinja2Templates = request.app.state.templates
-    lang = language_of(request, None)
-    return templates.TemplateResponse(
-        request,
-        "error.html",
-        {"message": message, "status": status, "lang": lang, "user": None},
-        status_code=status,
-    )

@@ -138,3 +138,10 @@ def render(
         }
     )
     return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def error_page(request: Request, message: str, status: int) -> HTMLResponse:
+    """An error inside the normal layout: the signed-in person keeps the navigation."""
+    with get_db(request).session() as session:
+        user = auth.current_user(session, request.cookies.get(auth.SESSION_COOKIE))
+    return render(request, "error.html", user, status_code=status, message=message, status=status)

@@ -12,9 +12,10 @@ from veille.report import charts
 from veille.report.brief import Brief, build_brief
 from veille.timeutil import utcnow
 from veille.web.deps import DbSession, User, get_settings, language_of, render
+from veille.web.forms import FormRoute
 from veille.web.pages_setup import should_set_up
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 # Positive, neutral, negative: green, grey, red, as everywhere else in the interface.
 SENTIMENT_COLOURS = ("#067647", "#9AA5B1", "#B42318")
 

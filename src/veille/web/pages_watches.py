@@ -22,8 +22,9 @@ from veille.watches import (
     split_rules,
 )
 from veille.web.deps import DbSession, RowId, User, get_settings, language_of, render, requires
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 
 
 @router.get("/watches")
