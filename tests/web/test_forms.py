@@ -163,3 +163,21 @@ def test_a_form_posted_without_referer_comes_back_from_the_page_above(
     assert 'value="9h30"' in response.text
     assert "Un nombre entier est attendu." in response.text
     assert "<nav>" in response.text
+
+
+def test_a_refusal_naming_a_field_is_shown_beside_it(
+    client: TestClient, ids: dict[str, int]
+) -> None:
+    """The route's own refusal ("time: …") moves from the top of the page to its field."""
+    csrf = sign_in_as(client, "claire")
+    form = {"csrf": csrf, "account_id": ids["account"], "weekday": "2", "wall_clock": "9h30"}
+    page = client.post("/calendar/slots", data=form).text
+    beside = page.split('name="wall_clock"')[1].split("</label>")[0]
+    assert 'aria-invalid="true"' in beside and "is not a time like 09:30" in beside
+    assert 'value="9h30"' in beside
+    assert page.count("is not a time like 09:30") == 1  # not repeated at the top
+    form = {"csrf": csrf, "text": "   ", "account": str(ids["account"])}
+    page = client.post("/drafts", data=form).text
+    beside = page.split('name="text"')[1].split("</label>")[0]
+    assert "the draft is empty" in beside
+    assert f'value="{ids["account"]}" data-network="mastodon" checked="checked"' in page

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from fastapi import HTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -25,10 +26,18 @@ from starlette.types import Message
 
 from veille.i18n import Language, translate
 from veille.web.deps import error_page, language_of
-from veille.web.refill import Posted, refill
+from veille.web.refill import Posted, field_names, refill
 
 # What a form gets back refilled: its own refusals (400, 409, 422) and a throttled login (429).
 REFILLED = {400, 409, 422, 429}
+# The word a refusal starts with ("accounts: ...") when it is not the form field's own name.
+ALIASES = {
+    "accounts": "account",
+    "images": "image",
+    "image": "image",
+    "time": "wall_clock",
+    "evergreen": "gap_days",
+}
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
@@ -55,8 +64,7 @@ class FormRoute(APIRoute):
                     raise
                 return await form_again(request, message=str(exc.detail), status=exc.status_code)
             if response.status_code in REFILLED and isinstance(response, HTMLResponse):
-                path = request.url.path
-                return _refilled(response, path, path, await request.form())
+                return _refilled_page(request, response, await request.form())
             return response
 
         return answer
@@ -108,6 +116,39 @@ def _refilled(
         if key == "set-cookie":
             answer.headers.append(key, value)
     return answer
+
+
+def _field_of(message: str, fields: set[str]) -> str | None:
+    """The form field a refusal names ("time: '9h30' is not a time" names wall_clock)."""
+    where, sep, _ = message.partition(": ")
+    if not sep:
+        return None
+    where = where.split(" ")[0].strip("'")
+    name = ALIASES.get(where, where)
+    return name if name in fields else None
+
+
+def _refilled_page(request: Request, response: HTMLResponse, form: FormData) -> Response:
+    """A page the route rendered for its refused form: refilled, and its ``error`` (a refusal
+    naming a field of the form) moved from the top of the page to beside that field."""
+    path = request.url.path
+    context: dict[str, Any] = getattr(response, "context", None) or {}
+    message = context.get("error")
+    template = getattr(response, "template", None)
+    if not isinstance(message, str) or template is None:
+        return _refilled(response, path, path, form)
+    names = field_names(bytes(response.body).decode("utf-8"), Posted(path, path, {}))
+    field = _field_of(message, names)
+    if field is None:
+        return _refilled(response, path, path, form)
+    templates: Jinja2Templates = request.app.state.templates
+    again = templates.TemplateResponse(
+        request, template.name, {**context, "error": None}, status_code=response.status_code
+    )
+    for key, value in response.headers.items():
+        if key == "set-cookie":  # a signed-out form's fresh CSRF token
+            again.headers.append(key, value)
+    return _refilled(again, path, path, form, errors={field: message})
 
 
 def form_page(request: Request) -> str | None:

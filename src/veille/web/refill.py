@@ -139,6 +139,17 @@ def _select(page: str, tags: list[_Tag], select: _Tag, values: Sequence[str]) ->
     return edits
 
 
+def field_names(page: str, posted: Posted) -> set[str]:
+    """The names of the fields of the form ``posted`` came from (empty if it is not there)."""
+    scanner = _Scanner(page)
+    scanner.feed(page)
+    scanner.close()
+    form = _chosen_form(scanner.tags, posted)
+    if form is None:
+        return set()
+    return {name for t in _inside(scanner.tags, form) if (name := t.attr("name"))}
+
+
 def refill(page: str, posted: Posted) -> str:
     """``page`` with the posted form filled in again and its errors shown."""
     scanner = _Scanner(page)
