@@ -166,6 +166,8 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "intent.other": {"fr": "autre", "en": "other"},
     "error.not_found": {"fr": "Page introuvable.", "en": "Page not found."},
     "error.forbidden": {"fr": "Action refusée.", "en": "Action refused."},
+    "watch.no_rule": {"fr": "Au moins une règle.", "en": "At least one rule."},
+    "watch.unknown_kind": {"fr": "Type inconnu.", "en": "Unknown kind."},
     # A form field FastAPI refused (web/forms.py), shown beside the field.
     "form.missing": {"fr": "Ce champ est à remplir.", "en": "This field is required."},
     "form.too_short": {

@@ -67,11 +67,15 @@ class _Reader(HTMLParser):
         self.in_nav = 0
         self.select: Field | None = None
         self.text: Field | None = None
+        self.title = ""
+        self.in_title = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = {k: v or "" for k, v in attrs}
         if tag == "nav":
             self.in_nav += 1
+        elif tag == "title":
+            self.in_title = True
         elif tag == "a" and found.get("href", "").startswith("/"):
             self.links.append(found["href"].split("#")[0])
             if self.in_nav:
@@ -91,10 +95,14 @@ class _Reader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "nav":
             self.in_nav -= 1
+        elif tag == "title":
+            self.in_title = False
         elif tag in {"select", "textarea"}:
             self.select = self.text = None
 
     def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title += data
         if self.text is not None:
             self.text.value += data
 

@@ -50,6 +50,9 @@ def test_following_links_from_the_home_page_reaches_every_page(
     templates = routes_of(app, "GET")
     reached = {template_of(p.split("?")[0], templates) for p in pages}
     assert set(templates) - NOT_NAVIGATED - reached == set()
+    # Every page's title is a few words for a browser tab, never a page's markup.
+    titles = {p: " ".join(r.title.split()) for p, r in pages.items() if r.title}
+    assert [(p, t) for p, t in titles.items() if len(t) > 80] == []
 
 
 def test_every_area_is_one_click_from_the_main_navigation(client: TestClient) -> None:
