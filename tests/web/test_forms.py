@@ -181,3 +181,18 @@ def test_a_refusal_naming_a_field_is_shown_beside_it(
     beside = page.split('name="text"')[1].split("</label>")[0]
     assert "the draft is empty" in beside
     assert f'value="{ids["account"]}" data-network="mastodon" checked="checked"' in page
+
+
+def test_errors_speak_the_users_language_and_keep_the_navigation(
+    client: TestClient, ids: dict[str, int]
+) -> None:
+    csrf = sign_in_as(client, "claire")
+    client.get("/lang/en")
+    page = client.post("/calendar/slots", data={"csrf": csrf, "account_id": "", "weekday": "x"})
+    assert page.status_code == 400
+    assert "A whole number is expected." in page.text and "Un nombre" not in page.text
+    # A bad value in an address (no form to go back to): the message inside the layout.
+    page = client.get("/inbox/figures?days=beaucoup")
+    assert page.status_code == 400 and "<nav>" in page.text
+    assert "This address holds an invalid value: days : A whole number is expected." in page.text
+    assert "Requête invalide" not in page.text

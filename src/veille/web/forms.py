@@ -75,7 +75,7 @@ def field_errors(errors: list[Any], lang: Language) -> dict[str, str]:
     found: dict[str, str] = {}
     for error in errors:
         loc = [str(p) for p in error["loc"]]
-        name = loc[1] if len(loc) > 1 and loc[0] == "body" else ".".join(loc)
+        name = loc[1] if len(loc) > 1 else loc[0]  # ("body", "rules"), ("query", "days")
         context = error.get("ctx") or {}
         key = {
             "missing": "form.missing",
