@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import update
 
 from tests.helpers.crawl import Form, crawl, read, routes_of, template_of
 from tests.helpers.web import csrf_at, new_draft, sign_in_as
@@ -14,6 +15,7 @@ from veille.accounts import connect_account
 from veille.config import Settings
 from veille.crypto import SecretBox
 from veille.inbox import routing, team
+from veille.store import tables
 from veille.store.db import Database
 
 # Forms a signed-in person does not see: they are opened signed out, from an e-mail or a link.
@@ -184,10 +186,11 @@ def test_a_refusal_naming_a_field_is_shown_beside_it(
 
 
 def test_errors_speak_the_users_language_and_keep_the_navigation(
-    client: TestClient, ids: dict[str, int]
+    client: TestClient, db: Database, ids: dict[str, int]
 ) -> None:
+    with db.session() as session:  # her own choice, kept with her account (no cookie)
+        session.execute(update(tables.User).values(language="en"))
     csrf = sign_in_as(client, "claire")
-    client.get("/lang/en")
     page = client.post("/calendar/slots", data={"csrf": csrf, "account_id": "", "weekday": "x"})
     assert page.status_code == 400
     assert "A whole number is expected." in page.text and "Un nombre" not in page.text

@@ -25,7 +25,7 @@ from starlette.routing import Match
 from starlette.types import Message
 
 from veille.i18n import Language, translate
-from veille.web.deps import error_page, language_of
+from veille.web.deps import error_page, request_language
 from veille.web.refill import Posted, field_names, refill
 
 # What a form gets back refilled: its own refusals (400, 409, 422) and a throttled login (429).
@@ -57,7 +57,7 @@ class FormRoute(APIRoute):
                 if not errors:
                     raise  # nothing at that address: the app answers "not found"
                 return await form_again(
-                    request, errors=field_errors(errors, language_of(request, None))
+                    request, errors=field_errors(errors, request_language(request))
                 )
             except HTTPException as exc:
                 if exc.status_code not in REFILLED:

@@ -171,6 +171,8 @@ def refill(page: str, posted: Posted) -> str:
         name = tag.attr("name")
         if not name or tag.name not in {"input", "textarea", "select"}:
             continue
+        if tag.name != "input" and tag.close < 0:
+            continue  # never closed: no content to replace safely
         kind = (tag.attr("type") or "text").lower() if tag.name == "input" else tag.name
         values = posted.values.get(name)
         changes: dict[str, str | None] = {}
