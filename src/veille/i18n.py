@@ -118,6 +118,42 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "post.open": {"fr": "Voir sur le réseau", "en": "Open on the network"},
     "post.followers": {"fr": "abonnés", "en": "followers"},
     "post.back": {"fr": "Retour aux publications", "en": "Back to posts"},
+    # The composer's length counter and its refusal (publish/length.py, static/composer.js).
+    "publish.over": {"fr": "de trop", "en": "too many"},
+    "publish.chars": {"fr": "caractères", "en": "characters"},
+    "publish.too_long": {
+        "fr": "Ce texte est trop long pour être publié tel quel sur :",
+        "en": "This text is too long to publish as it is on:",
+    },
+    "publish.chars_of": {
+        "fr": "{length} caractères sur {limit} permis",
+        "en": "{length} characters of {limit} allowed",
+    },
+    "publish.offer": {
+        "fr": "Rien n'a été coupé. Vous pouvez :",
+        "en": "Nothing was cut. You can:",
+    },
+    "publish.offer_thread": {
+        "fr": "En faire un fil de {n} messages numérotés",
+        "en": "Make it a thread of {n} numbered posts",
+    },
+    "publish.offer_shorter": {
+        "fr": "Publier une version raccourcie",
+        "en": "Publish a shorter version",
+    },
+    "publish.thread_too_long": {
+        "fr": "Un fil en ferait {n} messages, 25 au plus : raccourcissez le texte.",
+        "en": "A thread would take {n} posts, 25 at most: shorten the text.",
+    },
+    "publish.thread_preview": {"fr": "Voir le fil", "en": "See the thread"},
+    "publish.shorter_preview": {
+        "fr": "Voir la version raccourcie",
+        "en": "See the shorter version",
+    },
+    "post.answer": {
+        "fr": "Répondre depuis la boîte de réception",
+        "en": "Answer from the inbox",
+    },
     "sentiment.negative": {"fr": "négatif", "en": "negative"},
     "sentiment.neutral": {"fr": "neutre", "en": "neutral"},
     "sentiment.positive": {"fr": "positif", "en": "positive"},
@@ -130,6 +166,29 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "intent.other": {"fr": "autre", "en": "other"},
     "error.not_found": {"fr": "Page introuvable.", "en": "Page not found."},
     "error.forbidden": {"fr": "Action refusée.", "en": "Action refused."},
+    "watch.no_rule": {"fr": "Au moins une règle.", "en": "At least one rule."},
+    "watch.unknown_kind": {"fr": "Type inconnu.", "en": "Unknown kind."},
+    # A form field FastAPI refused (web/forms.py), shown beside the field.
+    "form.missing": {"fr": "Ce champ est à remplir.", "en": "This field is required."},
+    "form.too_short": {
+        "fr": "Ce champ est à remplir ({min_length} caractère(s) au moins).",
+        "en": "This field is required (at least {min_length} character(s)).",
+    },
+    "form.too_long": {
+        "fr": "Trop long : {max_length} caractères au plus.",
+        "en": "Too long: {max_length} characters at most.",
+    },
+    "form.not_a_number": {
+        "fr": "Un nombre entier est attendu.",
+        "en": "A whole number is expected.",
+    },
+    "form.too_small": {"fr": "Au moins {ge}.", "en": "At least {ge}."},
+    "form.too_large": {"fr": "Au plus {le}.", "en": "At most {le}."},
+    "form.invalid": {"fr": "Valeur non valable.", "en": "Invalid value."},
+    "form.invalid_request": {
+        "fr": "Cette adresse contient une valeur non valable :",
+        "en": "This address holds an invalid value:",
+    },
     # Brief, reports and alerts (report/).
     "nav.reports": {"fr": "Rapports", "en": "Reports"},
     "nav.alerts": {"fr": "Alertes", "en": "Alerts"},
@@ -191,6 +250,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "inbox.view_closed": {"fr": "Traités", "en": "Closed"},
     "inbox.figures": {"fr": "Chiffres", "en": "Figures"},
     "inbox.settings": {"fr": "Réponses et routage", "en": "Replies and routing"},
+    "settings.queue": {"fr": "Créneaux de publication", "en": "Publishing slots"},
+    "settings.assistant_setup": {
+        "fr": "Reprendre la mise en route pas à pas",
+        "en": "Go through the step-by-step set-up again",
+    },
     "inbox.shortcuts": {
         "fr": "Raccourcis : j/k suivant/précédent, a m'assigner, d traité, i ignorer, r répondre",
         "en": "Shortcuts: j/k next/previous, a assign to me, d done, i ignore, r reply",
@@ -205,6 +269,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "inbox.conversation": {"fr": "Conversation", "en": "Conversation"},
     "inbox.select": {"fr": "Sélectionner", "en": "Select"},
     "inbox.priority": {"fr": "Priorité", "en": "Priority"},
+    "inbox.priority_level": {"fr": "Priorité {level}", "en": "{level} priority"},
+    "inbox.pages": {"fr": "Pages de la boîte de réception", "en": "Inbox pages"},
+    "inbox.previous": {"fr": "Précédente", "en": "Previous"},
+    "inbox.next": {"fr": "Suivante", "en": "Next"},
     "inbox.status": {"fr": "Statut", "en": "Status"},
     "inbox.status_new": {"fr": "nouveau", "en": "new"},
     "inbox.status_assigned": {"fr": "assigné", "en": "assigned"},
@@ -471,6 +539,7 @@ HISTORY: dict[str, tuple[str, str]] = {
     "reply_approved": ("réponse validée", "reply approved"),
     "reply_rejected": ("réponse refusée", "reply rejected"),
     "reply_sent": ("réponse envoyée", "reply sent"),
+    "opened": ("mis dans la boîte de réception pour y répondre", "put in the inbox to answer"),
     "reply_failed": ("échec de l'envoi de la réponse", "reply could not be sent"),
 }
 

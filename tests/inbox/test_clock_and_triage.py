@@ -75,23 +75,25 @@ def test_crisis_outranks_a_question_and_each_part_is_explained() -> None:
         hours=PARIS,
     )
     assert crisis.score > question.score
-    assert crisis.explanation == "signal de crise (+50)"
-    assert question.explanation == "question (+20) · nous est adressé (+15) · client connu (+10)"
+    assert crisis.explanation == "signal de crise" and crisis.level == "haute"
+    assert question.explanation == "question · nous est adressé · client connu"
+    assert question.level == "haute"  # 45 points: words, never the bare number
 
 
 def test_waiting_in_business_hours_raises_the_score() -> None:
     posted = paris("2026-11-20T17:00")  # Friday
     monday = score(_signals(posted_at=posted), now=paris("2026-11-23T12:00"), hours=PARIS)
-    assert monday.explanation == "attend depuis 4 h ouvrées (+8)"
+    assert monday.explanation == "attend depuis 4 h ouvrées" and monday.level == "basse"
     saturday = score(_signals(posted_at=posted), now=paris("2026-11-21T12:00"), hours=PARIS)
-    assert saturday.explanation == "attend depuis 1 h ouvrées (+2)"
+    assert saturday.explanation == "attend depuis 1 h ouvrées"
     english = score(
         _signals(followers=12_000, sentiment="negative", sentiment_score=1.0),
         now=paris("2026-11-24T10:00"),
         hours=PARIS,
         lang="en",
     )
-    assert english.explanation == "negative (+10) · 12 000 followers (+12)"
+    assert english.explanation == "12 000 followers · negative"  # the strongest first
+    assert english.level == "normal"
 
 
 def test_aware_times_in_any_zone_compare() -> None:

@@ -110,6 +110,7 @@ def test_csv_import_reports_bad_lines_and_imports_nothing(app: FastAPI, client: 
         ";claire@piaille.fr;\n"
         "Promo peinture;inconnu;2026-04-07 09:00\n"
         "Chantier fini;claire@piaille.fr;le 8 avril\n"
+        f"{'Une longue phrase sur le chantier. ' * 20};claire@piaille.fr;\n"
     ).encode()
     response = client.post(
         "/drafts/import",
@@ -121,6 +122,7 @@ def test_csv_import_reports_bad_lines_and_imports_nothing(app: FastAPI, client: 
     assert "line 3: text: empty" in response.text
     assert "line 4: accounts: unknown account &#39;inconnu&#39;" in response.text
     assert "line 5: scheduled_at" in response.text
+    assert "line 6: text: too long for @claire@piaille.fr (699/500); shorten it" in response.text
     with app.state.db.session() as session:
         assert session.scalars(select(tables.Draft)).all() == []
     good = b"text;accounts;scheduled_at\nBonne semaine;claire@piaille.fr;2026-10-26 09:00\n"

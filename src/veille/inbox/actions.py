@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veille.store import tables
@@ -35,6 +36,22 @@ def _event(
 ) -> None:
     session.add(InboxEvent(item_id=item.id, actor_id=actor_id, kind=kind, detail=detail))
     item.updated_at = utcnow()
+
+
+def open_to_answer(session: Session, *, post_id: int, actor_id: int | None) -> int:
+    """The inbox item of a post (a lead, a thanks) someone chose to answer, made if the
+    pipeline did not admit the post; its id."""
+    item = session.scalars(select(tables.InboxItem).where(tables.InboxItem.post_id == post_id))
+    found = item.first()
+    if found is not None:
+        return found.id
+    if session.get(tables.Post, post_id) is None:
+        raise LookupError(f"post {post_id} not found")
+    created = tables.InboxItem(post_id=post_id, priority=0.0, reason="")
+    session.add(created)
+    session.flush()
+    _event(session, created, actor_id, "opened")
+    return created.id
 
 
 def set_status(session: Session, *, item_id: int, status: str, actor_id: int | None) -> None:

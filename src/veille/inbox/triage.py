@@ -44,10 +44,26 @@ class Signals:
     known_customer: bool
 
 
+# The score in words (lowest score of each level): a person reads "haute", not "53".
+LEVELS: tuple[tuple[float, str, str], ...] = (
+    (60.0, "urgente", "urgent"),
+    (35.0, "haute", "high"),
+    (15.0, "normale", "normal"),
+    (0.0, "basse", "low"),
+)
+
+
 @dataclass(frozen=True)
 class Triage:
-    score: float
-    explanation: str
+    score: float  # orders the inbox; shown as ``level``, never as a bare number
+    explanation: str  # what raised the priority, in words
+    level: str
+
+
+def level_of(total: float, lang: str) -> str:
+    """The priority level of a score, in words."""
+    found = next(level for level in LEVELS if total >= level[0])
+    return found[2] if lang == "en" else found[1]
 
 
 def _words(lang: str) -> dict[str, str]:
@@ -71,7 +87,7 @@ def _words(lang: str) -> dict[str, str]:
 
 
 def score(signals: Signals, *, now: datetime, hours: BusinessHours, lang: str = "fr") -> Triage:
-    """Score an item; the explanation lists each part that counted with its points."""
+    """Score an item; the explanation names each part that counted, strongest first."""
     words = _words(lang)
     parts: list[tuple[str, float]] = []
     for intent, confidence in sorted(
@@ -95,5 +111,6 @@ def score(signals: Signals, *, now: datetime, hours: BusinessHours, lang: str = 
         parts.append((words["known"], KNOWN_CUSTOMER_POINTS))
     total = round(sum(points for _, points in parts), 1)
     if not parts:
-        return Triage(0.0, words["none"])
-    return Triage(total, " · ".join(f"{label} (+{points:.0f})" for label, points in parts))
+        return Triage(0.0, words["none"], level_of(0.0, lang))
+    ranked = sorted(parts, key=lambda part: -part[1])
+    return Triage(total, " · ".join(label for label, _ in ranked), level_of(total, lang))

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from veille.publish import approvals, queue, slots
+from veille.publish import approvals, length, queue, slots
 from veille.publish.approvals import Actor
 from veille.publish.drafts import (
     SCHEDULABLE,
@@ -36,6 +37,9 @@ from veille.publish.media import (
 )
 from veille.store import tables
 from veille.store.tables_publish import PublishJob
+
+# What the author chose for a text too long for a network ("": not chosen yet).
+Fit = Literal["", "shorten", "thread"]
 
 
 @dataclass(frozen=True)
@@ -62,25 +66,42 @@ def compose(
     data_dir: Path,
     media_quota_bytes: int,
     evergreen: bool = False,
+    fit: Fit = "",
 ) -> tables.Draft:
     """Check every image, write them, then the draft with one variant per account; a refused
-    request leaves neither a file nor a row behind."""
+    request leaves neither a file nor a row behind.
+
+    A text too long for a chosen account is refused (``TooLong``, with the offers) unless
+    ``fit`` says what the author chose: "shorten" (each network's shorter variant) or
+    "thread" (one draft per numbered part, the first returned)."""
+    parts = [text]
+    if fit == "thread":
+        parts = length.thread_for(session, text, account_ids)
+        length.check_thread(parts)
+    elif fit != "shorten":
+        too_long = length.overflows(session, text, account_ids)
+        if too_long:
+            raise length.TooLong(too_long, length.thread_for(session, text, account_ids))
     if len(uploads) > MAX_IMAGES:
         raise MediaError(f"images: at most {MAX_IMAGES} per post")
     checked = [check_image(u.data, name=u.name, alt=u.alt) for u in uploads]
     write_images(data_dir, checked, quota_bytes=media_quota_bytes)
     try:
-        return create_draft(
-            session,
-            text=text,
-            account_ids=account_ids,
-            user_id=actor.id,
-            evergreen=evergreen,
-            media=[c.image.to_json() for c in checked],
-        )
+        drafts = [
+            create_draft(
+                session,
+                text=part,
+                account_ids=account_ids,
+                user_id=actor.id,
+                evergreen=evergreen,
+                media=[c.image.to_json() for c in checked] if n == 0 else [],
+            )
+            for n, part in enumerate(parts)
+        ]
     except DraftError:
         remove_images(data_dir, [c.image for c in checked])
         raise
+    return drafts[0]
 
 
 def schedule_at(

@@ -24,6 +24,7 @@ from veille.publish.drafts import (
     overall_risk,
     variants_of,
 )
+from veille.publish.length import overflows
 from veille.publish.schedule import ScheduleError, parse_local
 from veille.store import tables
 
@@ -89,6 +90,11 @@ def _rows(content: str, session: Session, zone: str, errors: list[str]) -> list[
                 if unknown
                 else f"{where}: accounts: empty"
             )
+            continue
+        too_long = overflows(session, text, ids)
+        if too_long:  # never cut silently: the composer offers a thread or a shorter text
+            where_long = ", ".join(f"@{o.handle} ({o.length}/{o.limit})" for o in too_long)
+            errors.append(f"{where}: text: too long for {where_long}; shorten it")
             continue
         at = None
         if row.get("scheduled_at"):

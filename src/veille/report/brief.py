@@ -167,11 +167,12 @@ def _todo(
     inbox_of: dict[int, int],
 ) -> list[Todo]:
     """At most five: the newest open alert, then answers, one thanks, one lead, more answers.
-    Each opens where it is done: the inbox item and its reply box when there is one."""
+    Each opens where it is done: the inbox item and its reply box when there is one, else
+    the post with its "answer" button (which opens the item with a suggested reply)."""
 
     def where(post_id: int) -> str:
         item = inbox_of.get(post_id)
-        return f"/inbox/{item}#reply" if item is not None else f"/posts/{post_id}"
+        return f"/inbox/{item}#reply" if item is not None else f"/posts/{post_id}#answer"
 
     answers = [
         Todo("answer", f"/inbox/{view.item.id}#reply", view.post.text, f"@{view.author.username}")

@@ -120,20 +120,23 @@ def propose_watches(profile: BusinessProfile, *, max_length: int) -> list[Propos
                 _chunks("{}", [*terms, *_account_terms(competitor.handles)], max_length),
             )
         )
+    # A profile saved without a trade or a town (the CLI, an older version) proposes no
+    # watch on them rather than a rule with empty parentheses.
+    requests = _request_terms(profile)[:12]
     area = [profile.city, *profile.area]
     if len(area) > LEAD_PLACES:
         area = [*area[:LEAD_PLACES], profile.departement]
     places = list(dict.fromkeys(_term(p) for p in area if p))
-    request = _any(_request_terms(profile)[:12])
-    lead_template = f"{request} ({ASKING}) {{}} {NOT_A_REQUEST}"
-    watches.append(
-        ProposedWatch(
-            f"Demandes de {profile.trade} ({profile.city})",
-            "leads",
-            f"Quelqu'un cherche un {profile.trade} à {profile.city} ou autour.",
-            _chunks(lead_template, places, max_length),
+    if requests and places:
+        lead_template = f"{_any(requests)} ({ASKING}) {{}} {NOT_A_REQUEST}"
+        watches.append(
+            ProposedWatch(
+                f"Demandes de {profile.trade} ({profile.city})",
+                "leads",
+                f"Quelqu'un cherche un {profile.trade} à {profile.city} ou autour.",
+                _chunks(lead_template, places, max_length),
+            )
         )
-    )
     watches.append(
         ProposedWatch(
             f"Secteur : {profile.trade}",
@@ -142,13 +145,14 @@ def propose_watches(profile: BusinessProfile, *, max_length: int) -> list[Propos
             _chunks("{} -is:retweet", _sector_terms(profile), max_length),
         )
     )
-    town = [_term(profile.city), f"#{fold(profile.city).replace(' ', '').replace('-', '')}"]
-    watches.append(
-        ProposedWatch(
-            f"Actualité locale {profile.city}",
-            "local",
-            f"La vie de {profile.city} : travaux, commerces, mairie, quartiers.",
-            _chunks(f"{{}} {LOCAL_NEWS} -is:retweet", town, max_length),
+    if profile.city:
+        town = [_term(profile.city), f"#{fold(profile.city).replace(' ', '').replace('-', '')}"]
+        watches.append(
+            ProposedWatch(
+                f"Actualité locale {profile.city}",
+                "local",
+                f"La vie de {profile.city} : travaux, commerces, mairie, quartiers.",
+                _chunks(f"{{}} {LOCAL_NEWS} -is:retweet", town, max_length),
+            )
         )
-    )
     return [w for w in watches if w.rules]

@@ -169,6 +169,10 @@ def _instance(url: str, *, allow_private: bool) -> str:
     if url and "://" not in url:
         url = f"https://{url}"
     try:
+        httpx.URL(url)  # a host no DNS name can be ("«x»") is refused here, not as a crash
+    except httpx.InvalidURL:
+        raise AccountError(f"instance_url: {url!r} is not a web address") from None
+    try:
         return check_url(url, allow_private=allow_private)
     except RefusedAddress as refused:
         raise AccountError(f"instance_url: {refused}") from None

@@ -108,6 +108,15 @@ class Listening:
 
 
 @dataclass(frozen=True)
+class BrowserCount:
+    """How the composer's live counter (web/static/composer.js) counts as the network does;
+    the saved draft is measured with ``Publishing.text_length`` itself."""
+
+    url_weight: int | None = None  # a link counts this much; None: its full length
+    light_ranges: tuple[tuple[int, int], ...] = ()  # when given, other characters count 2
+
+
+@dataclass(frozen=True)
 class Publishing:
     """How a network publishes, and how it measures a post (read by the composer and guard)."""
 
@@ -120,6 +129,7 @@ class Publishing:
     check_reply_target: Callable[[str], str | None]  # why this post id cannot be replied to
     post_cost: Callable[[str], PostCost] | None = None  # pay-per-use networks only
     links_cost_more: bool = False  # the guard warns that a link makes the post dearer
+    browser_count: BrowserCount = BrowserCount()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -34,7 +34,8 @@ from veille.web import (
     pages_team,
     pages_watches,
 )
-from veille.web.deps import LoginRequired, Refused, language_of
+from veille.web.deps import LoginRequired, Refused, error_page, request_language
+from veille.web.forms import field_errors
 
 HERE = Path(__file__).parent
 CSP = (
@@ -92,33 +93,22 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     async def _refused(request: Request, exc: Refused) -> Response:
         if exc.response is not None:
             return exc.response
-        return error_page(request, translate("error.forbidden", language_of(request, None)), 403)
+        return error_page(request, translate("error.forbidden", request_language(request)), 403)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         key = {404: "error.not_found", 403: "error.forbidden"}.get(exc.status_code)
-        message = translate(key, language_of(request, None)) if key else str(exc.detail)
+        message = translate(key, request_language(request)) if key else str(exc.detail)
         return error_page(request, message, exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
         if all(e["loc"][:1] == ("path",) for e in exc.errors()):
             # An id no row can have (over 2^63, not a number): there is nothing at that address.
-            return error_page(
-                request, translate("error.not_found", language_of(request, None)), 404
-            )
-        where = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-        return error_page(request, f"Requête invalide / invalid request: {where}", 400)
+            return error_page(request, translate("error.not_found", request_language(request)), 404)
+        lang = request_language(request)
+        errors = field_errors(list(exc.errors()), lang)
+        where = " ; ".join(f"{name} : {text}" for name, text in errors.items())
+        return error_page(request, translate("form.invalid_request", lang) + " " + where, 400)
 
     return app
-
-
-def error_page(request: Request, message: str, status: int) -> HTMLResponse:
-    templates: Jinja2Templates = request.app.state.templates
-    lang = language_of(request, None)
-    return templates.TemplateResponse(
-        request,
-        "error.html",
-        {"message": message, "status": status, "lang": lang, "user": None},
-        status_code=status,
-    )

@@ -138,3 +138,20 @@ def render(
         }
     )
     return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def _signed_in(request: Request) -> auth.CurrentUser | None:
+    """Who sends the request, for answers given before the route's dependencies ran."""
+    with get_db(request).session() as session:
+        return auth.current_user(session, request.cookies.get(auth.SESSION_COOKIE))
+
+
+def request_language(request: Request) -> Language:
+    """The language of whoever sends the request (their choice, kept with their account)."""
+    return language_of(request, _signed_in(request))
+
+
+def error_page(request: Request, message: str, status: int) -> HTMLResponse:
+    """An error inside the normal layout: the signed-in person keeps the navigation."""
+    user = _signed_in(request)
+    return render(request, "error.html", user, status_code=status, message=message, status=status)

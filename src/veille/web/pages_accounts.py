@@ -13,8 +13,9 @@ from veille.crypto import SecretBox
 from veille.permissions import Permission, can
 from veille.store import tables
 from veille.web.deps import DbSession, User, get_settings, render, requires
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 
 
 @router.get("/accounts")

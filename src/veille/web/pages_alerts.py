@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from veille.store import queries, tables
 from veille.web.deps import DbSession, RowId, User, get_settings, render
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 
 
 @router.get("/alerts")

@@ -22,8 +22,9 @@ from veille.web.deps import (
     render,
     requires,
 )
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 REFUSALS = {"throttled": ("login.throttled", 429), "failed": ("login.failed", 401)}
 
 

@@ -11,8 +11,9 @@ from veille.publish.queries import calendar_entries
 from veille.publish.schedule import local_to_utc
 from veille.timeutil import DayError, parse_day
 from veille.web.deps import DbSession, User, get_settings, render
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 
 
 @router.get("/calendar")

@@ -19,8 +19,9 @@ from veille.sources import connect
 from veille.sources.db_stores import AccountTokenStore
 from veille.store import tables
 from veille.web.deps import DbSession, User, get_db, get_settings, render, requires
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 MANAGE = [Depends(requires(Permission.MANAGE_ACCOUNTS))]
 FORM_FIELDS = ("kind", "label")
 

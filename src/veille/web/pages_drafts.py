@@ -4,7 +4,7 @@ The calendar is in ``pages_calendar``, the queue's settings in ``pages_slots``."
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -16,6 +16,7 @@ from veille.publish import actions, queries
 from veille.publish.approvals import Actor, ApprovalError, requirement, reviewed_texts
 from veille.publish.drafts import DraftError, check_variants, overall_risk, variants_of
 from veille.publish.importer import import_csv
+from veille.publish.length import TooLong
 from veille.publish.media import MAX_IMAGE_BYTES, MediaError, images_of, read_image
 from veille.publish.schedule import (
     WEEKDAYS_EN,
@@ -24,13 +25,34 @@ from veille.publish.schedule import (
     best_times,
     parse_local,
 )
+from veille.sources import registry
 from veille.store import tables
 from veille.timeutil import utcnow
 from veille.web.auth import CurrentUser
 from veille.web.deps import DbSession, RowId, User, get_settings, language_of, render, requires
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 MAX_CSV_BYTES = 1_000_000
+MAX_COMPOSED_CHARS = 100_000
+
+
+def text_rules() -> dict[str, dict[str, Any]]:
+    """Each publishing network's limit and counting, for the composer's live counter."""
+    rules = {}
+    for network in registry.publishing_networks():
+        publishing = registry.publishing(network)
+        assert publishing is not None  # publishing_networks lists only these
+        count = publishing.browser_count
+        rules[network] = {
+            "name": registry.display_name(network),
+            "max": publishing.max_length,
+            "url": count.url_weight,
+            "light": [list(r) for r in count.light_ranges],
+        }
+    return rules
+
+
 WRITE = [Depends(requires(Permission.WRITE_DRAFTS))]
 # What the rules refuse is shown on the draft's page, with the reason.
 REFUSALS = (ScheduleError, ApprovalError, DraftError)
@@ -59,6 +81,7 @@ def _list_page(
     *,
     error: str | None = None,
     import_errors: list[str] | None = None,
+    too_long: TooLong | None = None,
     status_code: int = 200,
 ) -> Response:
     accounts = queries.publishing_accounts(session)
@@ -76,6 +99,8 @@ def _list_page(
         can_write=can(user.role, Permission.WRITE_DRAFTS),
         error=error,
         import_errors=import_errors or [],
+        too_long=too_long,
+        text_rules=text_rules(),
         zone=settings.zone,
     )
 
@@ -85,8 +110,10 @@ async def new_draft(
     request: Request,
     session: DbSession,
     user: User,
-    text: Annotated[str, Form(max_length=10_000)],
+    # Longer than a draft holds is still taken: it may become a thread.
+    text: Annotated[str, Form(max_length=MAX_COMPOSED_CHARS)],
     evergreen: Annotated[str, Form(max_length=8)] = "",
+    fit: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     form = await request.form()
     account_ids = [int(str(v)) for v in form.getlist("account") if str(v).isdigit()]
@@ -110,7 +137,10 @@ async def new_draft(
             data_dir=get_settings(request).data_dir,
             media_quota_bytes=get_settings(request).media_quota_mb * 1_000_000,
             evergreen=bool(evergreen),
+            fit="thread" if fit == "thread" else "shorten" if fit == "shorten" else "",
         )
+    except TooLong as exc:
+        return _list_page(request, session, user, too_long=exc, status_code=400)
     except (DraftError, MediaError) as exc:
         return _list_page(request, session, user, error=str(exc), status_code=400)
     return _back(draft)

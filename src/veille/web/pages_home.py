@@ -14,9 +14,10 @@ from veille.report.colours import SENTIMENT
 from veille.report.figures import LABELS
 from veille.timeutil import utcnow
 from veille.web.deps import DbSession, User, get_settings, language_of, render
+from veille.web.forms import FormRoute
 from veille.web.pages_setup import should_set_up
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 
 
 def reputation_chart(brief: Brief, lang: Language) -> Markup:

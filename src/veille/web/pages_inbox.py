@@ -29,8 +29,9 @@ from veille.web.deps import (
     render,
     requires,
 )
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 TRIAGE = [Depends(requires(Permission.TRIAGE))]
 SETTINGS = [Depends(requires(Permission.EDIT_INBOX_SETTINGS))]
 VIEWS = {
@@ -40,6 +41,7 @@ VIEWS = {
     "closed": ("done", "ignored"),
 }
 SNOOZE_HOURS = (1, 4, 24, 72)
+PAGE_SIZE = 25  # conversations per page: one screen's worth, never one endless page
 
 
 def _back(target: str, *, session: Session, fallback: str = "/inbox") -> RedirectResponse:
@@ -55,7 +57,9 @@ def _zone(request: Request) -> str:
 
 
 @router.get("/inbox")
-def inbox(request: Request, session: DbSession, user: User, view: str = "open") -> Response:
+def inbox(
+    request: Request, session: DbSession, user: User, view: str = "open", page: str = "1"
+) -> Response:
     view = view if view in VIEWS else "open"
     lang = language_of(request, user)
     views = queue.load_views(
@@ -69,13 +73,20 @@ def inbox(request: Request, session: DbSession, user: User, view: str = "open") 
     if view == "snoozed":
         now = utcnow()
         views = [v for v in views if v.item.snoozed_until and v.item.snoozed_until > now]
+    conversations = queue.group(views)
+    pages = max(1, -(-len(conversations) // PAGE_SIZE))
+    number = min(int(page), pages) if page.isdigit() and int(page) > 0 else 1
+    shown = conversations[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     return render(
         request,
         "inbox.html",
         user,
         view=view,
         views_names=list(VIEWS),
-        conversations=queue.group(views),
+        conversations=shown,
+        page=number,
+        pages=pages,
+        here=f"/inbox?view={view}&page={number}",
         count=len(views),
         can_triage=can(user.role, Permission.TRIAGE),
         zone=get_settings(request).zone,

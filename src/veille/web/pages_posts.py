@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 
 from veille.i18n import translate
+from veille.inbox import actions as inbox_actions
+from veille.permissions import Permission, can
 from veille.sources import registry
 from veille.store import queries
 from veille.store.search import SearchQueryError
 from veille.timeutil import DayError, parse_day
-from veille.web.deps import DbSession, RowId, User, get_settings, render
+from veille.web.deps import DbSession, RowId, User, get_settings, render, requires
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 PAGE_SIZE = 50
 SENTIMENTS = ("negative", "neutral", "positive")
 INTENTS = ("question", "complaint", "praise", "lead", "job", "crisis")
@@ -101,5 +104,22 @@ def show_post(request: Request, session: DbSession, user: User, post_id: RowId) 
         raise HTTPException(status_code=404)
     post, thread = found
     return render(
-        request, "post.html", user, post=post, thread=thread, zone=get_settings(request).zone
+        request,
+        "post.html",
+        user,
+        post=post,
+        thread=thread,
+        zone=get_settings(request).zone,
+        can_answer=can(user.role, Permission.TRIAGE),
     )
+
+
+@router.post("/posts/{post_id}/answer", dependencies=[Depends(requires(Permission.TRIAGE))])
+def answer(session: DbSession, user: User, post_id: RowId) -> Response:
+    """Answer a post from the inbox: its item (made if needed) with the suggested reply."""
+    try:
+        item_id = inbox_actions.open_to_answer(session, post_id=post_id, actor_id=user.id)
+    except LookupError:
+        raise HTTPException(status_code=404) from None
+    session.commit()  # before the redirect: the item page must find the item
+    return RedirectResponse(f"/inbox/{item_id}#reply", status_code=303)

@@ -20,8 +20,9 @@ from veille.report.pdf import brief_pdf, report_pdf
 from veille.spreadsheet import write_csv
 from veille.timeutil import utcnow
 from veille.web.deps import DbSession, User, get_settings, language_of, render
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 
 
 def _report(request: Request, session: DbSession, start: str, end: str) -> Report:

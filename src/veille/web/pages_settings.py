@@ -28,8 +28,9 @@ from veille.inbox.queue import business_hours
 from veille.permissions import Permission, can
 from veille.setup import actions
 from veille.web.deps import DbSession, User, get_settings, render, requires
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 SETTINGS = [Depends(requires(Permission.EDIT_SETTINGS))]
 DAYS = range(7)
 

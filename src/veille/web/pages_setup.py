@@ -23,8 +23,9 @@ from veille.store import queries, tables
 from veille.store.repository import load_profile
 from veille.watches import check_rules, preview, split_rules
 from veille.web.deps import DbSession, User, get_settings, language_of, render, requires
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 SETTINGS = [Depends(requires(Permission.EDIT_SETTINGS))]
 
 

@@ -23,8 +23,9 @@ from veille.publish.slots import (
 )
 from veille.web.auth import CurrentUser
 from veille.web.deps import DbSession, RowId, User, get_settings, language_of, render, requires
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 EDIT = [Depends(requires(Permission.EDIT_SCHEDULE))]
 
 

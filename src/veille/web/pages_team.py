@@ -17,8 +17,9 @@ from veille.inbox import queries, team
 from veille.permissions import Permission, can
 from veille.web import auth, throttle
 from veille.web.deps import DbSession, User, get_db, get_settings, render, requires
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 Field = Annotated[str, Form(max_length=1024)]
 
 

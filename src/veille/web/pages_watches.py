@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from veille.i18n import translate
 from veille.permissions import Permission, can
 from veille.rules import check_rule
 from veille.store import queries, tables
@@ -22,8 +23,9 @@ from veille.watches import (
     split_rules,
 )
 from veille.web.deps import DbSession, RowId, User, get_settings, language_of, render, requires
+from veille.web.forms import FormRoute
 
-router = APIRouter()
+router = APIRouter(route_class=FormRoute)
 
 
 @router.get("/watches")
@@ -92,7 +94,9 @@ def save(
     if problems or not rule_list or kind not in WATCH_KINDS:
         context["problems"] = problems
         context["form_error"] = (
-            None if problems else ("Au moins une règle." if not rule_list else "Type inconnu.")
+            None
+            if problems
+            else translate("watch.no_rule" if not rule_list else "watch.unknown_kind", lang)
         )
         return render(request, "watch_edit.html", user, status_code=400, **context)
     if action == "preview":

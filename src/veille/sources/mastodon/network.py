@@ -11,11 +11,12 @@ from urllib.parse import urlsplit
 from veille.posts import Post
 from veille.sources.base import AuthExpired, Listener, PublishedPost
 from veille.sources.mastodon.client import MastodonClient, MastodonStream, iter_mastodon_statuses
-from veille.sources.mastodon.text import MAX_LENGTH, mastodon_length
+from veille.sources.mastodon.text import MAX_LENGTH, URL_WEIGHT, mastodon_length
 from veille.sources.media import MASTODON_MAX_BYTES, MAX_IMAGES
 from veille.sources.network import (
     AccountListening,
     AccountPublishing,
+    BrowserCount,
     Listening,
     Network,
     Publishing,
@@ -137,5 +138,6 @@ NETWORK = Network(
         max_images=MAX_IMAGES,
         max_image_bytes=MASTODON_MAX_BYTES,
         check_reply_target=lambda target: None,  # any status id
+        browser_count=BrowserCount(url_weight=URL_WEIGHT),
     ),
 )

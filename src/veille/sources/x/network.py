@@ -13,6 +13,7 @@ from veille.sources.media import MAX_IMAGES, X_MAX_BYTES
 from veille.sources.network import (
     AccountListening,
     AccountPublishing,
+    BrowserCount,
     Listening,
     Network,
     Publishing,
@@ -30,7 +31,7 @@ from veille.sources.x.client import (
     iter_x_response,
 )
 from veille.sources.x.rules import translate_rule
-from veille.sources.x.text import MAX_LENGTH, x_length
+from veille.sources.x.text import LIGHT_RANGES, MAX_LENGTH, URL_WEIGHT, x_length
 
 NAME = "x"
 
@@ -185,6 +186,7 @@ NETWORK = Network(
         check_reply_target=check_reply_target,
         post_cost=estimate_post_cost,
         links_cost_more=True,
+        browser_count=BrowserCount(url_weight=URL_WEIGHT, light_ranges=LIGHT_RANGES),
     ),
     post_link=post_link,
 )

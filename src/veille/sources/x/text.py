@@ -10,7 +10,7 @@ URL_WEIGHT = 23
 MAX_LENGTH = 280
 
 # twitter-text v3: these ranges weigh 1, everything else (CJK, emoji...) weighs 2.
-_X_LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 
 
 def _x_weight(cluster: str) -> int:
@@ -19,7 +19,7 @@ def _x_weight(cluster: str) -> int:
     total = 0
     for char in cluster:
         code = ord(char)
-        total += 1 if any(low <= code <= high for low, high in _X_LIGHT_RANGES) else 2
+        total += 1 if any(low <= code <= high for low, high in LIGHT_RANGES) else 2
     return total
 
 
