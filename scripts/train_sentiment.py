@@ -111,9 +111,11 @@ def choose_and_fit(
     language's tweets) is always in the training part.
     """
     scored = [f"{lang}_train", *(["domain_train"] if lang == "fr" else [])]
-    sources = [(lang,), ("fr", "en")]
-    if lang == "fr":
-        sources += [("fr", "domain"), ("fr", "en", "domain")]
+    # Pruned by an earlier run of this same cross-validation on train (never on validation):
+    # for French, tweets alone or with English gave up 0.1 to 0.2 on the small-business posts.
+    sources = (
+        [("fr", "domain"), ("fr", "en", "domain")] if lang == "fr" else [("en",), ("fr", "en")]
+    )
     folds = {name: grouped_folds(splits[name][0]) for name in scored}
 
     def part_rows(parts: tuple[str, ...], fold: int | None) -> list[tuple[str, np.ndarray]]:
@@ -162,7 +164,7 @@ def choose_and_fit(
 
     best_fast: tuple[float, tuple[str, ...], float, dict[str, np.ndarray]] | None = None
     for parts in sources:
-        for l2 in (1e-4, 3e-5):
+        for l2 in (1e-4,):  # 3e-5 lost in 3 of the 4 French sources of the earlier run
             oof = cross_validated(
                 lambda f, parts=parts, l2=l2: fast_fit(part_rows(parts, f), l2), False
             )
@@ -176,7 +178,7 @@ def choose_and_fit(
     best: tuple[float, tuple[str, ...], float, int, float, dict[str, np.ndarray]] | None = None
     for parts in sources:
         for l2 in (1e-4, 3e-5):
-            for epochs in (600, 1200):
+            for epochs in (600,):
                 oof = cross_validated(
                     lambda f, parts=parts, l2=l2, epochs=epochs: dense_fit(
                         part_rows(parts, f), l2, epochs
