@@ -2,13 +2,15 @@
 confusion matrices, and (--demo) the demo's accuracy against its ground truth.
 
     .venv/bin/python scripts/eval_understand.py [--data ../shared/data/xlmt-sentiment] [--demo]
+    .venv/bin/python scripts/eval_understand.py --demo-only   # the demo's per-class F1 alone
 
 Language id: accuracy on the FR and EN validation tweets. Sentiment: both tiers on the FR
 (target) and EN validation splits, and on the small-business posts of
 data/intents/validation.jsonl. Intents: both tiers on those posts, each read with its
 business's profile. Every figure has a 95 % interval from 1,000 bootstrap resamples (tweets
-one by one; small-business posts by near-duplicate group). Validation splits are for this
-script only: no training script reads them. Ends with one JSON line of all the figures.
+one by one; small-business posts by near-copy group; the demo's posts with their copies).
+No choice is made on the validation splits: the training scripts choose by cross-validation
+on train and only print these figures once, at the end. Ends with one JSON line of figures.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ import numpy as np
 
 from veille.understand import Analyzer, Tier, detect_language
 from veille.understand.analyzer import Counts
-from veille.understand.duplicates import near_duplicates
 from veille.understand.labelled import (
     DATA,
     intent_matrix,
@@ -31,10 +32,11 @@ from veille.understand.labelled import (
     load_profiles,
     sentiment_labels,
 )
-from veille.understand.metrics import bootstrap_interval, confusion, f1_per_class, macro_f1
+from veille.understand.metrics import bootstrap_interval, confusion
 from veille.understand.types import INTENT_THRESHOLD, INTENTS, SENTIMENT_LABELS
 
 sys.path.insert(0, str(Path(__file__).parent))
+from crossval import ci, show_f1, show_multilabel_f1, text_groups
 from train_sentiment import DEFAULT_DATA, load_split
 
 TIERS: tuple[Tier, ...] = ("fast", "accurate")
@@ -46,40 +48,6 @@ def show_matrix(title: str, labels: tuple[str, ...], matrix: np.ndarray) -> None
     print(" " * (width + 2) + "".join(f"{label[:9]:>10}" for label in labels))
     for label, row in zip(labels, matrix, strict=True):
         print(f"  {label:<{width}}" + "".join(f"{v:>10}" for v in row))
-
-
-def ci(values: tuple[float, float]) -> list[float]:
-    return [round(values[0], 3), round(values[1], 3)]
-
-
-def show_f1(
-    title: str,
-    labels: tuple[str, ...],
-    truth: np.ndarray,
-    predicted: np.ndarray,
-    groups: np.ndarray | None,
-    figures: dict[str, object],
-    key: str,
-) -> None:
-    """Per-class and macro F1 of a single-label classifier, each with its interval."""
-    k = len(labels)
-    n = len(truth)
-    macro = macro_f1(truth, predicted, k)
-    macro_ci = bootstrap_interval(lambda r: macro_f1(truth[r], predicted[r], k), n, groups=groups)
-    print(f"{title}: macro-F1 {macro:.3f} [{macro_ci[0]:.3f}, {macro_ci[1]:.3f}]")
-    per_class: dict[str, object] = {}
-    for c, label in enumerate(labels):
-        value = f1_per_class(truth, predicted, k)[c]
-
-        def one(rows: np.ndarray, c: int = c) -> float:
-            return f1_per_class(truth[rows], predicted[rows], k)[c]
-
-        low, high = bootstrap_interval(one, n, groups=groups)
-        print(f"  {label:<10} F1 {value:.3f} [{low:.3f}, {high:.3f}]")
-        per_class[label] = {"f1": round(value, 4), "ci95": ci((low, high))}
-    figures[key] = round(macro, 4)
-    figures[f"{key}_ci95"] = ci(macro_ci)
-    figures[f"{key}_per_class"] = per_class
 
 
 def evaluate_sentiment(data: Path, figures: dict[str, object]) -> None:
@@ -128,7 +96,7 @@ def evaluate_intents(figures: dict[str, object]) -> None:
     profiles = load_profiles()
     truth = intent_matrix(posts) > 0
     feeling = sentiment_labels(posts)
-    groups = np.array(near_duplicates([p.text for p in posts]))
+    groups = text_groups([p.text for p in posts])
     for tier in TIERS:
         predicted = np.zeros_like(truth)
         felt = np.zeros_like(feeling)
@@ -149,35 +117,15 @@ def evaluate_intents(figures: dict[str, object]) -> None:
             f"sentiment_{tier}_domain_val_macro_f1",
         )
         show_matrix("confusion", SENTIMENT_LABELS, confusion(feeling, felt, 3))
-        print(f"intents {tier} tier, validation ({len(posts)} posts):")
-        t_all, p_all = truth.astype(int), predicted.astype(int)
-
-        def intent_macro(
-            rows: np.ndarray, t_all: np.ndarray = t_all, p_all: np.ndarray = p_all
-        ) -> float:
-            return float(
-                np.mean([f1_per_class(t_all[rows, k], p_all[rows, k], 2)[1] for k in range(7)])
-            )
-
-        per_intent: dict[str, object] = {}
-        for k, name in enumerate(INTENTS):
-            t, p = t_all[:, k], p_all[:, k]
-            f1 = f1_per_class(t, p, 2)[1]
-
-            def one(rows: np.ndarray, t: np.ndarray = t, p: np.ndarray = p) -> float:
-                return f1_per_class(t[rows], p[rows], 2)[1]
-
-            low, high = bootstrap_interval(one, len(t), groups=groups)
-            m = confusion(t, p, 2)
-            counts = f"tn {m[0, 0]:>3} fp {m[0, 1]:>3} fn {m[1, 0]:>3} tp {m[1, 1]:>3}"
-            print(f"  {name:<10} F1 {f1:.3f} [{low:.3f}, {high:.3f}]   {counts}")
-            per_intent[name] = {"f1": round(f1, 4), "ci95": ci((low, high))}
-        macro = intent_macro(np.arange(len(t_all)))
-        macro_ci = bootstrap_interval(intent_macro, len(t_all), groups=groups)
-        figures[f"intents_{tier}_val_macro_f1"] = round(macro, 4)
-        figures[f"intents_{tier}_val_macro_f1_ci95"] = ci(macro_ci)
-        figures[f"intents_{tier}_val_per_intent"] = per_intent
-        print(f"  macro-F1 {macro:.3f} [{macro_ci[0]:.3f}, {macro_ci[1]:.3f}]")
+        show_multilabel_f1(
+            f"intents {tier} tier, validation ({len(posts)} posts)",
+            INTENTS,
+            truth,
+            predicted,
+            groups,
+            figures,
+            f"intents_{tier}_val_macro_f1",
+        )
 
 
 def evaluate_demo(figures: dict[str, object]) -> None:
@@ -194,20 +142,26 @@ def evaluate_demo(figures: dict[str, object]) -> None:
         texts = [str(post["text"]) for post in result.stream.posts]
         print("demo (seed 7), against its ground truth:")
         for score in measure(result.db, result.stream.labels, texts):
-            print(f"  {score.name:<45} {score.metric:<9} {score.value:.3f}  (n={score.support})")
+            print(
+                f"  {score.name:<45} {score.metric:<9} {score.value:.3f}"
+                f" [{score.low:.3f}, {score.high:.3f}]  (n={score.support})"
+            )
             figures[f"demo {score.name}"] = round(score.value, 4)
+            figures[f"demo {score.name} ci95"] = ci((score.low, score.high))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--demo", action="store_true", help="also score the demo's stream")
+    parser.add_argument("--demo-only", action="store_true", help="only score the demo's stream")
     args = parser.parse_args()
     figures: dict[str, object] = {}
-    evaluate_language(args.data, figures)
-    evaluate_sentiment(args.data, figures)
-    evaluate_intents(figures)
-    if args.demo:
+    if not args.demo_only:
+        evaluate_language(args.data, figures)
+        evaluate_sentiment(args.data, figures)
+        evaluate_intents(figures)
+    if args.demo or args.demo_only:
         evaluate_demo(figures)
     print(json.dumps(figures))
 

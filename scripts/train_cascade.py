@@ -23,7 +23,7 @@ import numpy as np
 
 from veille.understand.cascade import THRESHOLDS, Cascade
 from veille.understand.features import DIM, featurize, sparse_dot, sparse_transpose_dot
-from veille.understand.intents import GENERIC, accurate_features, fast_ids
+from veille.understand.intents import GENERIC, accurate_features, blended, fast_ids
 from veille.understand.labelled import DATA, intent_matrix, load_posts
 from veille.understand.linear import LinearHead, fit
 from veille.understand.metrics import macro_f1
@@ -31,10 +31,10 @@ from veille.understand.sentiment import BLEND
 from veille.understand.types import INTENT_THRESHOLD
 
 sys.path.insert(0, str(Path(__file__).parent))
+from crossval import FOLDS, grouped_folds
 from train_intents import final_scores, macro_f1_multilabel, targets
 from train_sentiment import DEFAULT_DATA, embed_cached, load_split, train_dense, train_fast
 
-FOLDS = 5
 CONFIDENCES = tuple(round(0.40 + 0.02 * i, 2) for i in range(31))  # 0.40 .. 1.00
 MARGINS = tuple(round(0.02 * i, 2) for i in range(26))  # 0 .. 0.50
 
@@ -43,12 +43,12 @@ def out_of_fold_sentiment(data: Path, cache: Path | None) -> tuple[np.ndarray, .
     texts, y = load_split(data, "fr", "train")
     vectors = embed_cached(texts, cache, "fr_train")
     weight = float(json.loads(BLEND.read_text())["fr"])
-    folds = np.arange(len(texts)) % FOLDS
+    folds = grouped_folds(texts)
     fast = np.zeros((len(texts), 3), dtype=np.float32)
     accurate = np.zeros_like(fast)
     for f in range(FOLDS):
         fit_idx, held = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
-        head = train_fast([texts[i] for i in fit_idx], y[fit_idx], 1e-4, 300)
+        head = train_fast(featurize([texts[i] for i in fit_idx]), y[fit_idx], 1e-4, 300)
         fast[held] = head.scores(sparse_dot(featurize([texts[i] for i in held]), head.weights))
         dense = train_dense(vectors[fit_idx], y[fit_idx], 1e-4, 600)
         accurate[held] = weight * dense.predict_dense(vectors[held]) + (1 - weight) * fast[held]
@@ -61,7 +61,7 @@ def out_of_fold_intents(cache: Path | None) -> tuple[np.ndarray, ...]:
     texts = [p.text for p in posts]
     y = targets(posts)
     emb = accurate_features(texts, embed_cached(texts, cache, "intents_train"))
-    folds = np.arange(len(texts)) % FOLDS
+    folds = grouped_folds(texts)
     fast = np.zeros_like(y)
     accurate = np.zeros_like(y)
     for f in range(FOLDS):
@@ -92,7 +92,7 @@ def out_of_fold_intents(cache: Path | None) -> tuple[np.ndarray, ...]:
             epochs=1000,
             learning_rate=0.02,
         )
-        accurate[held] = dense.predict_dense(emb[held])
+        accurate[held] = blended(fast[held], dense.predict_dense(emb[held]))
         print(f"intents fold {f + 1}/{FOLDS}", flush=True)
     truth = intent_matrix(posts)
     return truth, final_scores(posts, fast), final_scores(posts, accurate), fast, posts

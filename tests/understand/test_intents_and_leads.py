@@ -6,6 +6,7 @@ from veille.business import BusinessProfile
 from veille.demo.business import DEMO_BUSINESS
 from veille.understand import INTENTS, Analyzer
 from veille.understand.labelled import load_profiles
+from veille.understand.leads import lead_factor
 from veille.understand.types import INTENT_THRESHOLD
 
 
@@ -91,3 +92,18 @@ def test_offers_written_as_phrases_still_recognise_requests_for_them() -> None:
         tier="fast",
     )
     assert [r.intents["lead"] >= INTENT_THRESHOLD for r in lead] == [True, True, False, False]
+
+
+def test_a_commune_of_the_area_missing_from_the_commune_list_still_counts() -> None:
+    # "Saint-Cyr-sur-Loire" is not in the written commune list; the "Loire" inside its name
+    # must not be read as another département that the business does not serve.
+    plumber = BusinessProfile(
+        name="Plomberie Garnier",
+        trade="plombier",
+        services=["plomberie", "chaudière"],
+        city="Tours",
+        departement_code="37",
+        area=["Tours", "Saint-Cyr-sur-Loire"],
+    )
+    assert lead_factor("Un plombier sur Saint-Cyr-sur-Loire à conseiller ?", plumber) == 1.0
+    assert lead_factor("Un plombier à Saint-Étienne (Loire) à conseiller ?", plumber) < 0.1

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from veille.understand.labelled import DATA, load_posts, load_profiles, sentiment_labels
+from veille.understand.labelled import (
+    DATA,
+    INFORMAL,
+    load_posts,
+    load_profiles,
+    sentiment_labels,
+)
 from veille.understand.types import SENTIMENT_LABELS
 
 
@@ -23,6 +29,17 @@ def test_set_is_large_split_without_overlap_and_covers_every_business() -> None:
         assert set(feelings) == set(SENTIMENT_LABELS)
         assert min(feelings.values()) >= len(posts) // 10  # no class is a token few
     assert sentiment_labels(validation).max() == len(SENTIMENT_LABELS) - 1
+
+
+def test_informal_posts_train_only_and_read_for_a_known_business() -> None:
+    informal = load_posts(DATA / INFORMAL)
+    assert len(informal) >= 80
+    assert {p.business for p in informal} == set(load_profiles())
+    others = load_posts(DATA / "train.jsonl") + load_posts(DATA / "validation.jsonl")
+    assert not {p.text for p in informal} & {p.text for p in others}
+    # The register it exists for: reposts and SMS spelling are there.
+    assert sum(p.text.startswith("RT @") for p in informal) >= 5
+    assert sum(" qqn " in f" {p.text.lower()} " for p in informal) >= 5
 
 
 @pytest.mark.parametrize(

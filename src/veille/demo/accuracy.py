@@ -1,4 +1,8 @@
-"""How well the pipeline understood the demo stream, measured against its ground-truth labels."""
+"""How well the pipeline understood the demo stream, measured against its ground-truth labels.
+
+Every figure has a 95 % interval from 1,000 bootstrap resamples of the demo's posts, drawn by
+group: a post and its copies (reposts, templated duplicates) move together.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from veille.demo.generator import DemoLabel
 from veille.store import tables
 from veille.store.db import Database
 from veille.understand import detect_language
-from veille.understand.metrics import macro_f1
+from veille.understand.metrics import bootstrap_interval, macro_f1
 
 SENTIMENTS = ("negative", "neutral", "positive")
 SCORED_INTENTS = ("question", "complaint", "praise", "lead", "job", "crisis")
@@ -24,10 +28,28 @@ class Score:
     metric: str
     value: float
     support: int
+    low: float  # 95 % bootstrap interval
+    high: float
 
 
-def f1(tp: int, fp: int, fn: int) -> float:
-    return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
+def binary_f1(wanted: np.ndarray, found: np.ndarray) -> float:
+    """F1 of boolean predictions against boolean truth (0 when nothing is right)."""
+    tp = int((wanted & found).sum())
+    return 0.0 if tp == 0 else 2 * tp / (2 * tp + int((found ^ wanted).sum()))
+
+
+def _groups(labels: Sequence[DemoLabel]) -> np.ndarray:
+    """A group per original post: a copy is drawn with the post it copies."""
+    originals = [label.duplicate_of or label.post_id for label in labels]
+    names = {name: i for i, name in enumerate(dict.fromkeys(originals))}
+    return np.array([names[name] for name in originals])
+
+
+def _binary_score(name: str, wanted: np.ndarray, found: np.ndarray, groups: np.ndarray) -> Score:
+    low, high = bootstrap_interval(
+        lambda r: binary_f1(wanted[r], found[r]), len(wanted), groups=groups
+    )
+    return Score(name, "F1", binary_f1(wanted, found), int(wanted.sum()), low, high)
 
 
 def sentiment_macro_f1(pairs: Sequence[tuple[str, str]]) -> float:
@@ -40,7 +62,6 @@ def sentiment_macro_f1(pairs: Sequence[tuple[str, str]]) -> float:
 
 def measure(db: Database, labels: Sequence[DemoLabel], texts: Sequence[str]) -> list[Score]:
     """Language, sentiment, intents and watch matching against the demo's labels."""
-    truth = {(label.network, label.post_id): label for label in labels}
     with db.session() as session:
         posts = {
             row_id: (network, post_id)
@@ -62,51 +83,53 @@ def measure(db: Database, labels: Sequence[DemoLabel], texts: Sequence[str]) -> 
                 tables.Watch, tables.Watch.id == tables.Match.watch_id
             )
         ).all()
+    position = {(label.network, label.post_id): i for i, label in enumerate(labels)}
+    rows = {row_id: position[key] for row_id, key in posts.items() if key in position}
+    groups = _groups(labels)
     scores: list[Score] = []
 
-    languages = [
-        (label.lang, detect_language(text)) for label, text in zip(labels, texts, strict=True)
-    ]
-    correct = sum(1 for want, got in languages if want == got)
-    scores.append(Score("langue / language", "accuracy", correct / len(languages), len(languages)))
+    right = np.array(
+        [label.lang == detect_language(t) for label, t in zip(labels, texts, strict=True)]
+    )
+    low, high = bootstrap_interval(lambda r: float(right[r].mean()), len(right), groups=groups)
+    scores.append(
+        Score("langue / language", "accuracy", float(right.mean()), len(right), low, high)
+    )
 
-    sentiment: dict[str, list[tuple[str, str]]] = {}
+    sentiment: dict[str, dict[int, str]] = {}
     intents: dict[int, set[str]] = {}
     for row_id, kind, label, model, data in enrichments:
-        key = posts[row_id]
-        if key not in truth:
+        if row_id not in rows:
             continue
         if kind == "sentiment" and label:
-            sentiment.setdefault(model, []).append((truth[key].sentiment, label))
+            sentiment.setdefault(model, {})[rows[row_id]] = label
         elif kind == "intents":
-            intents[row_id] = set(data.get("present", []))
-    for tier, pairs in sentiment.items():
-        if pairs:
-            value = sentiment_macro_f1(pairs)
-            scores.append(Score(f"sentiment ({tier})", "macro-F1", value, len(pairs)))
+            intents[rows[row_id]] = set(data.get("present", []))
+    for tier, felt in sentiment.items():
+        at = np.array(sorted(felt))
+        pairs = [(labels[i].sentiment, felt[i]) for i in at]
 
+        def resampled(r: np.ndarray, pairs: list[tuple[str, str]] = pairs) -> float:
+            return sentiment_macro_f1([pairs[i] for i in r])
+
+        low, high = bootstrap_interval(resampled, len(at), groups=groups[at])
+        value = sentiment_macro_f1(pairs)
+        scores.append(Score(f"sentiment ({tier})", "macro-F1", value, len(pairs), low, high))
+
+    read = np.array(sorted(intents))
     for intent in SCORED_INTENTS:
-        tp = fp = fn = 0
-        for row_id, present in intents.items():
-            wanted = intent in truth[posts[row_id]].intents
-            found = intent in present
-            tp += int(wanted and found)
-            fp += int(found and not wanted)
-            fn += int(wanted and not found)
-        if tp + fn:
-            scores.append(Score(f"intention {intent}", "F1", f1(tp, fp, fn), tp + fn))
+        wanted = np.array([intent in labels[i].intents for i in read], dtype=bool)
+        found = np.array([intent in intents[i] for i in read], dtype=bool)
+        if wanted.any():
+            scores.append(_binary_score(f"intention {intent}", wanted, found, groups[read]))
 
-    matched: dict[str, set[tuple[str, str]]] = {}
+    matched: dict[str, set[int]] = {}
     for row_id, name in matches:
-        matched.setdefault(name, set()).add(posts[row_id])
-    expected: dict[str, set[tuple[str, str]]] = {}
-    for key, label in truth.items():
-        for name in label.watches:
-            expected.setdefault(name, set()).add(key)
-    for name in sorted(set(matched) | set(expected)):
-        got, want = matched.get(name, set()), expected.get(name, set())
-        tp = len(got & want)
-        scores.append(
-            Score(f"veille {name}", "F1", f1(tp, len(got - want), len(want - got)), len(want))
-        )
+        if row_id in rows:
+            matched.setdefault(name, set()).add(rows[row_id])
+    names = sorted(set(matched) | {name for label in labels for name in label.watches})
+    for name in names:
+        wanted = np.array([name in label.watches for label in labels], dtype=bool)
+        found = np.array([i in matched.get(name, set()) for i in range(len(labels))], dtype=bool)
+        scores.append(_binary_score(f"veille {name}", wanted, found, groups))
     return scores

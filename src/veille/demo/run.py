@@ -180,7 +180,8 @@ def print_accuracy(result: DemoResult, *, console: Console) -> None:
     console.print("Justesse mesurée sur la vérité terrain de la démo :")
     for score in scores:
         console.print(
-            f"  {score.name:<45} {score.metric:<9} {score.value:.2f}  (n={score.support})",
+            f"  {score.name:<45} {score.metric:<9} {score.value:.2f}"
+            f" [{score.low:.2f}, {score.high:.2f}]  (n={score.support})",
             markup=False,
             highlight=False,
         )

@@ -13,7 +13,7 @@ from veille.understand.cascade import Cascade, shipped_cascade
 from veille.understand.embeddings import EmbeddingCache
 from veille.understand.entities import extract_entities
 from veille.understand.features import feature_ids, has_words
-from veille.understand.intents import from_generic, generic_probabilities
+from veille.understand.intents import blended, from_generic, generic_probabilities
 from veille.understand.language import detect_language
 from veille.understand.sentiment import accurate_probabilities, fast_probabilities, to_sentiments
 from veille.understand.types import Understanding
@@ -117,4 +117,4 @@ class Analyzer:
         sentiment[rows] = accurate_probabilities(
             chosen, vectors, [ids[i] for i in rows], [langs[i] for i in rows]
         )
-        generic[rows] = generic_probabilities(chosen, vectors)
+        generic[rows] = blended(generic[rows], generic_probabilities(chosen, vectors))

@@ -98,6 +98,9 @@ def sparse_transpose_dot(csr: Csr, grad: np.ndarray, dim: int = DIM) -> np.ndarr
     """Transpose of a CSR matrix times a dense (n, k) matrix: the weight gradient."""
     indptr, indices, values = csr
     rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
-    out = np.zeros((dim, grad.shape[1]), dtype=np.float64)
-    np.add.at(out, indices, grad[rows] * values[:, None])
-    return out
+    contrib = grad[rows] * values[:, None]
+    # bincount per column sums like np.add.at, several times faster.
+    columns = [
+        np.bincount(indices, weights=contrib[:, j], minlength=dim) for j in range(grad.shape[1])
+    ]
+    return np.stack(columns, axis=1) if columns else np.zeros((dim, 0))

@@ -9,6 +9,7 @@ named intent is likely.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,8 @@ from veille.understand.types import INTENTS
 MODELS = Path(__file__).parent / "models"
 FAST_HEAD = MODELS / "intents_fast.npz"
 ACCURATE_HEAD = MODELS / "intents_accurate.npz"
+# The accurate tier's weight on its embedding head against the fast head (train_intents.py).
+BLEND = MODELS / "intents_blend.json"
 # What the heads predict, before the profile turns "seeks" into "lead".
 GENERIC: tuple[str, ...] = ("question", "complaint", "praise", "seeks", "job", "crisis")
 
@@ -54,6 +57,18 @@ def accurate_features(texts: Sequence[str], embeddings: np.ndarray) -> np.ndarra
 @lru_cache(maxsize=2)
 def _head(path: Path) -> LinearHead:
     return LinearHead.load(path)
+
+
+@lru_cache(maxsize=1)
+def embedding_weight() -> float:
+    return float(json.loads(BLEND.read_text(encoding="utf-8"))["embedding_weight"])
+
+
+def blended(fast: np.ndarray, accurate: np.ndarray) -> np.ndarray:
+    """The accurate tier's generic probabilities: its embedding head blended with the fast."""
+    weight = embedding_weight()
+    out: np.ndarray = weight * accurate + (1 - weight) * fast
+    return out
 
 
 def generic_probabilities(

@@ -12,6 +12,7 @@ from veille.business import BusinessProfile
 from veille.understand.types import INTENTS, SENTIMENT_LABELS
 
 DATA = Path(__file__).resolve().parents[3] / "data" / "intents"
+INFORMAL = "informal.jsonl"  # training posts in the informal register, beside train.jsonl
 
 
 @dataclass(frozen=True, slots=True)

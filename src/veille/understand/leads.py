@@ -121,7 +121,18 @@ def lead_factor(text: str, profile: BusinessProfile | None) -> float:
     if not ours:
         # A request for another trade, or one too vague to tell.
         return 0.05 if other_trade else 0.35
+    if _names_area(folded, profile):
+        # The profile's own communes first: one missing from the commune list
+        # ("Saint-Cyr-sur-Loire") would otherwise be read as the département inside its name.
+        return 1.0
     places = find_places(text)
     if places and not any(serves_place(profile, p) for p in places):
         return 0.05
     return 1.0
+
+
+def _names_area(folded: str, profile: BusinessProfile) -> bool:
+    names = [profile.city, *profile.area]
+    return any(
+        re.search(r"(?<![\w-])" + re.escape(fold(n)) + r"(?![\w-])", folded) for n in names if n
+    )
