@@ -11,12 +11,13 @@ from rich.console import Console
 
 from veille.business import BusinessProfile
 from veille.config import get_settings
-from veille.i18n import LANGUAGES, Language, translate
+from veille.labels import label
 from veille.runtime import open_database
 from veille.setup.actions import do_save_profile, do_save_watches
 from veille.setup.profile import ProfileError, ProfileInput, build_profile
 from veille.setup.proposals import ProposedWatch, propose_watches
 from veille.store.repository import load_profile
+from veille.translations import LANGUAGES, Language, translator
 
 profile_app = typer.Typer(help="Le profil de l'entreprise.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -30,7 +31,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _ask(lang: Language, key: str, default: str | None = None) -> str:
-    value: str = typer.prompt(translate(key, lang), default=default)
+    value: str = typer.prompt(label(key, lang), default=default)
     return value.strip()
 
 
@@ -97,7 +98,9 @@ def init(
     watches = propose_watches(profile, max_length=settings.rule_max_length)
     if not yes:
         _print_watches(watches, language)
-        if not typer.confirm(translate("init.confirm", language), default=True):
+        if not typer.confirm(
+            translator(language).gettext("Save this profile and these watches?"), default=True
+        ):
             raise typer.Exit(1)
     db = open_database(settings)
     with db.session() as session:
@@ -122,7 +125,7 @@ def _interview(answers: ProfileInput, lang: Language) -> None:
 
 
 def _print_watches(watches: list[ProposedWatch], lang: Language) -> None:
-    out.print(translate("init.watches", lang), markup=False)
+    out.print(translator(lang).gettext("Proposed watches:"), markup=False)
     for watch in watches:
         out.print(f"- {watch.name} ({watch.kind})", markup=False, highlight=False)
         for rule in watch.rules:

@@ -13,10 +13,13 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
+from veille import localise
 from veille.config import Settings
-from veille.i18n import translate
+from veille.labels import label
 from veille.links import external_url, view_link
+from veille.localise import template_context
 from veille.store.db import Database
+from veille.translations import translator
 from veille.web import (
     pages_accounts,
     pages_alerts,
@@ -62,6 +65,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.db = db or Database.from_settings(settings)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
+    localise.install(templates.env)
     templates.env.filters["external_url"] = external_url
     templates.env.filters["post_link"] = view_link
     app.state.templates = templates
@@ -92,12 +96,14 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     async def _refused(request: Request, exc: Refused) -> Response:
         if exc.response is not None:
             return exc.response
-        return error_page(request, translate("error.forbidden", language_of(request, None)), 403)
+        return error_page(
+            request, translator(language_of(request, None)).gettext("Action refused."), 403
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         key = {404: "error.not_found", 403: "error.forbidden"}.get(exc.status_code)
-        message = translate(key, language_of(request, None)) if key else str(exc.detail)
+        message = label(key, language_of(request, None)) if key else str(exc.detail)
         return error_page(request, message, exc.status_code)
 
     @app.exception_handler(RequestValidationError)
@@ -105,7 +111,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         if all(e["loc"][:1] == ("path",) for e in exc.errors()):
             # An id no row can have (over 2^63, not a number): there is nothing at that address.
             return error_page(
-                request, translate("error.not_found", language_of(request, None)), 404
+                request, translator(language_of(request, None)).gettext("Page not found."), 404
             )
         where = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
         return error_page(request, f"Requête invalide / invalid request: {where}", 400)
@@ -119,6 +125,6 @@ def error_page(request: Request, message: str, status: int) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"message": message, "status": status, "lang": lang, "user": None},
+        {"message": message, "status": status, "user": None, **template_context(lang)},
         status_code=status,
     )

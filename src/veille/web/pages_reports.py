@@ -8,13 +8,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from veille.i18n import Language, translate
+from veille.labels import label
 from veille.report import charts
 from veille.report.brief import build_brief
 from veille.report.metrics import PeriodError, Report, build_report, csv_rows, parse_period
 from veille.report.pdf import brief_pdf, report_pdf
 from veille.spreadsheet import write_csv
 from veille.timeutil import utcnow
+from veille.translations import Language, translator
 from veille.web.deps import DbSession, User, get_settings, language_of, render
 
 router = APIRouter()
@@ -30,21 +31,22 @@ def _charts(report: Report, lang: Language) -> dict[str, Markup]:
     labels = [f"{d.day:%d/%m}" for d in report.days]
     volume = charts.line_chart(
         labels,
-        [(translate("alerts.posts", lang), [float(d.posts) for d in report.days])],
-        title=translate("reports.volume", lang),
+        [(translator(lang).gettext("posts"), [float(d.posts) for d in report.days])],
+        title=translator(lang).gettext("Volume per day"),
         area=True,
     )
     sentiment = charts.stacked_bars(
         labels,
         [
-            (translate(f"sentiment.{name}", lang), [float(getattr(d, name)) for d in report.days])
+            (label(f"sentiment.{name}", lang), [float(getattr(d, name)) for d in report.days])
             for name in ("positive", "neutral", "negative")
         ],
-        title=translate("reports.sentiment", lang),
+        title=translator(lang).gettext("Sentiment per day"),
     )
     total = sum(n for _, n in report.share) or 1
     share = charts.horizontal_bars(
-        [(name, n / total) for name, n in report.share], title=translate("reports.share", lang)
+        [(name, n / total) for name, n in report.share],
+        title=translator(lang).gettext("Share of voice"),
     )
     # charts escapes every label and value it draws.
     return {"volume": Markup(volume), "sentiment": Markup(sentiment), "share": Markup(share)}  # noqa: S704
