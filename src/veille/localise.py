@@ -4,9 +4,9 @@ extension, keyed labels, and Babel's dates, numbers and percentages as filters."
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import Any, Literal
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_day_names
 from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
@@ -23,6 +23,7 @@ def install(env: Environment) -> None:
     env.filters["date"] = _date
     env.filters["datetime"] = _datetime
     env.filters["time"] = _time
+    env.filters["weekday"] = _weekday
     env.filters["number"] = _number
     env.filters["percent"] = _percent
 
@@ -69,6 +70,14 @@ def _datetime(context: Context, value: datetime, form: str = "short") -> str:
 @pass_context
 def _time(context: Context, value: datetime, form: str = "HH:mm") -> str:
     return format_time(local(value, context.get("zone")), form, locale=language(context))
+
+
+@pass_context
+def _weekday(
+    context: Context, day: int, form: Literal["abbreviated", "wide"] = "abbreviated"
+) -> str:
+    """A weekday (0 = Monday) by name: lun. / Mon."""
+    return str(get_day_names(form, locale=language(context))[day])
 
 
 @pass_context

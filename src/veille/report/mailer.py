@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
@@ -33,7 +34,12 @@ _env.filters["post_link"] = view_link
 def render_email(brief: Brief, *, base_url: str, lang: Language = "fr") -> tuple[str, str, str]:
     """Subject, HTML and plain text of the brief's e-mail."""
     business = brief.business or "Veille"
-    subject = f"{business} — brief du {brief.day:%d/%m/%Y}".replace("\n", " ")
+    day = format_date(brief.day, "short", locale=lang)
+    subject = translator(lang).gettext("%(business)s — brief of %(day)s") % {
+        "business": business,
+        "day": day,
+    }
+    subject = subject.replace("\n", " ")
     html = _env.get_template("report_brief_email.html").render(
         brief=brief,
         base_url=base_url,
@@ -46,7 +52,7 @@ def render_email(brief: Brief, *, base_url: str, lang: Language = "fr") -> tuple
 
 def plain_text(brief: Brief, *, base_url: str, lang: Language = "fr") -> str:
     """The brief for mail readers that show no HTML."""
-    lines = [f"{brief.business} — {brief.day:%d/%m/%Y}", ""]
+    lines = [f"{brief.business} — {format_date(brief.day, 'short', locale=lang)}", ""]
     lines += [f"{label(c.key, lang)} : {c.today} ({c.yesterday})" for c in brief.changes]
     lines += ["", translator(lang).gettext("To do today")]
     for item in brief.todo:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from fpdf import FPDF
 
+from veille.labels import label as label_of
 from veille.report.brief import Brief
 from veille.report.metrics import Report
+from veille.translations import Language, translator
 
 _REPLACE = str.maketrans({"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "..."})
 PALETTE = ((0, 114, 178), (230, 159, 0), (213, 94, 0), (0, 158, 115))
@@ -84,81 +88,106 @@ class _Doc(FPDF):
         self.set_font("Helvetica", "", 10)
 
 
-def report_pdf(report: Report) -> bytes:
-    """The report of a period, as PDF bytes."""
-    period = f"{report.start:%d/%m/%Y} - {report.end:%d/%m/%Y}"
-    doc = _Doc(f"{report.business or 'Veille'} - rapport du {period}")
-    doc.line_text(f"{report.total} publications sur la période.")
-    labels = [f"{d.day:%d/%m}" for d in report.days]
-    doc.heading("Volume et sentiment par jour")
+def report_pdf(report: Report, lang: Language = "fr") -> bytes:
+    """The report of a period, as PDF bytes, in `lang`."""
+    words = translator(lang)
+    _ = words.gettext
+    period = f"{format_date(report.start, 'short', locale=lang)} - "
+    period += format_date(report.end, "short", locale=lang)
+    doc = _Doc(
+        _("%(business)s - report for %(period)s")
+        % {
+            "business": report.business or "Veille",
+            "period": period,
+        }
+    )
+    doc.line_text(
+        words.ngettext(
+            "%(count)s post over the period.", "%(count)s posts over the period.", report.total
+        )
+        % {"count": report.total}
+    )
+    labels = [format_date(d.day, "dd/MM", locale=lang) for d in report.days]
+    doc.heading(_("Volume and sentiment per day"))
     doc.bars(
         labels,
         [
             (d.positive, d.neutral, d.negative, d.posts - d.positive - d.neutral - d.negative)
             for d in report.days
         ],
-        ("positif", "neutre", "négatif", "non analysé"),
+        (_("positive"), _("neutral"), _("negative"), _("not analysed")),
     )
-    doc.heading("Part de voix")
-    total = sum(n for _, n in report.share) or 1
+    doc.heading(_("Share of voice"))
+    total = sum(n for _n, n in report.share) or 1
     doc.grid(
-        [("Veille", "Publications", "Part")]
-        + [(n, c, f"{100 * c / total:.1f} %") for n, c in report.share],
+        [(_("Watch"), _("Posts"), _("Share"))]
+        + [
+            (n, c, format_decimal(100 * c / total, "0.0", locale=lang) + " %")
+            for n, c in report.share
+        ],
         (90, 40, 40),
     )
-    doc.heading("Temps de réponse")
+    doc.heading(_("Response time"))
     r = report.responses
     if r.answered:
         doc.line_text(
-            f"{r.answered} réponses ; médiane {r.median_hours} h ; "
-            f"90 % en moins de {r.p90_hours} h."
+            words.ngettext(
+                "%(count)s answer; median %(median)s h; 90 %% within %(p90)s h.",
+                "%(count)s answers; median %(median)s h; 90 %% within %(p90)s h.",
+                r.answered,
+            )
+            % {"count": r.answered, "median": r.median_hours, "p90": r.p90_hours}
         )
     else:
-        doc.line_text("Aucune réponse de vos comptes sur la période.")
-    doc.heading("Auteurs les plus suivis")
+        doc.line_text(_("No answer from your accounts over the period."))
+    doc.heading(_("Most followed authors"))
     doc.grid(
-        [("Auteur", "Réseau", "Abonnés", "Publications")]
+        [(_("Author"), _("Network"), _("Followers"), _("Posts"))]
         + [(f"@{a.username}", a.network, a.followers, a.posts) for a in report.authors],
         (80, 30, 35, 35),
     )
     return bytes(doc.output())
 
 
-def brief_pdf(brief: Brief) -> bytes:
-    """The daily brief, as PDF bytes."""
-    doc = _Doc(f"{brief.business or 'Veille'} - brief du {brief.day:%d/%m/%Y}")
-    doc.heading("Depuis hier")
-    labels = {
-        "home.mentions": "Mentions",
-        "home.negative": "Négatives",
-        "home.positive": "Positives",
-        "home.leads": "Pistes",
-    }
-    for c in brief.changes:
-        doc.line_text(f"{labels.get(c.key, c.key)} : {c.today} (hier {c.yesterday})")
-    doc.heading("À faire aujourd'hui")
-    verbs = {"answer": "Répondre", "thank": "Remercier", "lead": "Piste", "alert": "Alerte"}
-    for item in brief.todo:
-        doc.line_text(f"- {verbs[item.kind]} {item.who} : {item.text[:200]}")
-    doc.heading("Réputation (14 jours)")
-    doc.bars(
-        [day for day, *_ in brief.reputation],
-        [(pos, neu, neg) for _, pos, neu, neg in brief.reputation],
-        ("positif", "neutre", "négatif"),
+def brief_pdf(brief: Brief, lang: Language = "fr") -> bytes:
+    """The daily brief, as PDF bytes, in `lang`."""
+    _ = translator(lang).gettext
+    doc = _Doc(
+        _("%(business)s - brief of %(day)s")
+        % {
+            "business": brief.business or "Veille",
+            "day": format_date(brief.day, "short", locale=lang),
+        }
     )
-    doc.heading("Part de voix (7 jours)")
+    doc.heading(_("Since yesterday"))
+    for c in brief.changes:
+        doc.line_text(
+            _("%(what)s: %(today)s (yesterday %(yesterday)s)")
+            % {"what": label_of(c.key, lang), "today": c.today, "yesterday": c.yesterday}
+        )
+    doc.heading(_("To do today"))
+    for item in brief.todo:
+        verb = label_of(f"brief.todo.{item.kind}", lang)
+        doc.line_text(f"- {verb} {item.who} : {item.text[:200]}")
+    doc.heading(_("Reputation (14 days)"))
+    doc.bars(
+        [day for day, *_rest in brief.reputation],
+        [(pos, neu, neg) for _day, pos, neu, neg in brief.reputation],
+        (_("positive"), _("neutral"), _("negative")),
+    )
+    doc.heading(_("Share of voice (7 days)"))
     doc.grid(
-        [("Veille", "Publications", "Part")]
+        [(_("Watch"), _("Posts"), _("Share"))]
         + [(s.name, s.count, f"{s.percent} %") for s in brief.share],
         (90, 40, 40),
     )
-    doc.heading("Publications les plus vues")
+    doc.heading(_("Most seen posts"))
     for post in brief.top_posts:
         doc.line_text(f"@{post.username} : {post.text[:200]}")
-    doc.heading("Actualité du secteur et locale")
+    doc.heading(_("Sector and local news"))
     for news in brief.news:
         doc.line_text(f"- {news.post.text[:200]} ({news.copies})")
-    doc.heading("Pistes")
+    doc.heading(_("Leads"))
     for post in brief.leads:
         doc.line_text(f"@{post.username} : {post.text[:200]}")
     return bytes(doc.output())

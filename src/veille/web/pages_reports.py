@@ -105,7 +105,7 @@ def report_pdf_file(
         return Response(str(error), status_code=400, media_type="text/plain")
     name = f"veille-{report.start}-{report.end}.pdf"
     return Response(
-        report_pdf(report),
+        report_pdf(report, language_of(request, user)),
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -115,7 +115,7 @@ def report_pdf_file(
 def brief_pdf_file(request: Request, session: DbSession, user: User) -> Response:
     brief = build_brief(session, zone=get_settings(request).zone, now=utcnow())
     return Response(
-        brief_pdf(brief),
+        brief_pdf(brief, language_of(request, user)),
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="brief-{brief.day:%Y-%m-%d}.pdf"'},
     )
