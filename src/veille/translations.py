@@ -46,3 +46,22 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext name for "mark, transla
 def NP_(context: str, message: str) -> str:  # noqa: N802 - see N_
     """N_ with a msgctxt (gettext's own context separator, split again by labels.label)."""
     return f"{context}\x04{message}"
+
+
+class Refusal(ValueError):
+    """An error a person reads: an English msgid (marked with N_ where it is raised) and its
+    named fields. str() is the English text, for logs; `in_language` is what a page shows."""
+
+    def __init__(self, message: str, **fields: object) -> None:
+        self.message = message
+        self.fields = fields
+        super().__init__(message % fields if fields else message)
+
+    def in_language(self, lang: Language) -> str:
+        text = translator(lang).gettext(self.message)
+        return text % self.fields if self.fields else text
+
+
+def said(error: Exception, lang: Language) -> str:
+    """An error's message in `lang` (a Refusal), or as it was raised."""
+    return error.in_language(lang) if isinstance(error, Refusal) else str(error)

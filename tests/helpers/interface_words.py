@@ -89,7 +89,8 @@ def crawl(client: TestClient, start: list[str], *, per_shape: int = 2) -> dict[s
         seen.add(url)
         shapes[key] = shapes.get(key, 0) + 1
         response = client.get(url, follow_redirects=False)
-        if response.status_code != 200 or "text/html" not in response.headers["content-type"]:
+        # Error pages are interface too; a redirect is followed through its link, not here.
+        if response.is_redirect or "text/html" not in response.headers["content-type"]:
             continue
         text, links = interface_text(response.text)
         found[url] = text
@@ -123,6 +124,8 @@ semaine sont supprimer sur un une veilles vos votre été être
 """
 COMMON = {"en": set(_ENGLISH.split()), "fr": set(_FRENCH.split())}
 ACCENTED = re.compile(r"[àâçéèêëîïôûùüÿœæ]", re.IGNORECASE)
+# What a sentence quotes is the user's ("« escrocs »" in a guard explanation), not interface.
+QUOTED = re.compile(r'"[^"]*"|«[^»]*»|“[^”]*”')
 NOT_WORDS = re.compile(r"\S*[@#/:=&.]\S*\w\S*|\S*\d\S*")
 
 
@@ -134,7 +137,7 @@ def vocabulary(of: str, catalog_words: dict[str, set[str]]) -> set[str]:
 
 def foreign_words(text: str, language: str, *, vocabulary: set[str], allowed: set[str]) -> set[str]:
     """Words of the other language in `text`, shown in `language`."""
-    text = NOT_WORDS.sub(" ", text)
+    text = NOT_WORDS.sub(" ", QUOTED.sub(" ", text))
     found = set()
     for word in words(text):
         low = word.lower().strip("'")

@@ -17,8 +17,10 @@ from rich.console import Console
 from sqlalchemy import select
 
 from tests.helpers.interface_words import crawl, foreign_words, vocabulary, words
+from tests.helpers.web import csrf_of
 from tests.web.conftest import login
 from veille.config import Settings
+from veille.demo.instance import DemoInstance
 from veille.demo.run import build_demo, demo_settings
 from veille.store import tables
 from veille.store.db import Database
@@ -36,12 +38,14 @@ START = [
     "/accounts",
     "/drafts",
     "/calendar",
+    "/calendar?view=month",
     "/calendar/slots",
     "/reports",
     "/alerts",
     "/settings",
     "/team",
     "/setup/business",
+    "/posts/999999999",  # the error page
 ]
 # Names that are the same in both languages: products, networks, protocols, the brand.
 _ALLOWED = """
@@ -55,8 +59,12 @@ ALLOWED = set(_ALLOWED.split())
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Database]]:
     data = tmp_path_factory.mktemp("demo") / "data"
     settings = demo_settings(Settings(data_dir=data, _env_file=None))  # type: ignore[call-arg]
-    result = build_demo(settings, console=Console(quiet=True))
-    yield settings, result.db
+    instance = DemoInstance(0).start()  # as `veille demo`: its Mastodon account is connected
+    try:
+        result = build_demo(settings, console=Console(quiet=True), instance_url=instance.url)
+        yield settings, result.db
+    finally:
+        instance.close()
 
 
 def user_strings(db: Database) -> re.Pattern[str]:
@@ -112,12 +120,26 @@ def catalog_words() -> dict[str, set[str]]:
     return found
 
 
+def draft_page(client: TestClient) -> str:
+    """A draft the guard has something to say about (the demo has none), its page's address."""
+    page = client.get("/drafts").text
+    account = page.split('name="account" value="')[1].split('"')[0]
+    text = "Nos prix cassés, les concurrents sont des escrocs !!! Votez bien dimanche."
+    made = client.post(
+        "/drafts",
+        data={"text": text, "account": account, "csrf": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text
+    return str(made.headers["location"])
+
+
 def pages_in(demo: tuple[Settings, Database], lang: Language) -> dict[str, str]:
     settings, db = demo
     with TestClient(create_app(settings, db)) as client:
         assert login(client, "demo", "demo") == 303
         client.cookies.set("veille_lang", lang)
-        pages = crawl(client, START)
+        pages = crawl(client, [*START, draft_page(client)])
     assert len(pages) >= len(START), sorted(pages)
     return pages
 

@@ -26,6 +26,7 @@ from veille.publish.schedule import (
 )
 from veille.store import tables
 from veille.timeutil import utcnow
+from veille.translations import said
 from veille.web.auth import CurrentUser
 from veille.web.deps import DbSession, RowId, User, get_settings, language_of, render, requires
 
@@ -112,7 +113,9 @@ async def new_draft(
             evergreen=bool(evergreen),
         )
     except (DraftError, MediaError) as exc:
-        return _list_page(request, session, user, error=str(exc), status_code=400)
+        return _list_page(
+            request, session, user, error=said(exc, language_of(request, user)), status_code=400
+        )
     return _back(draft)
 
 
@@ -235,7 +238,7 @@ def schedule(
         at = parse_local(scheduled_at, get_settings(request).time_zone)
         actions.schedule_at(session, draft=draft, actor=_actor(user), at=at)
     except REFUSALS as exc:
-        return _refuse(request, session, user, draft, str(exc))
+        return _refuse(request, session, user, draft, said(exc, language_of(request, user)))
     return _back(draft)
 
 
@@ -246,7 +249,7 @@ def add_to_queue(request: Request, session: DbSession, user: User, draft_id: Row
     try:
         actions.add_to_queue(session, draft=draft, actor=_actor(user), now=utcnow())
     except REFUSALS as exc:
-        return _refuse(request, session, user, draft, str(exc))
+        return _refuse(request, session, user, draft, said(exc, language_of(request, user)))
     return _back(draft)
 
 
@@ -273,7 +276,7 @@ def recurring(
             now=utcnow(),
         )
     except REFUSALS as exc:
-        return _refuse(request, session, user, draft, str(exc))
+        return _refuse(request, session, user, draft, said(exc, language_of(request, user)))
     return _back(draft)
 
 
@@ -283,7 +286,7 @@ def cancel(request: Request, session: DbSession, user: User, draft_id: RowId) ->
     try:
         actions.cancel(session, draft=draft, actor=_actor(user))
     except DraftError as exc:
-        return _refuse(request, session, user, draft, str(exc))
+        return _refuse(request, session, user, draft, said(exc, language_of(request, user)))
     return _back(draft)
 
 
@@ -322,7 +325,7 @@ def comment(
     try:
         actions.comment(session, draft=draft, actor=_actor(user), text=text)
     except DraftError as exc:
-        return _refuse(request, session, user, draft, str(exc))
+        return _refuse(request, session, user, draft, said(exc, language_of(request, user)))
     return _back(draft, "#comments")
 
 
@@ -341,5 +344,5 @@ def variant(
             session, draft=draft, actor=_actor(user), account_id=account_id, text=text
         )
     except DraftError as exc:
-        return _refuse(request, session, user, draft, str(exc))
+        return _refuse(request, session, user, draft, said(exc, language_of(request, user)))
     return _back(draft)
