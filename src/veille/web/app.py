@@ -114,7 +114,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                 request, translator(language_of(request, None)).gettext("Page not found."), 404
             )
         where = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-        return error_page(request, f"Requête invalide / invalid request: {where}", 400)
+        message = translator(language_of(request, None)).gettext("Invalid request: %(where)s")
+        return error_page(request, message % {"where": where}, 400)
 
     return app
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from veille.permissions import Permission, can
 from veille.rules import check_rule
 from veille.store import queries, tables
+from veille.translations import translator
 from veille.watches import (
     WATCH_KINDS,
     WatchError,
@@ -91,9 +92,13 @@ def save(
     context = _form_context(existing, rules, name=name, kind=kind)
     if problems or not rule_list or kind not in WATCH_KINDS:
         context["problems"] = problems
-        context["form_error"] = (
-            None if problems else ("Au moins une règle." if not rule_list else "Type inconnu.")
-        )
+        words = translator(lang)
+        if problems:
+            context["form_error"] = None
+        elif not rule_list:
+            context["form_error"] = words.gettext("At least one rule.")
+        else:
+            context["form_error"] = words.gettext("Unknown kind.")
         return render(request, "watch_edit.html", user, status_code=400, **context)
     if action == "preview":
         scanned, matched, ids = preview(session, rule_list, max_length=settings.rule_max_length)
