@@ -12,6 +12,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
 from veille.labels import history_label, label
+from veille.sources import registry
 from veille.translations import LANGUAGES, Language, translator
 
 
@@ -38,8 +39,14 @@ def template_context(lang: Language) -> dict[str, Any]:
         "pgettext": words.pgettext,
         "npgettext": words.npgettext,
         "label": lambda key: label(key, lang),
+        "network_name": lambda network: network_name(network, lang),
         "happened": lambda action: history_label(action, lang),
     }
+
+
+def network_name(network: str, lang: Language) -> str:
+    """A network as people call it (X, Bluesky, Presse (RSS/Atom)), declared by its folder."""
+    return translator(lang).gettext(registry.display_name(network))
 
 
 def language(context: Context) -> Language:
