@@ -30,7 +30,9 @@ FORBIDDEN: dict[str, set[str]] = {
         "web",
     },
     "config": {"store", "inbox", "publish", "report", "web", "cli"},
-    "i18n": {"store", "inbox", "publish", "report", "web", "cli"},
+    "translations": {"store", "inbox", "publish", "report", "web", "cli"},
+    "labels": {"store", "inbox", "publish", "report", "web", "cli"},
+    "localise": {"store", "inbox", "publish", "report", "web", "cli"},
     "notify": {"inbox", "publish", "report", "web", "cli"},
     "channels": {"inbox", "publish", "report", "web", "cli"},
     "inbox": {"report", "demo", "cli"},  # the brief and reports read the inbox, not the reverse

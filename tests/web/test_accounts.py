@@ -81,7 +81,7 @@ def test_state_rate_limit_and_last_error_are_shown(client: TestClient, db: Datab
             last_error="429 Too Many Requests",
         )
     page = client.get("/accounts")
-    assert "rate_limited" in page.text and "24/11 15:30" in page.text  # Europe/Paris
+    assert "limité par le réseau" in page.text and "24/11 15:30" in page.text  # Europe/Paris
     assert "429 Too Many Requests" in page.text and "tok-123456" not in page.text
 
 

@@ -40,7 +40,7 @@ def test_composer_shows_flags_and_x_cost_before_scheduling(
         client, "Votez Bardella ! Devis sur https://peintures-martin.fr", company, masto
     )
     page = client.get(url).text
-    assert "politics" in page and "Bardella" in page
+    assert "politique" in page and "Bardella" in page
     assert "$0.200" in page  # the link makes the X post cost more
     assert "programmé" not in page.split("<h1>")[1].split("</h1>")[0]
     with app.state.db.session() as session:

@@ -69,8 +69,8 @@ def test_files_that_are_not_images_or_too_big_are_refused(app: FastAPI, client: 
     account = _account(app)
     login(client)
     fake = _post(client, account, [("photo.png", b"<svg onload=alert(1)>")], [""])
-    assert fake.status_code == 400 and "not a PNG, JPEG, GIF or WebP" in fake.text
+    assert fake.status_code == 400 and "pas une image PNG, JPEG, GIF ou WebP" in fake.text
     big = _post(client, account, [("big.png", PNG + b"\x00" * 5_000_000)], [""])
-    assert big.status_code == 400 and "5 MB" in big.text
+    assert big.status_code == 400 and "5 Mo" in big.text
     folder = Path(app.state.settings.data_dir) / "media"
     assert not folder.exists() or list(folder.iterdir()) == []

@@ -61,7 +61,7 @@ def test_queue_without_slot_says_so(app: FastAPI, client: TestClient) -> None:
     login(client)
     url = new_draft(client, "Bonjour", account)
     response = client.post(f"{url}/queue", data={"csrf": csrf_of(client.get(url).text)})
-    assert response.status_code == 400 and "no queue slot" in response.text
+    assert response.status_code == 400 and "aucun créneau de file" in response.text
 
 
 def test_recurring_post_is_shown_and_scheduled(app: FastAPI, client: TestClient) -> None:

@@ -54,7 +54,7 @@ def test_a_manager_sets_an_account_rule_and_a_member_then_waits(
     bad = client.post("/calendar/approvals", data={**form, "required_role": "member"})
     assert bad.status_code == 400 and "required_role: expected manager or owner" in bad.text
     unknown = client.post("/calendar/approvals", data={**form, "account_id": "999"})
-    assert unknown.status_code == 400 and "account: account 999 does not exist" in unknown.text
+    assert unknown.status_code == 400 and "compte : le compte 999" in unknown.text
 
     csrf = _as(client, "marc")  # a member cannot change rules, and now waits for approval
     assert "validé par un responsable" in client.get(PAGE).text

@@ -37,6 +37,7 @@ from veille.publish.media import (
 )
 from veille.store import tables
 from veille.store.tables_publish import PublishJob
+from veille.translations import N_
 
 # What the author chose for a text too long for a network ("": not chosen yet).
 Fit = Literal["", "shorten", "thread"]
@@ -83,7 +84,7 @@ def compose(
         if too_long:
             raise length.TooLong(too_long, length.thread_for(session, text, account_ids))
     if len(uploads) > MAX_IMAGES:
-        raise MediaError(f"images: at most {MAX_IMAGES} per post")
+        raise MediaError(N_("images: at most %(most)s per post"), most=MAX_IMAGES)
     checked = [check_image(u.data, name=u.name, alt=u.alt) for u in uploads]
     write_images(data_dir, checked, quota_bytes=media_quota_bytes)
     try:
@@ -117,7 +118,7 @@ def add_to_queue(
 ) -> tuple[datetime, list[PublishJob]]:
     """Schedule the draft in the first free queue slot of its accounts."""
     # queue_draft checks it too; checked here first so "cancel first" wins over "no slot".
-    require_status(draft, SCHEDULABLE, refusal="queue: cancel first")
+    require_status(draft, SCHEDULABLE, refusal=N_("queue: cancel first"))
     account_ids = [v.account_id for v in variants_of(session, draft.id)]
     risk = risk_of(session, draft, at=slots.next_queue_time(session, account_ids, after=now))
     return queue.queue_draft(session, draft, actor=actor, risk=risk, now=now)
@@ -134,7 +135,7 @@ def repeat_weekly(
     now: datetime,
 ) -> tuple[datetime, list[PublishJob]]:
     """Publish the draft every week at a wall-clock time in ``zone``."""
-    require_status(draft, SCHEDULABLE, refusal="recurring: cancel first")
+    require_status(draft, SCHEDULABLE, refusal=N_("recurring: cancel first"))
     return queue.make_recurring(
         session,
         draft,
@@ -182,7 +183,7 @@ def set_account_rule(
 ) -> None:
     """The role posts from an account need (manager or owner); None removes the rule."""
     if session.get(tables.Account, account_id) is None:
-        raise approvals.ApprovalError(f"account: account {account_id} does not exist")
+        raise approvals.ApprovalError(N_("account: account %(id)s does not exist"), id=account_id)
     approvals.set_account_rule(
         session, actor=actor, account_id=account_id, required_role=required_role
     )

@@ -17,11 +17,12 @@ from veille.publish.drafts import record_event, schedule_draft, variants_of
 from veille.store import tables
 from veille.store.tables_publish import ApprovalRule, PublishJob
 from veille.timeutil import utcnow
+from veille.translations import N_, Refusal
 
 POLICY_KEY = "publish.approvals"
 
 
-class ApprovalError(PermissionError):
+class ApprovalError(Refusal):
     """An action the user's role does not allow; the message says which role is needed."""
 
 
@@ -44,7 +45,7 @@ def high_risk_needs_manager(session: Session) -> bool:
 
 def set_high_risk_needs_manager(session: Session, *, actor: Actor, value: bool) -> None:
     if not can(actor.role, Permission.SET_APPROVAL_POLICY):
-        raise ApprovalError("only the owner can change the approval policy")
+        raise ApprovalError(N_("only the owner can change the approval policy"))
     row = session.get(tables.Setting, POLICY_KEY)
     if row is None:
         session.add(tables.Setting(key=POLICY_KEY, value={"high_risk_needs_manager": value}))
@@ -57,7 +58,7 @@ def set_account_rule(
 ) -> None:
     """``required_role`` manager or owner; None removes the rule."""
     if not can(actor.role, Permission.SET_APPROVAL_RULES):
-        raise ApprovalError("a manager or the owner sets approval rules")
+        raise ApprovalError(N_("a manager or the owner sets approval rules"))
     # A rule names a role that can approve drafts: manager or owner.
     if required_role is not None and not can(required_role, Permission.APPROVE_DRAFTS):
         raise ApprovalError(f"required_role: expected manager or owner, got {required_role!r}")
@@ -91,9 +92,9 @@ def request_publication(
 ) -> list[PublishJob]:
     """Schedule the draft if the actor may; otherwise put it in pending_approval."""
     if not can(actor.role, Permission.WRITE_DRAFTS):
-        raise ApprovalError("viewers cannot publish")
+        raise ApprovalError(N_("viewers cannot publish"))
     if draft.status in ("published", "cancelled"):
-        raise ApprovalError(f"the draft is already {draft.status}")
+        raise ApprovalError(N_("the draft is already %(status)s"), status=draft.status)
     needed = requirement(session, draft, risk=risk)
     if at_least(actor.role, needed.role):
         draft.approved_by, draft.approved_at = actor.id, utcnow()
@@ -123,12 +124,14 @@ def approve(
     """Approve the texts the reviewer read (``reviewed``, from `reviewed_texts`) and schedule
     them at the requested time; a draft edited since then is refused."""
     if draft.status != "pending_approval" or draft.scheduled_at is None:
-        raise ApprovalError("this draft is not waiting for approval")
+        raise ApprovalError(N_("this draft is not waiting for approval"))
     needed = requirement(session, draft, risk=risk)
     if not (can(actor.role, Permission.APPROVE_DRAFTS) and at_least(actor.role, needed.role)):
-        raise ApprovalError(f"approving this draft needs a {needed.role}")
+        raise ApprovalError(N_("approving this draft needs a %(role)s"), role=needed.role)
     if not hmac.compare_digest(reviewed, reviewed_texts(session, draft)):
-        raise ApprovalError("the draft changed since you opened it: read it again, then approve")
+        raise ApprovalError(
+            N_("the draft changed since you opened it: read it again, then approve")
+        )
     draft.approved_by, draft.approved_at = actor.id, utcnow()
     texts = {str(v.account_id): v.text for v in variants_of(session, draft.id)}
     record_event(session, draft.id, actor.id, "approved", texts=texts)
@@ -137,8 +140,8 @@ def approve(
 
 def reject(session: Session, draft: tables.Draft, *, actor: Actor, reason: str) -> None:
     if not can(actor.role, Permission.APPROVE_DRAFTS):
-        raise ApprovalError("sending a draft back needs a manager")
+        raise ApprovalError(N_("sending a draft back needs a manager"))
     if draft.status != "pending_approval":
-        raise ApprovalError("this draft is not waiting for approval")
+        raise ApprovalError(N_("this draft is not waiting for approval"))
     draft.status, draft.updated_at = "draft", utcnow()
     record_event(session, draft.id, actor.id, "rejected", reason=reason.strip()[:2000])

@@ -30,6 +30,7 @@ from veille.store.tables_publish import (
     Recurrence,
 )
 from veille.timeutil import utcnow
+from veille.translations import N_, Refusal
 
 PUBLISHING_NETWORKS = registry.publishing_networks()
 MAX_DRAFT_CHARS = 10_000
@@ -45,7 +46,7 @@ SCHEDULABLE = ("draft", "failed")  # queue, weekly recurrence
 CANCELLABLE = ("scheduled", "pending_approval")
 
 
-class DraftError(ValueError):
+class DraftError(Refusal):
     """A refused draft; the message names the field."""
 
 
@@ -120,7 +121,11 @@ def adapt_text(
     """The draft as it should read on ``network``."""
     if registry.publishing(network) is None:
         names = registry.listing(PUBLISHING_NETWORKS)
-        raise DraftError(f"network: {network!r} cannot publish ({names})")
+        raise DraftError(
+            N_("network: %(network)s cannot publish (%(names)s)"),
+            network=repr(network),
+            names=names,
+        )
     adapted = adapt_mentions(text, network, handles or {})
     return fit_length(limit_hashtags(adapted, network), network)
 
@@ -224,18 +229,26 @@ def create_draft(
     """A draft with one adapted variant per target account."""
     text = text.strip()
     if not text:
-        raise DraftError("text: the draft is empty")
+        raise DraftError(N_("text: the draft is empty"))
     if len(text) > MAX_DRAFT_CHARS:
-        raise DraftError(f"text: {len(text)} characters; a draft holds at most {MAX_DRAFT_CHARS}")
+        raise DraftError(
+            N_("text: %(length)s characters; a draft holds at most %(most)s"),
+            length=len(text),
+            most=MAX_DRAFT_CHARS,
+        )
     if not account_ids:
-        raise DraftError("accounts: choose at least one account to publish from")
+        raise DraftError(N_("accounts: choose at least one account to publish from"))
     accounts = []
     for account_id in dict.fromkeys(account_ids):
         account = session.get(tables.Account, account_id)
         if account is None:
-            raise DraftError(f"accounts: account {account_id} does not exist")
+            raise DraftError(N_("accounts: account %(id)s does not exist"), id=account_id)
         if account.network not in PUBLISHING_NETWORKS:
-            raise DraftError(f"accounts: {account.handle} ({account.network}) cannot publish")
+            raise DraftError(
+                N_("accounts: %(handle)s (%(network)s) cannot publish"),
+                handle=account.handle,
+                network=account.network,
+            )
         accounts.append(account)
     if scheduled_at is not None and scheduled_at.tzinfo is None:
         raise DraftError("scheduled_at: an aware time is required")
@@ -281,18 +294,18 @@ def edit_variant(
     """Replace one account's text by hand (the history keeps the previous one)."""
     draft = session.get(tables.Draft, draft_id)
     if draft is None:
-        raise DraftError(f"draft: draft {draft_id} does not exist")
-    require_status(draft, EDITABLE, refusal="scheduled: cancel first")
+        raise DraftError(N_("draft: draft %(id)s does not exist"), id=draft_id)
+    require_status(draft, EDITABLE, refusal=N_("scheduled: cancel first"))
     variant = session.scalar(
         select(DraftVariant).where(
             DraftVariant.draft_id == draft_id, DraftVariant.account_id == account_id
         )
     )
     if variant is None:
-        raise DraftError(f"account: the draft has no variant for account {account_id}")
+        raise DraftError(N_("account: the draft has no variant for account %(id)s"), id=account_id)
     text = text.strip()
     if not text:
-        raise DraftError("text: the variant is empty")
+        raise DraftError(N_("text: the variant is empty"))
     before, variant.text = variant.text, text
     record_event(
         session, draft_id, user_id, "edited", network=variant.network, before=before, after=text
@@ -307,9 +320,9 @@ def edit_variant(
 def add_comment(session: Session, *, draft_id: int, user_id: int | None, text: str) -> None:
     text = text.strip()
     if not text:
-        raise DraftError("comment: empty")
+        raise DraftError(N_("comment: empty"))
     if len(text) > 4000:
-        raise DraftError("comment: at most 4000 characters")
+        raise DraftError(N_("comment: at most 4000 characters"))
     session.add(DraftComment(draft_id=draft_id, user_id=user_id, text=text))
     record_event(session, draft_id, user_id, "commented")
 
@@ -340,7 +353,7 @@ def cancel_draft(session: Session, draft: tables.Draft, *, user_id: int | None) 
     """Cancel the jobs not yet sent (a job being sent right now finishes) and any weekly
     recurrence; the draft goes back to ``draft`` so it can be edited and scheduled again.
     Returns how many jobs were cancelled; a draft with nothing scheduled is refused."""
-    require_status(draft, CANCELLABLE, refusal="cancel: nothing is scheduled")
+    require_status(draft, CANCELLABLE, refusal=N_("cancel: nothing is scheduled"))
     cancelled = 0
     for job in session.scalars(
         select(PublishJob).where(PublishJob.draft_id == draft.id, PublishJob.status == "pending")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from veille.sources import registry
+from veille.translations import N_, Refusal
 
 MAX_IMAGE_BYTES = 5_000_000  # X's limit for images; Mastodon allows more, Bluesky less
 # The most images every publishing network takes in one post (each declares its own).
@@ -20,7 +21,7 @@ MAX_ALT_CHARS = 1000  # X's alt-text limit, the lowest of the three
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
 
-class MediaError(ValueError):
+class MediaError(Refusal):
     """A refused image; the message names the file and the reason."""
 
 
@@ -63,15 +64,24 @@ def check_image(data: bytes, *, name: str, alt: str) -> CheckedImage:
     """Check one uploaded image and choose its file name; nothing is written.
     ``name`` is only used in error messages."""
     if not data:
-        raise MediaError(f"image {name!r}: the file is empty")
+        raise MediaError(N_("image %(name)s: the file is empty"), name=repr(name))
     if len(data) > MAX_IMAGE_BYTES:
-        raise MediaError(f"image {name!r}: {len(data)} bytes; at most {MAX_IMAGE_BYTES} (5 MB)")
+        raise MediaError(
+            N_("image %(name)s: %(size)s bytes; at most %(most)s (5 MB)"),
+            name=repr(name),
+            size=len(data),
+            most=MAX_IMAGE_BYTES,
+        )
     mime = sniff_image(data)
     if mime is None:
-        raise MediaError(f"image {name!r}: not a PNG, JPEG, GIF or WebP image")
+        raise MediaError(N_("image %(name)s: not a PNG, JPEG, GIF or WebP image"), name=repr(name))
     alt = alt.strip()
     if len(alt) > MAX_ALT_CHARS:
-        raise MediaError(f"image {name!r}: alt text longer than {MAX_ALT_CHARS} characters")
+        raise MediaError(
+            N_("image %(name)s: alt text longer than %(most)s characters"),
+            name=repr(name),
+            most=MAX_ALT_CHARS,
+        )
     return CheckedImage(data, Image(f"{secrets.token_hex(16)}.{EXTENSIONS[mime]}", mime, alt))
 
 

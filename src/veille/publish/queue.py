@@ -19,16 +19,17 @@ from veille.publish.schedule import WeeklyTime, next_occurrence, parse_wall_cloc
 from veille.publish.slots import next_queue_time
 from veille.store import tables
 from veille.store.tables_publish import PublishJob, Recurrence
+from veille.translations import N_
 
 
 def queue_draft(
     session: Session, draft: tables.Draft, *, actor: Actor, risk: str, now: datetime
 ) -> tuple[datetime, list[PublishJob]]:
     """Schedule the draft in the first free queue slot of its accounts."""
-    require_status(draft, SCHEDULABLE, refusal="queue: cancel first")
+    require_status(draft, SCHEDULABLE, refusal=N_("queue: cancel first"))
     account_ids = [v.account_id for v in variants_of(session, draft.id)]
     if not account_ids:
-        raise DraftError("accounts: the draft has no account to publish from")
+        raise DraftError(N_("accounts: the draft has no account to publish from"))
     at = next_queue_time(session, account_ids, after=now)
     return at, request_publication(session, draft, actor=actor, at=at, risk=risk)
 
@@ -47,7 +48,7 @@ def make_recurring(
 ) -> tuple[datetime, list[PublishJob]]:
     """Publish the draft every week at ``wall_clock`` on ``weekday`` (local time in
     ``zone``); the first occurrence is scheduled now, each next one when one is published."""
-    require_status(draft, SCHEDULABLE, refusal="recurring: cancel first")
+    require_status(draft, SCHEDULABLE, refusal=N_("recurring: cancel first"))
     when = WeeklyTime(weekday, parse_wall_clock(wall_clock), zone)
     recurrence = session.get(Recurrence, draft.id)
     if recurrence is None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from veille.translations import N_, Refusal
+
 MINUTES_PER_DAY = 24 * 60
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -23,7 +25,7 @@ DEFAULT_BEST: tuple[tuple[int, int], ...] = ((1, 12), (3, 12), (2, 18), (0, 9), 
 MIN_HISTORY_POSTS = 10
 
 
-class ScheduleError(ValueError):
+class ScheduleError(Refusal):
     """A refused time or slot; the message names the field."""
 
 
@@ -112,7 +114,7 @@ def next_free_slot(
 ) -> datetime:
     """The earliest queue slot after ``after`` that no scheduled post already holds."""
     if not slots:
-        raise ScheduleError("time slots: this account has no queue slot; add one first")
+        raise ScheduleError(N_("time slots: this account has no queue slot; add one first"))
     busy = {t.astimezone(UTC) for t in taken}
     cursor = after
     for _ in range(len(slots) * 60 + 1):  # a year of weeks is plenty
@@ -120,7 +122,7 @@ def next_free_slot(
         if candidate not in busy:
             return candidate
         cursor = candidate
-    raise ScheduleError("time slots: every slot for the coming year is taken")
+    raise ScheduleError(N_("time slots: every slot for the coming year is taken"))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from veille.publish.schedule import (
 )
 from veille.store import tables
 from veille.store.tables_publish import PublishJob, TimeSlot
+from veille.translations import N_
 
 EVERGREEN_KEY = "publish.evergreen"
 DEFAULT_EVERGREEN_DAYS = 30
@@ -40,7 +41,7 @@ def add_slot(
 ) -> TimeSlot:
     """A weekly slot ("09:30" on ``weekday``, 0 = Monday); adding an existing one is a no-op."""
     if session.get(tables.Account, account_id) is None:
-        raise ScheduleError(f"account: account {account_id} does not exist")
+        raise ScheduleError(N_("account: account %(id)s does not exist"), id=account_id)
     when = WeeklyTime(weekday, parse_wall_clock(wall_clock), zone)
     existing = session.scalar(
         select(TimeSlot).where(

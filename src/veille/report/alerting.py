@@ -19,6 +19,7 @@ from typing import Literal
 
 from veille.report.spikes import Spike
 from veille.textfold import fold
+from veille.translations import N_
 
 Action = Literal["open", "update", "close"]
 QUIET_HOURS = 6  # back to baseline this long before the alert closes
@@ -76,7 +77,7 @@ def decide(
         if same:
             decision = _follow(open_alert, same[-1], now=now, quiet=quiet, growth=growth)
         elif now - open_alert.end >= quiet:
-            decision = _close(open_alert, now, "no longer above baseline")
+            decision = _close(open_alert, now, N_("no longer above baseline"))
         else:
             decision = None
         if decision is not None:
@@ -99,7 +100,7 @@ def decide(
             expected_low=spike.expected_low,
             expected_high=spike.expected_high,
         )
-        decisions.append(AlertDecision("open", alert, True, "spike above baseline"))
+        decisions.append(AlertDecision("open", alert, True, N_("spike above baseline")))
     return decisions
 
 
@@ -122,12 +123,12 @@ def _follow(
             expected_high=spike.expected_high,
         )
     if not spike.ongoing and now - grown.end >= quiet:
-        return _close(grown, now, "back to baseline")
+        return _close(grown, now, N_("back to baseline"))
     if grown.total >= growth * alert.notified_total:
         grown = replace(grown, notified_total=grown.total)
         return AlertDecision("update", grown, True, f"grew to {grown.total} posts")
     if grown != alert:
-        return AlertDecision("update", grown, False, "still above baseline")
+        return AlertDecision("update", grown, False, N_("still above baseline"))
     return None
 
 

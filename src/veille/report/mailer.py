@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
-from veille import notify
+from veille import localise, notify
 from veille.channels import link_base, load_brief, load_smtp
 from veille.config import Settings
 from veille.crypto import SecretBox
-from veille.i18n import Language, translate
+from veille.labels import label
 from veille.links import external_url, view_link
+from veille.localise import template_context
 from veille.report.brief import Brief, build_brief
 from veille.store.repository import get_setting, put_setting
+from veille.translations import Language, translator
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 SENT_KEY = "brief_sent"  # {"day": "YYYY-MM-DD"}: the last day a brief went out
@@ -23,6 +26,7 @@ SENT_KEY = "brief_sent"  # {"day": "YYYY-MM-DD"}: the last day a brief went out
 _env = Environment(
     loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True)
 )
+localise.install(_env)
 _env.filters["external_url"] = external_url
 _env.filters["post_link"] = view_link
 
@@ -30,12 +34,17 @@ _env.filters["post_link"] = view_link
 def render_email(brief: Brief, *, base_url: str, lang: Language = "fr") -> tuple[str, str, str]:
     """Subject, HTML and plain text of the brief's e-mail."""
     business = brief.business or "Veille"
-    subject = f"{business} — brief du {brief.day:%d/%m/%Y}".replace("\n", " ")
+    day = format_date(brief.day, "short", locale=lang)
+    subject = translator(lang).gettext("%(business)s — brief of %(day)s") % {
+        "business": business,
+        "day": day,
+    }
+    subject = subject.replace("\n", " ")
     html = _env.get_template("report_brief_email.html").render(
         brief=brief,
         base_url=base_url,
         subject=subject,
-        t=lambda key: translate(key, lang),
+        **template_context(lang),
         reputation_svg=None,
     )
     return subject, html, plain_text(brief, base_url=base_url, lang=lang)
@@ -44,15 +53,15 @@ def render_email(brief: Brief, *, base_url: str, lang: Language = "fr") -> tuple
 def plain_text(brief: Brief, *, base_url: str, lang: Language = "fr") -> str:
     """The brief for mail readers that show no HTML."""
     lines = [f"{brief.business} — {brief.day:%d/%m/%Y}", ""]
-    lines += [f"{translate(c.key, lang)} : {c.today} ({c.yesterday})" for c in brief.changes]
-    lines.append(f"{translate('home.inbox', lang)} : {brief.to_handle}")
-    lines += ["", translate("brief.todo", lang)]
+    lines += [f"{label(c.key, lang)} : {c.today} ({c.yesterday})" for c in brief.changes]
+    lines.append(f"{translator(lang).gettext('To handle')} : {brief.to_handle}")
+    lines += ["", translator(lang).gettext("To do today")]
     for item in brief.todo:
-        label = translate(f"brief.todo.{item.kind}", lang)
-        lines.append(f"- {label} {item.who} {item.text[:120]} {base_url}{item.href}")
-    lines += ["", translate("brief.share", lang)]
+        what = label(f"brief.todo.{item.kind}", lang)
+        lines.append(f"- {what} {item.who} {item.text[:120]} {base_url}{item.href}")
+    lines += ["", translator(lang).gettext("Share of voice (7 d)")]
     lines += [f"- {row.name} : {row.percent} %" for row in brief.share]
-    lines += ["", translate("brief.news", lang)]
+    lines += ["", translator(lang).gettext("Sector and local news")]
     lines += [f"- {item.post.text[:120]}" for item in brief.news]
     return "\n".join(lines) + "\n"
 

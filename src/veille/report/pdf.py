@@ -12,14 +12,17 @@ from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from fpdf import FPDF
 
-from veille.i18n import translate
 from veille.inbox.clock import describe
+from veille.labels import label
 from veille.report.brief import Brief
 from veille.report.charts import nice_scale
 from veille.report.colours import SENTIMENT, UNANALYSED, rgb
 from veille.report.metrics import Report
+from veille.translations import Language, translator
 
 # Family name in the document -> file in the package; the first is the text face.
 FONTS = {
@@ -105,7 +108,7 @@ class _Doc(FPDF):
             y = top + height - height * tick / biggest
             self.line(left, y, left + width, y)
             self.text(self.l_margin, y + 1, f"{tick:g}")
-        for i, (label, stack) in enumerate(zip(labels, stacks, strict=True)):
+        for i, (day, stack) in enumerate(zip(labels, stacks, strict=True)):
             x, base = left + i * step + step * 0.15, top + height
             for value, fill in zip(stack, fills, strict=True):
                 h = height * value / biggest
@@ -114,7 +117,7 @@ class _Doc(FPDF):
                     self.rect(x, base - h, step * 0.7, h, style="F")
                 base -= h
             if len(labels) <= 16 or i % max(1, len(labels) // 12) == 0:
-                self.text(x, top + height + 4, self.printable(label))
+                self.text(x, top + height + 4, self.printable(day))
         self.set_text_color(*TEXT)
         self.set_xy(self.l_margin, top + height + 6)
         for name, fill in zip(names, fills, strict=True):
@@ -136,81 +139,107 @@ class _Doc(FPDF):
         self.set_font("Noto", "", 10)
 
 
-def response_line(report: Report) -> str:
+def response_line(report: Report, lang: Language = "fr") -> str:
     """The response figures in words (report.figures.responses), as the reports page says them."""
+    _ = translator(lang).gettext
     r = report.responses
     if not r.answered or r.median_s is None or r.p90_s is None:
-        return "Aucune réponse de vos comptes sur la période."
-    return (
-        f"{r.answered} réponses ; médiane {describe(r.median_s)} ; "
-        f"90 % en moins de {describe(r.p90_s)} (heures ouvrées)."
+        return _("No reply from your accounts over the period.")
+    return _("%(answered)s replies; median %(median)s; 90 %% within %(p90)s (business hours).") % {
+        "answered": r.answered,
+        "median": describe(r.median_s),
+        "p90": describe(r.p90_s),
+    }
+
+
+def report_pdf(report: Report, lang: Language = "fr") -> bytes:
+    """The report of a period, as PDF bytes, in ``lang``."""
+    words = translator(lang)
+    _ = words.gettext
+    period = f"{format_date(report.start, 'short', locale=lang)} - "
+    period += format_date(report.end, "short", locale=lang)
+    doc = _Doc(
+        _("%(business)s - report for %(period)s")
+        % {"business": report.business or "Veille", "period": period}
     )
-
-
-def report_pdf(report: Report) -> bytes:
-    """The report of a period, as PDF bytes."""
-    period = f"{report.start:%d/%m/%Y} - {report.end:%d/%m/%Y}"
-    doc = _Doc(f"{report.business or 'Veille'} - rapport du {period}")
-    doc.line_text(f"{report.total} mentions sur la période.")
-    labels = [f"{d.day:%d/%m}" for d in report.days]
-    doc.heading("Volume et sentiment par jour")
+    doc.line_text(
+        words.ngettext(
+            "%(count)s post over the period.", "%(count)s posts over the period.", report.total
+        )
+        % {"count": report.total}
+    )
+    doc.heading(_("Volume and sentiment per day"))
     doc.bars(
-        labels,
+        [format_date(d.day, "dd/MM", locale=lang) for d in report.days],
         [
             (d.positive, d.neutral, d.negative, d.mentions - d.positive - d.neutral - d.negative)
             for d in report.days
         ],
-        ("positif", "neutre", "négatif", "non analysé"),
+        (_("positive"), _("neutral"), _("negative"), _("not analysed")),
         (*SENTIMENT_FILLS, rgb(UNANALYSED)),
     )
-    doc.heading("Part de voix")
+    doc.heading(_("Share of voice"))
     doc.grid(
-        [("Veille", "Publications", "Part")]
-        + [(s.name, s.count, f"{s.percent} %") for s in report.share],
+        [(_("Watch"), _("Posts"), _("Share"))]
+        + [(s.name, s.count, _percent(s.percent, lang)) for s in report.share],
         (90, 40, 40),
     )
-    doc.heading("Temps de réponse")
-    doc.line_text(response_line(report))
-    doc.heading("Auteurs les plus suivis")
+    doc.heading(_("Response time"))
+    doc.line_text(response_line(report, lang))
+    doc.heading(_("Most followed authors"))
     doc.grid(
-        [("Auteur", "Réseau", "Abonnés", "Publications")]
+        [(_("Author"), _("Network"), _("Followers"), _("Posts"))]
         + [(f"@{a.username}", a.network, a.followers, a.posts) for a in report.authors],
         (80, 30, 35, 35),
     )
     return bytes(doc.output())
 
 
-def brief_pdf(brief: Brief) -> bytes:
-    """The daily brief, as PDF bytes."""
-    doc = _Doc(f"{brief.business or 'Veille'} - brief du {brief.day:%d/%m/%Y}")
-    doc.heading(translate("brief.changes", "fr"))
+def _percent(value: float, lang: Language) -> str:
+    return format_decimal(value, "0.0", locale=lang) + " %"
+
+
+def brief_pdf(brief: Brief, lang: Language = "fr") -> bytes:
+    """The daily brief, as PDF bytes, in ``lang``."""
+    _ = translator(lang).gettext
+    doc = _Doc(
+        _("%(business)s - brief of %(day)s")
+        % {
+            "business": brief.business or "Veille",
+            "day": format_date(brief.day, "short", locale=lang),
+        }
+    )
+    doc.heading(_("Since yesterday"))
     for c in brief.changes:
-        doc.line_text(f"{translate(c.key, 'fr')} : {c.today} (hier {c.yesterday})")
-    doc.line_text(f"{translate('home.inbox', 'fr')} : {brief.to_handle}")
-    doc.heading(translate("brief.todo", "fr"))
+        doc.line_text(
+            _("%(what)s: %(today)s (yesterday %(yesterday)s)")
+            % {"what": label(c.key, lang), "today": c.today, "yesterday": c.yesterday}
+        )
+    doc.line_text(f"{_('To handle')} : {brief.to_handle}")
+    doc.heading(_("To do today"))
     for item in brief.todo:
-        verb = translate(f"brief.todo.{item.kind}", "fr")
+        verb = label(f"brief.todo.{item.kind}", lang)
         doc.line_text(f"- {verb} {item.who} : {item.text[:200]}")
-    doc.heading("Réputation (14 jours)")
+    doc.heading(_("Reputation (14 days)"))
     doc.bars(
-        [day for day, *_ in brief.reputation],
-        [(pos, neu, neg) for _, pos, neu, neg in brief.reputation],
-        ("positif", "neutre", "négatif"),
+        [day for day, *_rest in brief.reputation],
+        [(pos, neu, neg) for _day, pos, neu, neg in brief.reputation],
+        (_("positive"), _("neutral"), _("negative")),
         SENTIMENT_FILLS,
     )
-    doc.heading(translate("brief.share", "fr"))
+    doc.heading(_("Share of voice (7 d)"))
     doc.grid(
-        [("Veille", "Publications", "Part")]
-        + [(s.name, s.count, f"{s.percent} %") for s in brief.share],
+        [(_("Watch"), _("Posts"), _("Share"))]
+        + [(s.name, s.count, _percent(s.percent, lang)) for s in brief.share],
         (90, 40, 40),
     )
-    doc.heading(translate("brief.top", "fr"))
+    doc.heading(_("Most seen posts"))
     for post in brief.top_posts:
         doc.line_text(f"@{post.username} : {post.text[:200]}")
-    doc.heading(translate("brief.news", "fr"))
+    doc.heading(_("Sector and local news"))
     for news in brief.news:
         doc.line_text(f"- {news.post.text[:200]} ({news.copies})")
-    doc.heading(translate("brief.leads", "fr"))
+    doc.heading(_("Leads today"))
     for post in brief.leads:
         doc.line_text(f"@{post.username} : {post.text[:200]}")
     return bytes(doc.output())

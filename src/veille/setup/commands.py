@@ -12,12 +12,13 @@ from rich.console import Console
 
 from veille.business import BusinessProfile
 from veille.config import get_settings
-from veille.i18n import LANGUAGES, Language, translate
+from veille.labels import label
 from veille.runtime import open_database
 from veille.setup.actions import do_save_profile, do_save_watches
 from veille.setup.profile import ProfileError, ProfileInput, build_profile
 from veille.setup.proposals import ProposedWatch, propose_watches
 from veille.store.repository import load_profile
+from veille.translations import LANGUAGES, Language, translator
 
 profile_app = typer.Typer(help="Le profil de l'entreprise.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -31,7 +32,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _ask(lang: Language, key: str, default: str | None = None) -> str:
-    value: str = typer.prompt(translate(key, lang), default=default)
+    value: str = typer.prompt(label(key, lang), default=default)
     return value.strip()
 
 
@@ -102,7 +103,9 @@ def init(
     watches = propose_watches(profile, max_length=settings.rule_max_length)
     if not yes:
         _print_watches(watches, language)
-        if not typer.confirm(translate("init.confirm", language), default=True):
+        if not typer.confirm(
+            translator(language).gettext("Save this profile and these watches?"), default=True
+        ):
             raise typer.Exit(1)
     db = open_database(settings)
     with db.session() as session:
@@ -117,7 +120,9 @@ def _ask_radius(lang: Language, default: int) -> int:
         typed = _ask(lang, "init.radius", default=str(default))
         if typed.isdigit():
             return int(typed)
-        err.print(translate("init.radius_number", lang), markup=False)
+        err.print(
+            translator(lang).gettext("A whole number of kilometres, for example 10."), markup=False
+        )
 
 
 def _interview(answers: ProfileInput, lang: Language) -> None:
@@ -166,7 +171,7 @@ _REASK: dict[str, Callable[[ProfileInput, Language], None]] = {
 
 
 def _print_watches(watches: list[ProposedWatch], lang: Language) -> None:
-    out.print(translate("init.watches", lang), markup=False)
+    out.print(translator(lang).gettext("Proposed watches:"), markup=False)
     for watch in watches:
         out.print(f"- {watch.name} ({watch.kind})", markup=False, highlight=False)
         for rule in watch.rules:

@@ -13,10 +13,12 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
+from veille import localise
 from veille.config import Settings
-from veille.i18n import translate
+from veille.labels import label
 from veille.links import external_url, view_link
 from veille.store.db import Database
+from veille.translations import translator
 from veille.web import (
     pages_accounts,
     pages_alerts,
@@ -63,6 +65,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.db = db or Database.from_settings(settings)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
+    localise.install(templates.env)
     templates.env.filters["external_url"] = external_url
     templates.env.filters["post_link"] = view_link
     app.state.templates = templates
@@ -93,22 +96,30 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     async def _refused(request: Request, exc: Refused) -> Response:
         if exc.response is not None:
             return exc.response
-        return error_page(request, translate("error.forbidden", request_language(request)), 403)
+        return error_page(
+            request, translator(request_language(request)).gettext("Action refused."), 403
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         key = {404: "error.not_found", 403: "error.forbidden"}.get(exc.status_code)
-        message = translate(key, request_language(request)) if key else str(exc.detail)
+        message = label(key, request_language(request)) if key else str(exc.detail)
         return error_page(request, message, exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
         if all(e["loc"][:1] == ("path",) for e in exc.errors()):
             # An id no row can have (over 2^63, not a number): there is nothing at that address.
-            return error_page(request, translate("error.not_found", request_language(request)), 404)
+            return error_page(
+                request, translator(request_language(request)).gettext("Page not found."), 404
+            )
         lang = request_language(request)
         errors = field_errors(list(exc.errors()), lang)
         where = " ; ".join(f"{name} : {text}" for name, text in errors.items())
-        return error_page(request, translate("form.invalid_request", lang) + " " + where, 400)
+        return error_page(
+            request,
+            translator(lang).gettext("This address holds an invalid value:") + " " + where,
+            400,
+        )
 
     return app

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from veille.config import Settings
-from veille.i18n import LANGUAGES, Language, history_label, translate
+from veille.localise import template_context
 from veille.permissions import PUBLIC, Permission, can
 from veille.store.db import Database
+from veille.translations import LANGUAGES, Language
 from veille.web import auth
 
 LANG_COOKIE = "veille_lang"
@@ -131,10 +132,8 @@ def render(
     context.update(
         {
             "user": user,
-            "lang": lang,
-            "t": lambda key: translate(key, lang),
-            "happened": lambda action: history_label(action, lang),
             "csrf_token": user.csrf_token if user else "",
+            **template_context(lang),
         }
     )
     return templates.TemplateResponse(request, template, context, status_code=status_code)

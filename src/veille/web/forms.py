@@ -24,7 +24,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Match
 from starlette.types import Message
 
-from veille.i18n import Language, translate
+from veille.labels import label
+from veille.translations import Language
 from veille.web.deps import error_page, request_language
 from veille.web.refill import Posted, field_names, refill
 
@@ -88,7 +89,7 @@ def field_errors(errors: list[Any], lang: Language) -> dict[str, str]:
             "less_than_equal": "form.too_large",
         }.get(error["type"], "form.invalid")
         limits = {k: context.get(k, "") for k in ("min_length", "max_length", "ge", "le")}
-        found.setdefault(name, translate(key, lang).format(**limits))
+        found.setdefault(name, label(key, lang).format(**limits))
     return found
 
 

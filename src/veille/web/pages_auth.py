@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from veille.i18n import LANGUAGES, translate
+from veille.labels import label
 from veille.permissions import Permission
+from veille.translations import LANGUAGES, translator
 from veille.web import auth
 from veille.web.deps import (
     LANG_COOKIE,
@@ -61,7 +62,7 @@ def login_form(request: Request, session: DbSession, next: str | None = None) ->
 
 def _expired(request: Request, _user: auth.CurrentUser | None, form: FormData) -> Response:
     """The login form again, with a fresh token, when its token was missing or stale."""
-    error = translate("login.expired", language_of(request, None))
+    error = translator(language_of(request, None)).gettext("The form expired, please try again.")
     next_url = _safe_next(str(form.get("next", "/")))
     return _login_page(request, next_url=next_url, error=error, status=403)
 
@@ -82,7 +83,7 @@ def login(
         )
     except auth.SignInRefused as refused:
         key, status = REFUSALS[refused.reason]
-        error = translate(key, language_of(request, None))
+        error = label(key, language_of(request, None))
         return _login_page(request, next_url=next_url, error=error, status=status)
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(

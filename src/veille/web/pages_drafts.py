@@ -28,6 +28,7 @@ from veille.publish.schedule import (
 from veille.sources import registry
 from veille.store import tables
 from veille.timeutil import utcnow
+from veille.translations import said
 from veille.web.auth import CurrentUser
 from veille.web.deps import DbSession, RowId, User, get_settings, language_of, render, requires
 from veille.web.forms import FormRoute
@@ -142,7 +143,9 @@ async def new_draft(
     except TooLong as exc:
         return _list_page(request, session, user, too_long=exc, status_code=400)
     except (DraftError, MediaError) as exc:
-        return _list_page(request, session, user, error=str(exc), status_code=400)
+        return _list_page(
+            request, session, user, error=said(exc, language_of(request, user)), status_code=400
+        )
     return _back(draft)
 
 
@@ -265,7 +268,7 @@ def schedule(
         at = parse_local(scheduled_at, get_settings(request).time_zone)
         actions.schedule_at(session, draft=draft, actor=_actor(user), at=at)
     except REFUSALS as exc:
-        return _refuse(request, session, user, draft, str(exc))
+        return _refuse(request, session, user, draft, said(exc, language_of(request, user)))
     return _back(draft)
 
 
@@ -276,7 +279,7 @@ def add_to_queue(request: Request, session: DbSession, user: User, draft_id: Row
     try:
         actions.add_to_queue(session, draft=draft, actor=_actor(user), now=utcnow())
     except REFUSALS as exc:
-        return _refuse(request, session, user, draft, str(exc))
+        return _refuse(request, session, user, draft, said(exc, language_of(request, user)))
     return _back(draft)
 
 
@@ -303,7 +306,7 @@ def recurring(
             now=utcnow(),
         )
     except REFUSALS as exc:
-        return _refuse(request, session, user, draft, str(exc))
+        return _refuse(request, session, user, draft, said(exc, language_of(request, user)))
     return _back(draft)
 
 
@@ -313,7 +316,7 @@ def cancel(request: Request, session: DbSession, user: User, draft_id: RowId) ->
     try:
         actions.cancel(session, draft=draft, actor=_actor(user))
     except DraftError as exc:
-        return _refuse(request, session, user, draft, str(exc))
+        return _refuse(request, session, user, draft, said(exc, language_of(request, user)))
     return _back(draft)
 
 
@@ -352,7 +355,7 @@ def comment(
     try:
         actions.comment(session, draft=draft, actor=_actor(user), text=text)
     except DraftError as exc:
-        return _refuse(request, session, user, draft, str(exc))
+        return _refuse(request, session, user, draft, said(exc, language_of(request, user)))
     return _back(draft, "#comments")
 
 
@@ -371,5 +374,5 @@ def variant(
             session, draft=draft, actor=_actor(user), account_id=account_id, text=text
         )
     except DraftError as exc:
-        return _refuse(request, session, user, draft, str(exc))
+        return _refuse(request, session, user, draft, said(exc, language_of(request, user)))
     return _back(draft)

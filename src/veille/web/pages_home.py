@@ -6,13 +6,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
-from veille.i18n import Language, translate
+from veille.labels import label
 from veille.permissions import Permission, can
 from veille.report import charts
 from veille.report.brief import Brief, build_brief
 from veille.report.colours import SENTIMENT
 from veille.report.figures import LABELS
 from veille.timeutil import utcnow
+from veille.translations import Language, translator
 from veille.web.deps import DbSession, User, get_settings, language_of, render
 from veille.web.forms import FormRoute
 from veille.web.pages_setup import should_set_up
@@ -24,13 +25,13 @@ def reputation_chart(brief: Brief, lang: Language) -> Markup:
     """Positive, neutral and negative posts per day, stacked (labels escaped by charts)."""
     days = [day for day, _, _, _ in brief.reputation]
     series: list[charts.Series] = [
-        (translate(f"sentiment.{name}", lang), [float(row[i]) for row in brief.reputation])
+        (label(f"sentiment.{name}", lang), [float(row[i]) for row in brief.reputation])
         for i, name in enumerate(LABELS, start=1)
     ]
     svg = charts.stacked_bars(
         days,
         series,
-        title=translate("brief.sentiment_by_day", lang),
+        title=translator(lang).gettext("Sentiment by day"),
         colours=[SENTIMENT[name] for name in LABELS],
     )
     return Markup(svg)  # noqa: S704 (charts escapes every label)

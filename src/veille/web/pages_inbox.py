@@ -18,6 +18,7 @@ from veille.publish.publisher import ConnectorPublisher, Publisher
 from veille.report import figures as report_figures
 from veille.store.tables_inbox import InboxReply
 from veille.timeutil import utcnow
+from veille.translations import said
 from veille.web.auth import CurrentUser
 from veille.web.deps import (
     DbSession,
@@ -229,7 +230,9 @@ def save_reply(
     try:
         replies.save(session, name=name, body=body, intent=intent or None)
     except replies.ReplyTemplateError as exc:
-        return _settings(request, session, user, error=str(exc), status=400)
+        return _settings(
+            request, session, user, error=said(exc, language_of(request, user)), status=400
+        )
     return _back("/inbox/settings", session=session)
 
 
@@ -253,7 +256,9 @@ def save_assistant(
             allow_private=get_settings(request).allow_private_urls,
         )
     except assistant.AssistantError as exc:
-        return _settings(request, session, user, error=str(exc), status=400)
+        return _settings(
+            request, session, user, error=said(exc, language_of(request, user)), status=400
+        )
     return _back("/inbox/settings#assistant", session=session)
 
 
@@ -274,7 +279,9 @@ async def save_routing(request: Request, session: DbSession, user: User) -> Resp
         }
         routing.save_settings(session, routes=routes, approvals=approvals)
     except (routing.RoutingError, ValueError) as exc:
-        return _settings(request, session, user, error=str(exc), status=400)
+        return _settings(
+            request, session, user, error=said(exc, language_of(request, user)), status=400
+        )
     return _back("/inbox/settings", session=session)
 
 
@@ -360,7 +367,9 @@ def add_note(
     except LookupError:
         raise HTTPException(status_code=404) from None
     except actions.ActionError as exc:
-        context = _item_context(request, session, user, item_id, error=str(exc))
+        context = _item_context(
+            request, session, user, item_id, error=said(exc, language_of(request, user))
+        )
         return render(request, "inbox_item.html", user, status_code=400, **context)
     return _back(f"/inbox/{item_id}#notes", session=session)
 
@@ -400,7 +409,14 @@ def reply(
         )
         return render(request, "inbox_item.html", user, status_code=409, **context)
     except sending.ReplyError as exc:
-        context = _item_context(request, session, user, item_id, error=str(exc), draft_text=text)
+        context = _item_context(
+            request,
+            session,
+            user,
+            item_id,
+            error=said(exc, language_of(request, user)),
+            draft_text=text,
+        )
         return render(request, "inbox_item.html", user, status_code=400, **context)
     if written.status == "approved":
         reply_id = written.id

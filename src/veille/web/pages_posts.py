@@ -7,13 +7,13 @@ from datetime import date, datetime, time, timedelta
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from veille.i18n import translate
 from veille.inbox import actions as inbox_actions
 from veille.permissions import Permission, can
 from veille.sources import registry
 from veille.store import queries
 from veille.store.search import SearchQueryError
 from veille.timeutil import DayError, parse_day
+from veille.translations import translator
 from veille.web.deps import DbSession, RowId, User, get_settings, render, requires
 from veille.web.forms import FormRoute
 
@@ -69,7 +69,7 @@ def list_posts(
         )
     except SearchQueryError as exc:
         posts, total = [], 0
-        error = f"{translate('posts.bad_query', 'fr')} : {exc}"
+        error = f"{translator('fr').gettext('Invalid search')} : {exc}"
     return render(
         request,
         "posts.html",

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from veille.i18n import Language, translate
 from veille.inbox.clock import describe
 from veille.inbox.queue import business_hours
+from veille.labels import label
 from veille.report import charts
 from veille.report.brief import build_brief
 from veille.report.colours import SENTIMENT
@@ -19,6 +19,7 @@ from veille.report.metrics import PeriodError, Report, build_report, csv_rows, p
 from veille.report.pdf import brief_pdf, report_pdf
 from veille.spreadsheet import write_csv
 from veille.timeutil import utcnow
+from veille.translations import Language, translator
 from veille.web.deps import DbSession, User, get_settings, language_of, render
 from veille.web.forms import FormRoute
 
@@ -36,22 +37,22 @@ def _charts(report: Report, lang: Language) -> dict[str, Markup]:
     labels = [f"{d.day:%d/%m}" for d in report.days]
     volume = charts.line_chart(
         labels,
-        [(translate("alerts.posts", lang), [float(d.mentions) for d in report.days])],
-        title=translate("reports.volume", lang),
+        [(translator(lang).gettext("posts"), [float(d.mentions) for d in report.days])],
+        title=translator(lang).gettext("Volume per day"),
         area=True,
     )
     sentiment = charts.stacked_bars(
         labels,
         [
-            (translate(f"sentiment.{name}", lang), [float(getattr(d, name)) for d in report.days])
+            (label(f"sentiment.{name}", lang), [float(getattr(d, name)) for d in report.days])
             for name in LABELS
         ],
-        title=translate("reports.sentiment", lang),
+        title=translator(lang).gettext("Sentiment per day"),
         colours=[SENTIMENT[name] for name in LABELS],
     )
     share = charts.horizontal_bars(
         [(row.name, row.percent) for row in report.share],
-        title=translate("reports.share", lang),
+        title=translator(lang).gettext("Share of voice"),
         value_format="{:g} %",
     )
     # charts escapes every label and value it draws.
@@ -112,7 +113,7 @@ def report_pdf_file(
         return Response(str(error), status_code=400, media_type="text/plain")
     name = f"veille-{report.start}-{report.end}.pdf"
     return Response(
-        report_pdf(report),
+        report_pdf(report, language_of(request, user)),
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -122,7 +123,7 @@ def report_pdf_file(
 def brief_pdf_file(request: Request, session: DbSession, user: User) -> Response:
     brief = build_brief(session, zone=get_settings(request).zone, now=utcnow())
     return Response(
-        brief_pdf(brief),
+        brief_pdf(brief, language_of(request, user)),
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="brief-{brief.day:%Y-%m-%d}.pdf"'},
     )

@@ -21,6 +21,7 @@ from veille.publish.slots import (
     set_evergreen_gap,
     slots_of,
 )
+from veille.translations import said
 from veille.web.auth import CurrentUser
 from veille.web.deps import DbSession, RowId, User, get_settings, language_of, render, requires
 from veille.web.forms import FormRoute
@@ -88,7 +89,9 @@ def new_slot(
             zone=get_settings(request).time_zone,
         )
     except ScheduleError as exc:
-        return _slots_page(request, session, user, error=str(exc), status_code=400)
+        return _slots_page(
+            request, session, user, error=said(exc, language_of(request, user)), status_code=400
+        )
     return _back()
 
 
@@ -108,7 +111,9 @@ def evergreen_setting(
     try:
         set_evergreen_gap(session, gap_days)
     except ScheduleError as exc:
-        return _slots_page(request, session, user, error=str(exc), status_code=400)
+        return _slots_page(
+            request, session, user, error=said(exc, language_of(request, user)), status_code=400
+        )
     return _back()
 
 
@@ -129,7 +134,9 @@ def approval_rule(
             required_role=required_role or None,
         )
     except ApprovalError as exc:
-        return _slots_page(request, session, user, error=str(exc), status_code=400)
+        return _slots_page(
+            request, session, user, error=said(exc, language_of(request, user)), status_code=400
+        )
     return _back("#approvals")
 
 

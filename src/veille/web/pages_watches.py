@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from veille.i18n import translate
+from veille.labels import label
 from veille.permissions import Permission, can
 from veille.rules import check_rule
 from veille.store import queries, tables
@@ -96,7 +96,7 @@ def save(
         context["form_error"] = (
             None
             if problems
-            else translate("watch.no_rule" if not rule_list else "watch.unknown_kind", lang)
+            else label("watch.no_rule" if not rule_list else "watch.unknown_kind", lang)
         )
         return render(request, "watch_edit.html", user, status_code=400, **context)
     if action == "preview":

@@ -11,6 +11,7 @@ from veille.posts import Post
 from veille.sources.base import Listener, ParseProblem
 from veille.sources.network import AccountListening, Listening, Network, SourcesFile
 from veille.sources.rss.client import Feed, FeedPoller, iter_feed
+from veille.translations import N_
 
 NAME = "rss"
 NEWS = "news"
@@ -50,7 +51,7 @@ def post_link(username: str, post_id: str, payload: Mapping[str, Any]) -> str | 
 
 NETWORK = Network(
     name=NAME,
-    display_name="Presse (RSS/Atom)",
+    display_name=N_("News (RSS/Atom)"),
     network=NEWS,
     credential_fields=("feed_url",),
     connect_flow="form",
