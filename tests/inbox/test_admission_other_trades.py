@@ -190,3 +190,35 @@ def test_one_lead_is_listed_once_even_reworded_on_another_network() -> None:
     other_read = admission.in_context(other, analyzer.analyze([other_text])[0])
     assert "lead" in other_read.present_intents()
     assert admission.admits(other, other_read)
+
+
+FLORIST = BusinessProfile(
+    name="Fleurs du Marais",
+    handles=["fleursdumarais"],
+    trade="fleuriste",
+    services=["fleuriste", "bouquet", "composition florale"],
+    city="Bordeaux",
+    departement="Gironde",
+    departement_code="33",
+    commune_code="33063",
+    radius_km=10,
+    area=["Bordeaux", "Mérignac", "Pessac", "Talence", "Villenave-d'Ornon"],
+)
+ANALYZERS[FLORIST.name] = Analyzer(FLORIST)
+
+
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [
+        ("Un bon fleuriste à Lille ? Pour un anniversaire", False),
+        ("Qui peut me conseiller un fleuriste à Arcachon ?", False),
+        ("Cherche fleuriste à Villenave-d'Ornon pour un baptême, devis bienvenu", True),
+        ("Fleurs du Marais a livré mon bouquet à Lille avec deux jours de retard", True),
+        ("Vous livrez jusqu'à Mérignac ? J'aimerais une composition pour samedi", True),
+    ],
+)
+def test_a_conversation_in_another_town_is_not_the_florists_to_answer(
+    text: str, listed: bool
+) -> None:
+    _post, _intents, admitted = read(FLORIST, text)
+    assert admitted is listed

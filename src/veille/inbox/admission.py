@@ -30,6 +30,7 @@ from veille.business import BusinessProfile
 from veille.posts import Post
 from veille.textfold import fold
 from veille.understand.duplicates import shingles
+from veille.understand.leads import elsewhere
 from veille.understand.types import INTENT_THRESHOLD, Understanding
 
 # Selling reach or likes, or get-rich offers: never a conversation worth answering.
@@ -162,11 +163,13 @@ class Admission:
         return replace(understood, intents={k: round(v, 4) for k, v in intents.items()})
 
     def admits(self, post: Post, understood: Understanding) -> bool:
-        """False for spam, the business's own posts and a lead already listed."""
+        """False for spam, the business's own posts, a lead already listed and a conversation
+        elsewhere that does not concern the business."""
         if SPAM.search(fold(post.text)) or self.own_post(post):
             return False
         if "lead" not in understood.present_intents():
-            return True
+            about = self.names_business(post) or bool(post.in_reply_to or post.is_reply)
+            return about or not elsewhere(post.text, self.profile)
         author = f"{post.network}:{post.author.id}"
         words = shingles(post.text)
         if author in self._lead_authors or any(

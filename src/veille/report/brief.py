@@ -25,6 +25,7 @@ from veille.understand import near_duplicates
 
 MAX_TODO = 5
 NEWS_KINDS = ("sector", "local")
+CONVERSATION = frozenset(("question", "complaint", "praise", "lead", "job"))
 TodoKind = Literal["answer", "thank", "lead", "alert"]
 
 
@@ -208,7 +209,9 @@ def news_digest(
             posts, _ = queries.list_posts(
                 session, PostFilter(watch_id=watch.id, since=since), limit=300
             )
-            found.update((p.id, p) for p in posts)
+            # A request, a review or a job offer that a sector word caught is a conversation
+            # (the inbox, the leads), not news.
+            found.update((p.id, p) for p in posts if not CONVERSATION.intersection(p.intents))
     posts = sorted(found.values(), key=lambda p: p.created_at)  # the first telling leads
     groups: dict[int, list[PostView]] = {}
     for post, leader in zip(posts, near_duplicates([p.text for p in posts]), strict=True):

@@ -131,6 +131,15 @@ def lead_factor(text: str, profile: BusinessProfile | None) -> float:
     return 1.0
 
 
+def elsewhere(text: str, profile: BusinessProfile | None) -> bool:
+    """The text names places and the business serves none of them: a conversation in another
+    town ("un bon fleuriste à Lille ?" for a florist in Bordeaux)."""
+    if profile is None or _names_area(fold(text), profile):
+        return False
+    places = find_places(text)
+    return bool(places) and not any(serves_place(profile, p) for p in places)
+
+
 def _names_area(folded: str, profile: BusinessProfile) -> bool:
     names = [profile.city, *profile.area]
     return any(
