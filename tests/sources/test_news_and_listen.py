@@ -113,7 +113,8 @@ def test_ctrl_c_stops_every_listener_and_saves_the_cursor(tmp_path: Path) -> Non
 
     with ws_server(jetstream) as url:
         listeners = [JetstreamListener(cursors=cursors, url=url), ReplayListener(replay)]
-        report = run_listeners(listeners, on_post, join_timeout=5)
+        # duration: a lost Ctrl-C fails the test instead of hanging the suite.
+        report = run_listeners(listeners, on_post, join_timeout=5, duration=60)
         release.set()
     assert report.interrupted and report.posts == 4 and not report.failed
     assert json.loads((tmp_path / "cursors.json").read_text()) == {

@@ -27,6 +27,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -140,7 +141,9 @@ def run_listeners(
             timer.daemon = True
             timer.start()
         while any(t.is_alive() for t in threads) and not stop.is_set():
-            stop.wait(0.2)
+            # A plain sleep, not stop.wait(): Ctrl-C landing inside Event.wait can leave the
+            # event's lock held by this thread, and stop.set() below would then wait forever.
+            time.sleep(0.2)
     except KeyboardInterrupt:
         report.interrupted = True
         log.info("stopping: saving cursors")
