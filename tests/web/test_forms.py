@@ -181,7 +181,7 @@ def test_a_refusal_naming_a_field_is_shown_beside_it(
     form = {"csrf": csrf, "text": "   ", "account": str(ids["account"])}
     page = client.post("/drafts", data=form).text
     beside = page.split('name="text"')[1].split("</label>")[0]
-    assert "the draft is empty" in beside
+    assert "le brouillon est vide" in beside
     assert f'value="{ids["account"]}" data-network="mastodon" checked="checked"' in page
 
 

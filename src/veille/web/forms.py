@@ -11,6 +11,7 @@ with a 4xx page gets the typed values put back the same way.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,7 +26,7 @@ from starlette.routing import Match
 from starlette.types import Message
 
 from veille.labels import label
-from veille.translations import Language
+from veille.translations import LANGUAGES, Language, translator
 from veille.web.deps import error_page, request_language
 from veille.web.refill import Posted, field_names, refill
 
@@ -120,13 +121,32 @@ def _refilled(
 
 
 def _field_of(message: str, fields: set[str]) -> str | None:
-    """The form field a refusal names ("time: '9h30' is not a time" names wall_clock)."""
-    where, sep, _ = message.partition(": ")
+    """The form field a refusal names ("time: '9h30' is not a time" names wall_clock), in
+    either language ("texte : le brouillon est vide" names text)."""
+    where, sep, _ = message.replace(" : ", ": ", 1).partition(": ")
     if not sep:
         return None
     where = where.split(" ")[0].strip("'")
+    where = _field_words().get(where, where)
     name = ALIASES.get(where, where)
     return name if name in fields else None
+
+
+@lru_cache(maxsize=1)
+def _field_words() -> dict[str, str]:
+    """A refusal's field word as each catalog translates it -> the English one ("texte" ->
+    "text"), read from the refusals "field: …" of the catalogs."""
+    found: dict[str, str] = {}
+    for lang in LANGUAGES:
+        catalog: dict[object, object] = getattr(translator(lang), "_catalog", {})
+        for msgid, msgstr in catalog.items():
+            if not (isinstance(msgid, str) and isinstance(msgstr, str)):
+                continue
+            english, sep, _ = msgid.partition(": ")
+            local, found_sep, _ = msgstr.replace(" : ", ": ", 1).partition(": ")
+            if sep and found_sep and " " not in english and " " not in local:
+                found.setdefault(local, english)
+    return found
 
 
 def _refilled_page(request: Request, response: HTMLResponse, form: FormData) -> Response:
