@@ -202,8 +202,12 @@ def unstorable(value: object) -> str | None:
 
 
 # What, in a JSON text, could decode to a value `unstorable` refuses: an escaped NUL or
-# surrogate, a surrogate itself, NaN or infinities, a number of 19 digits or an exponent.
-_SUSPECT_JSON = re.compile(r"\\u(?:0000|[dD][89a-fA-F])|[\ud800-\udfff]|NaN|Infinity|\d{19}|\d[eE]")
+# surrogate, a surrogate itself, NaN or infinities, a number of 19 digits or an exponent. A
+# number only follows ":", "," or "[" (a 19-digit post id in quotes is a string, and harmless).
+_SUSPECT_JSON = re.compile(
+    r"\\u(?:0000|[dD][89a-fA-F])|[\ud800-\udfff]|NaN|Infinity|"
+    r"(?:^|[:,\[])\s*-?\d+(?:\.\d+)?(?:\d{18}|[eE])"
+)
 
 
 def plainly_storable_json(text: str) -> bool:
