@@ -29,10 +29,9 @@ from typing import TypeVar
 from bench_db import bench_settings, empty_if_postgres  # beside this file
 from sqlalchemy.engine import make_url
 
-from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
+from veille.demo.business import save_demo_business
 from veille.ingest import ingest_posts, parse_post_lines
 from veille.runtime import build_pipeline
-from veille.store import repository
 from veille.store.db import Database
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "xlmt-sentiment"
@@ -104,15 +103,7 @@ def main() -> None:
         empty_if_postgres(settings)
         db = Database.from_settings(settings)
         with db.session() as session:
-            repository.save_profile(session, DEMO_BUSINESS)
-            for watch in DEMO_WATCHES:
-                repository.upsert_watch(
-                    session,
-                    name=watch.name,
-                    kind=watch.kind,
-                    description=watch.description,
-                    rules=watch.rules,
-                )
+            save_demo_business(session)
         path = Path(tmp) / "firehose.jsonl"
         write_stream(path, args.posts)
         pipeline = build_pipeline(db)

@@ -28,12 +28,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from veille.config import Settings
-from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
+from veille.demo.business import save_demo_business
 from veille.demo.generator import generate_demo, write_demo
 from veille.demo.run import DEMO_PASSWORD, DEMO_USER, replay_alerts
 from veille.ingest import ingest_posts, parse_post_lines
 from veille.runtime import build_pipeline
-from veille.store import repository, tables
+from veille.store import tables
 from veille.store.db import Database
 from veille.timeutil import utcnow
 from veille.users import create_user
@@ -47,15 +47,7 @@ def build(settings: Settings, *, days: int, seed: int) -> dict[str, float]:
     empty_if_postgres(settings)
     db = Database.from_settings(settings)
     with db.session() as session:
-        repository.save_profile(session, DEMO_BUSINESS)
-        for watch in DEMO_WATCHES:
-            repository.upsert_watch(
-                session,
-                name=watch.name,
-                kind=watch.kind,
-                description=watch.description,
-                rules=watch.rules,
-            )
+        save_demo_business(session)
         create_user(session, username=DEMO_USER, password=DEMO_PASSWORD, role="owner")
     started = time.perf_counter()
     stream = generate_demo(seed=seed, days=days)

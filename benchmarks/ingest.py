@@ -16,11 +16,10 @@ import time
 from pathlib import Path
 
 from veille.config import Settings
-from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
+from veille.demo.business import save_demo_business
 from veille.demo.generator import generate_demo, write_demo
 from veille.ingest import ingest_posts, parse_post_lines
 from veille.runtime import build_pipeline
-from veille.store import repository
 from veille.store.db import Database
 
 
@@ -32,15 +31,7 @@ def main() -> None:
         settings = Settings(data_dir=Path(tmp), database_url="", _env_file=None)  # type: ignore[call-arg]
         db = Database.from_settings(settings)
         with db.session() as session:
-            repository.save_profile(session, DEMO_BUSINESS)
-            for watch in DEMO_WATCHES:
-                repository.upsert_watch(
-                    session,
-                    name=watch.name,
-                    kind=watch.kind,
-                    description=watch.description,
-                    rules=watch.rules,
-                )
+            save_demo_business(session)
         stream = generate_demo(seed=args.seed)
         posts_path, _ = write_demo(stream, Path(tmp) / "demo")
         pipeline = build_pipeline(db)

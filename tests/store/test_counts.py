@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from tests.factories import post_json
 from veille.cli import app
 from veille.config import get_settings
-from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
+from veille.demo.business import save_demo_business
 from veille.demo.generator import generate_demo, write_demo
 from veille.ingest import ingest_posts, parse_post_lines
 from veille.posts import parse_post
@@ -50,15 +50,7 @@ def stream(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Dat
             conn.execute(text("CREATE SCHEMA public"))
     db.migrate()
     with db.session() as session:
-        repository.save_profile(session, DEMO_BUSINESS)
-        for watch in DEMO_WATCHES:
-            repository.upsert_watch(
-                session,
-                name=watch.name,
-                kind=watch.kind,
-                description=watch.description,
-                rules=watch.rules,
-            )
+        save_demo_business(session)
     posts_path, _ = write_demo(generate_demo(seed=5, days=2), tmp_path / "demo")
     yield db, posts_path
     db.engine.dispose()

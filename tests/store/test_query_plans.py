@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
+from veille.demo.business import save_demo_business
 from veille.demo.generator import generate_demo, write_demo
 from veille.inbox import figures, queue
 from veille.inbox.clock import BusinessHours
@@ -22,7 +22,7 @@ from veille.ingest import ingest_posts, parse_post_lines
 from veille.report.brief import build_brief
 from veille.report.metrics import build_report
 from veille.runtime import build_pipeline
-from veille.store import queries, repository
+from veille.store import queries
 from veille.store.db import Database
 from veille.timeutil import utcnow
 
@@ -36,15 +36,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     db = Database(f"sqlite:///{folder / 'veille.db'}")
     db.migrate()
     with db.session() as session:
-        repository.save_profile(session, DEMO_BUSINESS)
-        for watch in DEMO_WATCHES:
-            repository.upsert_watch(
-                session,
-                name=watch.name,
-                kind=watch.kind,
-                description=watch.description,
-                rules=watch.rules,
-            )
+        save_demo_business(session)
     posts_path, _ = write_demo(generate_demo(seed=3, days=2), folder / "demo")
     with posts_path.open(encoding="utf-8") as handle:
         ingest_posts(build_pipeline(db), parse_post_lines(handle))

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from veille.business import BusinessProfile, Competitor
+from veille.store import repository
 
 WatchKind = Literal["brand", "competitor", "leads", "sector", "local", "owner"]
 
@@ -158,3 +160,16 @@ DEMO_WATCHES: list[DemoWatch] = [
         ],
     ),
 ]
+
+
+def save_demo_business(session: Session) -> None:
+    """The demo business's profile and watches, saved (or replaced) in ``session``."""
+    repository.save_profile(session, DEMO_BUSINESS)
+    for watch in DEMO_WATCHES:
+        repository.upsert_watch(
+            session,
+            name=watch.name,
+            kind=watch.kind,
+            description=watch.description,
+            rules=watch.rules,
+        )

@@ -15,14 +15,14 @@ from veille.accounts import connect_account
 from veille.config import Settings
 from veille.crypto import SecretBox
 from veille.demo.accuracy import measure
-from veille.demo.business import DEMO_BUSINESS, DEMO_WATCHES
+from veille.demo.business import DEMO_BUSINESS, save_demo_business
 from veille.demo.generator import DemoStream, generate_demo, write_demo
 from veille.demo.instance import DEMO_TOKEN, HANDLE
 from veille.ingest import IngestSummary, ingest_posts, parse_post_lines
 from veille.report.alerts_run import run_alerts
 from veille.report.brief import build_brief, urgent_items
 from veille.runtime import build_pipeline
-from veille.store import repository, tables
+from veille.store import tables
 from veille.store.db import Database
 from veille.timeutil import utcnow
 from veille.users import create_user
@@ -78,15 +78,7 @@ def build_demo(
     _reset_sqlite_file(settings.sqlalchemy_url)
     db = Database.from_settings(settings)
     with db.session() as session:
-        repository.save_profile(session, DEMO_BUSINESS)
-        for watch in DEMO_WATCHES:
-            repository.upsert_watch(
-                session,
-                name=watch.name,
-                kind=watch.kind,
-                description=watch.description,
-                rules=watch.rules,
-            )
+        save_demo_business(session)
         if session.scalar(select(tables.User).where(tables.User.username == DEMO_USER)) is None:
             create_user(session, username=DEMO_USER, password=DEMO_PASSWORD, role="owner")
         if instance_url:
