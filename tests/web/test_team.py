@@ -51,7 +51,7 @@ def test_invitation_link_creates_the_member_once(client: TestClient, db: Databas
     data = {"username": "mila", "password": "un-long-mot-de-passe"}
     assert client.post(path, data=data).status_code == 403  # no CSRF token
     short = client.post(path, data={**data, "password": "court", "csrf": _field(form.text)})
-    assert short.status_code == 400 and "at least 10 characters" in short.text
+    assert short.status_code == 400 and "au moins 10 caractères" in short.text
     joined = client.post(path, data={**data, "csrf": _field(short.text)}, follow_redirects=False)
     assert joined.status_code == 303
     assert login(client, "mila", "un-long-mot-de-passe") == 303
@@ -107,4 +107,4 @@ def test_password_reset_by_email(
     assert login(client, "claire", "nouveau-mot-de-passe") == 303
     fresh = _field(client.get(path).text)
     again = client.post(path, data={"password": "encore-un-autre-mdp", "csrf": fresh})
-    assert again.status_code == 400 and "already used" in again.text
+    assert again.status_code == 400 and "déjà utilisé" in again.text

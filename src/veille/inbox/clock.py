@@ -8,10 +8,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from veille.translations import N_, Refusal
+
 SETTING_KEY = "business_hours"
 
 
-class HoursError(ValueError):
+class HoursError(Refusal):
     """Business hours that cannot be used; the message names the field."""
 
 
@@ -33,19 +35,21 @@ class BusinessHours:
             days = frozenset(int(d) for d in value.get("days", range(5)))
             start = time.fromisoformat(str(value.get("start", "09:00")))
             end = time.fromisoformat(str(value.get("end", "18:00")))
-        except (TypeError, ValueError) as exc:
-            raise HoursError(f"business_hours: {exc}") from None
+        except (TypeError, ValueError):
+            raise HoursError(
+                N_("business hours: a day or a time cannot be read (a time looks like 09:30)")
+            ) from None
         if not days <= set(range(7)):
-            raise HoursError("business_hours.days: expected numbers 0 (Monday) to 6 (Sunday)")
+            raise HoursError(N_("days: expected numbers 0 (Monday) to 6 (Sunday)"))
         if end <= start:
-            raise HoursError("business_hours.end: must be after start")
+            raise HoursError(N_("end: the closing time must be after the opening time"))
         return cls(days=days, start=start, end=end, zone=str(value.get("zone", zone)))
 
     def tz(self) -> ZoneInfo:
         try:
             return ZoneInfo(self.zone)
         except ZoneInfoNotFoundError:
-            raise HoursError(f"business_hours.zone: unknown time zone {self.zone!r}") from None
+            raise HoursError(N_("zone: unknown time zone %(zone)r"), zone=self.zone) from None
 
 
 def business_seconds(start: datetime, end: datetime, hours: BusinessHours) -> float:

@@ -21,6 +21,7 @@ from veille.store import tables
 from veille.store.db import Database
 from veille.store.tables_inbox import TeamToken
 from veille.timeutil import utcnow
+from veille.translations import N_, Refusal
 from veille.users import hash_password
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ RESET_LIFETIME = timedelta(hours=1)
 MIN_PASSWORD = 10
 
 
-class TeamError(ValueError):
+class TeamError(Refusal):
     """A refused link or form; the message names the field."""
 
 
@@ -48,21 +49,21 @@ def _new_token(session: Session, **values: object) -> str:
 def _live(session: Session, token: str, purpose: str) -> TeamToken:
     row = session.get(TeamToken, _digest(token))
     if row is None or row.purpose != purpose or row.used_at is not None:
-        raise TeamError("link: unknown or already used")
+        raise TeamError(N_("link: unknown or already used"))
     if row.expires_at <= utcnow():
-        raise TeamError("link: expired, ask for a new one")
+        raise TeamError(N_("link: expired, ask for a new one"))
     return row
 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise TeamError(f"password: at least {MIN_PASSWORD} characters")
+        raise TeamError(N_("password: at least %(least)s characters"), least=MIN_PASSWORD)
 
 
 def invite(session: Session, *, role: str, created_by: int) -> str:
     """A link token to join the team with a role."""
     if role not in ROLES or role == "owner":
-        raise TeamError("role: expected manager, member or viewer")
+        raise TeamError(N_("role: expected manager, member or viewer"))
     return _new_token(
         session,
         purpose="invite",
@@ -83,9 +84,9 @@ def accept_invitation(
     row = _live(session, token, "invite")
     username = username.strip()
     if not username or len(username) > 64:
-        raise TeamError("username: 1 to 64 characters")
+        raise TeamError(N_("username: 1 to 64 characters"))
     if session.scalar(select(tables.User.id).where(tables.User.username == username)):
-        raise TeamError("username: already taken")
+        raise TeamError(N_("username: already taken"))
     _check_password(password)
     user = tables.User(
         username=username,
@@ -154,7 +155,7 @@ def reset_password(session: Session, *, token: str, password: str) -> tables.Use
     _check_password(password)
     user = session.get(tables.User, row.user_id)
     if user is None:
-        raise TeamError("link: the user no longer exists")
+        raise TeamError(N_("link: the user no longer exists"))
     user.password_hash = hash_password(password)
     row.used_at = utcnow()
     session.execute(delete(tables.WebSession).where(tables.WebSession.user_id == user.id))

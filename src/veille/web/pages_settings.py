@@ -27,7 +27,8 @@ from veille.inbox.clock import HoursError
 from veille.inbox.queue import business_hours
 from veille.permissions import Permission, can
 from veille.setup import actions
-from veille.web.deps import DbSession, User, get_settings, render, requires
+from veille.translations import said
+from veille.web.deps import DbSession, User, get_settings, render, request_language, requires
 from veille.web.forms import FormRoute
 
 router = APIRouter(route_class=FormRoute)
@@ -55,7 +56,8 @@ def _page(
         context["brief"] = load_brief(session)
         context["hours"] = business_hours(session, zone=settings.time_zone)
     except (ChannelSettingsError, HoursError) as exc:
-        context.update(smtp=None, hooks=[], brief=None, hours=None, error=str(exc))
+        error = said(exc, request_language(request))
+        context.update(smtp=None, hooks=[], brief=None, hours=None, error=error)
     context.update(extra)
     return render(
         request,
@@ -195,5 +197,5 @@ async def save_hours(
     try:
         actions.do_save_business_hours(session, days=days, start=start, end=end, zone=zone)
     except HoursError as exc:
-        return _page(request, session, user, status=400, error=str(exc))
+        return _page(request, session, user, status=400, error=said(exc, request_language(request)))
     return _saved("hours")

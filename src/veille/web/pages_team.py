@@ -15,8 +15,17 @@ from fastapi.responses import RedirectResponse, Response
 from veille.crypto import SecretBox
 from veille.inbox import queries, team
 from veille.permissions import Permission, can
+from veille.translations import said
 from veille.web import auth, throttle
-from veille.web.deps import DbSession, User, get_db, get_settings, render, requires
+from veille.web.deps import (
+    DbSession,
+    User,
+    get_db,
+    get_settings,
+    render,
+    request_language,
+    requires,
+)
 from veille.web.forms import FormRoute
 
 router = APIRouter(route_class=FormRoute)
@@ -55,7 +64,7 @@ def create_invitation(
     try:
         token = team.invite(session, role=role, created_by=user.id)
     except team.TeamError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+        raise HTTPException(status_code=400, detail=said(exc, request_language(request))) from None
     link = f"{get_settings(request).public_url}/invite/{token}"
     users = queries.users(session)
     return render(request, "team.html", user, users=users, can_invite=True, link=link)
@@ -66,7 +75,8 @@ def invitation_form(request: Request, session: DbSession, token: str) -> Respons
     try:
         role = team.check_invitation(session, token)
     except team.TeamError as exc:
-        return render(request, "error.html", None, status_code=404, message=str(exc), status=404)
+        message = said(exc, request_language(request))
+        return render(request, "error.html", None, status_code=404, message=message, status=404)
     return _public_form(request, "team_join.html", role=role, token=token, error=None)
 
 
@@ -85,7 +95,12 @@ def accept_invitation(
         )
     except team.TeamError as exc:
         return _public_form(
-            request, "team_join.html", status=400, role="", token=token, error=str(exc)
+            request,
+            "team_join.html",
+            status=400,
+            role="",
+            token=token,
+            error=said(exc, request_language(request)),
         )
     session.commit()
     return RedirectResponse("/login", status_code=303)
@@ -134,6 +149,7 @@ def reset(
     try:
         team.reset_password(session, token=token, password=password)
     except team.TeamError as exc:
-        return _public_form(request, "team_reset.html", status=400, token=token, error=str(exc))
+        error = said(exc, request_language(request))
+        return _public_form(request, "team_reset.html", status=400, token=token, error=error)
     session.commit()
     return RedirectResponse("/login", status_code=303)
