@@ -15,6 +15,7 @@ A malformed value raises :class:`ChannelSettingsError` naming the key and field,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from veille.config import Settings
 from veille.crypto import SecretBox
+from veille.notify import send_email
 from veille.outbound import RefusedAddress, check_url
 from veille.store.repository import get_setting, put_setting
 
@@ -42,6 +44,21 @@ class SmtpSettings:
     sender: str
     to: tuple[str, ...]
 
+    def send(self, *, to: str | Sequence[str], subject: str, html: str, text: str) -> None:
+        """One e-mail through this server (raises notify.NotifyError when it refuses)."""
+        send_email(
+            host=self.host,
+            port=self.port,
+            username=self.username,
+            password=self.password,
+            use_tls=self.use_tls,
+            sender=self.sender,
+            to=to,
+            subject=subject,
+            html=html,
+            text=text,
+        )
+
 
 @dataclass(frozen=True)
 class Webhook:
@@ -61,6 +78,11 @@ def _text(value: dict[str, Any], key: str, field: str, default: str | None = Non
     if not isinstance(found, str) or (default is None and not found):
         raise ChannelSettingsError(f"setting {key!r}: {field!r} must be a non-empty string")
     return found
+
+
+def split_addresses(text: str) -> list[str]:
+    """E-mail addresses typed in one field, separated by commas or semicolons."""
+    return [a.strip() for a in text.replace(";", ",").split(",") if a.strip()]
 
 
 def _addresses(value: dict[str, Any], key: str) -> tuple[str, ...]:

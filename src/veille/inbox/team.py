@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from veille.channels import ChannelSettingsError, load_smtp
 from veille.crypto import SecretBox
-from veille.notify import NotifyError, send_email
+from veille.notify import NotifyError
 from veille.permissions import ROLES
 from veille.store import tables
 from veille.store.db import Database
@@ -114,13 +114,7 @@ def request_reset(session: Session, *, email: str, base_url: str, box: SecretBox
         session, purpose="reset", user_id=user.id, expires_at=utcnow() + RESET_LIFETIME
     )
     link = f"{base_url.rstrip('/')}/password/reset/{token}"
-    send_email(
-        host=smtp.host,
-        port=smtp.port,
-        username=smtp.username,
-        password=smtp.password,
-        use_tls=smtp.use_tls,
-        sender=smtp.sender,
+    smtp.send(
         to=email,
         subject="Veille : réinitialiser votre mot de passe",
         text=f"Bonjour {user.username},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien "

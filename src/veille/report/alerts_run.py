@@ -249,13 +249,7 @@ def _notify(
     if smtp is not None and smtp.to:
         subject_line, html, text = _email(row, decision, link)
         try:
-            notify.send_email(
-                host=smtp.host,
-                port=smtp.port,
-                username=smtp.username,
-                password=smtp.password,
-                use_tls=smtp.use_tls,
-                sender=smtp.sender,
+            smtp.send(
                 to=list(smtp.to),
                 subject=subject_line,
                 html=html,

@@ -78,13 +78,7 @@ def send_brief(session: Session, *, now: datetime, settings: Settings) -> list[s
         raise notify.EmailError("no recipient: set 'to' in setting 'brief' or 'smtp'")
     brief = build_brief(session, zone=zone, now=now)
     subject, html, text = render_email(brief, base_url=link_base(session, settings))
-    notify.send_email(
-        host=smtp.host,
-        port=smtp.port,
-        username=smtp.username,
-        password=smtp.password,
-        use_tls=smtp.use_tls,
-        sender=smtp.sender,
+    smtp.send(
         to=recipients,
         subject=subject,
         html=html,

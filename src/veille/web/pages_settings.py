@@ -21,6 +21,7 @@ from veille.channels import (
     load_webhooks,
     save_smtp,
     save_webhooks,
+    split_addresses,
 )
 from veille.crypto import SecretBox
 from veille.inbox.clock import HoursError
@@ -38,10 +39,6 @@ DAYS = range(7)
 
 def _box(request: Request) -> SecretBox:
     return SecretBox(get_settings(request).resolved_secret_key())
-
-
-def _addresses(text: str) -> list[str]:
-    return [a.strip() for a in text.replace(";", ",").split(",") if a.strip()]
 
 
 def _page(
@@ -103,7 +100,7 @@ def save_email(
             password=password,
             use_tls=use_tls == "on",
             sender=sender,
-            to=_addresses(to),
+            to=split_addresses(to),
         )
     except ChannelSettingsError as exc:
         return _page(request, session, user, status=400, error=str(exc))
@@ -117,13 +114,7 @@ def test_email(request: Request, session: DbSession, user: User) -> Response:
         smtp = load_smtp(session, _box(request))
         if smtp is None or not smtp.to:
             raise ChannelSettingsError("setting 'smtp': no server or no recipient yet")
-        notify.send_email(
-            host=smtp.host,
-            port=smtp.port,
-            username=smtp.username,
-            password=smtp.password,
-            use_tls=smtp.use_tls,
-            sender=smtp.sender,
+        smtp.send(
             to=list(smtp.to),
             subject="Veille : message d'essai",
             html="<p>Ce message d'essai montre que Veille peut vous écrire.</p>",
@@ -143,7 +134,7 @@ def save_brief(
     to: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     try:
-        actions.do_save_brief(session, hour=hour, to=_addresses(to))
+        actions.do_save_brief(session, hour=hour, to=split_addresses(to))
     except ValueError as exc:
         return _page(request, session, user, status=400, error=str(exc))
     return _saved("brief")

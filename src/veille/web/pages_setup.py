@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veille.business import BusinessProfile
-from veille.channels import ChannelSettingsError, load_brief
+from veille.channels import ChannelSettingsError, load_brief, split_addresses
 from veille.permissions import Permission
 from veille.setup import actions
 from veille.setup.communes import search_communes
@@ -249,7 +249,7 @@ def save_brief_step(
     hour: Annotated[int, Form(ge=0, le=23)] = 7,
     to: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    addresses = [a.strip() for a in to.replace(";", ",").split(",") if a.strip()]
+    addresses = split_addresses(to)
     try:
         actions.do_save_brief(session, hour=hour, to=addresses)
     except ValueError as exc:
