@@ -141,7 +141,14 @@ def elsewhere(text: str, profile: BusinessProfile | None) -> bool:
 
 
 def _names_area(folded: str, profile: BusinessProfile) -> bool:
-    names = [profile.city, *profile.area]
-    return any(
-        re.search(r"(?<![\w-])" + re.escape(fold(n)) + r"(?![\w-])", folded) for n in names if n
-    )
+    return _area_pattern((profile.city, *profile.area)).search(folded) is not None
+
+
+@lru_cache(maxsize=16)
+def _area_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    # Once per area, not per post: an area of 600 communes would otherwise compile 600
+    # patterns for every post and overflow re's own cache.
+    words = sorted({fold(n) for n in names if n}, key=len, reverse=True)
+    if not words:
+        return re.compile(r"(?!)")  # no area: matches nothing
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])")
