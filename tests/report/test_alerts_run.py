@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from email import message_from_bytes
+from email.policy import default
 
+import pytest
 from sqlalchemy import select
 
 from tests.helpers.alerts_data import NOW, ZONE, add_post, seed_crisis
@@ -170,3 +173,40 @@ def test_a_webhook_to_a_local_address_is_refused_unless_allowed(
         report = run_alerts(session, now=NOW, zone=ZONE, send=settings)
     assert received == [] and len(report.errors) == 1
     assert "private or local address" in report.errors[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "words"),
+    [
+        ("fr", "Alerte — Ma marque : ", "Mots : "),
+        ("en", "Alert — Ma marque: ", "Words: "),
+    ],
+)
+def test_the_alert_email_speaks_the_instances_language(
+    db: Database,
+    settings: Settings,
+    smtp_server: tuple[int, Mailbox],
+    language: str,
+    subject: str,
+    words: str,
+) -> None:
+    """The e-mail says what the alerts page says, in VEILLE_LANGUAGE, numbers included."""
+    port, box = smtp_server
+    with db.session() as session:
+        seed_crisis(session)
+        smtp = {"host": "127.0.0.1", "port": port, "username": box.username}
+        smtp |= {"password": box.password, "use_tls": False, "sender": "v@martin.fr"}
+        repository.put_setting(session, "smtp", smtp | {"to": ["claire@martin.fr"]})
+        run_alerts(session, now=NOW, zone=ZONE, send=local(settings, language=language))
+    with db.session() as session:
+        data = session.scalars(select(tables.Alert)).one().data
+    message = message_from_bytes(box.messages[0][2], policy=default)
+    expected = f"{data['expected']:.1f}".replace(".", "," if language == "fr" else ".")
+    other = {"fr": ("posts", "expected", "Words"), "en": ("publications", "attendues", "Mots")}
+    assert str(message["Subject"]).startswith(subject + f"{data['total']} ")
+    assert f"({expected} " in str(message["Subject"])
+    body = message.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert words in text
+    assert not any(word in text + str(message["Subject"]) for word in other[language])

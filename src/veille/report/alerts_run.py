@@ -16,6 +16,7 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,7 @@ from veille.report import alerting
 from veille.report.spikes import Sensitivity, detect
 from veille.store import tables
 from veille.timeutil import as_utc
+from veille.translations import N_, Language, translator
 
 HISTORY_DAYS = 35  # four weeks of baseline plus the warm-up
 OWN_KINDS = ("brand", "owner")
@@ -247,7 +249,7 @@ def _notify(
         terms=row.data["terms"],
     )
     if smtp is not None and smtp.to:
-        subject_line, html, text = _email(row, decision, link)
+        subject_line, html, text = alert_email(row, decision, link, settings.language)
         try:
             smtp.send(
                 to=list(smtp.to),
@@ -271,18 +273,36 @@ def _notify(
 
 
 _TITLES = {
-    "open": "Alerte",
-    "update": "L'alerte grandit",
-    "close": "Alerte terminée",
+    "open": N_("Alert"),
+    "update": N_("The alert is growing"),
+    "close": N_("Alert over"),
 }
 
 
-def _email(row: tables.Alert, decision: alerting.AlertDecision, link: str) -> tuple[str, str, str]:
-    title = f"{_TITLES[decision.action]} — {row.summary}".replace("\n", " ")[:200]
-    terms = ", ".join(row.data["terms"]) or "—"
-    text = f"{title}\n\nMots : {terms}\n{link}\n"
+def alert_email(
+    row: tables.Alert, decision: alerting.AlertDecision, link: str, lang: Language
+) -> tuple[str, str, str]:
+    """Subject, HTML and text of an alert's e-mail, in the instance's language: the same
+    words as the alerts page, from the same catalog."""
+    words = translator(lang)
+    data = row.data
+    expected = format_decimal(data["expected"], "0.0", locale=lang)
+    volume = words.ngettext(
+        "%(count)s post (%(expected)s expected, usually %(low)s to %(high)s)",
+        "%(count)s posts (%(expected)s expected, usually %(low)s to %(high)s)",
+        data["total"],
+    ) % {
+        "count": data["total"],
+        "expected": expected,
+        "low": data["expected_low"],
+        "high": data["expected_high"],
+    }
+    what = words.gettext("%(watch)s: %(volume)s") % {"watch": data["watch"], "volume": volume}
+    title = f"{words.gettext(_TITLES[decision.action])} — {what}".replace("\n", " ")[:200]
+    terms = words.gettext("Words: %(terms)s") % {"terms": ", ".join(data["terms"]) or "—"}
+    text = f"{title}\n\n{terms}\n{link}\n"
     html = (
-        f"<h1>{escape(title)}</h1><p>Mots : {escape(terms)}</p>"
+        f"<h1>{escape(title)}</h1><p>{escape(terms)}</p>"
         f'<p><a href="{escape(link)}">{escape(link)}</a></p>'
     )
     return title, html, text

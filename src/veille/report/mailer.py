@@ -77,7 +77,9 @@ def send_brief(session: Session, *, now: datetime, settings: Settings) -> list[s
     if not recipients:
         raise notify.EmailError("no recipient: set 'to' in setting 'brief' or 'smtp'")
     brief = build_brief(session, zone=zone, now=now)
-    subject, html, text = render_email(brief, base_url=link_base(session, settings))
+    subject, html, text = render_email(
+        brief, base_url=link_base(session, settings), lang=settings.language
+    )
     smtp.send(
         to=recipients,
         subject=subject,
