@@ -22,10 +22,11 @@ from veille.sources.sniff import describe_file
 from veille.spreadsheet import write_csv
 from veille.store import queries
 from veille.store.search import SearchQueryError
+from veille.terminal import _, ngettext, said
 from veille.timeutil import FIRST_DAY, LAST_DAY
 
 app = typer.Typer(
-    help="Veille : écouter, réagir, prendre la parole et savoir, en quelques minutes par jour.",
+    help=_("Veille: listen, react, speak and know, in a few minutes a day."),
     no_args_is_help=True,
     add_completion=False,
 )
@@ -36,29 +37,36 @@ out = Console()
 INGEST_FORMATS = ("post", *registry.ingest_formats())
 
 
-@app.command()
+@app.command(help=_("Store posts from a file; prints read / new / duplicate / matched / rejected."))
 def ingest(
-    file: Annotated[Path, typer.Argument(help="Fichier à ingérer ('-' : entrée standard).")],
+    file: Annotated[Path, typer.Argument(help=_("File to ingest ('-': standard input)."))],
     fmt: Annotated[
         str,
         typer.Option(
             "--format",
-            help="post (Post JSON, une ligne par post), "
-            + ", ".join(s.ingest_help for s in registry.SOURCES if s.load_payload)
+            help=_("post (Post JSON, one post per line), ")
+            + ", ".join(_(s.ingest_help) for s in registry.SOURCES if s.load_payload)
             + ".",
         ),
     ] = "post",
 ) -> None:
     """Store posts from a file; prints read / new / duplicate / matched / rejected."""
     if fmt not in INGEST_FORMATS:
-        err.print(f"format inconnu : {fmt!r} (attendu : {', '.join(INGEST_FORMATS)})", markup=False)
+        err.print(
+            _(
+                "unknown format: %(fmt)r (expected: %(formats)s)",
+                fmt=fmt,
+                formats=", ".join(INGEST_FORMATS),
+            ),
+            markup=False,
+        )
         raise typer.Exit(2)
     stdin = str(file) == "-"
     if stdin and fmt != "post":
-        err.print("l'entrée standard n'est lue qu'au format post")
+        err.print(_("standard input is read in the post format only"), markup=False)
         raise typer.Exit(2)
     if not stdin and not file.is_file():
-        err.print(f"fichier introuvable : {file}", markup=False)
+        err.print(_("file not found: %(file)s", file=file), markup=False)
         raise typer.Exit(2)
     db = open_database(get_settings())
     pipeline = build_pipeline(db)
@@ -67,7 +75,7 @@ def ingest(
             # Bytes, decoded line by line: one bad byte costs its line, not the file.
             handle = sys.stdin.buffer if stdin else file.open("rb")
             total = None if stdin else sum(1 for _ in file.open("rb"))
-            task = progress.add_task("ingestion", total=total)
+            task = progress.add_task(_("ingesting"), total=total)
             with handle:
                 summary = ingest_posts(
                     pipeline,
@@ -75,7 +83,7 @@ def ingest(
                     progress=lambda n: progress.advance(task, n),
                 )
         else:
-            task = progress.add_task("ingestion", total=None)
+            task = progress.add_task(_("ingesting"), total=None)
             summary = ingest_posts(
                 pipeline,
                 parse_payload_items(file, fmt),
@@ -85,11 +93,13 @@ def ingest(
     for rejection in summary.rejected[:50]:
         err.print(str(rejection), markup=False, soft_wrap=True)  # one line each, greppable
     if len(summary.rejected) > 50:
-        err.print(f"... et {len(summary.rejected) - 50} autres rejets")
+        err.print(_("... and %(more)s more rejections", more=len(summary.rejected) - 50))
     out.print_json(json.dumps(summary.as_dict()))
     if summary.stored_nothing:
-        seems = "" if stdin else f" ; le fichier semble être : {describe_file(file)}"
-        err.print(f"aucun post lu au format {fmt}{seems}", markup=False, soft_wrap=True)
+        message = _("no post read in the %(fmt)s format", fmt=fmt)
+        if not stdin:
+            message += _("; the file looks like: %(what)s", what=describe_file(file))
+        err.print(message, markup=False, soft_wrap=True)
         raise typer.Exit(2)
     if summary.partial:
         raise typer.Exit(1)
@@ -106,23 +116,27 @@ def _progress() -> Progress:
     )
 
 
-@app.command()
+@app.command(help=_("Write stored posts as Post JSON lines or CSV."))
 def export(
-    watch: Annotated[str | None, typer.Option(help="Nom de la veille.")] = None,
-    since: Annotated[str | None, typer.Option(help="Date ou instant ISO 8601.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl ou csv.")] = "jsonl",
+    watch: Annotated[str | None, typer.Option(help=_("Name of the watch."))] = None,
+    since: Annotated[str | None, typer.Option(help=_("ISO 8601 date or instant."))] = None,
+    fmt: Annotated[str, typer.Option("--format", help=_("jsonl or csv."))] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Write stored posts as Post JSON lines or CSV."""
     if fmt not in ("jsonl", "csv"):
-        err.print(f"format inconnu : {fmt!r} (attendu : jsonl ou csv)", style="red", markup=False)
+        err.print(
+            _("unknown format: %(fmt)r (expected: jsonl or csv)", fmt=fmt),
+            style="red",
+            markup=False,
+        )
         raise typer.Exit(2)
     settings = get_settings()
     start = _parse_since(since, settings.zone) if since else None
     db = open_database(settings)
     with db.session() as session:
         if watch is not None and queries.watch_id(session, watch) is None:
-            err.print(f"veille inconnue : {watch!r}", style="red", markup=False)
+            err.print(_("unknown watch: %(watch)r", watch=watch), style="red", markup=False)
             raise typer.Exit(2)
         rows = queries.export_rows(session, watch=watch, since=start)
     for row in rows:
@@ -148,11 +162,20 @@ def _parse_since(value: str, zone: Any) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        err.print(f"--since : date invalide {value!r} (ex. 2026-11-20)", style="red", markup=False)
+        err.print(
+            _("--since: invalid date %(value)r (e.g. 2026-11-20)", value=value),
+            style="red",
+            markup=False,
+        )
         raise typer.Exit(2) from None
     if not FIRST_DAY <= parsed.date() <= LAST_DAY:
         err.print(
-            f"--since : {parsed.date()} est hors de {FIRST_DAY} à {LAST_DAY}",
+            _(
+                "--since: %(day)s is outside %(first)s to %(last)s",
+                day=parsed.date(),
+                first=FIRST_DAY,
+                last=LAST_DAY,
+            ),
             style="red",
             markup=False,
         )
@@ -162,9 +185,9 @@ def _parse_since(value: str, zone: Any) -> datetime:
     return parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed
 
 
-@app.command()
+@app.command(help=_("Full-text search of stored posts (case and accents folded)."))
 def search(
-    query: Annotated[str, typer.Argument(help='Mots, "expression exacte", -exclu, OR, préfixe*.')],
+    query: Annotated[str, typer.Argument(help=_('Words, "exact phrase", -excluded, OR, prefix*.'))],
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
 ) -> None:
     """Full-text search of stored posts (case and accents folded)."""
@@ -173,7 +196,7 @@ def search(
         with db.session() as session:
             hits = queries.search_posts(session, query, limit=limit)
     except SearchQueryError as exc:
-        err.print(f"requête invalide : {exc}", style="red", markup=False)
+        err.print(_("invalid query: %(why)s", why=said(exc)), style="red", markup=False)
         raise typer.Exit(2) from None
     for hit in hits:
         out.print(
@@ -181,25 +204,25 @@ def search(
             markup=False,
             highlight=False,
         )
-    err.print(f"{len(hits)} résultat(s)")
+    err.print(ngettext("%(count)s result", "%(count)s results", len(hits)))
 
 
-users_app = typer.Typer(help="Utilisateurs de l'application web.", no_args_is_help=True)
+users_app = typer.Typer(help=_("Users of the web app."), no_args_is_help=True)
 app.add_typer(users_app, name="users")
 
 
-@users_app.command("add")
+@users_app.command("add", help=_("Create a web user (the password is asked for, never echoed)."))
 def users_add(
-    username: Annotated[str, typer.Argument(help="Identifiant de connexion.")],
-    role: Annotated[str, typer.Option(help="owner, manager, member ou viewer.")] = "member",
+    username: Annotated[str, typer.Argument(help=_("Sign-in name."))],
+    role: Annotated[str, typer.Option(help=_("owner, manager, member or viewer."))] = "member",
     password: Annotated[
         str,
         typer.Option(
-            prompt="Mot de passe",
+            prompt=_("Password"),
             hide_input=True,
-            confirmation_prompt="Le même mot de passe, encore une fois",
+            confirmation_prompt=_("The same password, once more"),
             show_default=False,
-            help="Mot de passe.",
+            help=_("Password."),
         ),
     ] = "",
 ) -> None:
@@ -208,22 +231,25 @@ def users_add(
     from veille.users import create_user
 
     if role not in ROLES:
-        err.print(f"rôle inconnu : {role!r} (attendu : {', '.join(ROLES)})", markup=False)
+        err.print(
+            _("unknown role: %(role)r (expected: %(roles)s)", role=role, roles=", ".join(ROLES)),
+            markup=False,
+        )
         raise typer.Exit(2)
     if len(password) < 8:
-        err.print("mot de passe trop court : 8 caractères au moins")
+        err.print(_("password too short: 8 characters at least"), markup=False)
         raise typer.Exit(2)
     db = open_database(get_settings())
     try:
         with db.session() as session:
             create_user(session, username=username, password=password, role=role)
     except IntegrityError:
-        err.print(f"l'utilisateur {username!r} existe déjà", markup=False)
+        err.print(_("the user %(name)r exists already", name=username), markup=False)
         raise typer.Exit(1) from None
-    out.print(f"utilisateur {username} créé ({role})", markup=False)
+    out.print(_("user %(name)s created (%(role)s)", name=username, role=role), markup=False)
 
 
-@app.command()
+@app.command(help=_("Serve the web app."))
 def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
@@ -235,12 +261,14 @@ def serve(
     run(settings, host=host or settings.host, port=port or settings.port)
 
 
-@app.command()
+@app.command(
+    help=_("Build the demo business's database, print a short brief, then serve the web app.")
+)
 def demo(
     serve_after: Annotated[
-        bool, typer.Option("--serve/--no-serve", help="Servir l'application après la démo.")
+        bool, typer.Option("--serve/--no-serve", help=_("Serve the web app after the demo."))
     ] = True,
-    seed: Annotated[int, typer.Option(help="Graine du générateur.")] = 7,
+    seed: Annotated[int, typer.Option(help=_("Seed of the generator."))] = 7,
 ) -> None:
     """Build the demo business's database, print a short brief, then serve the web app."""
     from veille.demo.run import (
@@ -258,10 +286,14 @@ def demo(
     print_accuracy(result, console=out)
     if serve_after:
         out.print(
-            f"\nVeille tourne sur http://{settings.host}:{settings.port} — "
-            "connectez-vous avec l'identifiant [bold]demo[/bold] et le mot de passe "
-            "[bold]demo[/bold]. Les réponses et les publications partent vers l'instance "
-            f"de démonstration, {instance_url}. (Ctrl-C pour arrêter)"
+            "\n"
+            + _(
+                "Veille runs on %(address)s — sign in as [bold]demo[/bold] with the password "
+                "[bold]demo[/bold]. Replies and posts go to the demo instance, %(instance)s. "
+                "(Ctrl-C to stop)",
+                address=f"http://{settings.host}:{settings.port}",
+                instance=instance_url,
+            )
         )
         _serve_demo(settings)
 

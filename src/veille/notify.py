@@ -14,10 +14,12 @@ Errors name the server and what went wrong, never the password, the secret or a 
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import hmac
 import json
 import smtplib
+import socket
 import ssl
 import time
 from collections.abc import Sequence
@@ -30,13 +32,14 @@ from urllib.parse import urlsplit
 import httpx
 
 from veille.outbound import RefusedAddress, check_url
+from veille.translations import N_, Phrase, Refusal
 
 SIGNATURE_HEADER = "X-Veille-Signature"
 TIMESTAMP_HEADER = "X-Veille-Timestamp"
 REPLAY_TOLERANCE_SECONDS = 300
 
 
-class NotifyError(Exception):
+class NotifyError(Refusal):
     """A notification could not be delivered. The message never holds a secret."""
 
 
@@ -45,8 +48,8 @@ class EmailError(NotifyError):
 
 
 class WebhookError(NotifyError):
-    def __init__(self, message: str, *, status_code: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, status_code: int | None = None, **fields: object) -> None:
+        super().__init__(message, **fields)
         self.status_code = status_code
 
 
@@ -79,10 +82,10 @@ def send_email(
     """
     recipients = [to] if isinstance(to, str) else list(to)
     if not recipients:
-        raise EmailError("no recipient given")
+        raise EmailError(N_("no recipient given"))
     for name, value in (("subject", subject), ("sender", sender), *(("to", r) for r in recipients)):
         if "\r" in value or "\n" in value:
-            raise EmailError(f"e-mail {name} must be one line")
+            raise EmailError(N_("e-mail %(part)s must be one line"), part=name)
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = sender
@@ -91,7 +94,7 @@ def send_email(
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    where = f"SMTP server {host}:{port}"
+    where = Phrase(N_("SMTP server %(address)s"), address=f"{host}:{port}")
     context = ssl_context or ssl.create_default_context()
     try:
         client: smtplib.SMTP
@@ -103,7 +106,10 @@ def send_email(
             if use_tls and port != 465:
                 client.ehlo()
                 if not client.has_extn("starttls"):
-                    raise EmailError(f"{where} does not offer STARTTLS; refusing to send in clear")
+                    raise EmailError(
+                        N_("%(where)s does not offer STARTTLS; refusing to send in clear"),
+                        where=where,
+                    )
                 client.starttls(context=context)
                 client.ehlo()
             if username:
@@ -112,20 +118,32 @@ def send_email(
     except EmailError:
         raise
     except smtplib.SMTPAuthenticationError as error:
-        raise EmailError(f"{where} refused the login of {username!r} ({error.smtp_code})") from None
+        raise EmailError(
+            N_("%(where)s refused the login of %(user)r (%(code)s)"),
+            where=where,
+            user=username,
+            code=error.smtp_code,
+        ) from None
     except smtplib.SMTPRecipientsRefused as error:
         refused = ", ".join(sorted(error.recipients))
-        raise EmailError(f"{where} refused the recipients {refused}") from None
+        raise EmailError(
+            N_("%(where)s refused the recipients %(refused)s"), where=where, refused=refused
+        ) from None
     except smtplib.SMTPException as error:
         detail = _scrub(str(error), username, password)
-        raise EmailError(f"{where} failed: {detail}") from None
+        raise EmailError(N_("%(where)s failed: %(detail)s"), where=where, detail=detail) from None
     except TimeoutError:
-        raise EmailError(f"{where} did not answer within {timeout:g} s") from None
+        raise EmailError(
+            N_("%(where)s did not answer within %(seconds)s s"), where=where, seconds=f"{timeout:g}"
+        ) from None
     except ssl.SSLError as error:
-        raise EmailError(f"TLS with {where} failed: {error.reason or error}") from None
+        raise EmailError(
+            N_("TLS with %(where)s failed: %(detail)s"), where=where, detail=error.reason or error
+        ) from None
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise EmailError(f"cannot reach {where}: {reason}") from None
+        raise EmailError(
+            N_("cannot reach %(where)s: %(reason)s"), where=where, reason=_os_reason(error)
+        ) from None
 
 
 def _scrub(detail: str, username: str, password: str) -> str:
@@ -181,11 +199,13 @@ def send_webhook(
     try:
         check_url(url, allow_private=allow_private)
     except RefusedAddress as refused:
-        raise WebhookError(f"webhook {refused}") from None
+        raise WebhookError(N_("webhook %(refused)s"), refused=refused) from None
     parts = urlsplit(url)
     if not secret:
-        raise WebhookError("webhook secret must not be empty")
-    where = f"webhook {parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+        raise WebhookError(N_("webhook secret must not be empty"))
+    where = Phrase(
+        N_("webhook %(address)s"), address=f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+    )
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     timestamp = int(time.time())
     headers = {
@@ -201,26 +221,44 @@ def send_webhook(
             url, content=body, headers=headers, timeout=timeout, follow_redirects=False
         )
     except httpx.TimeoutException:
-        raise WebhookError(f"{where} did not answer within {timeout:g} s") from None
+        raise WebhookError(
+            N_("%(where)s did not answer within %(seconds)s s"), where=where, seconds=f"{timeout:g}"
+        ) from None
     except httpx.ConnectError as error:
-        reason = _connect_reason(error)
-        raise WebhookError(f"cannot reach {where}: {reason}") from None
+        raise WebhookError(
+            N_("cannot reach %(where)s: %(reason)s"), where=where, reason=_connect_reason(error)
+        ) from None
     except httpx.HTTPError as error:
-        raise WebhookError(f"{where} failed: {type(error).__name__}") from None
+        raise WebhookError(
+            N_("%(where)s failed: %(detail)s"), where=where, detail=type(error).__name__
+        ) from None
     elapsed = time.monotonic() - started
     if not 200 <= response.status_code < 300:
         raise WebhookError(
-            f"{where} answered HTTP {response.status_code}", status_code=response.status_code
+            N_("%(where)s answered HTTP %(status)s"),
+            status_code=response.status_code,
+            where=where,
+            status=response.status_code,
         )
     return WebhookResult(response.status_code, round(elapsed, 3), response.text[:500])
 
 
-def _connect_reason(error: httpx.ConnectError) -> str:
+def _connect_reason(error: httpx.ConnectError) -> Phrase | str:
     cause: BaseException | None = error.__cause__ or error.__context__
     while cause is not None:
-        if isinstance(cause, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(cause, OSError) and cause.strerror:
-            return cause.strerror
+        if isinstance(cause, OSError) and (cause.strerror or isinstance(cause, socket.gaierror)):
+            return _os_reason(cause)
         cause = cause.__cause__ or cause.__context__
-    return "connection failed"
+    return Phrase(N_("connection failed"))
+
+
+def _os_reason(error: OSError) -> Phrase | str:
+    """Why the network refused, in the reader's words for the usual causes; else the
+    system's own message."""
+    if isinstance(error, socket.gaierror):
+        return Phrase(N_("unknown host name"))
+    if isinstance(error, ConnectionRefusedError):
+        return Phrase(N_("connection refused"))
+    if error.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+        return Phrase(N_("network unreachable"))
+    return error.strerror or type(error).__name__

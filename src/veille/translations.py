@@ -48,18 +48,48 @@ def NP_(context: str, message: str) -> str:  # noqa: N802 - see N_
     return f"{context}\x04{message}"
 
 
-class Refusal(ValueError):
-    """An error a person reads: an English msgid (marked with N_ where it is raised) and its
-    named fields. str() is the English text, for logs; `in_language` is what a page shows."""
+def _filled(message: str, fields: dict[str, object], lang: Language | None) -> str:
+    """`message` (translated unless lang is None) with its fields; a field that is itself a
+    Phrase or a Refusal is said in the same language."""
+    text = translator(lang).gettext(message) if lang else message
+    if not fields:
+        return text
+    return text % {key: _said_in(value, lang) for key, value in fields.items()}
+
+
+def _said_in(value: object, lang: Language | None) -> object:
+    if isinstance(value, Phrase | Refusal):
+        return value.in_language(lang) if lang else str(value)
+    return value
+
+
+class Phrase:
+    """Words said later, in the reader's language: an English msgid and its named fields
+    ("line %(number)s" naming where a refusal was found)."""
 
     def __init__(self, message: str, **fields: object) -> None:
         self.message = message
         self.fields = fields
-        super().__init__(message % fields if fields else message)
+
+    def __str__(self) -> str:
+        return _filled(self.message, self.fields, None)
 
     def in_language(self, lang: Language) -> str:
-        text = translator(lang).gettext(self.message)
-        return text % self.fields if self.fields else text
+        return _filled(self.message, self.fields, lang)
+
+
+class Refusal(ValueError):
+    """An error a person reads: an English msgid (marked with N_ where it is raised) and its
+    named fields, which may be Phrases or other Refusals (a refusal naming where another was
+    found). str() is the English text, for logs; `in_language` is what a page shows."""
+
+    def __init__(self, message: str, **fields: object) -> None:
+        self.message = message
+        self.fields = fields
+        super().__init__(_filled(message, fields, None))
+
+    def in_language(self, lang: Language) -> str:
+        return _filled(self.message, self.fields, lang)
 
 
 def said(error: Exception, lang: Language) -> str:

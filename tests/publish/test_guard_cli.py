@@ -71,19 +71,19 @@ def test_bad_lines_are_reported_in_place_and_the_command_fails() -> None:
     assert result.exit_code == 1
     out = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert out[0]["risk"] == "low"
-    assert out[1] == {"error": "line 2: not valid JSON (Expecting value)"}
-    assert "line 3" in out[2]["error"] and '"text"' in out[2]["error"]
-    assert "line 4" in out[3]["error"] and "scheduled_at" in out[3]["error"]
-    assert "veille guard: line 2" in result.stderr
+    assert out[1] == {"error": "ligne 2 : JSON invalide (Expecting value)"}
+    assert "ligne 3" in out[2]["error"] and '"text"' in out[2]["error"]
+    assert "ligne 4" in out[3]["error"] and "scheduled_at" in out[3]["error"]
+    assert "veille guard: ligne 2" in result.stderr
 
 
 def test_bad_options_get_a_clear_message() -> None:
     result = runner.invoke(make_app(), ["guard", "Bonjour", "--lang", "de"])
     assert result.exit_code == 2
-    assert "--lang: 'de' is not supported" in result.stderr
+    assert "--lang : 'de' n'est pas prise en charge ; utilisez fr ou en" in result.stderr
     result = runner.invoke(make_app(), ["guard", "Bonjour", "--network", "facebook"])
     assert result.exit_code == 2
-    assert "unknown network 'facebook'" in result.stderr
+    assert "réseau inconnu 'facebook'" in result.stderr
 
 
 def test_hostile_input_on_the_command_line() -> None:
@@ -93,4 +93,4 @@ def test_hostile_input_on_the_command_line() -> None:
     assert "control_chars" in {f["kind"] for f in json.loads(control.stdout)["flags"]}
     huge = runner.invoke(make_app(), ["guard"], input=json.dumps({"text": "a" * 300_000}) + "\n")
     assert huge.exit_code == 1
-    assert "too long for a draft" in json.loads(huge.stdout)["error"]
+    assert "trop long pour un brouillon" in json.loads(huge.stdout)["error"]

@@ -118,7 +118,9 @@ def test_unreachable_channel_is_reported_not_raised(db: Database, settings: Sett
         )
         report = run_alerts(session, now=NOW, zone=ZONE, send=local(settings))
         assert len(report.opened) == 1
-    assert report.errors == ["cannot reach webhook http://127.0.0.1:9: connection refused"]
+    assert report.errors == [
+        "impossible de joindre le webhook http://127.0.0.1:9 : connexion refusée"
+    ]
 
 
 def test_secrets_are_read_encrypted_and_links_use_the_public_address(

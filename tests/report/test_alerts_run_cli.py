@@ -39,9 +39,9 @@ def test_alerts_run_prints_what_it_did(cli: typer.Typer) -> None:
 def test_brief_send_without_smtp_says_what_is_missing(cli: typer.Typer) -> None:
     result = CliRunner().invoke(cli, ["brief", "send", "--force"])
     assert result.exit_code == 1
-    assert "e-mail is not configured (setting 'smtp')" in result.output
+    assert "l'e-mail n'est pas configuré : indiquez le serveur SMTP dans Réglages" in result.output
 
 
 def test_now_needs_a_time_zone(cli: typer.Typer) -> None:
     result = CliRunner().invoke(cli, ["alerts", "run", "--now", "2026-03-17T12:00"])
-    assert result.exit_code == 2 and "time zone offset" in result.output
+    assert result.exit_code == 2 and "doit préciser son décalage horaire" in result.output

@@ -97,12 +97,14 @@ def test_brief_email_reaches_the_smtp_server_once_a_day(
             {"hour": 17, "to": ["claire@peintures-martin.fr"], "base_url": "https://v.example"},
         )
         # 16:00 in Paris: too early for a brief set at 17:00.
-        assert send_brief_if_due(session, now=NOW, settings=settings).startswith("not yet")
+        early = send_brief_if_due(session, now=NOW, settings=settings)
+        assert early.in_language("fr") == "pas encore : le brief part à 17:00"
+        assert str(early) == "not yet: the brief goes out at 17:00"
         later = NOW + timedelta(hours=1)
-        assert send_brief_if_due(session, now=later, settings=settings) == (
-            "brief sent to claire@peintures-martin.fr"
-        )
-        assert send_brief_if_due(session, now=later, settings=settings).startswith("already sent")
+        sent = send_brief_if_due(session, now=later, settings=settings)
+        assert str(sent) == "brief sent to claire@peintures-martin.fr"
+        again = send_brief_if_due(session, now=later, settings=settings)
+        assert str(again).startswith("already sent")
     assert len(box.messages) == 1
     _, recipients, raw = box.messages[0]
     assert recipients == ["claire@peintures-martin.fr"]

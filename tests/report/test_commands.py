@@ -78,20 +78,24 @@ def test_a_malformed_line_is_named(tmp_path: Path) -> None:
     )
     code, lines, err = run("--series", str(bad))
     assert code == 2 and lines == []
-    assert f"{bad} line 3: count 'two' is not a whole number" in err
+    assert f"{bad} ligne 3 : le nombre 'two' n'est pas un entier positif ou nul" in err
     bad.write_text("timestamp,count\n2026-03-02T00:00:00Z,1.5\n", encoding="utf-8")
-    assert "line 2: count '1.5' is not a whole number" in run("--series", str(bad))[2]
+    assert "ligne 2 : le nombre '1.5' n'est pas un entier" in run("--series", str(bad))[2]
     bad.write_text("timestamp,count\nyesterday,1\n", encoding="utf-8")
-    assert "line 2: timestamp 'yesterday' is not ISO 8601" in run("--series", str(bad))[2]
+    assert (
+        "ligne 2 : l'horodatage 'yesterday' n'est pas au format ISO 8601"
+        in run("--series", str(bad))[2]
+    )
     bad.write_text("time,n\n", encoding="utf-8")
     assert (
-        "line 1: header must name the columns timestamp and count" in run("--series", str(bad))[2]
+        "ligne 1 : l'en-tête doit nommer les colonnes timestamp et count"
+        in run("--series", str(bad))[2]
     )
     bad.write_text("timestamp,count\n2026-03-02T00:00:00Z,1\n", encoding="utf-8")
     code, _, err = run("--series", str(bad), "--column", "negative")
-    assert code == 2 and "no negative column" in err
+    assert code == 2 and "pas de colonne negative dans l'en-tête" in err
     code, _, err = run("--series", str(tmp_path / "missing.csv"))
-    assert code == 2 and "cannot read" in err
+    assert code == 2 and "impossible de lire" in err and "fichier introuvable" in err
 
 
 def test_backtest_works_on_a_two_day_series_at_any_level(tmp_path: Path) -> None:
@@ -120,7 +124,7 @@ def test_timestamps_without_offset_are_read_as_utc_with_a_note(tmp_path: Path) -
     csv_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
     code, lines, err = run("--series", str(csv_file))
     assert code == 0
-    assert "72 timestamps without offset read as UTC" in err
+    assert "72 horodatages sans décalage lus en UTC" in err
     [alert] = [json.loads(line) for line in lines]
     assert alert["start"] == (START + timedelta(hours=60)).isoformat()
 

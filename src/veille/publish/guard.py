@@ -18,6 +18,7 @@ from veille.publish.guard_models import (
 )
 from veille.publish.guard_rules import DETECTORS, Draft, Finding, control_chars
 from veille.publish.guard_text import fold
+from veille.translations import N_
 
 __all__ = ["MAX_TEXT_CHARS", "Flag", "GuardContext", "GuardInputError", "GuardReport", "check"]
 
@@ -28,11 +29,15 @@ MAX_TEXT_CHARS = 200_000
 def check(text: str, *, context: GuardContext | None = None) -> GuardReport:
     """Every risk in `text` as Flags, and the overall risk (the highest severity, else low)."""
     if not isinstance(text, str):
-        raise GuardInputError(f"text: expected a string, got {type(text).__name__}")
+        raise GuardInputError(N_("text: expected a string, got %(kind)s"), kind=type(text).__name__)
     if len(text) > MAX_TEXT_CHARS:
         raise GuardInputError(
-            f"text: {len(text)} characters is too long for a draft; the guard reads at most "
-            f"{MAX_TEXT_CHARS}"
+            N_(
+                "text: %(length)s characters is too long for a draft; "
+                "the guard reads at most %(most)s"
+            ),
+            length=len(text),
+            most=MAX_TEXT_CHARS,
         )
     context = context or GuardContext()
     draft = Draft(text, fold(text), context)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from veille.business import BusinessProfile
 from veille.sources import registry
+from veille.translations import N_, Refusal
 
 Severity = Literal["low", "medium", "high"]
 Lang = Literal["fr", "en"]
@@ -16,7 +17,7 @@ SEVERITY_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
 GUARD_NETWORKS = registry.publishing_networks()
 
 
-class GuardInputError(ValueError):
+class GuardInputError(Refusal):
     """A draft or a context the guard cannot read; the message says what and where."""
 
 
@@ -37,16 +38,20 @@ class GuardContext:
         unknown = [n for n in self.networks if n not in GUARD_NETWORKS]
         if unknown:
             raise GuardInputError(
-                f"networks: unknown network {unknown[0]!r}; expected one of "
-                + ", ".join(GUARD_NETWORKS)
+                N_("networks: unknown network %(network)r; expected one of %(networks)s"),
+                network=unknown[0],
+                networks=", ".join(GUARD_NETWORKS),
             )
         if self.lang not in ("fr", "en"):
-            raise GuardInputError(f"lang: {self.lang!r} is not supported; use 'fr' or 'en'")
+            raise GuardInputError(
+                N_("lang: %(lang)r is not supported; use 'fr' or 'en'"), lang=self.lang
+            )
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise GuardInputError(
-                f"time_zone: {self.time_zone!r} is not a known time zone (e.g. Europe/Paris)"
+                N_("time_zone: %(zone)r is not a known time zone (e.g. Europe/Paris)"),
+                zone=self.time_zone,
             ) from error
 
     @property

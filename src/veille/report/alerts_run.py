@@ -28,7 +28,7 @@ from veille.report import alerting
 from veille.report.spikes import Sensitivity, detect
 from veille.store import tables
 from veille.timeutil import as_utc
-from veille.translations import N_, Language, translator
+from veille.translations import N_, Language, said, translator
 
 HISTORY_DAYS = 35  # four weeks of baseline plus the warm-up
 OWN_KINDS = ("brand", "owner")
@@ -239,7 +239,7 @@ def _notify(
         smtp = load_smtp(session, box)
         hooks = load_webhooks(session, box)
     except ValueError as error:
-        return [str(error)]
+        return [said(error, settings.language)]
     link = f"{link_base(session, settings)}/alerts/{row.id}"
     payload = alerting.alert_payload(
         decision,
@@ -258,7 +258,7 @@ def _notify(
                 text=text,
             )
         except notify.NotifyError as error:
-            errors.append(str(error))
+            errors.append(error.in_language(settings.language))
     for hook in hooks:
         try:
             notify.send_webhook(
@@ -268,7 +268,7 @@ def _notify(
                 allow_private=settings.allow_private_urls,
             )
         except notify.NotifyError as error:
-            errors.append(str(error))
+            errors.append(error.in_language(settings.language))
     return errors
 
 

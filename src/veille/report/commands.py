@@ -15,10 +15,12 @@ import typer
 from veille.config import get_settings
 from veille.report.spikes import detect
 from veille.store.db import Database
+from veille.terminal import _, file_problem, language, said
 from veille.timeutil import utcnow
+from veille.translations import N_, Phrase, Refusal
 
-alerts_app = typer.Typer(help="Spike and crisis alerts.", no_args_is_help=True)
-brief_app = typer.Typer(help="The daily brief.", no_args_is_help=True)
+alerts_app = typer.Typer(help=_("Spike and crisis alerts."), no_args_is_help=True)
+brief_app = typer.Typer(help=_("The daily brief."), no_args_is_help=True)
 
 
 class SensitivityChoice(StrEnum):
@@ -39,7 +41,7 @@ class ColumnChoice(StrEnum):
     negative = "negative"
 
 
-class SeriesError(ValueError):
+class SeriesError(Refusal):
     """A series file that cannot be read; the message names the file and line."""
 
 
@@ -49,22 +51,32 @@ def register(app: typer.Typer) -> None:
     app.add_typer(brief_app, name="brief")
 
 
-@alerts_app.command()
+@alerts_app.command(
+    help=_(
+        "Print each alert the detector raises on SERIES, one JSON line per alert. Any sampling "
+        "works: finer than the hour is summed per hour, coarser and regular is read step by step."
+    )
+)
 def backtest(
     series: Annotated[
         Path,
         typer.Option(
             "--series",
-            help="CSV with a header row: timestamp (ISO 8601 with offset), count, [negative].",
+            help=_("CSV with a header row: timestamp (ISO 8601 with offset), count, [negative]."),
         ),
     ],
-    sensitivity: Annotated[SensitivityChoice, typer.Option()] = SensitivityChoice.normal,
-    method: Annotated[MethodChoice, typer.Option()] = MethodChoice.default,
+    sensitivity: Annotated[
+        SensitivityChoice, typer.Option(help=_("How readily to alert."))
+    ] = SensitivityChoice.normal,
+    method: Annotated[
+        MethodChoice, typer.Option(help=_("Detection method (default: Veille's own)."))
+    ] = MethodChoice.default,
     column: Annotated[
-        ColumnChoice, typer.Option(help="Which column to watch: all posts or negative ones.")
+        ColumnChoice, typer.Option(help=_("Which column to watch: all posts or negative ones."))
     ] = ColumnChoice.posts,
     floor: Annotated[
-        int | None, typer.Option(min=1, help="Never alert on fewer posts (default by sensitivity).")
+        int | None,
+        typer.Option(min=1, help=_("Never alert on fewer posts (default by sensitivity).")),
     ] = None,
 ) -> None:
     """Print each alert the detector raises on SERIES, one JSON line per alert.
@@ -75,10 +87,17 @@ def backtest(
     try:
         points, naive = read_series(series, column=column.value)
     except SeriesError as error:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(_("error: %(error)s", error=said(error)), err=True)
         raise typer.Exit(2) from None
     if naive:
-        typer.echo(f"note: {series}: {naive} timestamps without offset read as UTC", err=True)
+        typer.echo(
+            _(
+                "note: %(file)s: %(count)s timestamps without offset read as UTC",
+                file=series,
+                count=naive,
+            ),
+            err=True,
+        )
     spikes = detect(points, sensitivity=sensitivity.value, method=method.value, floor=floor)
     for spike in spikes:
         line = {
@@ -98,25 +117,37 @@ def read_series(path: Path, *, column: str = "count") -> tuple[list[tuple[dateti
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
-        raise SeriesError(f"cannot read {path}: {error.strerror}") from None
+        raise SeriesError(
+            N_("cannot read %(file)s: %(why)s"), file=path, why=file_problem(error)
+        ) from None
     with handle:
         rows = csv.reader(handle)
         header = [name.strip().lower() for name in next(rows, [])]
         if "count" not in header and "value" in header:
             header[header.index("value")] = "count"
         if "timestamp" not in header or "count" not in header:
-            raise SeriesError(f"{path} line 1: header must name the columns timestamp and count")
+            raise SeriesError(
+                N_("%(file)s line 1: the header must name the columns timestamp and count"),
+                file=path,
+            )
         if column not in header:
-            raise SeriesError(f"{path} line 1: no {column} column in the header")
+            raise SeriesError(
+                N_("%(file)s line 1: no %(column)s column in the header"), file=path, column=column
+            )
         at, pick = header.index("timestamp"), header.index(column)
         points: list[tuple[datetime, int]] = []
         naive = 0
         for row in rows:
-            where = f"{path} line {rows.line_num}"
+            where = Phrase(N_("%(file)s line %(number)s"), file=path, number=rows.line_num)
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
-                raise SeriesError(f"{where}: {len(row)} fields where the header has {len(header)}")
+                raise SeriesError(
+                    N_("%(where)s: %(fields)s fields where the header has %(columns)s"),
+                    where=where,
+                    fields=len(row),
+                    columns=len(header),
+                )
             moment = _timestamp(row[at].strip(), where)
             if moment.tzinfo is None:
                 naive += 1
@@ -125,18 +156,22 @@ def read_series(path: Path, *, column: str = "count") -> tuple[list[tuple[dateti
     return points, naive
 
 
-def _timestamp(text: str, where: str) -> datetime:
+def _timestamp(text: str, where: Phrase) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise SeriesError(f"{where}: timestamp {text!r} is not ISO 8601") from None
+        raise SeriesError(
+            N_("%(where)s: timestamp %(text)r is not ISO 8601"), where=where, text=text
+        ) from None
 
 
-def _count(text: str, where: str) -> int:
+def _count(text: str, where: Phrase) -> int:
     # "12.0" is a whole number too (spreadsheets and pandas write counts that way).
     whole = text[:-2] if text.endswith(".0") else text
     if not whole.isdigit():
-        raise SeriesError(f"{where}: count {text!r} is not a whole number >= 0")
+        raise SeriesError(
+            N_("%(where)s: count %(text)r is not a whole number >= 0"), where=where, text=text
+        )
     return int(whole)
 
 
@@ -146,17 +181,28 @@ def _now(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not an ISO 8601 date and time") from None
+        raise typer.BadParameter(
+            _("%(value)r is not an ISO 8601 date and time", value=value)
+        ) from None
     if moment.tzinfo is None:
-        raise typer.BadParameter(f"{value!r} needs a time zone offset, e.g. +01:00 or Z")
+        raise typer.BadParameter(
+            _("%(value)r needs a time zone offset, e.g. +01:00 or Z", value=value)
+        )
     return moment
 
 
-@alerts_app.command("run")
+@alerts_app.command(
+    "run",
+    help=_("Detect spikes per watch and on negative volume, save alerts, notify. Run hourly."),
+)
 def run(
-    sensitivity: Annotated[SensitivityChoice, typer.Option()] = SensitivityChoice.normal,
-    now: Annotated[str, typer.Option(help="Pretend it is this time (ISO 8601), to replay.")] = "",
-    quiet: Annotated[bool, typer.Option(help="Persist alerts without notifying.")] = False,
+    sensitivity: Annotated[
+        SensitivityChoice, typer.Option(help=_("How readily to alert."))
+    ] = SensitivityChoice.normal,
+    now: Annotated[
+        str, typer.Option(help=_("Pretend it is this time (ISO 8601), to replay."))
+    ] = "",
+    quiet: Annotated[bool, typer.Option(help=_("Persist alerts without notifying."))] = False,
 ) -> None:
     """Detect spikes per watch and on negative volume, save alerts, notify. Run hourly."""
     from veille.report.alerts_run import run_alerts
@@ -187,12 +233,15 @@ def run(
         raise typer.Exit(1)
 
 
-@brief_app.command("send")
+@brief_app.command(
+    "send",
+    help=_("Send the daily brief by e-mail once its hour has come (run it every few minutes)."),
+)
 def send(
     force: Annotated[
-        bool, typer.Option(help="Send now, whatever the hour and even if sent today.")
+        bool, typer.Option(help=_("Send now, whatever the hour and even if sent today."))
     ] = False,
-    now: Annotated[str, typer.Option(help="Pretend it is this time (ISO 8601).")] = "",
+    now: Annotated[str, typer.Option(help=_("Pretend it is this time (ISO 8601)."))] = "",
 ) -> None:
     """Send the daily brief by e-mail once its hour has come (run it every few minutes)."""
     from veille.notify import NotifyError
@@ -204,6 +253,6 @@ def send(
         with db.session() as session:
             outcome = send_brief_if_due(session, now=_now(now), settings=settings, force=force)
     except (NotifyError, ValueError) as error:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(_("error: %(error)s", error=said(error)), err=True)
         raise typer.Exit(1) from None
-    typer.echo(outcome)
+    typer.echo(outcome.in_language(language()))

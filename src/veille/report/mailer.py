@@ -18,7 +18,7 @@ from veille.links import external_url, view_link
 from veille.localise import template_context
 from veille.report.brief import Brief, build_brief
 from veille.store.repository import get_setting, put_setting
-from veille.translations import Language, translator
+from veille.translations import N_, Language, Phrase, translator
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 SENT_KEY = "brief_sent"  # {"day": "YYYY-MM-DD"}: the last day a brief went out
@@ -72,10 +72,12 @@ def send_brief(session: Session, *, now: datetime, settings: Settings) -> list[s
     smtp = load_smtp(session, SecretBox(settings.resolved_secret_key()))
     brief_settings = load_brief(session)
     if smtp is None:
-        raise notify.EmailError("e-mail is not configured (setting 'smtp')")
+        raise notify.EmailError(N_("e-mail is not configured: set the SMTP server in Settings"))
     recipients = list(brief_settings.to or smtp.to)
     if not recipients:
-        raise notify.EmailError("no recipient: set 'to' in setting 'brief' or 'smtp'")
+        raise notify.EmailError(
+            N_("no recipient: add the brief's recipients in Settings (Your brief)")
+        )
     brief = build_brief(session, zone=zone, now=now)
     subject, html, text = render_email(
         brief, base_url=link_base(session, settings), lang=settings.language
@@ -92,17 +94,19 @@ def send_brief(session: Session, *, now: datetime, settings: Settings) -> list[s
 
 def send_brief_if_due(
     session: Session, *, now: datetime, settings: Settings, force: bool = False
-) -> str:
+) -> Phrase:
     """Send the brief once a day, at or after its hour; says what it did."""
     brief_settings = load_brief(session)
     local = now.astimezone(settings.zone)
     sent = (get_setting(session, SENT_KEY) or {}).get("day")
     if not force:
         if not brief_settings.enabled:
-            return "brief e-mail disabled (setting 'brief': enabled false)"
+            return Phrase(N_("the brief e-mail is turned off (Settings, Your brief)"))
         if local.hour < brief_settings.hour:
-            return f"not yet: the brief goes out at {brief_settings.hour:02d}:00"
+            return Phrase(
+                N_("not yet: the brief goes out at %(hour)s:00"), hour=f"{brief_settings.hour:02d}"
+            )
         if sent == f"{local:%Y-%m-%d}":
-            return f"already sent today ({sent})"
+            return Phrase(N_("already sent today (%(day)s)"), day=sent)
     recipients = send_brief(session, now=now, settings=settings)
-    return f"brief sent to {', '.join(recipients)}"
+    return Phrase(N_("brief sent to %(recipients)s"), recipients=", ".join(recipients))

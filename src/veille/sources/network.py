@@ -143,7 +143,7 @@ class Network:
     network: str | None
     credential_fields: tuple[str, ...] = ()  # asked on the accounts page; nothing else stored
     connect_flow: ConnectFlow = "form"
-    ingest_help: str = ""  # what `veille ingest --format NAME` reads (French)
+    ingest_help: str = ""  # what `veille ingest --format NAME` reads (an N_ msgid)
     # Posts, deletions and named problems of a saved payload (`veille ingest --format NAME`).
     load_payload: Callable[[Path], Iterator[Post | PostDeleted | ParseProblem]] | None = None
     sources_section: str | None = None  # its section in a `veille listen --sources` file

@@ -34,6 +34,7 @@ from veille.sources.network import (
 )
 from veille.sources.payloads import Item, json_bodies
 from veille.sources.polling import CursorPoll, IntervalPoller
+from veille.translations import N_
 
 NAME = "bluesky"
 JETSTREAM = "bluesky:jetstream"  # the endpoint override key of the firehose
@@ -153,7 +154,7 @@ NETWORK = Network(
     network=NAME,
     credential_fields=("app_password",),
     connect_flow="form",
-    ingest_help="bluesky (événements Jetstream)",
+    ingest_help=N_("bluesky (Jetstream events)"),
     load_payload=load_payload,
     sources_section="bluesky",
     from_sources_file=from_sources_file,

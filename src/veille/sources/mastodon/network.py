@@ -25,6 +25,7 @@ from veille.sources.network import (
 )
 from veille.sources.payloads import Item, json_payloads
 from veille.sources.polling import CursorPoll, IntervalPoller
+from veille.translations import N_
 
 NAME = "mastodon"
 
@@ -121,7 +122,7 @@ NETWORK = Network(
     network=NAME,
     credential_fields=("instance_url", "access_token"),
     connect_flow="form",
-    ingest_help="mastodon (liste de statuts)",
+    ingest_help=N_("mastodon (list of statuses)"),
     load_payload=load_payload,
     sources_section="mastodon",
     from_sources_file=from_sources_file,

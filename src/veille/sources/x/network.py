@@ -32,6 +32,7 @@ from veille.sources.x.client import (
 )
 from veille.sources.x.rules import translate_rule
 from veille.sources.x.text import LIGHT_RANGES, MAX_LENGTH, URL_WEIGHT, x_length
+from veille.translations import N_
 
 NAME = "x"
 
@@ -171,7 +172,7 @@ NETWORK = Network(
     network=NAME,
     credential_fields=("bearer_token", "client_id", "access_token", "refresh_token"),
     connect_flow="oauth2_pkce",  # veille.sources.x.client.authorization_url / XUserAuth
-    ingest_help="x (réponse API v2)",
+    ingest_help=N_("x (API v2 answer)"),
     load_payload=load_payload,
     sources_section="x",
     from_sources_file=from_sources_file,
