@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.exc import IntegrityError
 
+from veille import cli_frame
 from veille.config import get_settings
 from veille.ingest import ingest_posts, parse_payload_items, parse_post_lines
 from veille.links import post_link
@@ -22,9 +23,10 @@ from veille.sources.sniff import describe_file
 from veille.spreadsheet import write_csv
 from veille.store import queries
 from veille.store.search import SearchQueryError
-from veille.terminal import _, ngettext, said
+from veille.terminal import _, language, ngettext, said
 from veille.timeutil import FIRST_DAY, LAST_DAY
 
+cli_frame.speak(language())
 app = typer.Typer(
     help=_("Veille: listen, react, speak and know, in a few minutes a day."),
     no_args_is_help=True,

@@ -31,9 +31,9 @@ def ngettext(singular: str, plural: str, count: int, **fields: object) -> str:
     return text % {"count": count, **fields}
 
 
-def said(error: Exception) -> str:
-    """An error's message in the instance's language (a Refusal), or as it was raised."""
-    return error.in_language(language()) if isinstance(error, Refusal) else str(error)
+def said(what: Exception | Phrase | str) -> str:
+    """An error or a phrase in the instance's language (a Refusal, a Phrase), else as it is."""
+    return what.in_language(language()) if isinstance(what, Refusal | Phrase) else str(what)
 
 
 def file_problem(error: OSError) -> Phrase | str:

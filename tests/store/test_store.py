@@ -121,10 +121,13 @@ def test_search_index_follows_deletes(db: Database) -> None:
 
 
 def test_bad_search_queries_say_why() -> None:
-    with pytest.raises(SearchQueryError, match="guillemet"):
+    with pytest.raises(SearchQueryError) as unclosed:
         fts5_query('"peintre')
-    with pytest.raises(SearchQueryError, match="vide"):
+    assert unclosed.value.in_language("fr") == "guillemet non fermé : fermez les guillemets"
+    with pytest.raises(SearchQueryError) as empty:
         fts5_query("-angers")
+    assert empty.value.in_language("fr") == "requête vide : tapez au moins un mot"
+    assert empty.value.in_language("en") == "empty query: type at least one word"
     # FTS5 syntax in user input is quoted, never interpreted.
     assert fts5_query("NEAR(a b) col:x") == '("near" AND "a" AND "b" AND "col x")'
 

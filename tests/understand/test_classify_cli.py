@@ -60,7 +60,7 @@ def test_json_lines_from_stdin_with_the_accurate_tier() -> None:
 def test_a_json_line_without_text_names_the_line() -> None:
     result = CliRunner().invoke(make_app(), ["classify"], input='bonjour\n{"body": "x"}\n')
     assert result.exit_code == 2
-    assert "stdin, line 2" in result.output
+    assert "entrée standard ligne 2" in result.output
     assert '"text"' in result.output
 
 
@@ -78,7 +78,7 @@ def test_missing_or_non_utf8_files_are_named(tmp_path: Path) -> None:
     latin1.write_bytes("café crème\n".encode("latin-1"))
     bad = CliRunner().invoke(make_app(), ["classify", str(latin1), "--tier", "fast"])
     assert bad.exit_code == 2
-    assert "latin1.txt is not UTF-8" in bad.output
+    assert "latin1.txt n'est pas du texte UTF-8" in bad.output
 
 
 def test_a_profile_file_turns_requests_into_leads(tmp_path: Path) -> None:

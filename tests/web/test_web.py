@@ -94,7 +94,11 @@ def test_bad_search_is_explained_not_an_error(client: TestClient) -> None:
     login(client)
     page = client.get("/posts", params={"q": '"peintre'})
     assert page.status_code == 200
-    assert "guillemet" in page.text
+    assert "Recherche invalide : guillemet non fermé : fermez les guillemets" in page.text
+    client.cookies.set("veille_lang", "en")
+    page = client.get("/posts", params={"q": '"peintre'})
+    assert "Invalid search: unclosed quote: close the quotation marks" in page.text
+    assert "guillemet" not in page.text
 
 
 def test_hostile_post_text_is_rendered_inert(client: TestClient) -> None:

@@ -14,9 +14,14 @@ from veille.rules.compile import compile_rules
 from veille.rules.errors import RuleError
 from veille.rules.language import format_tree
 from veille.rules.parser import parse_rule
+from veille.terminal import _, language
+from veille.translations import translator
 
-Lang = Annotated[str, typer.Option("--lang", help="Language of messages: fr or en.")]
-MaxLength = Annotated[int, typer.Option("--max-length", help="Longest rule accepted.")]
+Lang = Annotated[
+    str | None,
+    typer.Option("--lang", help=_("Language of messages: fr or en (default: the instance's).")),
+]
+MaxLength = Annotated[int, typer.Option("--max-length", help=_("Longest rule accepted."))]
 
 
 def read_rules_file(path: Path) -> list[tuple[str, str]]:
@@ -40,15 +45,19 @@ def read_rules_file(path: Path) -> list[tuple[str, str]]:
 
 def register(app: typer.Typer) -> None:
     """Add `rules check` and `match` to the veille command."""
-    rules_app = typer.Typer(help="Watch rules: check their syntax.", no_args_is_help=True)
+    rules_app = typer.Typer(help=_("Watch rules: check their syntax."), no_args_is_help=True)
 
-    @rules_app.command("check")
+    @rules_app.command(
+        "check",
+        help=_("Print the rule as a tree, or the error with a caret under the column (exit 1)."),
+    )
     def check(
-        rule: Annotated[str, typer.Argument(help="The rule, quoted for the shell.")],
-        lang: Lang = "fr",
+        rule: Annotated[str, typer.Argument(help=_("The rule, quoted for the shell."))],
+        lang: Lang = None,
         max_length: MaxLength = 1024,
     ) -> None:
         """Print the rule as a tree, or the error with a caret under the column (exit 1)."""
+        lang = lang or language()
         try:
             parsed = parse_rule(rule, max_length=max_length)
         except RuleError as exc:
@@ -58,21 +67,28 @@ def register(app: typer.Typer) -> None:
 
     app.add_typer(rules_app, name="rules")
 
-    @app.command("match")
+    @app.command(
+        "match",
+        help=_(
+            'Write {"post_id", "rules"} for each post, one JSON line each. Exit 1 if a rule '
+            "is invalid; exit 2 if some post lines were skipped."
+        ),
+    )
     def match(
         rules: Annotated[
-            Path, typer.Option("--rules", help="One rule a line, or id<TAB>rule.", exists=True)
+            Path, typer.Option("--rules", help=_("One rule a line, or id<TAB>rule."), exists=True)
         ],
         posts: Annotated[
-            Path, typer.Option("--posts", help="Post JSON, one object a line.", exists=True)
+            Path, typer.Option("--posts", help=_("Post JSON, one object a line."), exists=True)
         ],
-        lang: Lang = "fr",
+        lang: Lang = None,
         max_length: MaxLength = 1024,
     ) -> None:
         """Write {"post_id", "rules"} for each post, one JSON line each.
 
         Exit 1 if a rule is invalid; exit 2 if some post lines were skipped.
         """
+        lang = lang or language()
         pairs = read_rules_file(rules)
         matcher = compile_rules(pairs, max_length=max_length, collect_errors=True)
         if matcher.errors:
@@ -90,8 +106,10 @@ def register(app: typer.Typer) -> None:
                     post = parse_post(json.loads(line))
                 except (json.JSONDecodeError, PostError) as exc:
                     skipped += 1
-                    where = "line" if lang == "en" else "ligne"
-                    typer.echo(f"{posts}: {where} {number}: {exc}", err=True)
+                    where = translator("en" if lang == "en" else "fr").gettext(
+                        "%(file)s line %(number)s"
+                    )
+                    typer.echo(f"{where % {'file': posts, 'number': number}}: {exc}", err=True)
                     continue
                 record = {"post_id": post.id, "rules": matcher.match(post)}
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")

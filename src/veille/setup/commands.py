@@ -18,16 +18,21 @@ from veille.setup.actions import do_save_profile, do_save_watches
 from veille.setup.profile import ProfileError, ProfileInput, build_profile
 from veille.setup.proposals import ProposedWatch, propose_watches
 from veille.store.repository import load_profile
+from veille.terminal import _
+from veille.terminal import language as instance_language
 from veille.translations import LANGUAGES, Language, translator
 
-profile_app = typer.Typer(help="Le profil de l'entreprise.", no_args_is_help=True)
+profile_app = typer.Typer(help=_("The business profile."), no_args_is_help=True)
 err = Console(stderr=True)
 out = Console()
 
 
 def register(app: typer.Typer) -> None:
     """Add `veille init` and the `veille profile` group to the given app."""
-    app.command("init")(init)
+    app.command(
+        "init",
+        help=_("Describe the business; save its profile and the watches proposed from it."),
+    )(init)
     app.add_typer(profile_app, name="profile")
 
 
@@ -42,33 +47,40 @@ def _ask_list(lang: Language, key: str) -> list[str]:
 
 
 def init(
-    name: Annotated[str, typer.Option(help="Nom de l'entreprise.")] = "",
-    trade: Annotated[str, typer.Option(help="Métier (ex. fleuriste, plombier).")] = "",
-    city: Annotated[str, typer.Option(help="Commune (ex. Bordeaux, « Mérignac (33) »).")] = "",
-    radius_km: Annotated[int, typer.Option(help="Rayon servi autour de la commune, en km.")] = 10,
+    name: Annotated[str, typer.Option(help=_("Name of the business."))] = "",
+    trade: Annotated[str, typer.Option(help=_("Trade (e.g. florist, plumber)."))] = "",
+    city: Annotated[str, typer.Option(help=_("Town (e.g. Bordeaux, « Mérignac (33) »)."))] = "",
+    radius_km: Annotated[int, typer.Option(help=_("Radius served around the town, in km."))] = 10,
     handle: Annotated[
-        list[str] | None, typer.Option(help="Compte de l'entreprise, RÉSEAU:COMPTE (répétable).")
+        list[str] | None,
+        typer.Option(help=_("Account of the business, NETWORK:ACCOUNT (repeatable).")),
     ] = None,
-    owner: Annotated[str, typer.Option(help="Nom du gérant.")] = "",
+    owner: Annotated[str, typer.Option(help=_("Name of the boss."))] = "",
     owner_handle: Annotated[
-        list[str] | None, typer.Option(help="Compte du gérant, RÉSEAU:COMPTE (répétable).")
+        list[str] | None,
+        typer.Option(help=_("Account of the boss, NETWORK:ACCOUNT (repeatable).")),
     ] = None,
     competitor: Annotated[
         list[str] | None,
-        typer.Option(help='Concurrent, "NOM[=RÉSEAU:COMPTE,...]" (répétable).'),
+        typer.Option(help=_('Competitor, "NAME[=NETWORK:ACCOUNT,...]" (repeatable).')),
     ] = None,
-    website: Annotated[str, typer.Option(help="Site web.")] = "",
+    website: Annotated[str, typer.Option(help=_("Website."))] = "",
     area: Annotated[
-        list[str] | None, typer.Option(help="Autre commune servie, hors du rayon (répétable).")
+        list[str] | None,
+        typer.Option(help=_("Another town served, outside the radius (repeatable).")),
     ] = None,
-    lang: Annotated[str, typer.Option(help="Langue des questions : fr ou en.")] = "fr",
+    lang: Annotated[
+        str | None,
+        typer.Option(help=_("Language of the questions: fr or en (default: the instance's).")),
+    ] = None,
     yes: Annotated[
-        bool, typer.Option("--yes", help="Sans question : enregistrer ce qui est donné.")
+        bool, typer.Option("--yes", help=_("No questions: save what is given."))
     ] = False,
 ) -> None:
     """Describe the business; save its profile and the watches proposed from it."""
+    lang = lang or instance_language()
     if lang not in LANGUAGES:
-        err.print(f"--lang : {lang!r} inconnue (fr ou en)", markup=False)
+        err.print(_("--lang: %(lang)r is not supported; use fr or en", lang=lang), markup=False)
         raise typer.Exit(2)
     language: Language = "en" if lang == "en" else "fr"
     answers = ProfileInput(
@@ -86,7 +98,9 @@ def init(
     if yes:
         missing = [f"--{o}" for o, v in (("name", name), ("trade", trade), ("city", city)) if not v]
         if missing:
-            err.print(f"à donner avec --yes : {', '.join(missing)}", markup=False)
+            err.print(
+                _("to give with --yes: %(options)s", options=", ".join(missing)), markup=False
+            )
             raise typer.Exit(2)
     else:
         _interview(answers, language)
@@ -173,18 +187,21 @@ _REASK: dict[str, Callable[[ProfileInput, Language], None]] = {
 def _print_watches(watches: list[ProposedWatch], lang: Language) -> None:
     out.print(translator(lang).gettext("Proposed watches:"), markup=False)
     for watch in watches:
-        out.print(f"- {watch.name} ({watch.kind})", markup=False, highlight=False)
+        kind = label(f"kind.{watch.kind}", lang)
+        out.print(f"- {watch.name} ({kind})", markup=False, highlight=False)
         for rule in watch.rules:
             out.print(f"    {rule}", markup=False, highlight=False, soft_wrap=True)
 
 
-@profile_app.command("show")
+@profile_app.command("show", help=_("Print the business profile as JSON."))
 def show() -> None:
     """Print the business profile as JSON."""
     db = open_database(get_settings())
     with db.session() as session:
         profile: BusinessProfile | None = load_profile(session)
     if profile is None:
-        err.print("aucun profil : lancez « veille init » ou la mise en route dans l'application")
+        err.print(
+            _("no profile yet: run « veille init » or the set-up in the web app"), markup=False
+        )
         raise typer.Exit(1)
     out.print_json(json.dumps(profile.model_dump(mode="json"), ensure_ascii=False))

@@ -42,11 +42,13 @@ from veille.posts import Post
 from veille.sources import registry
 from veille.sources.base import CursorStore, JsonFileCursorStore, Listener, OnPost
 from veille.sources.network import ListenOptions, SourcesFile
+from veille.terminal import _, ngettext, said
+from veille.translations import N_, Refusal
 
 log = logging.getLogger("veille.sources.listen")
 
 
-class SourcesConfigError(ValueError):
+class SourcesConfigError(Refusal):
     """The sources file is wrong; the message names the file, the section and the key."""
 
 
@@ -57,7 +59,9 @@ def _section(config: dict[str, Any], name: str, path: Path) -> list[dict[str, An
     items = value if isinstance(value, list) else [value]
     for item in items:
         if not isinstance(item, dict):
-            raise SourcesConfigError(f"{path}: [{name}] must be a table")
+            raise SourcesConfigError(
+                N_("%(file)s: [%(section)s] must be a table"), file=path, section=name
+            )
     return items
 
 
@@ -67,7 +71,9 @@ def _secret_from_env(section: Mapping[str, Any], key: str, where: str) -> str | 
         return None
     value = os.environ.get(str(name))
     if not value:
-        raise SourcesConfigError(f"{where}: environment variable {name} is not set")
+        raise SourcesConfigError(
+            N_("%(where)s: environment variable %(name)s is not set"), where=where, name=name
+        )
     return value
 
 
@@ -76,9 +82,13 @@ def build_listeners(path: Path, *, cursors: CursorStore) -> list[Listener]:
     try:
         config = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SourcesConfigError(f"{path}: no sources file (see `veille listen --help`)") from None
+        raise SourcesConfigError(
+            N_("%(file)s: no such sources file (see `veille listen --help`)"), file=path
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise SourcesConfigError(f"{path}: not valid TOML ({exc})") from None
+        raise SourcesConfigError(
+            N_("%(file)s: not valid TOML (%(why)s)"), file=path, why=exc
+        ) from None
     file = SourcesFile(
         path=path, cursors=cursors, secret_from_env=_secret_from_env, error=SourcesConfigError
     )
@@ -178,26 +188,32 @@ def register(app: typer.Typer, *, on_post_factory: Callable[[], OnPost] | None =
     """Add `veille listen` to ``app``; ``on_post_factory`` gives the pipeline (default: print
     each post as a Post JSON line)."""
 
-    @app.command("listen")
+    @app.command(
+        "listen",
+        help=_(
+            "Listen to the connected accounts (or a sources file) until Ctrl-C; cursors are "
+            "saved on the way out and each account's state is shown on the Accounts page."
+        ),
+    )
     def listen(
         sources: Annotated[
             Path | None,
-            typer.Option(help="Sources file (TOML) instead of the accounts in the database."),
+            typer.Option(help=_("Sources file (TOML) instead of the accounts in the database.")),
         ] = None,
         cursors: Annotated[
-            Path | None, typer.Option(help="Cursor file (JSON); default: the database.")
+            Path | None, typer.Option(help=_("Cursor file (JSON); default: the database."))
         ] = None,
         duration: Annotated[
-            float | None, typer.Option(help="Stop after this many seconds (default: Ctrl-C).")
+            float | None, typer.Option(help=_("Stop after this many seconds (default: Ctrl-C)."))
         ] = None,
         mentions_interval: Annotated[
-            float, typer.Option(min=10, help="Seconds between mention/notification polls.")
+            float, typer.Option(min=10, help=_("Seconds between mention/notification polls."))
         ] = 300.0,
         search_interval: Annotated[
-            float, typer.Option(min=30, help="Seconds between searches (X, Bluesky).")
+            float, typer.Option(min=30, help=_("Seconds between searches (X, Bluesky)."))
         ] = 900.0,
         feed_interval: Annotated[
-            float, typer.Option(min=60, help="Seconds between polls of each news feed.")
+            float, typer.Option(min=60, help=_("Seconds between polls of each news feed."))
         ] = 900.0,
     ) -> None:
         """Listen to the connected accounts (or a sources file) until Ctrl-C; cursors are
@@ -228,23 +244,28 @@ def register(app: typer.Typer, *, on_post_factory: Callable[[], OnPost] | None =
                 )
                 box = SecretBox(settings.resolved_secret_key())
                 listeners = build_account_listeners(db, box, cursors=cursor_store, options=options)
-                where = "the database (connect accounts on the Accounts page, or pass --sources)"
+                where = _("the database (connect accounts on the Accounts page, or pass --sources)")
         except (SourcesConfigError, ValueError) as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(_("error: %(error)s", error=said(exc)), err=True)
             raise typer.Exit(2) from None
         if not listeners:
-            typer.echo(f"error: {where} names no source", err=True)
+            typer.echo(_("error: %(where)s names no source", where=where), err=True)
             raise typer.Exit(2)
         names = ", ".join(lst.name for lst in listeners)
-        typer.echo(f"listening to {names} (Ctrl-C to stop)", err=True)
+        typer.echo(_("listening to %(names)s (Ctrl-C to stop)", names=names), err=True)
         on_post = deduplicate(on_post_factory() if on_post_factory else _print_post)
         try:
             report = run_listeners(listeners, on_post, duration=duration)
         finally:
             if db is not None:
                 db.engine.dispose()
-        typer.echo(f"stopped: {report.posts} posts, cursors saved", err=True)
+        stopped = ngettext(
+            "stopped: %(count)s post, cursors saved",
+            "stopped: %(count)s posts, cursors saved",
+            report.posts,
+        )
+        typer.echo(stopped, err=True)
         for name, error in report.failed.items():
-            typer.echo(f"{name} failed: {error}", err=True)
+            typer.echo(_("%(name)s failed: %(error)s", name=name, error=error), err=True)
         if report.failed:
             raise typer.Exit(1)

@@ -10,8 +10,11 @@ import typer
 from veille.config import get_settings
 from veille.store import counts
 from veille.store.db import Database
+from veille.terminal import _
 
-counts_app = typer.Typer(help="Counts per hour that pages and reports read.", no_args_is_help=True)
+counts_app = typer.Typer(
+    help=_("Counts per hour that pages and reports read."), no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -19,7 +22,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(counts_app, name="counts")
 
 
-@counts_app.command("rebuild")
+@counts_app.command(
+    "rebuild", help=_("Recount every matched post from the store (pages read these counts).")
+)
 def rebuild() -> None:
     """Recount every matched post from the store (pages read these counts)."""
     db = Database.from_settings(get_settings())
