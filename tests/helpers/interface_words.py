@@ -156,7 +156,9 @@ _ALLOWED = """
 api app atom bearer bluesky csv e-mail email hmac id json mastodon mérignac oauth ok pdf rss
 sha smtp tls token url veille web webhook webhooks x
 """
-ALLOWED = set(_ALLOWED.split())
+# Words spelled the same in both languages ("base address", "la base"; "court" as in law).
+_BOTH = "base court"
+ALLOWED = set(_ALLOWED.split()) | set(_BOTH.split())
 
 
 def catalog_words() -> dict[str, set[str]]:
