@@ -49,6 +49,7 @@ class MastodonInstance:
                 "url": f"https://piaille.example/@martin/{number}",
                 "content": f"<p>{request.json()['status']}</p>",
                 "text": request.json()["status"],
+                "in_reply_to_id": request.json().get("in_reply_to_id"),
             }
             self.statuses.append(status)
             if key:

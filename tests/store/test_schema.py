@@ -11,7 +11,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import JSON, func, insert, null, select, text
+from sqlalchemy import JSON, column, func, insert, null, select, table, text
 
 from veille.store import tables, tables_publish
 from veille.store.db import Database, alembic_config
@@ -56,7 +56,13 @@ def test_drafts_keep_their_rows_when_media_becomes_not_null(empty: Database) -> 
     with empty.engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0002")  # the last release where drafts.media was nullable
-        draft = tables.Draft.__table__
+        # The drafts table as 0002 left it (the model's later columns and defaults left out).
+        draft = table(
+            "drafts",
+            *(column(name) for name in ("id", "text", "status", "created_at", "updated_at")),
+            column("evergreen"),
+            column("media", JSON()),
+        )
         common = {"status": "draft", "created_at": AT, "updated_at": AT, "evergreen": False}
         conn.execute(insert(draft).values(id=1, text="sans média", media=null(), **common))
         conn.execute(insert(draft).values(id=2, text="média null", media=JSON.NULL, **common))

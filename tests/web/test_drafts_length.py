@@ -69,7 +69,7 @@ def test_a_long_text_is_refused_as_typed_with_the_offers(
     assert page.count("<li>Nous avons terminé") > 1
 
 
-def test_the_thread_makes_numbered_drafts_within_every_limit(
+def test_the_thread_is_one_draft_of_numbered_posts_within_every_limit(
     client: TestClient, db: Database, accounts: dict[str, int]
 ) -> None:
     sign_in_as(client, "claire")
@@ -78,13 +78,18 @@ def test_the_thread_makes_numbered_drafts_within_every_limit(
     first = _compose(client, text, chosen, fit="thread")
     assert isinstance(first, str) and first.startswith("/drafts/")
     with db.session() as session:
+        (draft,) = session.scalars(select(tables.Draft)).all()
         variants = session.scalars(select(DraftVariant).order_by(DraftVariant.id)).all()
-        bluesky = [v.text for v in variants if v.network == "bluesky"]
-        mastodon = [v.text for v in variants if v.network == "mastodon"]
-    assert len(bluesky) == len(mastodon) == _drafts(db) > 1
-    assert bluesky == mastodon  # one thread that fits both networks
-    assert all(bluesky_length(t) <= 300 and "…" not in t for t in bluesky)
-    assert bluesky[0].endswith(f" 1/{len(bluesky)}") and bluesky[-1].endswith(f"/{len(bluesky)}")
+        parts = {v.network: [v.text, *draft.thread] for v in variants}
+    assert parts["bluesky"] == parts["mastodon"]  # one thread that fits both networks
+    thread = parts["bluesky"]
+    assert len(thread) > 1 and _drafts(db) == 1
+    assert all(bluesky_length(t) <= 300 and "…" not in t for t in thread)
+    assert thread[0].endswith(f" 1/{len(thread)}") and thread[-1].endswith(f"/{len(thread)}")
+    # Its page shows every post of the thread, each checked by the guard; the list says so.
+    page = client.get(first).text
+    assert page.count("en réponse au précédent") == 2 * (len(thread) - 1)
+    assert f"fil de {len(thread)} messages" in client.get("/drafts").text
 
 
 def test_the_shorter_variant_is_made_only_when_chosen(

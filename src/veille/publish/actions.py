@@ -54,7 +54,8 @@ class Upload:
 
 def risk_of(session: Session, draft: tables.Draft, *, at: datetime | None) -> str:
     """The guard's highest risk over the draft's variants, published at ``at``."""
-    return overall_risk(check_variants(session, variants_of(session, draft.id), scheduled_at=at))
+    variants = variants_of(session, draft.id)
+    return overall_risk(check_variants(session, variants, scheduled_at=at, thread=draft.thread))
 
 
 def compose(
@@ -74,7 +75,8 @@ def compose(
 
     A text too long for a chosen account is refused (``TooLong``, with the offers) unless
     ``fit`` says what the author chose: "shorten" (each network's shorter variant) or
-    "thread" (one draft per numbered part, the first returned)."""
+    "thread" (one draft whose numbered parts are published each in reply to the one
+    before)."""
     parts = [text]
     if fit == "thread":
         parts = length.thread_for(session, text, account_ids)
@@ -88,21 +90,18 @@ def compose(
     checked = [check_image(u.data, name=u.name, alt=u.alt) for u in uploads]
     write_images(data_dir, checked, quota_bytes=media_quota_bytes)
     try:
-        drafts = [
-            create_draft(
-                session,
-                text=part,
-                account_ids=account_ids,
-                user_id=actor.id,
-                evergreen=evergreen,
-                media=[c.image.to_json() for c in checked] if n == 0 else [],
-            )
-            for n, part in enumerate(parts)
-        ]
+        return create_draft(
+            session,
+            text=parts[0],
+            thread=parts[1:],
+            account_ids=account_ids,
+            user_id=actor.id,
+            evergreen=evergreen,
+            media=[c.image.to_json() for c in checked],
+        )
     except DraftError:
         remove_images(data_dir, [c.image for c in checked])
         raise
-    return drafts[0]
 
 
 def schedule_at(

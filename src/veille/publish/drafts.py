@@ -17,7 +17,7 @@ from veille.business import BusinessProfile
 from veille.publish.guard import GuardContext, check
 from veille.publish.guard_models import GuardReport, Lang
 from veille.publish.guard_text import urls
-from veille.publish.scheduler import enqueue
+from veille.publish.scheduler import enqueue_post
 from veille.sources import registry
 from veille.sources.network import PostCost
 from veille.store import tables
@@ -140,6 +140,7 @@ class VariantCheck:
     text: str
     report: GuardReport
     cost: PostCost | None  # pay-per-use networks only
+    part: int = 1  # a thread's later posts: 2, 3...
 
 
 RISK_ORDER = {"low": 0, "medium": 1, "high": 2}
@@ -174,8 +175,10 @@ def check_variants(
     scheduled_at: datetime | None,
     zone: str = "Europe/Paris",
     lang: Lang = "fr",
+    thread: Sequence[str] = (),
 ) -> list[VariantCheck]:
-    """The guard's report for each variant, and what it costs where posts are paid for."""
+    """The guard's report for each variant, and what it costs where posts are paid for; then
+    the same for each later post of the ``thread``, from that variant's account."""
     profile, crisis = load_profile(session), crisis_open(session)
     checks = []
     for variant in variants:
@@ -189,16 +192,17 @@ def check_variants(
         )
         publishing = registry.publishing(variant.network)
         priced = publishing.post_cost if publishing is not None else None
-        cost = priced(variant.text) if priced is not None else None
-        checks.append(
-            VariantCheck(
-                variant.account_id,
-                variant.network,
-                variant.text,
-                check(variant.text, context=context),
-                cost,
+        for part, text in enumerate((variant.text, *thread), start=1):
+            checks.append(
+                VariantCheck(
+                    variant.account_id,
+                    variant.network,
+                    text,
+                    check(text, context=context),
+                    priced(text) if priced is not None else None,
+                    part,
+                )
             )
-        )
     return checks
 
 
@@ -225,8 +229,10 @@ def create_draft(
     evergreen: bool = False,
     media: Sequence[dict[str, str]] = (),
     handles: Mapping[str, Mapping[str, str]] | None = None,
+    thread: Sequence[str] = (),
 ) -> tables.Draft:
-    """A draft with one adapted variant per target account."""
+    """A draft with one adapted variant per target account; ``thread``, the posts that
+    follow its text, each replying to the one before."""
     text = text.strip()
     if not text:
         raise DraftError(N_("text: the draft is empty"))
@@ -263,6 +269,7 @@ def create_draft(
         updated_at=now,
         evergreen=evergreen,
         media=list(media),
+        thread=[part.strip() for part in thread if part.strip()],
     )
     session.add(draft)
     session.flush()
@@ -334,15 +341,17 @@ def schedule_draft(
     if at.tzinfo is None:
         raise DraftError("scheduled_at: an aware time is required")
     jobs = [
-        enqueue(
+        job
+        for variant in variants_of(session, draft.id)
+        for job in enqueue_post(
             session,
             account_id=variant.account_id,
             network=variant.network,
             text=variant.text,
+            thread=draft.thread,
             due_at=at,
             draft_id=draft.id,
         )
-        for variant in variants_of(session, draft.id)
     ]
     draft.status, draft.scheduled_at, draft.updated_at = "scheduled", at, utcnow()
     record_event(session, draft.id, user_id, "scheduled", at=at.isoformat())

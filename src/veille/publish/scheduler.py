@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from veille.publish.media import images_of
 from veille.publish.publisher import JobRequest, Publisher
@@ -31,6 +31,8 @@ from veille.store.tables_publish import DraftEvent, PublishJob, Recurrence
 from veille.timeutil import utcnow
 
 log = logging.getLogger("veille.publish")
+# Why a thread's later post was not sent (kept with the job, like a network's own error).
+THREAD_BROKEN = "not sent: the post before it in the thread could not be published"
 
 Now = Callable[[], datetime]
 
@@ -52,8 +54,10 @@ def enqueue(
     draft_id: int | None = None,
     in_reply_to: str | None = None,
     key: str | None = None,
+    after: PublishJob | None = None,
 ) -> PublishJob:
-    """Add a job (or return the one already holding this key)."""
+    """Add a job (or return the one already holding this key). A job ``after`` another waits
+    for it to be published and replies to it (a thread's next post)."""
     if due_at.tzinfo is None:
         raise ValueError("due_at: an aware datetime is required (UTC or with a zone)")
     key = key or job_key(draft_id=draft_id, account_id=account_id, due_at=due_at)
@@ -66,6 +70,7 @@ def enqueue(
         network=network,
         text=text,
         in_reply_to=in_reply_to,
+        after_job_id=after.id if after is not None else None,
         idempotency_key=key,
         due_at=due_at,
         next_attempt_at=due_at,
@@ -75,6 +80,46 @@ def enqueue(
     session.add(job)
     session.flush()
     return job
+
+
+def enqueue_post(
+    session: Session,
+    *,
+    account_id: int,
+    network: str,
+    text: str,
+    thread: Sequence[str],
+    due_at: datetime,
+    draft_id: int | None,
+    in_reply_to: str | None = None,
+) -> list[PublishJob]:
+    """The jobs of one post from one account: its text, then each post of its ``thread``,
+    each waiting for the one before and replying to it. Keys follow the first job's, so
+    enqueueing the same occurrence again returns the same jobs."""
+    first = enqueue(
+        session,
+        account_id=account_id,
+        network=network,
+        text=text,
+        due_at=due_at,
+        draft_id=draft_id,
+        in_reply_to=in_reply_to,
+    )
+    jobs = [first]
+    for position, part in enumerate(thread, start=2):
+        jobs.append(
+            enqueue(
+                session,
+                account_id=account_id,
+                network=network,
+                text=part,
+                due_at=due_at,
+                draft_id=draft_id,
+                key=f"{first.idempotency_key}-p{position}",
+                after=jobs[-1],
+            )
+        )
+    return jobs
 
 
 @dataclass
@@ -108,7 +153,12 @@ class Scheduler:
     def claim(self) -> JobRequest | None:
         """Take the next due job (or one whose lease ran out) for this worker."""
         now = self.now()
-        due = or_(
+        before = aliased(PublishJob)
+        # A thread's next post waits until the one before it is online.
+        ready = PublishJob.after_job_id.is_(None) | exists().where(
+            before.id == PublishJob.after_job_id, before.status == "done"
+        )
+        due = ready & or_(
             (PublishJob.status == "pending") & (PublishJob.next_attempt_at <= now),
             (PublishJob.status == "running") & (PublishJob.lease_until < now),
         )
@@ -134,6 +184,10 @@ class Scheduler:
                 if taken.rowcount == 1:  # type: ignore[attr-defined]
                     job = session.get(PublishJob, job_id, populate_existing=True)
                     assert job is not None
+                    if job.after_job_id is not None and job.in_reply_to is None:
+                        previous = session.get(PublishJob, job.after_job_id)
+                        assert previous is not None  # ready: it is done
+                        job.in_reply_to = previous.network_post_id
                     # A running job with an expired lease: the previous attempt was claimed
                     # and never recorded, so the post may already be online.
                     unknown_since = (
@@ -210,6 +264,7 @@ class Scheduler:
             else:
                 job.status, job.finished_at = "failed", now
                 outcome = "failed"
+                _fail_followers(session, job, now)
                 if job.draft_id is not None:
                     draft = session.get(tables.Draft, job.draft_id)
                     if draft is not None:
@@ -224,6 +279,25 @@ class Scheduler:
                     )
         log.warning("job %s on %s: %s (%s)", request.job_id, request.network, message, outcome)
         return outcome
+
+
+def _fail_followers(session: Session, job: PublishJob, now: datetime) -> None:
+    """The rest of a thread whose post failed for good: never published out of order."""
+    follower = session.scalar(select(PublishJob).where(PublishJob.after_job_id == job.id))
+    while follower is not None and follower.status == "pending":
+        follower.status, follower.finished_at = "failed", now
+        follower.last_error = THREAD_BROKEN
+        follower = session.scalar(select(PublishJob).where(PublishJob.after_job_id == follower.id))
+
+
+def _thread_head(session: Session, job: PublishJob) -> PublishJob:
+    """The first job of the thread ``job`` ends (itself for a single post)."""
+    while job.after_job_id is not None:
+        previous = session.get(PublishJob, job.after_job_id)
+        if previous is None:
+            break
+        job = previous
+    return job
 
 
 def _after_publish(session: Session, job: PublishJob, now: datetime) -> None:
@@ -248,30 +322,35 @@ def _after_publish(session: Session, job: PublishJob, now: datetime) -> None:
     ).all()
     if all(status == "done" for status in siblings):
         draft.status, draft.updated_at = "published", now
+    if session.scalar(select(PublishJob.id).where(PublishJob.after_job_id == job.id)):
+        return  # a thread: its next occurrence is planned once its last post is out
+    head = _thread_head(session, job)
     recurrence = session.get(Recurrence, draft.id)
     if recurrence is not None:
         when = WeeklyTime(recurrence.weekday, recurrence.minute_of_day, recurrence.zone)
         next_at = next_occurrence(when, job.due_at)
         if recurrence.until is None or next_at <= recurrence.until:
-            enqueue(
+            enqueue_post(
                 session,
                 account_id=job.account_id,
                 network=job.network,
-                text=job.text,
+                text=head.text,
+                thread=draft.thread,
                 due_at=next_at,
                 draft_id=draft.id,
-                in_reply_to=job.in_reply_to,
+                in_reply_to=head.in_reply_to,
             )
             draft.status = "scheduled"
     elif draft.evergreen:
-        _requeue_evergreen(session, draft, job, now)
+        _requeue_evergreen(session, draft, head, now)
 
 
 def _requeue_evergreen(
     session: Session, draft: tables.Draft, job: PublishJob, now: datetime
 ) -> None:
-    """An evergreen post goes back into its account's queue, in the first free slot after
-    the resting gap. Without a slot it stays published and the history says why."""
+    """An evergreen post (``job``, a thread's first) goes back into its account's queue, in
+    the first free slot after the resting gap. Without a slot it stays published and the
+    history says why."""
     try:
         # At least the gap: a slot falling exactly at now + gap is allowed.
         earliest = now + evergreen_gap(session) - timedelta(seconds=1)
@@ -286,11 +365,12 @@ def _requeue_evergreen(
             )
         )
         return
-    enqueue(
+    enqueue_post(
         session,
         account_id=job.account_id,
         network=job.network,
         text=job.text,
+        thread=draft.thread,
         due_at=at,
         draft_id=draft.id,
         in_reply_to=job.in_reply_to,

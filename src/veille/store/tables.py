@@ -232,6 +232,8 @@ class Draft(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     evergreen: Mapped[bool] = mapped_column(Boolean, default=False)
     media: Mapped[list[Any]] = mapped_column(JSON, default=list)  # attached image paths/alt texts
+    # A thread: the posts after the first (the variants' text), each replying to the one before.
+    thread: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class Alert(Base):

@@ -116,6 +116,10 @@ class PublishJob(Base):
     network: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     in_reply_to: Mapped[str | None] = mapped_column(String(255), default=None)
+    # A thread's next post waits for this job and replies to what it published.
+    after_job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("publish_jobs.id", ondelete="SET NULL"), default=None, index=True
+    )
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # pending, running (claimed, lease_until set), done, failed, cancelled

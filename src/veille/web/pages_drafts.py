@@ -197,6 +197,7 @@ def _draft_page(
         scheduled_at=draft.scheduled_at,
         zone=settings.time_zone,
         lang=lang,
+        thread=draft.thread,
     )
     risk = overall_risk(checks)
     needed = requirement(session, draft, risk=risk)
