@@ -24,7 +24,7 @@ def _compile(rules: Iterable[tuple[str, str]]) -> Matcher:
     """All valid rules; a broken stored rule is logged and left out, never fatal to ingest."""
     matcher = compile_rules(list(rules), collect_errors=True)
     for error in matcher.errors:
-        log.warning("rule %s left out: %s", error.rule_id, error.message("en"))
+        log.warning("rule %s left out: %s", error.rule_id, error.message_in("en"))
     return matcher
 
 

@@ -40,7 +40,8 @@ def check_rules(rules: Sequence[str], *, lang: str, max_length: int) -> list[Rul
         try:
             parse_rule(rule, max_length=max_length)
         except RuleError as exc:
-            problems.append(RuleProblem(number, exc.message(lang), exc.caret(rule)))
+            said = exc.message_in("en" if lang == "en" else "fr")
+            problems.append(RuleProblem(number, said, exc.caret(rule)))
     return problems
 
 

@@ -134,4 +134,4 @@ def test_random_rules_parse_or_fail_with_a_column(texts: list[str]) -> None:
             parse_rule(text)
         except RuleError as exc:
             assert 1 <= exc.column <= len(text) + 1
-            assert exc.message_fr and exc.message_en
+            assert exc.what.in_language("fr") and exc.what.in_language("en")

@@ -19,8 +19,8 @@ def test_unclosed_parenthesis_points_at_it() -> None:
     rule = "peintre angers (devis OR estimation"
     error = error_of(rule)
     assert error.column == 16
-    assert error.message("fr") == "parenthèse non fermée, colonne 16"
-    assert error.message("en") == "unclosed parenthesis, column 16"
+    assert error.message_in("fr") == "parenthèse non fermée, colonne 16"
+    assert error.message_in("en") == "unclosed parenthesis, column 16"
     assert error.render(rule).splitlines() == [
         "parenthèse non fermée, colonne 16",
         "  peintre angers (devis OR estimation",
@@ -65,10 +65,10 @@ def test_column_17_example_from_the_issue() -> None:
 )
 def test_errors_name_what_and_where(rule: str, column: int, french: str) -> None:
     error = error_of(rule)
-    assert french in error.message_fr
+    assert french in error.what.in_language("fr")
     assert error.column == column
-    assert error.message_en  # every error has its English twin
-    assert error.render(rule, "en").startswith(error.message("en"))
+    assert error.what.in_language("en")  # every error has its English twin
+    assert error.render(rule, "en").startswith(error.message_in("en"))
 
 
 @pytest.mark.parametrize(
@@ -85,15 +85,15 @@ def test_errors_name_what_and_where(rule: str, column: int, french: str) -> None
 )
 def test_conjunction_operators_cannot_stand_alone(rule: str, column: int) -> None:
     error = error_of(rule)
-    assert "ne peut pas être employé seul" in error.message_fr
+    assert "ne peut pas être employé seul" in error.what.in_language("fr")
     assert error.column == column
 
 
 @pytest.mark.parametrize("rule", ["-emploi", "-emploi -stage", "-(peintre OR plombier)", "-#pub"])
 def test_negations_only_are_refused(rule: str) -> None:
     error = error_of(rule)
-    assert "que d'exclusions" in error.message_fr
-    assert "exclusions only" in error.message_en
+    assert "que d'exclusions" in error.what.in_language("fr")
+    assert "exclusions only" in error.what.in_language("en")
 
 
 def test_operators_with_a_standalone_term_are_fine() -> None:
@@ -107,7 +107,7 @@ def test_length_limit_is_configurable() -> None:
     rule = "peintre " * 200
     error = error_of(rule)
     assert error.column == 1025
-    assert "règle trop longue : 1600 caractères, 1024 au plus" in error.message_fr
+    assert "règle trop longue : 1600 caractères, 1024 au plus" in error.what.in_language("fr")
     parse_rule(rule, max_length=2000)
     assert error_of("peintre angers", max_length=10).column == 11
 

@@ -52,6 +52,7 @@ from veille.rules.reference import (
     sample_bucket,
 )
 from veille.rules.text import post_case_text, post_text, words
+from veille.translations import N_
 
 Check = Callable[["_Context"], bool]
 _second = itemgetter(1)
@@ -273,7 +274,7 @@ class _Compiler:
                 return options[:2]
         anchors = self.anchors(node)
         if anchors is None:  # the parser refuses such rules
-            raise RuleError(node.column, "règle sans ancrage", "rule without an anchor")
+            raise RuleError(node.column, N_("rule without an anchor"))
         return [anchors]
 
     # -- checks: the boolean logic, as closures over key ids ------------------------------------

@@ -1,27 +1,43 @@
-"""The one error a rule can raise: what is wrong, where, in French and English."""
+"""The one error a rule can raise: what is wrong and where, said in the reader's language from
+the catalogs (an English msgid and its named fields, like every refusal)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 
-class RuleError(ValueError):
+from veille.translations import Language, Phrase, Refusal, translator
+
+
+class RuleError(Refusal):
     """A rule that cannot be used. ``column`` is 1-based, counted in characters."""
 
     def __init__(
-        self, column: int, message_fr: str, message_en: str, *, rule_id: str | None = None
+        self,
+        column: int,
+        message: str,
+        *,
+        rule_id: str | None = None,
+        fields: Mapping[str, object] | None = None,
     ) -> None:
         self.column = column
-        self.message_fr = message_fr
-        self.message_en = message_en
         self.rule_id = rule_id
-        super().__init__(self.message("fr"))
+        self.what = Phrase(message, **(fields or {}))
+        super().__init__(message, **(fields or {}))
+        self.args = (self.message_in("fr"),)  # str(): French, the interface's first language
 
-    def message(self, lang: str = "fr") -> str:
+    def message_in(self, lang: Language) -> str:
         """The message with its column, e.g. "parenthèse non fermée, colonne 17"."""
-        if lang == "en":
-            text = f"{self.message_en}, column {self.column}"
-            return f"rule {self.rule_id}: {text}" if self.rule_id is not None else text
-        text = f"{self.message_fr}, colonne {self.column}"
-        return f"règle {self.rule_id} : {text}" if self.rule_id is not None else text
+        words = translator(lang)
+        text = words.gettext("%(what)s, column %(column)s") % {
+            "what": self.what.in_language(lang),
+            "column": self.column,
+        }
+        if self.rule_id is None:
+            return text
+        return words.gettext("rule %(rule)s: %(error)s") % {"rule": self.rule_id, "error": text}
+
+    def in_language(self, lang: Language) -> str:
+        return self.message_in(lang)
 
     def caret(self, source: str) -> str:
         """The rule on one line and a caret under the column."""
@@ -30,7 +46,7 @@ class RuleError(ValueError):
 
     def render(self, source: str, lang: str = "fr") -> str:
         """Message, rule line and caret line, ready for a terminal."""
-        return f"{self.message(lang)}\n{self.caret(source)}"
+        return f"{self.message_in('en' if lang == 'en' else 'fr')}\n{self.caret(source)}"
 
     def with_rule_id(self, rule_id: str) -> RuleError:
-        return RuleError(self.column, self.message_fr, self.message_en, rule_id=rule_id)
+        return RuleError(self.column, self.what.message, rule_id=rule_id, fields=self.what.fields)

@@ -37,6 +37,7 @@ from veille.rules.language import (
     format_tree,
 )
 from veille.rules.text import case_words, words
+from veille.translations import N_, Phrase
 
 _QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“"}
 _CLOSERS = {'"', "”", "»", "“"}
@@ -73,8 +74,8 @@ _MAX_RADIUS_KM = 100.0
 _MIN_STEM = 3
 
 
-def _err(column: int, fr: str, en: str) -> RuleError:
-    return RuleError(column, fr, en)
+def _err(column: int, message: str, **fields: object) -> RuleError:
+    return RuleError(column, message, fields=fields)
 
 
 class _Parser:
@@ -114,7 +115,7 @@ class _Parser:
         if closer == "”" and end < 0:
             end = self.text.find('"', start + 1)
         if end < 0:
-            raise _err(self.col(start), "guillemet non fermé", "unclosed quotation mark")
+            raise _err(self.col(start), N_("unclosed quotation mark"))
         self.pos = end + 1
         return self.text[start + 1 : end]
 
@@ -127,13 +128,12 @@ class _Parser:
             # parse_or stops only at ')' when not inside parentheses.
             raise _err(
                 self.col(),
-                "parenthèse fermante sans parenthèse ouvrante",
-                "closing parenthesis without an opening one",
+                N_("closing parenthesis without an opening one"),
             )
         return node
 
     def unclosed(self) -> RuleError:
-        return _err(self.open_columns[-1], "parenthèse non fermée", "unclosed parenthesis")
+        return _err(self.open_columns[-1], N_("unclosed parenthesis"))
 
     def parse_or(self) -> Node:
         start = self.pos
@@ -150,8 +150,7 @@ class _Parser:
             if self.pos >= len(self.text) or self.peek() == ")" or self.at_or():
                 raise _err(
                     or_col,
-                    "OR attend un terme de chaque côté",
-                    "OR needs a term on each side",
+                    N_("OR needs a term on each side"),
                 )
             branches.append(self.parse_and(after_or=True))
         if len(branches) == 1:
@@ -175,15 +174,14 @@ class _Parser:
                 if not items:
                     raise _err(
                         self.col(),
-                        "OR attend un terme de chaque côté",
-                        "OR needs a term on each side",
+                        N_("OR needs a term on each side"),
                     )
                 break
             items.append(self.parse_unary())
         if not items:
             if self.pos >= len(self.text) and start == 0 and not after_or:
-                raise _err(1, "règle vide", "empty rule")
-            raise _err(self.col(), "terme attendu", "a term was expected")
+                raise _err(1, N_("empty rule"))
+            raise _err(self.col(), N_("a term was expected"))
         if len(items) == 1:
             return items[0]
         flat: list[Node] = []
@@ -199,8 +197,7 @@ class _Parser:
             if nxt == "" or nxt.isspace() or nxt in ")-":
                 raise _err(
                     self.col(minus),
-                    "le signe - doit être collé au terme qu'il exclut (ex. -emploi)",
-                    "the - sign must touch the term it excludes (e.g. -job)",
+                    N_("the - sign must touch the term it excludes (e.g. -job)"),
                 )
             return Not(self.col(minus), self.parse_primary())
         return self.parse_primary()
@@ -211,13 +208,11 @@ class _Parser:
         if char == "(":
             self.open_columns.append(self.col())
             if len(self.open_columns) > _MAX_DEPTH:
-                raise _err(
-                    self.col(), "trop de parenthèses imbriquées", "too many nested parentheses"
-                )
+                raise _err(self.col(), N_("too many nested parentheses"))
             self.pos += 1
             self.skip_space()
             if self.peek() == ")":
-                raise _err(self.col(start), "parenthèses vides", "empty parentheses")
+                raise _err(self.col(start), N_("empty parentheses"))
             if self.pos >= len(self.text):
                 raise self.unclosed()
             node = self.parse_or()
@@ -230,9 +225,7 @@ class _Parser:
         if char in _QUOTES:
             return self.phrase(start, self.read_quoted())
         if char in _CLOSERS:
-            raise _err(
-                self.col(), "guillemet fermant sans ouvrant", "closing quote without an opening one"
-            )
+            raise _err(self.col(), N_("closing quote without an opening one"))
         bare = self.read_bare()
         return self.bare(start, bare)
 
@@ -243,8 +236,7 @@ class _Parser:
         if not folded:
             raise _err(
                 self.col(start),
-                "expression vide : il faut au moins un mot entre les guillemets",
-                "empty phrase: put at least one word between the quotes",
+                N_("empty phrase: put at least one word between the quotes"),
             )
         if self.peek() == "~":
             tilde = self.pos
@@ -253,16 +245,14 @@ class _Parser:
             if digits is None:
                 raise _err(
                     self.col(tilde),
-                    '~ attend un nombre de mots, par ex. "peintre angers"~3',
-                    'the ~ needs a number of words, e.g. "painter angers"~3',
+                    N_('the ~ needs a number of words, e.g. "painter angers"~3'),
                 )
             self.pos += digits.end()
             distance = int(digits.group())
             if len(folded) < 2 or distance < 1:
                 raise _err(
                     self.col(tilde),
-                    "la proximité ~N veut au moins deux mots et N ≥ 1",
-                    "proximity ~N needs at least two words and N >= 1",
+                    N_("proximity ~N needs at least two words and N >= 1"),
                 )
             return Near(self.col(start), inner, folded, distance)
         return Words(self.col(start), inner, folded, quoted=True)
@@ -270,12 +260,12 @@ class _Parser:
     def bare(self, start: int, raw: str) -> Node:
         column = self.col(start)
         if raw in ("AND", "NOT"):
-            hint_fr = "l'espace vaut ET" if raw == "AND" else "excluez avec -, ex. -emploi"
-            hint_en = "a space means AND" if raw == "AND" else "exclude with -, e.g. -job"
+            hint = N_("a space means AND") if raw == "AND" else N_("exclude with -, e.g. -job")
             raise _err(
                 column,
-                f"{raw} n'existe pas : {hint_fr} ; pour le mot, écrivez-le en minuscules",
-                f"there is no {raw}: {hint_en}; to search the word, write it in lower case",
+                N_("there is no %(word)s: %(hint)s; to search the word, write it in lower case"),
+                word=raw,
+                hint=Phrase(hint),
             )
         operator = _OPERATOR_WORD.match(raw)
         if operator is not None:
@@ -285,26 +275,27 @@ class _Parser:
                 return self.operator(start, name.lower(), rest)
             if rest or self.peek() in _QUOTES:
                 close = difflib.get_close_matches(name.lower(), _OPERATORS, n=1)
-                hint_fr = f" (vouliez-vous {close[0]}: ?)" if close else ""
-                hint_en = f" (did you mean {close[0]}:?)" if close else ""
-                raise _err(
-                    column,
-                    f"opérateur inconnu « {name}: »{hint_fr}",
-                    f"unknown operator '{name}:'{hint_en}",
-                )
+                if close:
+                    raise _err(
+                        column,
+                        N_("unknown operator '%(name)s:' (did you mean %(close)s:?)"),
+                        name=name,
+                        close=close[0],
+                    )
+                raise _err(column, N_("unknown operator '%(name)s:'"), name=name)
         if raw.startswith("#"):
             tag = "".join(words(raw[1:]))
             if not tag or not re.fullmatch(r"\w+", raw[1:]):
-                raise _err(column, "# attend un hashtag, ex. #peinture", "# needs a hashtag")
+                raise _err(column, N_("# needs a hashtag"))
             return Hashtag(column, tag)
         if raw.startswith("@"):
             user = _USER.fullmatch(raw)
             if user is None:
-                raise _err(column, "@ attend un nom d'utilisateur", "@ needs a user name")
+                raise _err(column, N_("@ needs a user name"))
             return Mention(column, user.group(1).lower())
         if raw.startswith("$"):
             if not re.fullmatch(r"\$[^\W\d_]\w*", raw):
-                raise _err(column, "$ attend un symbole boursier, ex. $ORA", "$ needs a cashtag")
+                raise _err(column, N_("$ needs a cashtag"))
             return Words(column, raw, tuple(words(raw)))
         if "*" in raw:
             stem = raw[:-1]
@@ -312,22 +303,19 @@ class _Parser:
             if not raw.endswith("*") or "*" in stem or len(stem_words) != 1:
                 raise _err(
                     column + raw.index("*"),
-                    "le joker * ne se met qu'à la fin d'un mot, ex. renov*",
-                    "the * wildcard only goes at the end of one word, e.g. renov*",
+                    N_("the * wildcard only goes at the end of one word, e.g. renov*"),
                 )
             if len(stem_words[0]) < _MIN_STEM:
                 raise _err(
                     column,
-                    f"le joker * veut au moins {_MIN_STEM} lettres avant lui",
-                    f"the * wildcard needs at least {_MIN_STEM} letters before it",
+                    N_("the * wildcard needs at least %(letters)s letters before it"),
+                    letters=_MIN_STEM,
                 )
             return Prefix(column, raw, stem_words[0])
         folded = tuple(words(raw))
         if not folded:
             raise _err(
-                column,
-                f"« {raw} » ne contient ni lettre, ni chiffre, ni emoji à chercher",
-                f"'{raw}' has no letter, digit or emoji to search for",
+                column, N_("'%(word)s' has no letter, digit or emoji to search for"), word=raw
             )
         return Words(column, raw, folded)
 
@@ -344,56 +332,49 @@ class _Parser:
             return self.point_radius(start, rest)
         value = self.operator_value(rest)
 
-        def expected(fr: str, en: str) -> RuleError:
-            return _err(value_col, f"{name}: attend {fr}", f"{name}: expects {en}")
+        def expected(what: str) -> RuleError:
+            return _err(value_col, N_("%(name)s: expects %(what)s"), name=name, what=Phrase(what))
 
         if name in ("from", "to", "retweets_of"):
             user = _USER.fullmatch(value)
             if user is None:
-                raise expected("un nom d'utilisateur", "a user name")
+                raise expected(N_("a user name"))
             return User(column, cast(UserField, name), user.group(1).lower())
         if name == "url":
             if not value.strip() or any(char.isspace() for char in value.strip()):
-                raise expected(
-                    "un morceau d'adresse web, sans espace", "part of a web address, no spaces"
-                )
+                raise expected(N_("part of a web address, no spaces"))
             return Url(column, value.strip().lower())
         if name == "lang":
             if not _LANG.fullmatch(value.lower()):
-                raise expected("un code de langue (ex. lang:fr)", "a language code (e.g. lang:fr)")
+                raise expected(N_("a language code (e.g. lang:fr)"))
             return Lang(column, value.lower())
         if name == "is":
             if value not in _IS:
-                raise expected(
-                    "retweet, reply, quote ou verified", "retweet, reply, quote or verified"
-                )
+                raise expected(N_("retweet, reply, quote or verified"))
             return Is(column, value)
         if name == "has":
             if value not in _HAS:
-                raise expected(
-                    "links, media, images, mentions, hashtags ou geo",
-                    "links, media, images, mentions, hashtags or geo",
-                )
+                raise expected(N_("links, media, images, mentions, hashtags or geo"))
             return Has(column, value)
         if name in ("place", "bio", "bio_location"):
             folded = tuple(words(value))
             if not folded:
-                raise expected("un mot ou une expression entre guillemets", "a word or a phrase")
+                raise expected(N_("a word or a phrase in quotation marks"))
             return FieldWords(column, cast(BioField, name), value, folded)
         if name == "place_country":
             if not re.fullmatch(r"[A-Za-z]{2}", value):
-                raise expected("un code pays à deux lettres (ex. FR)", "a two-letter country code")
+                raise expected(N_("a two-letter country code (e.g. FR)"))
             return PlaceCountry(column, value.upper())
         if name == "followers":
             return self.followers(column, value_col, value)
         if name == "sample":
             if not re.fullmatch(r"\d{1,3}", value) or not 1 <= int(value) <= 100:
-                raise expected("un pourcentage de 1 à 100", "a percentage from 1 to 100")
+                raise expected(N_("a percentage from 1 to 100"))
             return Sample(column, int(value))
         # case:
         exact = tuple(case_words(value))
         if not exact or not words(value):
-            raise expected("un mot ou une expression entre guillemets", "a word or a phrase")
+            raise expected(N_("a word or a phrase in quotation marks"))
         return ExactCase(column, value, exact, tuple(words(value)))
 
     def followers(self, column: int, value_col: int, value: str) -> Node:
@@ -401,16 +382,14 @@ class _Parser:
         if found is None or (found.group(1) and found.group(3)):
             raise _err(
                 value_col,
-                "followers: attend une comparaison (>=100, <=5000) ou un intervalle (100..5000)",
-                "followers: expects a comparison (>=100, <=5000) or a range (100..5000)",
+                N_("followers: expects a comparison (>=100, <=5000) or a range (100..5000)"),
             )
         sign, first, second = found.group(1), int(found.group(2)), found.group(3)
         if second is not None:
             if int(second) < first:
                 raise _err(
                     value_col,
-                    "followers: intervalle à l'envers (le plus petit d'abord)",
-                    "followers: range upside down (smallest first)",
+                    N_("followers: range upside down (smallest first)"),
                 )
             return Followers(column, first, int(second))
         bounds: dict[str | None, tuple[int | None, int | None]] = {
@@ -429,29 +408,29 @@ class _Parser:
         value_start = start + len("point_radius:")
         self.pos = value_start
         found = _POINT.match(self.text, self.pos)
-        example_fr = "[longitude latitude rayon], ex. point_radius:[-0.55 47.47 10km]"
-        example_en = "[longitude latitude radius], e.g. point_radius:[-0.55 47.47 10km]"
         if found is None:
             raise _err(
                 self.col(value_start),
-                f"point_radius: attend {example_fr}",
-                f"point_radius: expects {example_en}",
+                N_(
+                    "point_radius: expects [longitude latitude radius], "
+                    "e.g. point_radius:[-0.55 47.47 10km]"
+                ),
             )
         lon, lat, radius = float(found.group(1)), float(found.group(2)), float(found.group(3))
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise _err(
                 self.col(value_start),
-                "point_radius: longitude entre -180 et 180, latitude entre -90 et 90 "
-                "(longitude d'abord)",
-                "point_radius: longitude within -180..180, latitude within -90..90 "
-                "(longitude first)",
+                N_(
+                    "point_radius: longitude within -180..180, latitude within -90..90 "
+                    "(longitude first)"
+                ),
             )
         km = radius * 1.609344 if found.group(4) == "mi" else radius
         if not 0 < km <= _MAX_RADIUS_KM:
             raise _err(
                 self.col(value_start),
-                f"point_radius: rayon entre 0 et {_MAX_RADIUS_KM:g} km",
-                f"point_radius: radius between 0 and {_MAX_RADIUS_KM:g} km",
+                N_("point_radius: radius between 0 and %(most)s km"),
+                most=f"{_MAX_RADIUS_KM:g}",
             )
         self.pos = found.end()
         return PointRadius(column, lon, lat, km, found.group())
@@ -490,16 +469,16 @@ def _blame(node: Node) -> RuleError:
     if isinstance(node, Not | And):
         return _err(
             node.column,
-            "une règle ne peut pas être faite que d'exclusions : ajoutez un mot à chercher",
-            "a rule cannot be made of exclusions only: add a word to search for",
+            N_("a rule cannot be made of exclusions only: add a word to search for"),
         )
     name = _OPERATOR_NAMES.get(type(node), "?")
     return _err(
         node.column,
-        f"{name} ne peut pas être employé seul : ajoutez un mot, une expression "
-        "ou un opérateur comme from: ou #hashtag",
-        f"{name} cannot be used alone: add a word, a phrase or an operator such as from: "
-        "or #hashtag",
+        N_(
+            "%(name)s cannot be used alone: add a word, a phrase or an operator such as "
+            "from: or #hashtag"
+        ),
+        name=name,
     )
 
 
@@ -508,11 +487,12 @@ def parse_rule(text: str, *, max_length: int = 1024) -> Rule:
     if len(text) > max_length:
         raise _err(
             max_length + 1,
-            f"règle trop longue : {len(text)} caractères, {max_length} au plus",
-            f"rule too long: {len(text)} characters, at most {max_length}",
+            N_("rule too long: %(length)s characters, at most %(most)s"),
+            length=len(text),
+            most=max_length,
         )
     if not text.strip():
-        raise _err(1, "règle vide", "empty rule")
+        raise _err(1, N_("empty rule"))
     root = _Parser(text).parse()
     if not _standalone(root):
         raise _blame(root)
@@ -529,7 +509,7 @@ def check_rule(text: str, *, lang: str = "fr", max_length: int = 1024) -> dict[s
             "tree": None,
             "error": {
                 "column": exc.column,
-                "message": exc.message(lang),
+                "message": exc.message_in("en" if lang == "en" else "fr"),
                 "caret": exc.caret(text),
             },
         }
