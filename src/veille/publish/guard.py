@@ -76,11 +76,9 @@ def learned_findings(draft: Draft, rule_findings: list[Finding]) -> list[Finding
     for risk in shipped_model().risks(draft.text, open_crisis=draft.context.open_crisis):
         if serious & EXPLAINED_BY[risk.category]:
             continue
-        _kind, what_fr, what_en = RISKS[risk.category]
         fields = {
             "term": draft.term(risk.start, risk.end),
-            "what_fr": what_fr,
-            "what_en": what_en,
+            "what": RISKS[risk.category][1],
             "score": f"{risk.probability:.2f}",
         }
         out.append(Finding(risk.kind, "medium", risk.start, risk.end, "learned", fields))

@@ -19,36 +19,28 @@ from pathlib import Path
 
 import numpy as np
 
+from veille.translations import N_
 from veille.understand.embeddings import embed
 from veille.understand.linear import LinearHead
 
 MODEL = Path(__file__).resolve().parents[1] / "understand" / "models" / "guard_risk.npz"
 THRESHOLDS = MODEL.with_suffix(".json")
 
-# Risk -> the flag kind it raises, and how the explanation names it (fr, en).
-RISKS: dict[str, tuple[str, str, str]] = {
-    "politics": ("politics", "une prise de position politique", "a political stance"),
-    "groups": ("groups", "un jugement sur un groupe de personnes", "a judgement on a group"),
-    "religion": ("religion", "un propos sur la religion", "a remark about religion"),
-    "insult": ("insult", "une insulte ou une agressivité", "an insult or aggression"),
-    "irony": ("sarcasm", "de l'ironie", "irony"),
-    "mockery": ("mockery", "une moquerie aux dépens de quelqu'un", "a joke at someone's expense"),
-    "denigration": (
-        "negative_mention",
-        "du dénigrement d'une personne ou d'une entreprise",
-        "running down a person or a business",
-    ),
+# Risk -> the flag kind it raises, and how the explanation names it (a msgid).
+RISKS: dict[str, tuple[str, str]] = {
+    "politics": ("politics", N_("a political stance")),
+    "groups": ("groups", N_("a judgement on a group")),
+    "religion": ("religion", N_("a remark about religion")),
+    "insult": ("insult", N_("an insult or aggression")),
+    "irony": ("sarcasm", N_("irony")),
+    "mockery": ("mockery", N_("a joke at someone's expense")),
+    "denigration": ("negative_mention", N_("running down a person or a business")),
     "confidential": (
         "confidential",
-        "une information confidentielle (montant, client, salarié)",
-        "confidential information (an amount, a client, an employee)",
+        N_("confidential information (an amount, a client, an employee)"),
     ),
-    "legal": ("legal", "une affirmation risquée en droit", "a legally risky claim"),
-    "crisis_promo": (
-        "crisis_promo",
-        "de la promotion en pleine crise",
-        "promotion during a crisis",
-    ),
+    "legal": ("legal", N_("a legally risky claim")),
+    "crisis_promo": ("crisis_promo", N_("promotion during a crisis")),
 }
 CATEGORIES: tuple[str, ...] = tuple(RISKS)
 # The model reads drafts of at least two different words: on anything shorter (« aaaa... »,
