@@ -1,13 +1,26 @@
 """Interface words looked up by a key held in data or built from a value (a watch's
 kind, a sentiment, a status, an event of a history): each key's msgid, marked for
-extraction. Generated and extended by /work/i18n-tools/convert.py; edit the words in the
-catalogs (src/veille/locale/), add keys here by hand or with the script."""
+extraction. The words themselves are in the catalogs (src/veille/locale/); a new key is
+added here, its msgid marked with N_ (or NP_ when the same English word needs another
+translation elsewhere)."""
 
 from __future__ import annotations
 
 from veille.translations import N_, NP_, Language, translator
 
 LABELS: dict[str, str] = {
+    # The parts of a watch rule as the rule checker draws its tree.
+    "rule.and": NP_("rule", "AND"),
+    "rule.or": NP_("rule", "OR"),
+    "rule.not": NP_("rule", "NOT"),
+    "rule.word": NP_("rule", "word"),
+    "rule.prefix": NP_("rule", "prefix"),
+    "rule.proximity": NP_("rule", "proximity"),
+    "rule.exact_case": NP_("rule", "exact case"),
+    "rule.hashtag": NP_("rule", "hashtag"),
+    "rule.mention": NP_("rule", "mention"),
+    "rule.phrase": NP_("rule", "phrase"),
+    "rule.operator": NP_("rule", "operator"),
     "accounts.kind_company": N_("company account"),
     "accounts.kind_personal": N_("boss's own account"),
     "accounts.state.connected": N_("connected"),

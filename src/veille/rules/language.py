@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
+from veille.labels import label
+from veille.translations import Language
+
 # --- text terms: matched on the post's words ----------------------------------------------
 
 
@@ -248,44 +251,29 @@ def leaf_text(node: Leaf) -> str:
     raise TypeError(f"not a leaf: {node!r}")  # pragma: no cover
 
 
-_LABELS = {
-    "fr": {
-        And: "ET",
-        Or: "OU",
-        Not: "SAUF",
-        Words: "mot",
-        Prefix: "préfixe",
-        Near: "proximité",
-        ExactCase: "casse exacte",
-        Hashtag: "hashtag",
-        Mention: "mention",
-        "phrase": "expression",
-        "operator": "opérateur",
-    },
-    "en": {
-        And: "AND",
-        Or: "OR",
-        Not: "NOT",
-        Words: "word",
-        Prefix: "prefix",
-        Near: "proximity",
-        ExactCase: "exact case",
-        Hashtag: "hashtag",
-        Mention: "mention",
-        "phrase": "phrase",
-        "operator": "operator",
-    },
+_LABELS: dict[type[Node] | str, str] = {
+    And: "rule.and",
+    Or: "rule.or",
+    Not: "rule.not",
+    Words: "rule.word",
+    Prefix: "rule.prefix",
+    Near: "rule.proximity",
+    ExactCase: "rule.exact_case",
+    Hashtag: "rule.hashtag",
+    Mention: "rule.mention",
+    "phrase": "rule.phrase",
+    "operator": "rule.operator",
 }
 
 
 def _label(node: Node, lang: str) -> str:
-    labels = _LABELS["en" if lang == "en" else "fr"]
+    language: Language = "en" if lang == "en" else "fr"
     if isinstance(node, And | Or | Not):
-        return labels[type(node)]
-    kind = labels.get(type(node), labels["operator"])
+        return label(_LABELS[type(node)], language)
+    key = _LABELS.get(type(node), _LABELS["operator"])
     if isinstance(node, Words) and (node.quoted or len(node.words) > 1):
-        kind = labels["phrase"]
-    return f"{kind} {leaf_text(node)}"
+        key = _LABELS["phrase"]
+    return f"{label(key, language)} {leaf_text(node)}"
 
 
 def format_tree(rule: Rule, *, lang: str = "fr") -> str:
