@@ -84,7 +84,17 @@ def _weekday(
     context: Context, day: int, form: Literal["abbreviated", "wide"] = "abbreviated"
 ) -> str:
     """A weekday (0 = Monday) by name: lun. / Mon."""
-    return str(get_day_names(form, locale=language(context))[day])
+    return weekday_name(day, language(context), form)
+
+
+def weekday_name(day: int, lang: Language, form: Literal["abbreviated", "wide"] = "wide") -> str:
+    """A weekday (0 = Monday) by name, from Babel's locale data: lundi / Monday."""
+    return str(get_day_names(form, locale=lang)[day])
+
+
+def weekday_names(lang: Language) -> list[str]:
+    """The seven weekdays, Monday first, by their full names."""
+    return [weekday_name(day, lang) for day in range(7)]
 
 
 @pass_context

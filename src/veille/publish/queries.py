@@ -20,6 +20,7 @@ from veille.store.tables_publish import (
     PublishJob,
     Recurrence,
 )
+from veille.translations import Language
 
 
 class CalendarEntry(NamedTuple):  # a tuple: the calendar template unpacks it
@@ -101,7 +102,7 @@ def jobs_of(session: Session, draft_id: int) -> list[PublishJob]:
     )
 
 
-def recurrence_label(session: Session, draft_id: int, lang: str) -> str:
+def recurrence_label(session: Session, draft_id: int, lang: Language) -> str:
     row = session.get(Recurrence, draft_id)
     if row is None:
         return ""

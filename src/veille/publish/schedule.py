@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from veille.translations import N_, Refusal
+from veille.localise import weekday_name
+from veille.translations import N_, Language, Refusal
 
 MINUTES_PER_DAY = 24 * 60
-WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 # Before an account has its own history: mid-morning, lunch and early evening on weekdays,
 # the hours small-business audiences read most (see docs/publishing.md).
@@ -48,9 +47,8 @@ class WeeklyTime:
     def wall_clock(self) -> time:
         return time(self.minute_of_day // 60, self.minute_of_day % 60)
 
-    def label(self, lang: str = "fr") -> str:
-        days = WEEKDAYS_FR if lang == "fr" else WEEKDAYS_EN
-        return f"{days[self.weekday]} {self.wall_clock:%H:%M}"
+    def label(self, lang: Language = "fr") -> str:
+        return f"{weekday_name(self.weekday, lang)} {self.wall_clock:%H:%M}"
 
 
 def zone_of(name: str) -> ZoneInfo:

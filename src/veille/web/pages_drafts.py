@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from veille.localise import weekday_names
 from veille.permissions import Permission, at_least, can
 from veille.publish import actions, queries
 from veille.publish.approvals import Actor, ApprovalError, requirement, reviewed_texts
@@ -19,8 +20,6 @@ from veille.publish.importer import import_csv
 from veille.publish.length import TooLong
 from veille.publish.media import MAX_IMAGE_BYTES, MediaError, images_of, read_image
 from veille.publish.schedule import (
-    WEEKDAYS_EN,
-    WEEKDAYS_FR,
     ScheduleError,
     best_times,
     parse_local,
@@ -219,7 +218,7 @@ def _draft_page(
         can_write=can(user.role, Permission.WRITE_DRAFTS),
         images=images_of(draft.media or []),
         recurrence=queries.recurrence_label(session, draft.id, lang),
-        weekdays=WEEKDAYS_FR if lang == "fr" else WEEKDAYS_EN,
+        weekdays=weekday_names(lang),
         can_approve=draft.status == "pending_approval" and may_approve,
         reviewed=reviewed_texts(session, draft),
         error=error,

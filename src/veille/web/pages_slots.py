@@ -10,10 +10,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from veille.localise import weekday_names
 from veille.permissions import Permission, can
 from veille.publish import actions, approvals, queries
 from veille.publish.approvals import Actor, ApprovalError
-from veille.publish.schedule import WEEKDAYS_EN, WEEKDAYS_FR, ScheduleError, WeeklyTime
+from veille.publish.schedule import ScheduleError, WeeklyTime
 from veille.publish.slots import (
     add_slot,
     evergreen_gap,
@@ -55,7 +56,7 @@ def _slots_page(
         accounts=accounts,
         slots=slots,
         labels=labels,
-        weekdays=WEEKDAYS_FR if lang == "fr" else WEEKDAYS_EN,
+        weekdays=weekday_names(lang),
         gap_days=evergreen_gap(session).days,
         can_edit=can(user.role, Permission.EDIT_SCHEDULE),
         rules=queries.approval_rules(session),
