@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 import re
 from email.message import Message
 
@@ -93,8 +94,10 @@ def test_password_reset_by_email(
     sender, recipients, raw = box.messages[0]
     assert sender == "veille@peintures-martin.example"
     assert recipients == ["claire@peintures-martin.example"]
-    link = re.search(r"http://127.0.0.1:8000(/password/reset/\S+)", _body(raw))
+    body = _body(raw)
+    link = re.search(r"http://127.0.0.1:8000(/password/reset/\S+)", body)
     assert link is not None
+    assert body.startswith("Bonjour claire,") and "valable une heure" in body
     path = link.group(1)
     reset_form = client.get(path).text
     response = client.post(
@@ -108,3 +111,23 @@ def test_password_reset_by_email(
     fresh = _field(client.get(path).text)
     again = client.post(path, data={"password": "encore-un-autre-mdp", "csrf": fresh})
     assert again.status_code == 400 and "déjà utilisé" in again.text
+
+
+def test_the_reset_email_speaks_the_persons_language(
+    client: TestClient,
+    db: Database,
+    smtp_server: tuple[int, Mailbox],  # noqa: F811
+) -> None:
+    port, box = smtp_server
+    with db.session() as session:
+        session.execute(update(tables.User).values(email="claire@example.org", language="en"))
+        smtp = {"host": "127.0.0.1", "port": port, "username": box.username}
+        smtp |= {"password": box.password, "use_tls": False, "sender": "v@example.org"}
+        repository.put_setting(session, "smtp", smtp)
+    form = client.get("/password/forgot").text
+    client.post("/password/forgot", data={"email": "claire@example.org", "csrf": _field(form)})
+    message = email.message_from_bytes(box.messages[0][2], policy=email.policy.default)
+    assert message["Subject"] == "Veille: reset your password"
+    body = _body(box.messages[0][2])
+    assert body.startswith("Hello claire,") and "valid for one hour" in body
+    assert "Bonjour" not in body

@@ -21,7 +21,7 @@ from veille.store import tables
 from veille.store.db import Database
 from veille.store.tables_inbox import TeamToken
 from veille.timeutil import utcnow
-from veille.translations import N_, Refusal
+from veille.translations import N_, Refusal, translator
 from veille.users import hash_password
 
 log = logging.getLogger(__name__)
@@ -114,15 +114,16 @@ def request_reset(session: Session, *, email: str, base_url: str, box: SecretBox
         session, purpose="reset", user_id=user.id, expires_at=utcnow() + RESET_LIFETIME
     )
     link = f"{base_url.rstrip('/')}/password/reset/{token}"
+    words = translator("en" if user.language == "en" else "fr")  # the person's own language
+    hello = words.gettext("Hello %(name)s,") % {"name": user.username}
+    why = words.gettext("To choose a new password, open this link (valid for one hour, once):")
+    ignore = words.gettext("If you asked for nothing, ignore this message.")
     smtp.send(
         to=email,
-        subject="Veille : réinitialiser votre mot de passe",
-        text=f"Bonjour {user.username},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien "
-        f"(valable une heure, une seule fois) :\n{link}\n\nSi vous n'avez rien demandé, "
-        "ignorez ce message.",
-        html=f"<p>Bonjour {_escape(user.username)},</p><p>Pour choisir un nouveau mot de passe, "
-        f'<a href="{_escape(link)}">ouvrez ce lien</a> (valable une heure, une seule fois).</p>'
-        "<p>Si vous n'avez rien demandé, ignorez ce message.</p>",
+        subject=words.gettext("Veille: reset your password"),
+        text=f"{hello}\n\n{why}\n{link}\n\n{ignore}",
+        html=f"<p>{_escape(hello)}</p><p>{_escape(why)}<br>"
+        f'<a href="{_escape(link)}">{_escape(link)}</a></p><p>{_escape(ignore)}</p>',
     )
     return True
 
