@@ -5,7 +5,7 @@ catalogs (src/veille/locale/), add keys here by hand or with the script."""
 
 from __future__ import annotations
 
-from veille.translations import N_, NP_, Language, translator
+from veille.translations import N_, NP_, Language, Words, translator
 
 LABELS: dict[str, str] = {
     "accounts.kind_company": N_("company account"),
@@ -212,3 +212,8 @@ def history_label(action: str, lang: Language) -> str:
     if f"history.{action}" not in LABELS:
         return action.replace("_", " ")
     return label(f"history.{action}", lang)
+
+
+def words(key: str) -> Words:
+    """The words for `key`, to be said inside a message (a refusal) in the reader's language."""
+    return Words(LABELS.get(key, key))

@@ -13,7 +13,10 @@ from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
+
+from veille.translations import catalog_path
 
 SKIPPED_TAGS = {"script", "style", "code", "textarea", "pre"}
 USER_CLASSES = {"text"}
@@ -145,4 +148,27 @@ def foreign_words(text: str, language: str, *, vocabulary: set[str], allowed: se
             continue
         if low in vocabulary or (language == "en" and ACCENTED.search(low)):
             found.add(word)
+    return found
+
+
+# Names that are the same in both languages: products, networks, protocols, the brand.
+_ALLOWED = """
+api app atom bearer bluesky csv e-mail email hmac id json mastodon mérignac oauth ok pdf rss
+sha smtp tls token url veille web webhook webhooks x
+"""
+ALLOWED = set(_ALLOWED.split())
+
+
+def catalog_words() -> dict[str, set[str]]:
+    """The words of the catalogs: the English msgids and the French translations."""
+    with catalog_path("fr").open("rb") as po:
+        french = read_po(po)
+    found: dict[str, set[str]] = {"en": set(), "fr": set()}
+    for message in french:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        found["en"] |= {w.lower() for text in ids for w in words(text)}
+        found["fr"] |= {w.lower() for text in strings for w in words(text)}
     return found

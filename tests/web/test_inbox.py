@@ -225,7 +225,7 @@ def test_routing_and_approval_settings_are_saved_from_one_form(
     with db.session() as session:
         assert routing.rules(session) == {} and not routing.needs_approval(session, account)
     bad = client.post("/inbox/settings/routing", data={"csrf": csrf, "route_lead": "999"})
-    assert bad.status_code == 400 and "account: account 999 does not exist" in bad.text
+    assert bad.status_code == 400 and "compte : le compte 999" in bad.text
 
 
 def test_a_todo_on_the_home_page_opens_its_reply_box(

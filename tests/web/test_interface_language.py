@@ -11,12 +11,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 from rich.console import Console
 from sqlalchemy import select
 
-from tests.helpers.interface_words import crawl, foreign_words, vocabulary, words
+from tests.helpers.interface_words import ALLOWED, catalog_words, crawl, foreign_words, vocabulary
 from tests.helpers.web import csrf_of
 from tests.web.conftest import login
 from veille.config import Settings
@@ -24,7 +23,7 @@ from veille.demo.instance import DemoInstance
 from veille.demo.run import build_demo, demo_settings
 from veille.store import tables
 from veille.store.db import Database
-from veille.translations import LANGUAGES, Language, catalog_path
+from veille.translations import LANGUAGES, Language
 from veille.web.app import create_app
 
 START = [
@@ -47,12 +46,6 @@ START = [
     "/setup/business",
     "/posts/999999999",  # the error page
 ]
-# Names that are the same in both languages: products, networks, protocols, the brand.
-_ALLOWED = """
-api app atom bearer bluesky csv e-mail email hmac id json mastodon mérignac oauth ok pdf rss
-sha smtp tls token url veille web webhook webhooks x
-"""
-ALLOWED = set(_ALLOWED.split())
 
 
 @pytest.fixture(scope="module")
@@ -103,21 +96,6 @@ def strings_in(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from strings_in(item)
-
-
-def catalog_words() -> dict[str, set[str]]:
-    """The words of the catalogs: the English msgids and the French translations."""
-    with catalog_path("fr").open("rb") as po:
-        french = read_po(po)
-    found: dict[str, set[str]] = {"en": set(), "fr": set()}
-    for message in french:
-        if not message.id:
-            continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        found["en"] |= {w.lower() for text in ids for w in words(text)}
-        found["fr"] |= {w.lower() for text in strings for w in words(text)}
-    return found
 
 
 def draft_page(client: TestClient) -> str:

@@ -28,7 +28,7 @@ from veille.inbox.clock import HoursError
 from veille.inbox.queue import business_hours
 from veille.permissions import Permission, can
 from veille.setup import actions
-from veille.translations import said
+from veille.translations import N_, said
 from veille.web.deps import DbSession, User, get_settings, render, request_language, requires
 from veille.web.forms import FormRoute
 
@@ -103,7 +103,7 @@ def save_email(
             to=split_addresses(to),
         )
     except ChannelSettingsError as exc:
-        return _page(request, session, user, status=400, error=str(exc))
+        return _page(request, session, user, status=400, error=said(exc, request_language(request)))
     return _saved("email")
 
 
@@ -113,7 +113,9 @@ def test_email(request: Request, session: DbSession, user: User) -> Response:
     try:
         smtp = load_smtp(session, _box(request))
         if smtp is None or not smtp.to:
-            raise ChannelSettingsError("setting 'smtp': no server or no recipient yet")
+            raise ChannelSettingsError(
+                N_("e-mail: give a server and at least one recipient first, then save")
+            )
         smtp.send(
             to=list(smtp.to),
             subject="Veille : message d'essai",
@@ -121,7 +123,7 @@ def test_email(request: Request, session: DbSession, user: User) -> Response:
             text="Ce message d'essai montre que Veille peut vous écrire.\n",
         )
     except (ChannelSettingsError, notify.NotifyError) as exc:
-        return _page(request, session, user, status=400, error=str(exc))
+        return _page(request, session, user, status=400, error=said(exc, request_language(request)))
     return _saved("email-sent")
 
 
@@ -135,8 +137,8 @@ def save_brief(
 ) -> Response:
     try:
         actions.do_save_brief(session, hour=hour, to=split_addresses(to))
-    except ValueError as exc:
-        return _page(request, session, user, status=400, error=str(exc))
+    except ChannelSettingsError as exc:
+        return _page(request, session, user, status=400, error=said(exc, request_language(request)))
     return _saved("brief")
 
 
@@ -157,7 +159,7 @@ async def save_hooks(request: Request, session: DbSession, user: User) -> Respon
             allow_private=get_settings(request).allow_private_urls,
         )
     except ChannelSettingsError as exc:
-        return _page(request, session, user, status=400, error=str(exc))
+        return _page(request, session, user, status=400, error=said(exc, request_language(request)))
     return _saved("webhooks")
 
 
@@ -170,7 +172,7 @@ def test_hooks(request: Request, session: DbSession, user: User) -> Response:
             payload = {"event": "test", "text": "Veille : livraison d'essai"}
             notify.send_webhook(hook.url, payload, secret=hook.secret, allow_private=allow)
     except (ChannelSettingsError, notify.NotifyError) as exc:
-        return _page(request, session, user, status=400, error=str(exc))
+        return _page(request, session, user, status=400, error=said(exc, request_language(request)))
     return _saved("webhooks-sent")
 
 
