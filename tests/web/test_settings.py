@@ -125,6 +125,16 @@ def test_webhooks_are_checked_encrypted_and_tested(
     assert received[0].json()["event"] == "test"
 
 
+def test_a_failed_test_delivery_says_so_in_french_with_the_technical_detail_apart(
+    manager: TestClient,
+) -> None:
+    form = {"url_0": "http://127.0.0.1:9/hook", "secret_0": HOOK_SECRET}  # nobody listens
+    assert _post(manager, "/settings/webhooks", form)[0] == 200
+    status, page = _post(manager, "/settings/webhooks/test", {})
+    assert status == 400
+    assert "webhook : la livraison d&#39;essai a échoué (détail technique : " in page
+
+
 def test_a_local_webhook_is_refused_when_the_instance_does_not_allow_it(
     tmp_path: Path, db: Database
 ) -> None:

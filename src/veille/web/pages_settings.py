@@ -122,7 +122,15 @@ def test_email(request: Request, session: DbSession, user: User) -> Response:
             html="<p>Ce message d'essai montre que Veille peut vous écrire.</p>",
             text="Ce message d'essai montre que Veille peut vous écrire.\n",
         )
-    except (ChannelSettingsError, notify.NotifyError) as exc:
+    except notify.NotifyError as exc:  # the server's own words, for whoever set it up
+        failed = ChannelSettingsError(
+            N_("e-mail: the test message was not sent (technical detail: %(detail)s)"),
+            detail=str(exc),
+        )
+        return _page(
+            request, session, user, status=400, error=said(failed, request_language(request))
+        )
+    except ChannelSettingsError as exc:
         return _page(request, session, user, status=400, error=said(exc, request_language(request)))
     return _saved("email-sent")
 
@@ -171,7 +179,15 @@ def test_hooks(request: Request, session: DbSession, user: User) -> Response:
         for hook in load_webhooks(session, _box(request)):
             payload = {"event": "test", "text": "Veille : livraison d'essai"}
             notify.send_webhook(hook.url, payload, secret=hook.secret, allow_private=allow)
-    except (ChannelSettingsError, notify.NotifyError) as exc:
+    except notify.NotifyError as exc:
+        failed = ChannelSettingsError(
+            N_("webhook: the test delivery failed (technical detail: %(detail)s)"),
+            detail=str(exc),
+        )
+        return _page(
+            request, session, user, status=400, error=said(failed, request_language(request))
+        )
+    except ChannelSettingsError as exc:
         return _page(request, session, user, status=400, error=said(exc, request_language(request)))
     return _saved("webhooks-sent")
 
