@@ -18,7 +18,7 @@ from veille.setup.actions import do_save_profile, do_save_watches
 from veille.setup.profile import ProfileError, ProfileInput, build_profile
 from veille.setup.proposals import ProposedWatch, propose_watches
 from veille.store.repository import load_profile
-from veille.translations import LANGUAGES, Language, translator
+from veille.translations import LANGUAGES, Language, said, translator
 
 profile_app = typer.Typer(help="Le profil de l'entreprise.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -96,7 +96,7 @@ def init(
             profile = build_profile(answers)
             break
         except ProfileError as exc:
-            err.print(str(exc), markup=False)
+            err.print(said(exc, language), markup=False)
             if yes or exc.field not in _REASK:
                 raise typer.Exit(2) from None
             _REASK[exc.field](answers, language)  # asked: ask that answer again

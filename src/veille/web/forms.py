@@ -39,6 +39,7 @@ ALIASES = {
     "image": "image",
     "time": "wall_clock",
     "evergreen": "gap_days",
+    "radius": "radius_km",
 }
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
