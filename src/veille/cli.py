@@ -23,6 +23,7 @@ from veille.spreadsheet import write_csv
 from veille.store import queries
 from veille.store.search import SearchQueryError
 from veille.timeutil import FIRST_DAY, LAST_DAY
+from veille.translations import said
 
 app = typer.Typer(
     help="Veille : écouter, réagir, prendre la parole et savoir, en quelques minutes par jour.",
@@ -173,7 +174,7 @@ def search(
         with db.session() as session:
             hits = queries.search_posts(session, query, limit=limit)
     except SearchQueryError as exc:
-        err.print(f"requête invalide : {exc}", style="red", markup=False)
+        err.print(said(exc, "fr"), style="red", markup=False)
         raise typer.Exit(2) from None
     for hit in hits:
         out.print(

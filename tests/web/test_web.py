@@ -94,7 +94,7 @@ def test_bad_search_is_explained_not_an_error(client: TestClient) -> None:
     login(client)
     page = client.get("/posts", params={"q": '"peintre'})
     assert page.status_code == 200
-    assert "guillemet" in page.text
+    assert "Recherche invalide : un guillemet n&#39;est pas fermé" in page.text
 
 
 def test_hostile_post_text_is_rendered_inert(client: TestClient) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from veille.textfold import fold
+from veille.translations import N_, Refusal
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _QUERY_TOKEN = re.compile(r'-?"[^"]*"\*?|\(|\)|[^\s()"]+')
@@ -38,7 +39,7 @@ def search_text(value: str) -> str:
     return " ".join(search_terms(value))
 
 
-class SearchQueryError(ValueError):
+class SearchQueryError(Refusal):
     """A search query that cannot be understood (an unbalanced quote, say)."""
 
 
@@ -52,7 +53,7 @@ class _Clause:
 def _parse(query: str) -> list[list[_Clause]]:
     """Query -> OR-groups of AND-clauses. Supports "phrases", -negation, OR, prefix*."""
     if query.count('"') % 2:
-        raise SearchQueryError("guillemet non fermé / unclosed quote")
+        raise SearchQueryError(N_("Invalid search: a quote is not closed; close it or remove it"))
     groups: list[list[_Clause]] = [[]]
     for token in _QUERY_TOKEN.findall(query):
         if token in ("(", ")"):
@@ -85,7 +86,7 @@ def fts5_query(query: str) -> str:
             expr = f"({expr}) NOT {negative}"
         rendered_groups.append(f"({expr})")
     if not rendered_groups:
-        raise SearchQueryError("requête vide / empty query")
+        raise SearchQueryError(N_("Invalid search: nothing to look for; type a word"))
     return " OR ".join(rendered_groups)
 
 
@@ -208,7 +209,7 @@ def tsquery_text(query: str) -> str:
             parts.append(("!" if clause.negated else "") + f"({phrase})")
         groups.append("(" + " & ".join(parts) + ")")
     if not groups:
-        raise SearchQueryError("requête vide / empty query")
+        raise SearchQueryError(N_("Invalid search: nothing to look for; type a word"))
     return " | ".join(groups)
 
 

@@ -13,8 +13,8 @@ from veille.sources import registry
 from veille.store import queries
 from veille.store.search import SearchQueryError
 from veille.timeutil import DayError, parse_day
-from veille.translations import translator
-from veille.web.deps import DbSession, RowId, User, get_settings, render, requires
+from veille.translations import said
+from veille.web.deps import DbSession, RowId, User, get_settings, language_of, render, requires
 from veille.web.forms import FormRoute
 
 router = APIRouter(route_class=FormRoute)
@@ -69,7 +69,7 @@ def list_posts(
         )
     except SearchQueryError as exc:
         posts, total = [], 0
-        error = f"{translator('fr').gettext('Invalid search')} : {exc}"
+        error = said(exc, language_of(request, user))
     return render(
         request,
         "posts.html",
