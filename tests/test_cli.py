@@ -127,7 +127,7 @@ def test_search_command_folds_accents(env: Settings, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "Rénovation de façade à Trélazé" in result.stdout and "SCO" not in result.stdout
     refused = runner.invoke(app, ["search", '"oups'])
-    assert refused.exit_code == 2 and "requête invalide" in refused.stderr
+    assert refused.exit_code == 2 and "Recherche invalide" in refused.stderr
     assert "[red]" not in refused.stderr  # styled, never printed as markup
     unknown = runner.invoke(app, ["export", "--format", "[bold]xls"])
     assert unknown.exit_code == 2 and "'[bold]xls'" in unknown.stderr

@@ -3,17 +3,30 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from veille.labels import LABELS, history_label, label
-from veille.translations import LANGUAGES, Language, catalog_path, translator
+from veille.accounts import AccountError
+from veille.labels import LABELS, history_label, label, words
+from veille.sources.connect import check_feed
+from veille.translations import (
+    LANGUAGES,
+    N_,
+    Language,
+    Refusal,
+    Words,
+    catalog_path,
+    said,
+    translator,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 Key = tuple[str, str | None]  # (msgid, msgctxt)
@@ -106,3 +119,35 @@ def test_every_label_is_translated_in_french() -> None:
     same = {"intent.question", "history.note"}
     same |= {"guard.kind.accusation", "guard.kind.religion", "rule.hashtag", "rule.mention"}
     assert [k for k in untranslated if k not in same] == []
+
+
+def test_a_refusal_wrapping_another_is_said_whole_in_one_language() -> None:
+    with pytest.raises(AccountError) as refused:
+        check_feed("ftp://example.org/feed", allow_private=False)
+    assert str(refused.value) == (
+        "feed_url: 'ftp://example.org': only http:// and https:// addresses are allowed"
+    )
+    assert said(refused.value, "fr") == (
+        "flux : 'ftp://example.org' : seules les adresses qui commencent par http:// ou "
+        "https:// sont acceptées"
+    )
+
+
+def test_words_inside_a_refusal_are_translated_and_kept_in_a_history_as_words() -> None:
+    reason = Words(
+        N_("posts from %(handle)s need approval by the %(role)s"),
+        handle="peinturesmartin",
+        role=words("role.owner"),
+    )
+    assert str(reason) == "posts from peinturesmartin need approval by the owner"
+    french = "les publications de peinturesmartin doivent être validées par le propriétaire"
+    assert said(reason, "fr") == french
+    stored = json.loads(json.dumps(reason.stored()))  # as a history's JSON column keeps it
+    assert said(Words.restored(stored), "fr") == french
+    assert Words.restored("an older history's text") == "an older history's text"
+    listed = Refusal(
+        N_("credentials: give at least one of: %(names)s"),
+        names=(words("field.client_id"), words("field.bearer_token")),
+    )
+    assert said(listed, "fr").startswith("accès : indiquez au moins un de ces champs : identifiant")
+    assert "client id, bearer token" in str(listed)

@@ -9,16 +9,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veille.crypto import SecretBox
+from veille.labels import words
 from veille.sources.registry import account_networks
 from veille.store import tables
+from veille.translations import N_, Refusal, Words
 
 # The credential fields each network asks for (declared in its folder); nothing else is stored.
 CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = account_networks()
 ACCOUNT_KINDS = ("company", "personal")
 
 
-class AccountError(ValueError):
+class AccountError(Refusal):
     """A refused account form; the message names the field."""
+
+
+HANDLE_REQUIRED = N_("handle: give the account's name on the network (e.g. @peinturesmartin)")
+
+
+def field_words(name: str) -> Words:
+    """A credential field as the form names it (labels.py's "field.<name>")."""
+    return words(f"field.{name}")
 
 
 def connect_account(
@@ -33,17 +43,16 @@ def connect_account(
 ) -> tables.Account:
     """Store an account and its credentials, encrypted; the credentials are never shown again."""
     if network not in CREDENTIAL_FIELDS:
-        raise AccountError(f"network: unknown network {network!r}")
+        raise AccountError(N_("network: choose a network from the list"))
     if kind not in ACCOUNT_KINDS:
-        raise AccountError(f"kind: expected company or personal, got {kind!r}")
+        raise AccountError(N_("kind: choose company account or boss's own account"))
     handle = handle.strip().lstrip("@")
     if not handle:
-        raise AccountError("handle: required")
+        raise AccountError(HANDLE_REQUIRED)
     kept = {k: v.strip() for k, v in credentials.items() if k in CREDENTIAL_FIELDS[network]}
     if not any(kept.values()):
-        raise AccountError(
-            f"credentials: give at least one of {', '.join(CREDENTIAL_FIELDS[network])}"
-        )
+        names = tuple(field_words(name) for name in CREDENTIAL_FIELDS[network])
+        raise AccountError(N_("credentials: give at least one of: %(names)s"), names=names)
     account = session.scalar(
         select(tables.Account).where(
             tables.Account.network == network, tables.Account.handle == handle

@@ -26,11 +26,12 @@ from veille.crypto import SecretBox
 from veille.notify import send_email
 from veille.outbound import RefusedAddress, check_url
 from veille.store.repository import get_setting, put_setting
+from veille.translations import N_, Refusal
 
 ENCRYPTED = "enc:"
 
 
-class ChannelSettingsError(ValueError):
+class ChannelSettingsError(Refusal):
     """A notification setting that cannot be used; the message names key and field."""
 
 
@@ -76,7 +77,9 @@ class BriefSettings:
 def _text(value: dict[str, Any], key: str, field: str, default: str | None = None) -> str:
     found = value.get(field, default)
     if not isinstance(found, str) or (default is None and not found):
-        raise ChannelSettingsError(f"setting {key!r}: {field!r} must be a non-empty string")
+        raise ChannelSettingsError(
+            N_("setting %(key)r: %(field)r must be a non-empty text"), key=key, field=field
+        )
     return found
 
 
@@ -90,7 +93,9 @@ def _addresses(value: dict[str, Any], key: str) -> tuple[str, ...]:
     if isinstance(found, str):
         found = [found]
     if not isinstance(found, list) or not all(isinstance(a, str) and "@" in a for a in found):
-        raise ChannelSettingsError(f"setting {key!r}: 'to' must be a list of e-mail addresses")
+        raise ChannelSettingsError(
+            N_("setting %(key)r: 'to' must be a list of e-mail addresses"), key=key
+        )
     return tuple(found)
 
 
@@ -107,7 +112,8 @@ def unseal(box: SecretBox, stored: str, where: str) -> str:
         return box.decrypt(stored.removeprefix(ENCRYPTED))
     except ValueError:
         raise ChannelSettingsError(
-            f"setting {where}: cannot be decrypted (was VEILLE_SECRET_KEY changed?)"
+            N_("setting %(where)s: cannot be decrypted (was VEILLE_SECRET_KEY changed?)"),
+            where=where,
         ) from None
 
 
@@ -129,7 +135,7 @@ def load_smtp(session: Session, box: SecretBox) -> SmtpSettings | None:
         return None
     port = value.get("port", 587)
     if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
-        raise ChannelSettingsError("setting 'smtp': 'port' must be a number from 1 to 65535")
+        raise ChannelSettingsError(N_("setting 'smtp': 'port' must be a number from 1 to 65535"))
     return SmtpSettings(
         host=_text(value, "smtp", "host"),
         port=port,
@@ -145,11 +151,13 @@ def load_webhooks(session: Session, box: SecretBox) -> list[Webhook]:
     value = get_setting(session, "webhooks") or {}
     hooks = value.get("hooks", [])
     if not isinstance(hooks, list):
-        raise ChannelSettingsError("setting 'webhooks': 'hooks' must be a list")
+        raise ChannelSettingsError(N_("setting 'webhooks': 'hooks' must be a list"))
     found = []
     for index, hook in enumerate(hooks):
         if not isinstance(hook, dict):
-            raise ChannelSettingsError(f"setting 'webhooks': hook {index} must be an object")
+            raise ChannelSettingsError(
+                N_("setting 'webhooks': hook %(index)s must be an object"), index=index
+            )
         where = f"webhooks.hooks[{index}]"
         secret = unseal(box, _text(hook, where, "secret"), f"{where!r}: 'secret'")
         found.append(Webhook(_text(hook, where, "url"), secret))
@@ -160,7 +168,7 @@ def load_brief(session: Session) -> BriefSettings:
     value = get_setting(session, "brief") or {}
     hour = value.get("hour", 7)
     if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
-        raise ChannelSettingsError("setting 'brief': 'hour' must be a whole hour from 0 to 23")
+        raise ChannelSettingsError(N_("setting 'brief': 'hour' must be a whole hour from 0 to 23"))
     return BriefSettings(
         hour=hour,
         enabled=bool(value.get("enabled", True)),
@@ -187,12 +195,15 @@ def save_smtp(
         put_setting(session, "smtp", {})
         return
     if not 0 < port < 65536:
-        raise ChannelSettingsError("setting 'smtp': 'port' must be a number from 1 to 65535")
+        raise ChannelSettingsError(N_("port: a number from 1 to 65535 (often 587)"))
     if "@" not in sender:
-        raise ChannelSettingsError("setting 'smtp': 'sender' must be an e-mail address")
+        raise ChannelSettingsError(N_("sender: give an e-mail address, like name@example.fr"))
     bad = [a for a in to if "@" not in a]
     if bad:
-        raise ChannelSettingsError(f"setting 'smtp': {', '.join(bad)} is not an e-mail address")
+        raise ChannelSettingsError(
+            N_("to: %(addresses)s: not an e-mail address, like name@example.fr"),
+            addresses=", ".join(bad),
+        )
     previous = get_setting(session, "smtp") or {}
     stored = str(previous.get("password") or "")
     kept = unseal(box, stored, "'smtp': 'password'") if stored else ""
@@ -216,13 +227,16 @@ def save_webhooks(
     stored = {hook.url: hook.secret for hook in load_webhooks(session, box)}
     rows = []
     for index, (url, secret) in enumerate(hooks):
-        where = f"webhooks.hooks[{index}]"
         try:
             url = check_url(url, allow_private=allow_private)
         except RefusedAddress as refused:
-            raise ChannelSettingsError(f"setting {where!r}: {refused}") from None
+            raise ChannelSettingsError(
+                N_("webhook %(number)s: %(refused)s"), number=index + 1, refused=refused
+            ) from None
         secret = secret or stored.get(url, "")
         if len(secret) < 16:
-            raise ChannelSettingsError(f"setting {where!r}: the secret needs 16 characters")
+            raise ChannelSettingsError(
+                N_("webhook %(number)s: the secret needs at least 16 characters"), number=index + 1
+            )
         rows.append({"url": url, "secret": seal(box, secret)})
     put_setting(session, "webhooks", {"hooks": rows})

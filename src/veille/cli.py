@@ -198,7 +198,7 @@ def search(
         with db.session() as session:
             hits = queries.search_posts(session, query, limit=limit)
     except SearchQueryError as exc:
-        err.print(_("invalid query: %(why)s", why=said(exc)), style="red", markup=False)
+        err.print(said(exc), style="red", markup=False)
         raise typer.Exit(2) from None
     for hit in hits:
         out.print(

@@ -6,7 +6,7 @@ translation elsewhere)."""
 
 from __future__ import annotations
 
-from veille.translations import N_, NP_, Language, translator
+from veille.translations import N_, NP_, Language, Words, translator
 
 LABELS: dict[str, str] = {
     # The parts of a watch rule as the rule checker draws its tree.
@@ -225,3 +225,8 @@ def history_label(action: str, lang: Language) -> str:
     if f"history.{action}" not in LABELS:
         return action.replace("_", " ")
     return label(f"history.{action}", lang)
+
+
+def words(key: str) -> Words:
+    """The words for `key`, to be said inside a message (a refusal) in the reader's language."""
+    return Words(LABELS.get(key, key))

@@ -13,7 +13,7 @@ from jinja2.runtime import Context
 
 from veille.labels import history_label, label
 from veille.sources import registry
-from veille.translations import LANGUAGES, Language, translator
+from veille.translations import LANGUAGES, Language, Words, said, translator
 
 
 def install(env: Environment) -> None:
@@ -41,6 +41,7 @@ def template_context(lang: Language) -> dict[str, Any]:
         "label": lambda key: label(key, lang),
         "network_name": lambda network: network_name(network, lang),
         "happened": lambda action: history_label(action, lang),
+        "said": lambda words: said(Words.restored(words), lang),
     }
 
 

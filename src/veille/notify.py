@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from veille.outbound import RefusedAddress, check_url
-from veille.translations import N_, Phrase, Refusal
+from veille.translations import N_, Refusal, Words
 
 SIGNATURE_HEADER = "X-Veille-Signature"
 TIMESTAMP_HEADER = "X-Veille-Timestamp"
@@ -94,7 +94,7 @@ def send_email(
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    where = Phrase(N_("SMTP server %(address)s"), address=f"{host}:{port}")
+    where = Words(N_("SMTP server %(address)s"), address=f"{host}:{port}")
     context = ssl_context or ssl.create_default_context()
     try:
         client: smtplib.SMTP
@@ -203,7 +203,7 @@ def send_webhook(
     parts = urlsplit(url)
     if not secret:
         raise WebhookError(N_("webhook secret must not be empty"))
-    where = Phrase(
+    where = Words(
         N_("webhook %(address)s"), address=f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
     )
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
@@ -243,22 +243,22 @@ def send_webhook(
     return WebhookResult(response.status_code, round(elapsed, 3), response.text[:500])
 
 
-def _connect_reason(error: httpx.ConnectError) -> Phrase | str:
+def _connect_reason(error: httpx.ConnectError) -> Words | str:
     cause: BaseException | None = error.__cause__ or error.__context__
     while cause is not None:
         if isinstance(cause, OSError) and (cause.strerror or isinstance(cause, socket.gaierror)):
             return _os_reason(cause)
         cause = cause.__cause__ or cause.__context__
-    return Phrase(N_("connection failed"))
+    return Words(N_("connection failed"))
 
 
-def _os_reason(error: OSError) -> Phrase | str:
+def _os_reason(error: OSError) -> Words | str:
     """Why the network refused, in the reader's words for the usual causes; else the
     system's own message."""
     if isinstance(error, socket.gaierror):
-        return Phrase(N_("unknown host name"))
+        return Words(N_("unknown host name"))
     if isinstance(error, ConnectionRefusedError):
-        return Phrase(N_("connection refused"))
+        return Words(N_("connection refused"))
     if error.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
-        return Phrase(N_("network unreachable"))
+        return Words(N_("network unreachable"))
     return error.strerror or type(error).__name__

@@ -13,8 +13,10 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+from veille.translations import N_, Refusal
 
-class RefusedAddress(ValueError):
+
+class RefusedAddress(Refusal):
     """A URL Veille will not call; the message says why, and never carries a query string."""
 
 
@@ -51,15 +53,24 @@ def check_url(url: str, *, allow_private: bool) -> str:
     parts = urlsplit(url.strip())
     shown = f"{parts.scheme}://{parts.hostname or ''}"
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RefusedAddress(f"{shown!r}: only http:// and https:// addresses are allowed")
+        raise RefusedAddress(
+            N_("%(address)r: only http:// and https:// addresses are allowed"),
+            address=shown,
+        )
     if parts.username or parts.password:
-        raise RefusedAddress(f"{shown!r}: an address must not carry a login")
+        raise RefusedAddress(
+            N_("%(address)r: an address must not carry a login (name:password@)"), address=shown
+        )
     if allow_private:
         return url.strip()
     for address in _addresses(parts.hostname):
         if _refused_ip(address):
             raise RefusedAddress(
-                f"{shown!r}: {address} is a private or local address "
-                "(set VEILLE_ALLOW_PRIVATE_URLS=true to allow it)"
+                N_(
+                    "%(address)r: %(ip)s is a private or local address "
+                    "(set VEILLE_ALLOW_PRIVATE_URLS=true to allow it)"
+                ),
+                address=shown,
+                ip=str(address),
             )
     return url.strip()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from veille.config import get_settings
-from veille.translations import N_, Language, Phrase, Refusal, translator
+from veille.translations import N_, Language, Refusal, Words, translator
 
 
 def language() -> Language:
@@ -31,17 +31,17 @@ def ngettext(singular: str, plural: str, count: int, **fields: object) -> str:
     return text % {"count": count, **fields}
 
 
-def said(what: Exception | Phrase | str) -> str:
-    """An error or a phrase in the instance's language (a Refusal, a Phrase), else as it is."""
-    return what.in_language(language()) if isinstance(what, Refusal | Phrase) else str(what)
+def said(what: Exception | Words | str) -> str:
+    """An error or a phrase in the instance's language (a Refusal, a Words), else as it is."""
+    return what.in_language(language()) if isinstance(what, Refusal | Words) else str(what)
 
 
-def file_problem(error: OSError) -> Phrase | str:
+def file_problem(error: OSError) -> Words | str:
     """Why a file could not be read, in the reader's words for the usual causes."""
     if isinstance(error, FileNotFoundError):
-        return Phrase(N_("no such file"))
+        return Words(N_("no such file"))
     if isinstance(error, IsADirectoryError):
-        return Phrase(N_("this is a folder, not a file"))
+        return Words(N_("this is a folder, not a file"))
     if isinstance(error, PermissionError):
-        return Phrase(N_("permission denied"))
+        return Words(N_("permission denied"))
     return error.strerror or type(error).__name__

@@ -48,50 +48,69 @@ def NP_(context: str, message: str) -> str:  # noqa: N802 - see N_
     return f"{context}\x04{message}"
 
 
-def _filled(message: str, fields: dict[str, object], lang: Language | None) -> str:
-    """`message` (translated unless lang is None) with its fields; a field that is itself a
-    Phrase or a Refusal is said in the same language."""
-    text = translator(lang).gettext(message) if lang else message
+def _filled(message: str, fields: dict[str, object], lang: Language) -> str:
+    """A msgid (with its NP_ context, if any) in `lang`, its fields put in; a field that is
+    itself words (Words, Refusal, a tuple of them) is said in `lang` too."""
+    context, separator, msgid = message.partition("\x04")
+    words = translator(lang)
+    text = words.pgettext(context, msgid) if separator else words.gettext(message)
     if not fields:
         return text
-    return text % {key: _said_in(value, lang) for key, value in fields.items()}
+    return text % {name: _field(value, lang) for name, value in fields.items()}
 
 
-def _said_in(value: object, lang: Language | None) -> object:
-    if isinstance(value, Phrase | Refusal):
-        return value.in_language(lang) if lang else str(value)
-    return value
+def _field(value: object, lang: Language) -> object:
+    """A field as `lang` says it: words translated, a tuple of them listed with commas."""
+    if isinstance(value, tuple):
+        return ", ".join(str(_field(item, lang)) for item in value)
+    return value.in_language(lang) if isinstance(value, Refusal | Words) else value
 
 
-class Phrase:
-    """Words said later, in the reader's language: an English msgid and its named fields
-    ("line %(number)s" naming where a refusal was found)."""
+class Words:
+    """Words shown inside a message and translated with it (a role, a status, a reason): an
+    English msgid marked with N_ or NP_ where it is made, and its named fields. str() is the
+    English text, for logs and stored history."""
 
     def __init__(self, message: str, **fields: object) -> None:
         self.message = message
         self.fields = fields
 
-    def __str__(self) -> str:
-        return _filled(self.message, self.fields, None)
-
     def in_language(self, lang: Language) -> str:
         return _filled(self.message, self.fields, lang)
+
+    def __str__(self) -> str:
+        return self.in_language("en")
+
+    def stored(self) -> dict[str, object]:
+        """These words as JSON, for a history to say them again in its reader's language."""
+        fields = {k: v.stored() if isinstance(v, Words) else v for k, v in self.fields.items()}
+        return {"said": self.message, "fields": fields}
+
+    @classmethod
+    def restored(cls, value: object) -> object:
+        """Words back from `stored`; any other value (an older history's text) as it is."""
+        if isinstance(value, dict) and "said" in value:
+            fields = {str(k): cls.restored(v) for k, v in dict(value.get("fields") or {}).items()}
+            return cls(str(value["said"]), **fields)
+        return value
 
 
 class Refusal(ValueError):
     """An error a person reads: an English msgid (marked with N_ where it is raised) and its
-    named fields, which may be Phrases or other Refusals (a refusal naming where another was
-    found). str() is the English text, for logs; `in_language` is what a page shows."""
+    named fields. str() is the English text, for logs; `in_language` is what a page shows.
+    A field may be words to translate too, another Refusal among them: a refusal that wraps
+    another (`N_("feed address: %(refused)s"), refused=refused`) is said whole in one language."""
 
     def __init__(self, message: str, **fields: object) -> None:
         self.message = message
         self.fields = fields
-        super().__init__(_filled(message, fields, None))
+        super().__init__(_filled(message, fields, "en"))
 
     def in_language(self, lang: Language) -> str:
         return _filled(self.message, self.fields, lang)
 
 
-def said(error: Exception, lang: Language) -> str:
-    """An error's message in `lang` (a Refusal), or as it was raised."""
-    return error.in_language(lang) if isinstance(error, Refusal) else str(error)
+def said(error: object, lang: Language) -> str:
+    """An error's (or words') message in `lang`: a Refusal or Words translated, anything else
+    as it was raised or written."""
+    return error.in_language(lang) if isinstance(error, Refusal | Words) else str(error)

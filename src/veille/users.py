@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from veille.permissions import ROLES, Role
 from veille.store import tables
+from veille.translations import N_, Refusal
 
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist keeps timings alike for both cases.
@@ -23,7 +24,7 @@ def create_user(
     session: Session, *, username: str, password: str, role: Role = "member", language: str = "fr"
 ) -> tables.User:
     if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+        raise Refusal(N_("role: choose owner, manager, member or viewer"))
     user = tables.User(
         username=username, password_hash=hash_password(password), role=role, language=language
     )

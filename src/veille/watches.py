@@ -13,12 +13,12 @@ from veille.posts import Post, parse_post
 from veille.rules import compile_rules, parse_rule
 from veille.rules.errors import RuleError
 from veille.store import counts, tables
+from veille.translations import N_, Refusal
 
 WATCH_KINDS = ("brand", "owner", "competitor", "leads", "sector", "local", "other")
-NAME_TAKEN = "Ce nom de veille existe déjà / this name is taken."
 
 
-class WatchError(ValueError):
+class WatchError(Refusal):
     """A watch that cannot be saved; the message says why."""
 
 
@@ -84,7 +84,7 @@ def save_watch(
     if watch_id is not None:
         same_name = same_name.where(tables.Watch.id != watch_id)
     if session.scalar(same_name) is not None:
-        raise WatchError(NAME_TAKEN)
+        raise WatchError(N_("name: a watch already has this name; choose another"))
     if watch_id is None:
         watch = tables.Watch(name=name, kind=kind, description=description)
         session.add(watch)

@@ -174,7 +174,7 @@ def test_a_webhook_to_a_local_address_is_refused_unless_allowed(
         repository.put_setting(session, "webhooks", hooks)
         report = run_alerts(session, now=NOW, zone=ZONE, send=settings)
     assert received == [] and len(report.errors) == 1
-    assert "private or local address" in report.errors[0]
+    assert "adresse privée ou locale" in report.errors[0]
 
 
 @pytest.mark.parametrize(

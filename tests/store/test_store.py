@@ -123,11 +123,13 @@ def test_search_index_follows_deletes(db: Database) -> None:
 def test_bad_search_queries_say_why() -> None:
     with pytest.raises(SearchQueryError) as unclosed:
         fts5_query('"peintre')
-    assert unclosed.value.in_language("fr") == "guillemet non fermé : fermez les guillemets"
+    assert unclosed.value.in_language("fr") == (
+        "Recherche invalide : un guillemet n'est pas fermé ; fermez-le ou retirez-le"
+    )
     with pytest.raises(SearchQueryError) as empty:
         fts5_query("-angers")
-    assert empty.value.in_language("fr") == "requête vide : tapez au moins un mot"
-    assert empty.value.in_language("en") == "empty query: type at least one word"
+    assert empty.value.in_language("fr") == "Recherche invalide : rien à chercher ; tapez un mot"
+    assert empty.value.in_language("en") == "Invalid search: nothing to look for; type a word"
     # FTS5 syntax in user input is quoted, never interpreted.
     assert fts5_query("NEAR(a b) col:x") == '("near" AND "a" AND "b" AND "col x")'
 

@@ -91,7 +91,7 @@ def test_bad_forms_and_permissions(client: TestClient, db: Database) -> None:
         "/accounts",
         data={"csrf": _csrf(client), "network": "x", "handle": "martin", "kind": "company"},
     )
-    assert empty.status_code == 400 and "credentials" in empty.text
+    assert empty.status_code == 400 and "accès : indiquez au moins un" in empty.text
     forged = client.post(
         "/accounts",
         data={

@@ -148,7 +148,7 @@ def test_x_by_oauth2_with_pkce(
     app.challenges.append(query["code_challenge"])  # the user says yes on X
 
     forged = browser.get("/accounts/connect/x/callback?state=forged&code=x-code")
-    assert forged.status_code == 400 and "state" in forged.text
+    assert forged.status_code == 400 and "connexion : cette connexion" in forged.text
     done = browser.get(
         f"/accounts/connect/x/callback?state={query['state']}&code=x-code", follow_redirects=False
     )
@@ -222,7 +222,7 @@ def test_a_feed_is_checked_to_be_a_feed(
 ) -> None:
     server, _ = networks
     page = _submit(browser, "/accounts/connect/news", {"feed_url": f"{server.url}/page.html"})
-    assert page.status_code == 400 and "not an RSS or Atom feed" in page.text
+    assert page.status_code == 400 and "pas un flux RSS ou Atom" in page.text
     missing = _submit(browser, "/accounts/connect/news", {"feed_url": f"{server.url}/nope"})
     assert missing.status_code == 400 and "HTTP 404" in missing.text
     done = _submit(browser, "/accounts/connect/news", {"feed_url": f"{server.url}/rss.xml"})
@@ -238,4 +238,4 @@ def test_a_feed_on_a_private_address_is_refused_by_default(tmp_path: Path, db: D
     with TestClient(create_app(strict, db)) as client:
         login(client, "marc")
         page = _submit(client, "/accounts/connect/news", {"feed_url": "http://192.168.1.1/rss"})
-    assert page.status_code == 400 and "private or local address" in page.text
+    assert page.status_code == 400 and "adresse privée ou locale" in page.text

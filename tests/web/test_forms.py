@@ -9,6 +9,13 @@ from httpx import Response
 from sqlalchemy import update
 
 from tests.helpers.crawl import Form, crawl, read, routes_of, template_of
+from tests.helpers.interface_words import (
+    ALLOWED,
+    catalog_words,
+    foreign_words,
+    interface_text,
+    vocabulary,
+)
 from tests.helpers.web import csrf_at, new_draft, sign_in_as
 from tests.web.conftest import login
 from veille.accounts import connect_account
@@ -23,6 +30,7 @@ SIGNED_OUT = {"/login", "/password/forgot", "/password/reset/{token}", "/invite/
 TYPED = {"text", "textarea", "email", "url", "number", "search", "tel", "time", "date"}
 TYPED |= {"datetime-local"}
 REFUSED = {400, 409, 422, 429}
+ENGLISH = vocabulary("en", catalog_words())
 
 
 def _data(form: Form, case: str) -> tuple[dict[str, list[str]], list[str]]:
@@ -64,6 +72,10 @@ def _check(form: Form, case: str, response: Response, signed_in: bool) -> list[s
         lost = [mark for mark in typed if mark not in page]
         if lost:
             problems.append(f"{where}: lost what was typed {lost}")
+    if response.status_code >= 400:  # every refusal in the reader's language (French here)
+        english = foreign_words(interface_text(page)[0], "fr", vocabulary=ENGLISH, allowed=ALLOWED)
+        if english:
+            problems.append(f"{where}: English on a French page {sorted(english)}")
     return problems
 
 
@@ -136,7 +148,7 @@ def test_every_form_forgives_empty_and_invalid_values(
     missing = set(posted) - seen - SIGNED_OUT - {"/logout"}
     assert missing == set(), "POST routes no page's form reaches"
     problems, refused = _post_everything(client, forms, signed_in=True)
-    assert problems == []
+    assert problems == [], "\n".join(problems)
     assert len(refused) >= 20  # most forms refuse empty values: the check is not idle
 
 
@@ -147,7 +159,7 @@ def test_signed_out_forms_forgive_too(client: TestClient, db: Database) -> None:
     forms = [f for p in pages for f in read(p, client.get(p).text).forms if f.method == "post"]
     assert {f.action for f in forms} >= {"/login", "/password/forgot"}
     problems, refused = _post_everything(client, forms, signed_in=False)
-    assert problems == []
+    assert problems == [], "\n".join(problems)
     assert {"/login", "/password/forgot"} <= refused
 
 
@@ -175,9 +187,9 @@ def test_a_refusal_naming_a_field_is_shown_beside_it(
     form = {"csrf": csrf, "account_id": ids["account"], "weekday": "2", "wall_clock": "9h30"}
     page = client.post("/calendar/slots", data=form).text
     beside = page.split('name="wall_clock"')[1].split("</label>")[0]
-    assert 'aria-invalid="true"' in beside and "is not a time like 09:30" in beside
+    assert 'aria-invalid="true"' in beside and "pas une heure comme 09:30" in beside
     assert 'value="9h30"' in beside
-    assert page.count("is not a time like 09:30") == 1  # not repeated at the top
+    assert page.count("pas une heure comme 09:30") == 1  # not repeated at the top
     form = {"csrf": csrf, "text": "   ", "account": str(ids["account"])}
     page = client.post("/drafts", data=form).text
     beside = page.split('name="text"')[1].split("</label>")[0]

@@ -10,6 +10,9 @@ from sqlalchemy import select
 
 from tests.helpers.web import sign_in_as
 from tests.inbox.seed import MastodonInstance
+from veille.accounts import connect_account
+from veille.config import Settings
+from veille.crypto import SecretBox
 from veille.inbox import routing
 from veille.store import tables
 from veille.store.db import Database
@@ -70,6 +73,32 @@ def test_assign_status_note_snooze_and_bulk(
         assert row is not None and row.status == "done" and row.closed_by_id == ids["mila"]
     figures = client.get("/inbox/figures").text
     assert re.search(r"<td>mila</td><td>2</td>", figures)
+    history = client.get(f"/inbox/{item}").text.split('class="history')[1]
+    assert "statut changé → traité" in history and "→ done" not in history  # words, not keys
+    assert "→ mila" in history  # the assignee's name, not their id
+
+
+def test_a_failed_reply_shows_the_network_error_as_a_technical_detail(
+    client: TestClient, ids: dict[str, int], db: Database, settings: Settings
+) -> None:
+    with db.session() as session:
+        unreachable = connect_account(
+            session,
+            SecretBox(settings.resolved_secret_key()),
+            network="mastodon",
+            handle="martin_bis",
+            label="Ancien compte",
+            kind="company",
+            credentials={"instance_url": "http://127.0.0.1:9", "access_token": "perime"},
+        ).id
+    csrf = sign_in_as(client, "mila")
+    item = ids["complaint"]
+    reply = {"csrf": csrf, "account_id": unreachable, "text": "Bonjour, on s'en occupe."}
+    client.post(f"/inbox/{item}/reply", data=reply)
+    page = client.get(f"/inbox/{item}").text
+    assert ">échec de l&#39;envoi<" in page
+    detail = page.split("Détail technique :")[1].split("</p>")[0]
+    assert detail.startswith(' <span translate="no">mastodon: ')  # kept for support, as is
 
 
 def test_reply_goes_out_once_from_the_account_with_the_suggestion(
@@ -225,7 +254,10 @@ def test_routing_and_approval_settings_are_saved_from_one_form(
     with db.session() as session:
         assert routing.rules(session) == {} and not routing.needs_approval(session, account)
     bad = client.post("/inbox/settings/routing", data={"csrf": csrf, "route_lead": "999"})
-    assert bad.status_code == 400 and "account: account 999 does not exist" in bad.text
+    assert bad.status_code == 400 and "compte : le compte 999" in bad.text
+    bad = client.post("/inbox/settings/routing", data={"csrf": csrf, "route_lead": "x"})
+    assert bad.status_code == 400 and "invalid literal" not in bad.text
+    assert "compte : choisissez un compte de la liste pour « piste »" in bad.text
 
 
 def test_a_todo_on_the_home_page_opens_its_reply_box(

@@ -41,7 +41,7 @@ def test_managers_set_the_assistant_and_the_key_is_never_shown(
         csrf = sign_in_as(client, "marc")  # manager
         assert client.post("/inbox/settings/assistant", data=form).status_code == 403
         response = client.post("/inbox/settings/assistant", data={**form, "csrf": csrf})
-        assert response.status_code == 400 and "only the owner" in response.text
+        assert response.status_code == 400 and "seul le propriétaire" in response.text
         csrf = sign_in_as(client, "claire")  # the owner decides where the key goes
         response = client.post("/inbox/settings/assistant", data={**form, "csrf": csrf})
         assert response.status_code == 200 and KEY not in response.text

@@ -52,7 +52,7 @@ def test_a_manager_sets_an_account_rule_and_a_member_then_waits(
     page = client.get(PAGE).text
     assert '<option value="manager" selected>validé par un responsable</option>' in page
     bad = client.post("/calendar/approvals", data={**form, "required_role": "member"})
-    assert bad.status_code == 400 and "required_role: expected manager or owner" in bad.text
+    assert bad.status_code == 400 and "rôle : choisissez responsable ou propriétaire" in bad.text
     unknown = client.post("/calendar/approvals", data={**form, "account_id": "999"})
     assert unknown.status_code == 400 and "compte : le compte 999" in unknown.text
 

@@ -113,7 +113,7 @@ def test_webhooks_are_checked_encrypted_and_tested(
 ) -> None:
     url, received = hook_server
     status, page = _post(manager, "/settings/webhooks", {"url_0": "ftp://x/", "secret_0": "s"})
-    assert status == 400 and "only http" in page
+    assert status == 400 and "seules les adresses" in page
     status, page = _post(
         manager, "/settings/webhooks", {"url_0": f"{url}/hook", "secret_0": HOOK_SECRET}
     )
@@ -123,6 +123,16 @@ def test_webhooks_are_checked_encrypted_and_tested(
     status, page = _post(manager, "/settings/webhooks/test", {})
     assert status == 200 and len(received) == 1
     assert received[0].json()["event"] == "test"
+
+
+def test_a_failed_test_delivery_says_so_in_french_with_the_technical_detail_apart(
+    manager: TestClient,
+) -> None:
+    form = {"url_0": "http://127.0.0.1:9/hook", "secret_0": HOOK_SECRET}  # nobody listens
+    assert _post(manager, "/settings/webhooks", form)[0] == 200
+    status, page = _post(manager, "/settings/webhooks/test", {})
+    assert status == 400
+    assert "webhook : la livraison d&#39;essai a échoué (détail technique : " in page
 
 
 def test_a_local_webhook_is_refused_when_the_instance_does_not_allow_it(
@@ -135,7 +145,7 @@ def test_a_local_webhook_is_refused_when_the_instance_does_not_allow_it(
         login(client, "marc")
         form = {"url_0": "http://169.254.169.254/latest", "secret_0": HOOK_SECRET}
         status, page = _post(client, "/settings/webhooks", form)
-    assert status == 400 and "private or local address" in page
+    assert status == 400 and "adresse privée ou locale" in page
 
 
 def test_brief_and_hours_are_saved(manager: TestClient, db: Database) -> None:

@@ -61,6 +61,11 @@ def test_the_first_owner_is_set_up_step_by_step(empty: TestClient, db: Database)
 
     status, _, page = _post(empty, "/setup/business", {**FLORIST, "city": "Bordaux"})
     assert status == 400 and "Bordeaux (33)" in page and "Fleurs du Marais" in page
+    assert "pas une commune française ; les plus proches : Bordeaux (33)" in page
+    empty.cookies.set("veille_lang", "en")  # the same refusal, in English
+    status, _, page = _post(empty, "/setup/business", {**FLORIST, "city": "Bordaux"})
+    assert status == 400 and "is not a French commune; the closest: Bordeaux (33)" in page
+    empty.cookies.delete("veille_lang")
     status, where, _ = _post(empty, "/setup/business", FLORIST)
     assert (status, where) == (303, "/setup/watches")
 

@@ -48,7 +48,7 @@ def test_invitation_link_creates_the_member_once(client: TestClient, db: Databas
     path = link.group(1).split("http://127.0.0.1:8000", 1)[1]
     client.cookies.clear()
     form = client.get(path)
-    assert form.status_code == 200 and "member" in form.text
+    assert form.status_code == 200 and "Rôle : membre" in form.text
     data = {"username": "mila", "password": "un-long-mot-de-passe"}
     assert client.post(path, data=data).status_code == 403  # no CSRF token
     short = client.post(path, data={**data, "password": "court", "csrf": _field(form.text)})

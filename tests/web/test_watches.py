@@ -99,7 +99,7 @@ def test_a_name_already_taken_is_refused_and_a_watch_keeps_its_own(
     login(client)
     form = {"csrf": _csrf(client), "name": "Ma marque", "kind": "brand", "rules": "martin"}
     taken = client.post("/watches/save", data=form)
-    assert taken.status_code == 400 and "Ce nom de veille existe déjà" in taken.text
+    assert taken.status_code == 400 and "une veille porte déjà ce nom" in taken.text
     with db.session() as session:
         watch = session.scalars(select(tables.Watch)).one()
     data = {**form, "watch_id": str(watch.id)}

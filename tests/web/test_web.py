@@ -94,10 +94,10 @@ def test_bad_search_is_explained_not_an_error(client: TestClient) -> None:
     login(client)
     page = client.get("/posts", params={"q": '"peintre'})
     assert page.status_code == 200
-    assert "Recherche invalide : guillemet non fermé : fermez les guillemets" in page.text
+    assert "Recherche invalide : un guillemet n&#39;est pas fermé" in page.text
     client.cookies.set("veille_lang", "en")
     page = client.get("/posts", params={"q": '"peintre'})
-    assert "Invalid search: unclosed quote: close the quotation marks" in page.text
+    assert "Invalid search: a quote is not closed; close it or remove it" in page.text
     assert "guillemet" not in page.text
 
 

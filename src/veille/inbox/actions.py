@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from veille.store import tables
 from veille.store.tables_inbox import InboxEvent, InboxNote
 from veille.timeutil import utcnow
+from veille.translations import N_, Refusal
 
 Status = Literal["new", "assigned", "waiting", "done", "ignored"]
 STATUSES: tuple[Status, ...] = ("new", "assigned", "waiting", "done", "ignored")
@@ -20,7 +21,7 @@ BULK_ACTIONS = ("assign_me", "done", "ignored", "waiting", "unassign")
 MAX_NOTE = 4000
 
 
-class ActionError(ValueError):
+class ActionError(Refusal):
     """A refused change; the message names what was wrong."""
 
 
@@ -57,7 +58,9 @@ def open_to_answer(session: Session, *, post_id: int, actor_id: int | None) -> i
 def set_status(session: Session, *, item_id: int, status: str, actor_id: int | None) -> None:
     """Move an item to a status; done and ignored close it and record who closed it."""
     if status not in STATUSES:
-        raise ActionError(f"status: expected one of {', '.join(STATUSES)}, got {status!r}")
+        raise ActionError(
+            N_("status: choose one of the statuses offered (new, assigned, waiting, done, ignored)")
+        )
     item = _item(session, item_id)
     if item.status == status:
         return
@@ -74,7 +77,7 @@ def assign(
 ) -> None:
     """Give an item to a team member (None takes it back); a new item becomes assigned."""
     if assignee_id is not None and session.get(tables.User, assignee_id) is None:
-        raise ActionError(f"assignee: user {assignee_id} does not exist")
+        raise ActionError(N_("assignee: this team member no longer exists; choose another"))
     item = _item(session, item_id)
     if item.assignee_id == assignee_id:
         return
@@ -89,9 +92,9 @@ def assign(
 def snooze(session: Session, *, item_id: int, until: datetime | None, actor_id: int | None) -> None:
     """Hide an open item until a time (None wakes it now)."""
     if until is not None and until.tzinfo is None:
-        raise ActionError("snooze: the time must carry its time zone")
+        raise ActionError(N_("snooze: the time must carry its time zone"))
     if until is not None and until <= utcnow():
-        raise ActionError("snooze: the time is already past")
+        raise ActionError(N_("snooze: the time is already past; choose a later one"))
     item = _item(session, item_id)
     item.snoozed_until = until
     _event(session, item, actor_id, "snooze", until=until.isoformat() if until else None)
@@ -101,9 +104,9 @@ def add_note(session: Session, *, item_id: int, author_id: int | None, text: str
     """An internal note, never sent to the network."""
     text = text.strip()
     if not text:
-        raise ActionError("note: empty")
+        raise ActionError(N_("note: the note is empty; write something first"))
     if len(text) > MAX_NOTE:
-        raise ActionError(f"note: longer than {MAX_NOTE} characters")
+        raise ActionError(N_("note: %(most)s characters at most; shorten it"), most=MAX_NOTE)
     item = _item(session, item_id)
     note = InboxNote(item_id=item.id, author_id=author_id, text=text)
     session.add(note)
@@ -115,7 +118,7 @@ def add_note(session: Session, *, item_id: int, author_id: int | None, text: str
 def bulk(session: Session, *, item_ids: Sequence[int], action: str, actor_id: int) -> int:
     """Apply one action to many items; returns how many exist and were handled."""
     if action not in BULK_ACTIONS:
-        raise ActionError(f"action: expected one of {', '.join(BULK_ACTIONS)}, got {action!r}")
+        raise ActionError(N_("action: choose one of the actions offered for the selected items"))
     done = 0
     for item_id in dict.fromkeys(item_ids):
         if session.get(tables.InboxItem, item_id) is None:

@@ -22,13 +22,14 @@ from veille.crypto import SecretBox
 from veille.outbound import RefusedAddress, check_url
 from veille.permissions import Permission, can
 from veille.store import repository
+from veille.translations import N_, Refusal
 
 SETTING_KEY = "assistant"
 TIMEOUT = 8.0  # seconds; the item page waits for it
 MAX_ANSWER = 2000
 
 
-class AssistantError(ValueError):
+class AssistantError(Refusal):
     """A setting that cannot be used, or an endpoint that did not answer usably."""
 
 
@@ -82,21 +83,23 @@ def save(
     previous = repository.get_setting(session, SETTING_KEY) or {}
     moved = base_url != str(previous.get("base_url") or "")
     if moved and not can(role, Permission.SET_ASSISTANT_ENDPOINT):
-        raise AssistantError("base_url: only the owner may change where the assistant is")
+        raise AssistantError(N_("base_url: only the owner may change where the assistant is"))
     if not base_url:
         repository.put_setting(session, SETTING_KEY, {})
         return
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise AssistantError(f"base_url: {base_url!r} is not an http(s) address")
+        raise AssistantError(
+            N_("base_url: %(url)r is not a web address (it starts with https://)"), url=base_url
+        )
     try:
         check_url(base_url, allow_private=allow_private)
     except RefusedAddress as refused:
-        raise AssistantError(f"base_url: {refused}") from None
+        raise AssistantError(N_("base_url: %(refused)s"), refused=refused) from None
     if not model or len(model) > 200:
-        raise AssistantError("model: required, at most 200 characters")
+        raise AssistantError(N_("model: give the model's name (200 characters at most)"))
     if moved and previous.get("api_key") and not api_key:
-        raise AssistantError("api_key: type the key again for a new address")
+        raise AssistantError(N_("api_key: type the key again for a new address"))
     encrypted = box.encrypt(api_key) if api_key else str(previous.get("api_key") or "")
     repository.put_setting(
         session, SETTING_KEY, {"base_url": base_url, "model": model, "api_key": encrypted}
@@ -116,7 +119,7 @@ def complete(
     try:
         check_url(assistant.base_url, allow_private=allow_private)
     except RefusedAddress as refused:
-        raise AssistantError(str(refused)) from None
+        raise AssistantError(N_("base_url: %(refused)s"), refused=refused) from None
     headers = {"Authorization": f"Bearer {assistant.api_key}"} if assistant.api_key else {}
     payload = {
         "model": assistant.model,
@@ -127,13 +130,17 @@ def complete(
     try:
         response = httpx.post(url, json=payload, headers=headers, timeout=timeout)
     except httpx.HTTPError as exc:
-        raise AssistantError(f"{url}: {type(exc).__name__}") from None
+        raise AssistantError(
+            N_("%(url)s: no answer (%(reason)s)"), url=url, reason=type(exc).__name__
+        ) from None
     if response.status_code != 200:
-        raise AssistantError(f"{url}: HTTP {response.status_code}")
+        raise AssistantError(N_("%(url)s: HTTP %(code)s"), url=url, code=response.status_code)
     try:
         content = response.json()["choices"][0]["message"]["content"]
     except (ValueError, KeyError, IndexError, TypeError):
-        raise AssistantError(f"{url}: no choices[0].message.content in the answer") from None
+        raise AssistantError(
+            N_("%(url)s: the answer holds no choices[0].message.content"), url=url
+        ) from None
     if not isinstance(content, str) or not content.strip():
-        raise AssistantError(f"{url}: empty answer")
+        raise AssistantError(N_("%(url)s: empty answer"), url=url)
     return content.strip()[:MAX_ANSWER]

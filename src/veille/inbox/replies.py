@@ -17,6 +17,7 @@ from veille.crypto import SecretBox
 from veille.inbox import assistant
 from veille.store import repository, tables
 from veille.store.tables_inbox import SavedReply
+from veille.translations import N_, Refusal
 
 VARIABLES = ("prenom", "entreprise", "lien_devis")
 SETTING_KEY = "inbox"  # {"quote_url": "https://..."} among the inbox settings
@@ -57,21 +58,25 @@ SUGGESTIONS: dict[str, dict[str, str]] = {
 }
 
 
-class ReplyTemplateError(ValueError):
+class ReplyTemplateError(Refusal):
     """A saved reply that cannot be used; the message names the problem."""
 
 
 def check_template(body: str) -> None:
     """Refuse unknown variables, naming them (a typo like {prénom} would go out as is)."""
     if not body.strip():
-        raise ReplyTemplateError("body: empty")
+        raise ReplyTemplateError(N_("body: the text is empty; write the reply to save"))
     if len(body) > MAX_BODY:
-        raise ReplyTemplateError(f"body: longer than {MAX_BODY} characters")
+        raise ReplyTemplateError(N_("body: %(most)s characters at most; shorten it"), most=MAX_BODY)
     for found in _PLACEHOLDER.finditer(body):
         if found.group(1) not in VARIABLES:
             raise ReplyTemplateError(
-                f"body: unknown variable {{{found.group(1)}}} at character {found.start() + 1}; "
-                f"known: {', '.join('{' + v + '}' for v in VARIABLES)}"
+                N_(
+                    "body: unknown variable %(name)s at character %(at)s; the known ones: %(known)s"
+                ),
+                name="{" + found.group(1) + "}",
+                at=found.start() + 1,
+                known=", ".join("{" + v + "}" for v in VARIABLES),
             )
 
 
@@ -106,10 +111,10 @@ def save(session: Session, *, name: str, body: str, intent: str | None) -> Saved
     """Create or update a saved reply by name."""
     name = name.strip()
     if not name:
-        raise ReplyTemplateError("name: required")
+        raise ReplyTemplateError(N_("name: give the saved reply a name"))
     check_template(body)
     if intent is not None and intent not in SUGGESTIONS:
-        raise ReplyTemplateError(f"intent: unknown intent {intent!r}")
+        raise ReplyTemplateError(N_("intent: choose one of the kinds of message offered"))
     row = session.scalar(select(SavedReply).where(SavedReply.name == name))
     if row is None:
         row = SavedReply(name=name[:128], body=body)

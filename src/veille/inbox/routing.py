@@ -14,25 +14,26 @@ from sqlalchemy.orm import Session
 from veille.inbox.replies import SUGGESTIONS
 from veille.store import tables
 from veille.store.tables_inbox import AccountPolicy, RoutingRule
+from veille.translations import N_, Refusal
 
 ROUTABLE_INTENTS = tuple(SUGGESTIONS)
 
 
-class RoutingError(ValueError):
+class RoutingError(Refusal):
     """A refused routing rule or policy; the message names the field."""
 
 
 def set_rule(session: Session, *, intent: str, account_id: int | None) -> None:
     """Route an intent to an account (None removes the rule)."""
     if intent not in ROUTABLE_INTENTS:
-        raise RoutingError(f"intent: expected one of {', '.join(ROUTABLE_INTENTS)}")
+        raise RoutingError(N_("intent: choose one of the kinds of message offered"))
     row = session.get(RoutingRule, intent)
     if account_id is None:
         if row is not None:
             session.delete(row)
         return
     if session.get(tables.Account, account_id) is None:
-        raise RoutingError(f"account: account {account_id} does not exist")
+        raise RoutingError(N_("account: account %(id)s does not exist"), id=account_id)
     if row is None:
         session.add(RoutingRule(intent=intent, account_id=account_id))
     else:
@@ -45,7 +46,7 @@ def rules(session: Session) -> dict[str, int]:
 
 def set_needs_approval(session: Session, *, account_id: int, needs_approval: bool) -> None:
     if session.get(tables.Account, account_id) is None:
-        raise RoutingError(f"account: account {account_id} does not exist")
+        raise RoutingError(N_("account: account %(id)s does not exist"), id=account_id)
     row = session.get(AccountPolicy, account_id)
     if row is None:
         session.add(AccountPolicy(account_id=account_id, needs_approval=needs_approval))

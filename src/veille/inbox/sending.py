@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from veille.inbox.actions import mark_answered, set_status
 from veille.inbox.routing import needs_approval
+from veille.labels import words
 from veille.permissions import Permission, can
 from veille.publish.guard import GuardContext, GuardReport, check
 from veille.publish.publisher import JobRequest, Publisher
@@ -26,11 +27,12 @@ from veille.store import repository, tables
 from veille.store.db import Database
 from veille.store.tables_inbox import InboxEvent, InboxReply
 from veille.timeutil import utcnow
+from veille.translations import N_, Refusal, Words
 
 MAX_REPLY = 5000
 
 
-class ReplyError(ValueError):
+class ReplyError(Refusal):
     """A reply that cannot be written, approved or sent; the message says why."""
 
 
@@ -38,7 +40,7 @@ class ReplyBlocked(ReplyError):
     """The guard found a high risk and nobody confirmed sending anyway."""
 
     def __init__(self, report: GuardReport) -> None:
-        super().__init__("guard: high risk, confirmation needed")
+        super().__init__(N_("guard: high risk, confirm to send anyway"))
         self.report = report
 
 
@@ -79,16 +81,22 @@ def write_reply(
     if item is None:
         raise LookupError(f"inbox item {item_id} not found")
     if account is None:
-        raise ReplyError(f"account: account {account_id} does not exist")
+        raise ReplyError(N_("account: account %(id)s does not exist"), id=account_id)
     post = session.get(tables.Post, item.post_id)
     assert post is not None  # the foreign key guarantees it
     if account.network != post.network:
         raise ReplyError(
-            f"account: @{account.handle} is on {account.network}, the post is on {post.network}"
+            N_(
+                "account: @%(handle)s is on %(network)s, the post on %(post_network)s; "
+                "choose another"
+            ),
+            handle=account.handle,
+            network=Words(registry.display_name(account.network)),
+            post_network=Words(registry.display_name(post.network)),
         )
     text = text.strip()
     if len(text) > MAX_REPLY:
-        raise ReplyError(f"text: longer than {MAX_REPLY} characters")
+        raise ReplyError(N_("text: %(most)s characters at most; shorten it"), most=MAX_REPLY)
     report = guard_report(session, text=text, network=account.network, zone=zone, lang=lang)
     if report.risk == "high" and not confirm_risk:
         raise ReplyBlocked(report)
@@ -122,10 +130,13 @@ def write_reply(
 def approve(session: Session, *, reply_id: int, approver_id: int, approver_role: str) -> InboxReply:
     """Approve a waiting reply (the caller commits, then sends it)."""
     if not can(approver_role, Permission.APPROVE_REPLIES):
-        raise ReplyError("approval: only a manager or the owner can approve")
+        raise ReplyError(N_("approval: only a manager or the owner can approve"))
     reply = _reply(session, reply_id)
     if reply.status != "pending_approval":
-        raise ReplyError(f"approval: the reply is {reply.status}, not waiting for approval")
+        raise ReplyError(
+            N_("approval: this reply is not waiting for approval (%(status)s)"),
+            status=words(f"inbox.reply_{reply.status}"),
+        )
     reply.status, reply.approved_by = "approved", approver_id
     session.add(
         InboxEvent(
@@ -141,10 +152,13 @@ def approve(session: Session, *, reply_id: int, approver_id: int, approver_role:
 def reject(session: Session, *, reply_id: int, approver_id: int, approver_role: str) -> InboxReply:
     """Refuse a waiting reply; it is never sent."""
     if not can(approver_role, Permission.APPROVE_REPLIES):
-        raise ReplyError("approval: only a manager or the owner can reject")
+        raise ReplyError(N_("approval: only a manager or the owner can reject"))
     reply = _reply(session, reply_id)
     if reply.status != "pending_approval":
-        raise ReplyError(f"approval: the reply is {reply.status}, not waiting for approval")
+        raise ReplyError(
+            N_("approval: this reply is not waiting for approval (%(status)s)"),
+            status=words(f"inbox.reply_{reply.status}"),
+        )
     reply.status = "rejected"
     session.add(
         InboxEvent(
@@ -204,7 +218,7 @@ def reply_target(post: tables.Post) -> str:
     publishing = registry.publishing(post.network)
     problem = publishing.check_reply_target(target) if publishing is not None else None
     if problem:
-        raise ReplyError(problem)
+        raise ReplyError(N_("post: this post cannot be answered (%(detail)s)"), detail=problem)
     return target
 
 
@@ -242,14 +256,21 @@ def send(
         if reply.status == "sent":
             return reply.status
         if reply.status not in ("approved", "failed"):
-            raise ReplyError(f"send: the reply is {reply.status}; it needs approval first")
+            raise ReplyError(
+                N_("send: this reply needs approval first (%(status)s)"),
+                status=words(f"inbox.reply_{reply.status}"),
+            )
         account = session.get(tables.Account, reply.account_id)
         item = session.get(tables.InboxItem, reply.item_id)
         assert account is not None and item is not None
         post = session.get(tables.Post, item.post_id)
         assert post is not None
         if account.network != post.network:
-            raise ReplyError(f"account: @{account.handle} is not on {post.network}")
+            raise ReplyError(
+                N_("account: @%(handle)s is not on %(network)s"),
+                handle=account.handle,
+                network=Words(registry.display_name(post.network)),
+            )
         request = job_request(reply, account, post)
     try:
         published = publisher.publish(request)

@@ -12,12 +12,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from veille.labels import words
 from veille.permissions import Permission, at_least, can, higher
 from veille.publish.drafts import record_event, schedule_draft, variants_of
 from veille.store import tables
 from veille.store.tables_publish import ApprovalRule, PublishJob
 from veille.timeutil import utcnow
-from veille.translations import N_, Refusal
+from veille.translations import N_, Refusal, Words
 
 POLICY_KEY = "publish.approvals"
 
@@ -35,7 +36,7 @@ class Actor:
 @dataclass(frozen=True)
 class Requirement:
     role: str  # the lowest role allowed to publish this draft
-    reasons: tuple[str, ...]  # why (in English, for history and logs); empty: a member may
+    reasons: tuple[Words, ...]  # why (kept in the history as words); empty: a member may
 
 
 def high_risk_needs_manager(session: Session) -> bool:
@@ -61,7 +62,7 @@ def set_account_rule(
         raise ApprovalError(N_("a manager or the owner sets approval rules"))
     # A rule names a role that can approve drafts: manager or owner.
     if required_role is not None and not can(required_role, Permission.APPROVE_DRAFTS):
-        raise ApprovalError(f"required_role: expected manager or owner, got {required_role!r}")
+        raise ApprovalError(N_("required_role: choose manager or owner"))
     rule = session.get(ApprovalRule, account_id)
     if required_role is None:
         if rule is not None:
@@ -73,16 +74,18 @@ def set_account_rule(
 
 
 def requirement(session: Session, draft: tables.Draft, *, risk: str) -> Requirement:
-    role, reasons = "member", []
+    role, reasons = "member", list[Words]()
     for variant in variants_of(session, draft.id):
         rule = session.get(ApprovalRule, variant.account_id)
         if rule is not None:
             account = session.get(tables.Account, variant.account_id)
             handle = account.handle if account else str(variant.account_id)
-            reasons.append(f"posts from {handle} need a {rule.required_role}")
+            needed = words(f"role.{rule.required_role}")
+            why = N_("posts from %(handle)s need approval by the %(role)s")
+            reasons.append(Words(why, handle=handle, role=needed))
             role = higher(role, rule.required_role)
     if risk == "high" and high_risk_needs_manager(session):
-        reasons.append("high-risk posts need a manager")
+        reasons.append(Words(N_("high-risk posts need a manager")))
         role = higher(role, "manager")
     return Requirement(role, tuple(reasons))
 
@@ -94,7 +97,9 @@ def request_publication(
     if not can(actor.role, Permission.WRITE_DRAFTS):
         raise ApprovalError(N_("viewers cannot publish"))
     if draft.status in ("published", "cancelled"):
-        raise ApprovalError(N_("the draft is already %(status)s"), status=draft.status)
+        raise ApprovalError(
+            N_("the draft is already %(status)s"), status=words(f"publish.status_{draft.status}")
+        )
     needed = requirement(session, draft, risk=risk)
     if at_least(actor.role, needed.role):
         draft.approved_by, draft.approved_at = actor.id, utcnow()
@@ -106,7 +111,7 @@ def request_publication(
         actor.id,
         "approval_requested",
         role=needed.role,
-        why=list(needed.reasons),
+        why=[reason.stored() for reason in needed.reasons],
     )
     return []
 
@@ -127,7 +132,9 @@ def approve(
         raise ApprovalError(N_("this draft is not waiting for approval"))
     needed = requirement(session, draft, risk=risk)
     if not (can(actor.role, Permission.APPROVE_DRAFTS) and at_least(actor.role, needed.role)):
-        raise ApprovalError(N_("approving this draft needs a %(role)s"), role=needed.role)
+        raise ApprovalError(
+            N_("approving this draft needs a %(role)s"), role=words(f"role.{needed.role}")
+        )
     if not hmac.compare_digest(reviewed, reviewed_texts(session, draft)):
         raise ApprovalError(
             N_("the draft changed since you opened it: read it again, then approve")

@@ -22,7 +22,7 @@ from veille.publish.scheduler import Scheduler
 from veille.store.db import Database
 from veille.store.tables_publish import PublishJob
 from veille.terminal import _, language, said
-from veille.translations import N_, Phrase
+from veille.translations import N_, Words
 
 
 def register(app: typer.Typer) -> None:
@@ -81,7 +81,7 @@ def _register_guard(app: typer.Typer) -> None:
         }
         if text is not None:
             try:
-                where = Phrase(N_("the argument"))
+                where = Words(N_("the argument"))
                 report = check(text, context=_context({}, defaults, lang, where=where))
             except GuardInputError as error:
                 _fail(said(error))
@@ -94,7 +94,7 @@ def _register_guard(app: typer.Typer) -> None:
             try:
                 item = _read_line(line, number)
                 context = _context(
-                    item, defaults, lang, where=Phrase(N_("line %(number)s"), number=number)
+                    item, defaults, lang, where=Words(N_("line %(number)s"), number=number)
                 )
                 report = check(item["text"], context=context)
             except GuardInputError as error:
@@ -193,7 +193,7 @@ def _read_line(line: str, number: int) -> dict[str, Any]:
 
 
 def _context(
-    item: dict[str, Any], defaults: dict[str, Any], lang: str, *, where: Phrase
+    item: dict[str, Any], defaults: dict[str, Any], lang: str, *, where: Words
 ) -> GuardContext:
     """The context of one draft: the line's own fields, else the command's options."""
     networks = item.get("networks", defaults["networks"])

@@ -257,7 +257,7 @@ def create_draft(
             )
         accounts.append(account)
     if scheduled_at is not None and scheduled_at.tzinfo is None:
-        raise DraftError("scheduled_at: an aware time is required")
+        raise DraftError(N_("scheduled_at: the time must carry its time zone"))
     now = utcnow()
     draft = tables.Draft(
         text=text,
@@ -339,7 +339,7 @@ def schedule_draft(
 ) -> list[PublishJob]:
     """Queue one publish job per variant at ``at`` (approval is checked by the caller)."""
     if at.tzinfo is None:
-        raise DraftError("scheduled_at: an aware time is required")
+        raise DraftError(N_("scheduled_at: the time must carry its time zone"))
     jobs = [
         job
         for variant in variants_of(session, draft.id)

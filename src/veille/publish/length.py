@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from veille.publish.drafts import DraftError, adapt_mentions, fit_length, limit_hashtags
 from veille.sources import registry
 from veille.store import tables
+from veille.translations import N_
 
 MAX_THREAD_PARTS = 25  # beyond this a thread is an article: refuse rather than post 40 parts
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
@@ -137,5 +138,7 @@ def check_thread(parts: Sequence[str]) -> None:
     """Refuse a thread too long to be read as one."""
     if len(parts) > MAX_THREAD_PARTS:
         raise DraftError(
-            f"text: a thread of {len(parts)} posts; at most {MAX_THREAD_PARTS}, shorten the text"
+            N_("text: a thread of %(parts)s posts; at most %(most)s, shorten the text"),
+            parts=len(parts),
+            most=MAX_THREAD_PARTS,
         )

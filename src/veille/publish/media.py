@@ -101,9 +101,12 @@ def write_images(data_dir: Path, images: Sequence[CheckedImage], *, quota_bytes:
     held = media_bytes(data_dir)
     if held + incoming > quota_bytes:
         raise MediaError(
-            f"images: the media folder holds {held // 1_000_000} MB of the "
-            f"{quota_bytes // 1_000_000} MB allowed (VEILLE_MEDIA_QUOTA_MB); "
-            "delete old drafts' images or raise the quota"
+            N_(
+                "images: the media folder holds %(held)s MB of the %(quota)s MB allowed "
+                "(VEILLE_MEDIA_QUOTA_MB); delete old drafts' images or raise the quota"
+            ),
+            held=held // 1_000_000,
+            quota=quota_bytes // 1_000_000,
         )
     folder = media_dir(data_dir)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -116,7 +119,9 @@ def write_images(data_dir: Path, images: Sequence[CheckedImage], *, quota_bytes:
     except OSError as error:
         for path in written:
             path.unlink(missing_ok=True)
-        raise MediaError(f"images: could not be saved ({error.strerror})") from None
+        raise MediaError(
+            N_("images: could not be saved (%(reason)s)"), reason=error.strerror
+        ) from None
 
 
 def remove_images(data_dir: Path, images: Sequence[Image]) -> None:
@@ -139,5 +144,7 @@ def read_image(data_dir: Path, image: Image) -> bytes:
     folder = media_dir(data_dir).resolve()
     path = (folder / image.file).resolve()
     if path.parent != folder or not path.is_file():
-        raise MediaError(f"image {image.file!r}: missing from {folder}")
+        raise MediaError(
+            N_("image %(file)r: missing from %(folder)s"), file=image.file, folder=folder
+        )
     return path.read_bytes()

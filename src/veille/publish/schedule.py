@@ -38,9 +38,11 @@ class WeeklyTime:
 
     def __post_init__(self) -> None:
         if not 0 <= self.weekday <= 6:
-            raise ScheduleError(f"weekday: expected 0 (Monday) to 6 (Sunday), got {self.weekday}")
+            raise ScheduleError(N_("weekday: choose a day from Monday to Sunday"))
         if not 0 <= self.minute_of_day < MINUTES_PER_DAY:
-            raise ScheduleError(f"time: {self.minute_of_day} minutes is not a time of day")
+            raise ScheduleError(
+                N_("time: %(minutes)s minutes is not a time of day"), minutes=self.minute_of_day
+            )
         zone_of(self.zone)
 
     @property
@@ -56,7 +58,7 @@ def zone_of(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ScheduleError(
-            f"zone: {name!r} is not a known time zone (e.g. Europe/Paris)"
+            N_("zone: %(zone)r is not a known time zone (e.g. Europe/Paris)"), zone=name
         ) from None
 
 
@@ -66,7 +68,7 @@ def parse_wall_clock(value: str) -> int:
         hours, minutes = value.strip().split(":")
         parsed = time(int(hours), int(minutes))
     except ValueError:
-        raise ScheduleError(f"time: {value!r} is not a time like 09:30") from None
+        raise ScheduleError(N_("time: %(value)r is not a time like 09:30"), value=value) from None
     return parsed.hour * 60 + parsed.minute
 
 
@@ -86,7 +88,7 @@ def parse_local(value: str, zone: str) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise ScheduleError(
-            f"scheduled_at: {value!r} is not a date and time like 2026-03-29 09:30"
+            N_("scheduled_at: %(value)r is not a date and time like 2026-03-29 09:30"), value=value
         ) from None
     if parsed.tzinfo is not None:
         return parsed.astimezone(UTC)

@@ -66,7 +66,7 @@ def add_slot(
 def remove_slot(session: Session, slot_id: int) -> None:
     slot = session.get(TimeSlot, slot_id)
     if slot is None:
-        raise ScheduleError(f"slot: slot {slot_id} does not exist")
+        raise ScheduleError(N_("slot: this time slot no longer exists"))
     session.delete(slot)
 
 
@@ -93,7 +93,7 @@ def evergreen_gap(session: Session) -> timedelta:
 
 def set_evergreen_gap(session: Session, days: int) -> None:
     if not 1 <= days <= 365:
-        raise ScheduleError(f"evergreen gap: expected 1 to 365 days, got {days}")
+        raise ScheduleError(N_("evergreen: a gap of 1 to 365 days"))
     row = session.get(tables.Setting, EVERGREEN_KEY)
     if row is None:
         session.add(tables.Setting(key=EVERGREEN_KEY, value={"gap_days": days}))

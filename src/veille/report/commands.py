@@ -17,7 +17,7 @@ from veille.report.spikes import detect
 from veille.store.db import Database
 from veille.terminal import _, file_problem, language, said
 from veille.timeutil import utcnow
-from veille.translations import N_, Phrase, Refusal
+from veille.translations import N_, Refusal, Words
 
 alerts_app = typer.Typer(help=_("Spike and crisis alerts."), no_args_is_help=True)
 brief_app = typer.Typer(help=_("The daily brief."), no_args_is_help=True)
@@ -138,7 +138,7 @@ def read_series(path: Path, *, column: str = "count") -> tuple[list[tuple[dateti
         points: list[tuple[datetime, int]] = []
         naive = 0
         for row in rows:
-            where = Phrase(N_("%(file)s line %(number)s"), file=path, number=rows.line_num)
+            where = Words(N_("%(file)s line %(number)s"), file=path, number=rows.line_num)
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
@@ -156,7 +156,7 @@ def read_series(path: Path, *, column: str = "count") -> tuple[list[tuple[dateti
     return points, naive
 
 
-def _timestamp(text: str, where: Phrase) -> datetime:
+def _timestamp(text: str, where: Words) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
@@ -165,7 +165,7 @@ def _timestamp(text: str, where: Phrase) -> datetime:
         ) from None
 
 
-def _count(text: str, where: Phrase) -> int:
+def _count(text: str, where: Words) -> int:
     # "12.0" is a whole number too (spreadsheets and pandas write counts that way).
     whole = text[:-2] if text.endswith(".0") else text
     if not whole.isdigit():

@@ -18,7 +18,7 @@ from veille.links import external_url, view_link
 from veille.localise import template_context
 from veille.report.brief import Brief, build_brief
 from veille.store.repository import get_setting, put_setting
-from veille.translations import N_, Language, Phrase, translator
+from veille.translations import N_, Language, Words, translator
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 SENT_KEY = "brief_sent"  # {"day": "YYYY-MM-DD"}: the last day a brief went out
@@ -94,19 +94,19 @@ def send_brief(session: Session, *, now: datetime, settings: Settings) -> list[s
 
 def send_brief_if_due(
     session: Session, *, now: datetime, settings: Settings, force: bool = False
-) -> Phrase:
+) -> Words:
     """Send the brief once a day, at or after its hour; says what it did."""
     brief_settings = load_brief(session)
     local = now.astimezone(settings.zone)
     sent = (get_setting(session, SENT_KEY) or {}).get("day")
     if not force:
         if not brief_settings.enabled:
-            return Phrase(N_("the brief e-mail is turned off (Settings, Your brief)"))
+            return Words(N_("the brief e-mail is turned off (Settings, Your brief)"))
         if local.hour < brief_settings.hour:
-            return Phrase(
+            return Words(
                 N_("not yet: the brief goes out at %(hour)s:00"), hour=f"{brief_settings.hour:02d}"
             )
         if sent == f"{local:%Y-%m-%d}":
-            return Phrase(N_("already sent today (%(day)s)"), day=sent)
+            return Words(N_("already sent today (%(day)s)"), day=sent)
     recipients = send_brief(session, now=now, settings=settings)
-    return Phrase(N_("brief sent to %(recipients)s"), recipients=", ".join(recipients))
+    return Words(N_("brief sent to %(recipients)s"), recipients=", ".join(recipients))

@@ -15,12 +15,13 @@ from veille.report import figures
 from veille.report.figures import DayCounts, Responses, ShareRow
 from veille.store import repository, tables
 from veille.timeutil import DayError, parse_day
+from veille.translations import N_, Refusal
 
 MAX_DAYS = 366
 CSV_COLUMNS = ("date", "posts", "positive", "neutral", "negative")
 
 
-class PeriodError(ValueError):
+class PeriodError(Refusal):
     """A report period that makes no sense; the message says why."""
 
 
@@ -55,11 +56,13 @@ def parse_period(start: str, end: str, *, today: date) -> tuple[date, date]:
         last = parse_day(end, field="end") if end else today
         first = parse_day(start, field="start") if start else last - timedelta(days=29)
     except DayError as error:
-        raise PeriodError(str(error)) from None
+        raise PeriodError(error.message, **error.fields) from None
     if first > last:
-        raise PeriodError(f"the start {first} is after the end {last}")
+        raise PeriodError(
+            N_("start: the start %(first)s is after the end %(last)s"), first=first, last=last
+        )
     if (last - first).days + 1 > MAX_DAYS:
-        raise PeriodError(f"a report covers at most {MAX_DAYS} days")
+        raise PeriodError(N_("start: a report covers at most %(most)s days"), most=MAX_DAYS)
     return first, last
 
 

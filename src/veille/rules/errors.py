@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from veille.translations import Language, Phrase, Refusal, translator
+from veille.translations import Language, Refusal, Words, translator
 
 
 class RuleError(Refusal):
@@ -21,7 +21,7 @@ class RuleError(Refusal):
     ) -> None:
         self.column = column
         self.rule_id = rule_id
-        self.what = Phrase(message, **(fields or {}))
+        self.what = Words(message, **(fields or {}))
         super().__init__(message, **(fields or {}))
         self.args = (self.message_in("fr"),)  # str(): French, the interface's first language
 

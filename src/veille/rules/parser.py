@@ -37,7 +37,8 @@ from veille.rules.language import (
     format_tree,
 )
 from veille.rules.text import case_words, words
-from veille.translations import N_, Phrase
+from veille.translations import N_
+from veille.translations import Words as Said  # rules.language has its own Words (a node)
 
 _QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“"}
 _CLOSERS = {'"', "”", "»", "“"}
@@ -265,7 +266,7 @@ class _Parser:
                 column,
                 N_("there is no %(word)s: %(hint)s; to search the word, write it in lower case"),
                 word=raw,
-                hint=Phrase(hint),
+                hint=Said(hint),
             )
         operator = _OPERATOR_WORD.match(raw)
         if operator is not None:
@@ -333,7 +334,7 @@ class _Parser:
         value = self.operator_value(rest)
 
         def expected(what: str) -> RuleError:
-            return _err(value_col, N_("%(name)s: expects %(what)s"), name=name, what=Phrase(what))
+            return _err(value_col, N_("%(name)s: expects %(what)s"), name=name, what=Said(what))
 
         if name in ("from", "to", "retweets_of"):
             user = _USER.fullmatch(value)

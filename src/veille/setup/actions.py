@@ -9,9 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veille.business import BusinessProfile
+from veille.channels import ChannelSettingsError
 from veille.setup.proposals import ProposedWatch
 from veille.store import tables
 from veille.store.repository import get_setting, put_setting, save_profile
+from veille.translations import N_
 from veille.watches import save_watch
 
 SETUP_KEY = "setup"
@@ -70,9 +72,12 @@ def do_save_brief(session: Session, *, hour: int, to: Sequence[str]) -> None:
     """The brief's hour and recipients (the set-up's last step); other brief keys are kept."""
     bad = [a for a in to if "@" not in a or " " in a]
     if bad:
-        raise ValueError(f"destinataires : {', '.join(bad)} n'est pas une adresse e-mail")
+        raise ChannelSettingsError(
+            N_("to: %(addresses)s: not an e-mail address, like name@example.fr"),
+            addresses=", ".join(bad),
+        )
     if not 0 <= hour <= 23:
-        raise ValueError("heure : de 0 à 23")
+        raise ChannelSettingsError(N_("hour: a whole hour from 0 to 23"))
     value = dict(get_setting(session, "brief") or {})
     value.update({"hour": hour, "to": list(to), "enabled": True})
     put_setting(session, "brief", value)

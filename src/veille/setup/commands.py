@@ -20,7 +20,7 @@ from veille.setup.proposals import ProposedWatch, propose_watches
 from veille.store.repository import load_profile
 from veille.terminal import _
 from veille.terminal import language as instance_language
-from veille.translations import LANGUAGES, Language, translator
+from veille.translations import LANGUAGES, Language, said, translator
 
 profile_app = typer.Typer(help=_("The business profile."), no_args_is_help=True)
 err = Console(stderr=True)
@@ -110,7 +110,7 @@ def init(
             profile = build_profile(answers)
             break
         except ProfileError as exc:
-            err.print(str(exc), markup=False)
+            err.print(said(exc, language), markup=False)
             if yes or exc.field not in _REASK:
                 raise typer.Exit(2) from None
             _REASK[exc.field](answers, language)  # asked: ask that answer again

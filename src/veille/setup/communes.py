@@ -46,6 +46,7 @@ class UnknownCommune(LookupError):
     def __init__(self, given: str, closest: list[str]) -> None:
         hint = f" ; les plus proches : {', '.join(closest)}" if closest else ""
         super().__init__(f"{given!r} n'est pas une commune française{hint}")
+        self.given = given
         self.closest = closest
 
 

@@ -15,18 +15,30 @@ from veille.business import BusinessProfile, Competitor
 from veille.setup.communes import UnknownCommune, area_around, arrondissements, find_commune
 from veille.setup.trades import UnknownTrade, find_trade
 from veille.sources import registry
+from veille.translations import N_, NP_, Refusal, Words
 
 MAX_RADIUS_KM = 200
 _USER = re.compile(r"^@?([A-Za-z0-9_][A-Za-z0-9_.-]{0,252})$")
 
 
-class ProfileError(ValueError):
-    """A profile field that cannot be used; ``field`` names it, ``closest`` may help."""
+class ProfileError(Refusal):
+    """A profile field that cannot be used; ``field`` names it (the key `veille init` asks
+    again by), ``closest`` may help; the message is a msgid and its named values."""
 
-    def __init__(self, field: str, message: str, closest: Sequence[str] = ()) -> None:
-        super().__init__(f"{field} : {message}")
+    def __init__(
+        self, field: str, message: str, closest: Sequence[str] = (), **values: object
+    ) -> None:
+        super().__init__(message, **values)
         self.field = field
         self.closest = list(closest)
+
+
+# The answers a handle is typed in, as a refusal names them.
+_WHERE = {
+    "compte": NP_("profile field", "accounts"),
+    "compte du gérant": NP_("profile field", "owner's accounts"),
+    "concurrent": NP_("profile field", "competitors"),
+}
 
 
 @dataclass
@@ -52,11 +64,20 @@ def parse_handle(value: str, where: str) -> str:
     networks = registry.post_networks()
     if not sep or network.lower() not in networks:
         raise ProfileError(
-            where, f"{value!r} : écrivez RÉSEAU:COMPTE, RÉSEAU parmi {', '.join(networks)}"
+            where,
+            N_("%(where)s: %(value)r: write NETWORK:ACCOUNT, NETWORK among %(networks)s"),
+            where=Words(_WHERE.get(where, where)),
+            value=value,
+            networks=", ".join(networks),
         )
     found = _USER.match(user.strip())
     if not found:
-        raise ProfileError(where, f"{value!r} : nom de compte invalide")
+        raise ProfileError(
+            where,
+            N_("%(where)s: %(value)r: not a valid account name"),
+            where=Words(_WHERE.get(where, where)),
+            value=value,
+        )
     return found.group(1)
 
 
@@ -65,7 +86,9 @@ def parse_competitor(value: str) -> Competitor:
     name, _, handles = value.partition("=")
     name = " ".join(name.split())
     if not name:
-        raise ProfileError("concurrent", f"{value!r} : le nom manque")
+        raise ProfileError(
+            "concurrent", N_("competitors: %(value)r: the name is missing"), value=value
+        )
     return Competitor(
         name=name,
         handles=[parse_handle(h, "concurrent") for h in handles.split(",") if h.strip()],
@@ -109,28 +132,44 @@ def _website(value: str) -> str:
         value = f"https://{value}"
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
-        raise ProfileError("site web", f"{value!r} n'est pas une adresse de site")
+        raise ProfileError(
+            "site web", N_("website: %(value)r is not a website address"), value=value
+        )
     return value.rstrip("/")
 
 
 def build_profile(answers: ProfileInput) -> BusinessProfile:
     name = " ".join(answers.name.split())
     if not name:
-        raise ProfileError("nom", "le nom de l'entreprise manque")
+        raise ProfileError("nom", N_("name: the business's name is missing"))
     if not 0 <= answers.radius_km <= MAX_RADIUS_KM:
-        raise ProfileError("rayon", f"de 0 à {MAX_RADIUS_KM} km")
+        raise ProfileError("rayon", N_("radius: from 0 to %(most)s km"), most=MAX_RADIUS_KM)
     try:
         trade = find_trade(answers.trade)
         trade_label, words = trade.label, [*trade.names, *trade.words]
     except UnknownTrade as exc:
         if not answers.words:
-            raise ProfileError("métier", str(exc), exc.closest) from None
+            message = (
+                N_("trade: %(given)r is not in the list of trades; the closest: %(nearest)s")
+                if exc.closest
+                else N_("trade: %(given)r is not in the list of trades")
+            )
+            raise ProfileError(
+                "métier", message, exc.closest, given=exc.given, nearest=", ".join(exc.closest)
+            ) from None
         trade_label, words = " ".join(answers.trade.split()), []  # free text, its own words
     try:
         city = find_commune(answers.city)
         extra = [find_commune(c) for c in answers.extra_area if c.strip()]
     except UnknownCommune as exc:
-        raise ProfileError("commune", str(exc), exc.closest) from None
+        message = (
+            N_("city: %(given)r is not a French commune; the closest: %(nearest)s")
+            if exc.closest
+            else N_("city: %(given)r is not a French commune")
+        )
+        raise ProfileError(
+            "commune", message, exc.closest, given=exc.given, nearest=", ".join(exc.closest)
+        ) from None
     area = []
     for commune in [*area_around(city, answers.radius_km), *extra]:
         for place in [commune, *arrondissements(commune)]:

@@ -481,6 +481,7 @@ class UnknownTrade(LookupError):
     def __init__(self, given: str, closest: list[str]) -> None:
         hint = f" ; les plus proches : {', '.join(closest)}" if closest else ""
         super().__init__(f"{given!r} n'est pas dans la liste des métiers{hint}")
+        self.given = given
         self.closest = closest
 
 

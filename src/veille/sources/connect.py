@@ -25,7 +25,7 @@ import httpx
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from veille.accounts import AccountError, connect_account
+from veille.accounts import HANDLE_REQUIRED, AccountError, connect_account
 from veille.crypto import SecretBox
 from veille.outbound import RefusedAddress, check_url
 from veille.sources.base import ConnectorError, MemoryTokenStore
@@ -35,6 +35,7 @@ from veille.sources.x.client import API_URL, AUTHORIZE_URL, XUserAuth, authoriza
 from veille.store import tables
 from veille.store.repository import get_setting, put_setting
 from veille.timeutil import utcnow
+from veille.translations import N_
 
 PENDING_PREFIX = "connect:"
 PENDING_LIFETIME = timedelta(minutes=15)
@@ -83,9 +84,11 @@ def _recall(session: Session, box: SecretBox, *, state: str, user_id: int) -> di
     value = get_setting(session, key) if state else None
     session.execute(delete(tables.Setting).where(tables.Setting.key == key))
     if not value or value.get("user") != user_id:
-        raise AccountError("state: this connection was not started here, or was used already")
+        raise AccountError(
+            N_("connection: this connection was not started here, or was used already; start again")
+        )
     if str(value.get("expires", "")) < utcnow().isoformat():
-        raise AccountError("state: the connection took more than 15 minutes; start again")
+        raise AccountError(N_("connection: the connection took more than 15 minutes; start again"))
     data: dict[str, str] = json.loads(box.decrypt(str(value["data"])))
     return data
 
@@ -93,7 +96,7 @@ def _recall(session: Session, box: SecretBox, *, state: str, user_id: int) -> di
 def _clean(handle: str) -> str:
     handle = handle.strip().lstrip("@")
     if not handle:
-        raise AccountError("handle: required")
+        raise AccountError(HANDLE_REQUIRED)
     return handle
 
 
@@ -115,7 +118,7 @@ def start_x(
 ) -> str:
     """The X authorization page to send the user to."""
     if not client_id.strip():
-        raise AccountError("client_id: required (the OAuth 2.0 client id of your X app)")
+        raise AccountError(N_("client_id: give the OAuth 2.0 client id of your app on X"))
     start = authorization_url(
         client_id=client_id.strip(), redirect_uri=redirect_uri, authorize_url=endpoints.x_authorize
     )
@@ -145,7 +148,7 @@ def finish_x(
 ) -> Finished:
     data = _recall(session, box, state=state, user_id=user_id)
     if data.get("network") != "x":
-        raise AccountError("state: not an X connection")
+        raise AccountError(N_("connection: this is not an X connection; start again"))
     key = f"x:{data['handle']}"
     tokens = MemoryTokenStore()
     auth = XUserAuth(client_id=data["client_id"], tokens=tokens, key=key, api_url=endpoints.x_api)
@@ -154,7 +157,9 @@ def finish_x(
             code=code, code_verifier=data["verifier"], redirect_uri=data["redirect_uri"]
         )
     except ConnectorError as exc:
-        raise AccountError(f"x: {exc}") from None
+        raise AccountError(
+            N_("x: X refused the connection (%(detail)s)"), detail=str(exc)
+        ) from None
     credentials = {"client_id": data["client_id"], "bearer_token": data["bearer_token"]}
     return Finished(
         "x", data["handle"], data["kind"], data["label"], credentials, key, tokens.load(key)
@@ -166,27 +171,37 @@ def finish_x(
 
 def _instance(url: str, *, allow_private: bool) -> str:
     url = url.strip().rstrip("/")
-    if url and "://" not in url:
+    if not url:
+        raise AccountError(
+            N_("instance_url: give your Mastodon instance's address (e.g. mastodon.social)")
+        )
+    if "://" not in url:
         url = f"https://{url}"
     try:
         httpx.URL(url)  # a host no DNS name can be ("«x»") is refused here, not as a crash
     except httpx.InvalidURL:
-        raise AccountError(f"instance_url: {url!r} is not a web address") from None
+        raise AccountError(
+            N_("instance_url: %(url)r is not a web address (e.g. mastodon.social)"), url=url
+        ) from None
     try:
         return check_url(url, allow_private=allow_private)
     except RefusedAddress as refused:
-        raise AccountError(f"instance_url: {refused}") from None
+        raise AccountError(N_("instance_url: %(refused)s"), refused=refused) from None
 
 
 def _json(response: httpx.Response, what: str) -> dict[str, Any]:
     if response.status_code != 200:
-        raise AccountError(f"{what}: HTTP {response.status_code}")
+        raise AccountError(
+            N_("%(where)s: the server answered HTTP %(code)s"),
+            where=what,
+            code=response.status_code,
+        )
     try:
         body = response.json()
     except ValueError:
-        raise AccountError(f"{what}: the answer is not JSON") from None
+        raise AccountError(N_("%(where)s: the answer is not JSON"), where=what) from None
     if not isinstance(body, dict):
-        raise AccountError(f"{what}: the answer is not a JSON object")
+        raise AccountError(N_("%(where)s: the answer is not a JSON object"), where=what)
     return body
 
 
@@ -214,10 +229,17 @@ def start_mastodon(
         answer = httpx.post(f"{instance}/api/v1/apps", data=form, timeout=TIMEOUT)
     except httpx.HTTPError as exc:
         reason = type(exc).__name__
-        raise AccountError(f"instance_url: {instance} cannot be reached ({reason})") from None
+        raise AccountError(
+            N_("instance_url: %(instance)s cannot be reached (%(reason)s)"),
+            instance=instance,
+            reason=reason,
+        ) from None
     app = _json(answer, f"{instance}/api/v1/apps")
     if not app.get("client_id") or not app.get("client_secret"):
-        raise AccountError(f"{instance}/api/v1/apps: no client_id or client_secret")
+        raise AccountError(
+            N_("%(where)s: no client_id or client_secret in the answer"),
+            where=f"{instance}/api/v1/apps",
+        )
     data = {
         "network": "mastodon",
         "instance": instance,
@@ -251,7 +273,7 @@ def finish_mastodon(
 ) -> Finished:
     data = _recall(session, box, state=state, user_id=user_id)
     if data.get("network") != "mastodon":
-        raise AccountError("state: not a Mastodon connection")
+        raise AccountError(N_("connection: this is not a Mastodon connection; start again"))
     instance = _instance(data["instance"], allow_private=allow_private)
     form = {
         "grant_type": "authorization_code",
@@ -265,7 +287,9 @@ def finish_mastodon(
         token = _json(httpx.post(f"{instance}/oauth/token", data=form, timeout=TIMEOUT), "token")
         access = str(token.get("access_token") or "")
         if not access:
-            raise AccountError(f"{instance}/oauth/token: no access_token")
+            raise AccountError(
+                N_("%(where)s: no access_token in the answer"), where=f"{instance}/oauth/token"
+            )
         me = _json(
             httpx.get(
                 f"{instance}/api/v1/accounts/verify_credentials",
@@ -275,7 +299,11 @@ def finish_mastodon(
             "verify_credentials",
         )
     except httpx.HTTPError as exc:
-        raise AccountError(f"{instance}: {type(exc).__name__}") from None
+        raise AccountError(
+            N_("%(instance)s: cannot be reached (%(reason)s)"),
+            instance=instance,
+            reason=type(exc).__name__,
+        ) from None
     handle = f"{me.get('username') or me.get('acct')}@{urlsplit(instance).hostname}"
     credentials = {"instance_url": instance, "access_token": access}
     return Finished("mastodon", handle, data["kind"], data["label"], credentials)
@@ -288,7 +316,9 @@ def check_bluesky(*, handle: str, app_password: str, endpoints: Endpoints) -> st
     """Log in once with the app password: a wrong one is refused before anything is saved."""
     handle = _clean(handle)
     if not app_password.strip():
-        raise AccountError("app_password: required (Settings › App passwords on Bluesky)")
+        raise AccountError(
+            N_("app_password: create an app password on Bluesky (Settings › App passwords)")
+        )
     client = BlueskyClient(
         identifier=handle,
         app_password=app_password.strip(),
@@ -298,26 +328,35 @@ def check_bluesky(*, handle: str, app_password: str, endpoints: Endpoints) -> st
     try:
         client.login()
     except ConnectorError as exc:
-        raise AccountError(f"app_password: {exc}") from None
+        raise AccountError(
+            N_("app_password: Bluesky refused this account and app password (%(detail)s)"),
+            detail=str(exc),
+        ) from None
     return handle
 
 
 def check_feed(url: str, *, allow_private: bool) -> str:
     """The feed's URL, once it answered with an RSS or Atom document."""
     url = url.strip()
+    if not url:
+        raise AccountError(N_("feed_url: give the address of an RSS or Atom feed"))
     try:
         check_url(url, allow_private=allow_private)
         response = httpx.get(url, timeout=TIMEOUT, follow_redirects=False)
     except RefusedAddress as refused:
-        raise AccountError(f"feed_url: {refused}") from None
+        raise AccountError(N_("feed_url: %(refused)s"), refused=refused) from None
     except httpx.HTTPError as exc:
-        raise AccountError(f"feed_url: {url} cannot be read ({type(exc).__name__})") from None
+        raise AccountError(
+            N_("feed_url: %(url)s cannot be read (%(reason)s)"), url=url, reason=type(exc).__name__
+        ) from None
     if response.status_code != 200:
-        raise AccountError(f"feed_url: {url} answered HTTP {response.status_code}")
+        raise AccountError(
+            N_("feed_url: %(url)s answered HTTP %(code)s"), url=url, code=response.status_code
+        )
     try:
         parse_feed(response.content, feed_url=url)
     except ConnectorError:
-        raise AccountError(f"feed_url: {url} is not an RSS or Atom feed") from None
+        raise AccountError(N_("feed_url: %(url)s is not an RSS or Atom feed"), url=url) from None
     return url
 
 
@@ -398,7 +437,7 @@ def start(
             website=context.website,
             allow_private=context.allow_private,
         )
-    raise AccountError(f"network: {network!r} is not connected by a redirection")
+    raise AccountError(N_("network: this network is not connected by a redirection"))
 
 
 def finish(
@@ -423,7 +462,7 @@ def finish(
             code=code,
             allow_private=context.allow_private,
         )
-    raise AccountError(f"network: {network!r} has no callback")
+    raise AccountError(N_("network: this network is not connected by a redirection"))
 
 
 def check(network: str, form: Mapping[str, str], context: Context) -> Finished:
@@ -439,4 +478,4 @@ def check(network: str, form: Mapping[str, str], context: Context) -> Finished:
         url = check_feed(form.get("feed_url", ""), allow_private=context.allow_private)
         host = urlsplit(url).hostname or url
         return Finished("news", host, "company", label or url, {"feed_url": url})
-    raise AccountError(f"network: {network!r} is connected by a redirection")
+    raise AccountError(N_("network: this network is connected by a redirection"))

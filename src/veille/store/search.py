@@ -53,7 +53,7 @@ class _Clause:
 def _parse(query: str) -> list[list[_Clause]]:
     """Query -> OR-groups of AND-clauses. Supports "phrases", -negation, OR, prefix*."""
     if query.count('"') % 2:
-        raise SearchQueryError(N_("unclosed quote: close the quotation marks"))
+        raise SearchQueryError(N_("Invalid search: a quote is not closed; close it or remove it"))
     groups: list[list[_Clause]] = [[]]
     for token in _QUERY_TOKEN.findall(query):
         if token in ("(", ")"):
@@ -86,7 +86,7 @@ def fts5_query(query: str) -> str:
             expr = f"({expr}) NOT {negative}"
         rendered_groups.append(f"({expr})")
     if not rendered_groups:
-        raise SearchQueryError(N_("empty query: type at least one word"))
+        raise SearchQueryError(N_("Invalid search: nothing to look for; type a word"))
     return " OR ".join(rendered_groups)
 
 
@@ -209,7 +209,7 @@ def tsquery_text(query: str) -> str:
             parts.append(("!" if clause.negated else "") + f"({phrase})")
         groups.append("(" + " & ".join(parts) + ")")
     if not groups:
-        raise SearchQueryError(N_("empty query: type at least one word"))
+        raise SearchQueryError(N_("Invalid search: nothing to look for; type a word"))
     return " | ".join(groups)
 
 

@@ -12,7 +12,7 @@ import typer
 
 from veille.business import BusinessProfile
 from veille.terminal import _, file_problem, said
-from veille.translations import N_, Phrase, Refusal
+from veille.translations import N_, Refusal, Words
 
 BATCH = 256
 
@@ -21,7 +21,7 @@ class InputError(Refusal):
     """A line of input that is neither plain text nor a JSON object with a "text" string."""
 
 
-def parse_line(line: str, where: Phrase | str) -> str:
+def parse_line(line: str, where: Words | str) -> str:
     stripped = line.strip()
     if not stripped.startswith("{"):
         return line.rstrip("\r\n")
@@ -44,7 +44,7 @@ def read_texts(stream: TextIO, name: str) -> Iterator[list[str]]:
     batch: list[str] = []
     for number, line in enumerate(stream, start=1):
         batch.append(
-            parse_line(line, Phrase(N_("%(file)s line %(number)s"), file=name, number=number))
+            parse_line(line, Words(N_("%(file)s line %(number)s"), file=name, number=number))
         )
         if len(batch) == BATCH:
             yield batch

@@ -39,6 +39,7 @@ ALIASES = {
     "image": "image",
     "time": "wall_clock",
     "evergreen": "gap_days",
+    "radius": "radius_km",
 }
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
@@ -127,16 +128,19 @@ def _field_of(message: str, fields: set[str]) -> str | None:
     if not sep:
         return None
     where = where.split(" ")[0].strip("'")
-    where = _field_words().get(where, where)
-    name = ALIASES.get(where, where)
-    return name if name in fields else None
+    for english in (where, *sorted(_field_words().get(where, ()))):
+        name = ALIASES.get(english, english)
+        if name in fields:
+            return name
+    return None
 
 
 @lru_cache(maxsize=1)
-def _field_words() -> dict[str, str]:
-    """A refusal's field word as each catalog translates it -> the English one ("texte" ->
-    "text"), read from the refusals "field: …" of the catalogs."""
-    found: dict[str, str] = {}
+def _field_words() -> dict[str, set[str]]:
+    """A refusal's field word as each catalog translates it -> the English ones ("texte" ->
+    {"text", "body"}; "heure" -> {"hour", "time"}: the form's own fields choose), read from
+    the refusals "field: …" of the catalogs."""
+    found: dict[str, set[str]] = {}
     for lang in LANGUAGES:
         catalog: dict[object, object] = getattr(translator(lang), "_catalog", {})
         for msgid, msgstr in catalog.items():
@@ -145,7 +149,7 @@ def _field_words() -> dict[str, str]:
             english, sep, _ = msgid.partition(": ")
             local, found_sep, _ = msgstr.replace(" : ", ": ", 1).partition(": ")
             if sep and found_sep and " " not in english and " " not in local:
-                found.setdefault(local, english)
+                found.setdefault(local, set()).add(english)
     return found
 
 

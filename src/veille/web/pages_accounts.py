@@ -12,7 +12,8 @@ from veille.accounts import ACCOUNT_KINDS, CREDENTIAL_FIELDS, AccountError, conn
 from veille.crypto import SecretBox
 from veille.permissions import Permission, can
 from veille.store import tables
-from veille.web.deps import DbSession, User, get_settings, render, requires
+from veille.translations import said
+from veille.web.deps import DbSession, User, get_settings, language_of, render, requires
 from veille.web.forms import FormRoute
 
 router = APIRouter(route_class=FormRoute)
@@ -71,7 +72,7 @@ async def add_account(
             fields=CREDENTIAL_FIELDS,
             kinds=ACCOUNT_KINDS,
             can_edit=True,
-            error=str(exc),
+            error=said(exc, language_of(request, user)),
             zone=get_settings(request).zone,
         )
     return RedirectResponse("/accounts", status_code=303)

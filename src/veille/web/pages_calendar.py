@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from veille.publish.queries import calendar_entries
 from veille.publish.schedule import local_to_utc
 from veille.timeutil import DayError, parse_day
-from veille.web.deps import DbSession, User, get_settings, render
+from veille.translations import said
+from veille.web.deps import DbSession, User, get_settings, language_of, render
 from veille.web.forms import FormRoute
 
 router = APIRouter(route_class=FormRoute)
@@ -29,7 +30,9 @@ def calendar(
     try:
         anchor = parse_day(day, field="day") if day else datetime.now(zone).date()
     except DayError as error:
-        raise HTTPException(status_code=400, detail=str(error)) from None
+        raise HTTPException(
+            status_code=400, detail=said(error, language_of(request, user))
+        ) from None
     if view == "month":
         first = anchor.replace(day=1)
         start = first - timedelta(days=first.weekday())

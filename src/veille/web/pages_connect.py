@@ -18,7 +18,16 @@ from veille.permissions import Permission, can
 from veille.sources import connect
 from veille.sources.db_stores import AccountTokenStore
 from veille.store import tables
-from veille.web.deps import DbSession, User, get_db, get_settings, render, requires
+from veille.translations import N_, said
+from veille.web.deps import (
+    DbSession,
+    User,
+    get_db,
+    get_settings,
+    language_of,
+    render,
+    requires,
+)
 from veille.web.forms import FormRoute
 
 router = APIRouter(route_class=FormRoute)
@@ -93,7 +102,9 @@ async def connect_account_route(
             return render(request, "connect_leave.html", user, url=url, host=urlsplit(url).hostname)
         return _save(request, session, connect.check(network, values, context))
     except AccountError as exc:
-        return accounts_page(request, session, user, error=str(exc), status=400)
+        return accounts_page(
+            request, session, user, error=said(exc, language_of(request, user)), status=400
+        )
 
 
 @router.get("/accounts/connect/{network}/callback")
@@ -113,7 +124,11 @@ def callback(
     flow = _flow(network)
     try:
         if error or not code:
-            raise AccountError(f"{flow.title}: authorization not given ({error or 'no code'})")
+            raise AccountError(
+                N_("%(network)s: the authorization was not given (%(detail)s)"),
+                network=flow.title,
+                detail=error or "no code",
+            )
         finished = connect.finish(
             network,
             session,
@@ -124,4 +139,6 @@ def callback(
         )
         return _save(request, session, finished)
     except AccountError as exc:
-        return accounts_page(request, session, user, error=str(exc), status=400)
+        return accounts_page(
+            request, session, user, error=said(exc, language_of(request, user)), status=400
+        )

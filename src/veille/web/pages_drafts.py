@@ -324,6 +324,7 @@ def cancel(request: Request, session: DbSession, user: User, draft_id: RowId) ->
     "/drafts/{draft_id}/approve", dependencies=[Depends(requires(Permission.APPROVE_DRAFTS))]
 )
 def approve_draft(
+    request: Request,
     session: DbSession,
     user: User,
     draft_id: RowId,
@@ -339,7 +340,7 @@ def approve_draft(
         else:
             actions.approve(session, draft=draft, actor=_actor(user), reviewed=reviewed)
     except ApprovalError as exc:
-        raise HTTPException(status_code=403, detail=str(exc)) from None
+        raise HTTPException(status_code=403, detail=said(exc, language_of(request, user))) from None
     return _back(draft)
 
 

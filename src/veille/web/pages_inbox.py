@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from veille.crypto import SecretBox
 from veille.inbox import actions, assistant, figures, queries, queue, replies, routing, sending
 from veille.inbox.clock import business_seconds, describe
+from veille.labels import words
 from veille.permissions import Permission, can
 from veille.publish.publisher import ConnectorPublisher, Publisher
 from veille.report import figures as report_figures
 from veille.store.tables_inbox import InboxReply
 from veille.timeutil import utcnow
-from veille.translations import said
+from veille.translations import N_, said
 from veille.web.auth import CurrentUser
 from veille.web.deps import (
     DbSession,
@@ -269,6 +270,11 @@ async def save_routing(request: Request, session: DbSession, user: User) -> Resp
         routes: dict[str, int | None] = {}
         for intent in routing.ROUTABLE_INTENTS:
             raw = str(form.get(f"route_{intent}", "") or "")
+            if raw and not raw.isdigit():
+                raise routing.RoutingError(
+                    N_("account: choose an account from the list for %(intent)s"),
+                    intent=words(f"intent.{intent}"),
+                )
             routes[intent] = int(raw) if raw else None
         approvals = {
             int(key.removeprefix("approval_"))
@@ -278,7 +284,7 @@ async def save_routing(request: Request, session: DbSession, user: User) -> Resp
             and form.get(key) == "on"
         }
         routing.save_settings(session, routes=routes, approvals=approvals)
-    except (routing.RoutingError, ValueError) as exc:
+    except routing.RoutingError as exc:
         return _settings(
             request, session, user, error=said(exc, language_of(request, user)), status=400
         )
@@ -288,11 +294,14 @@ async def save_routing(request: Request, session: DbSession, user: User) -> Resp
 @router.post("/inbox/bulk", dependencies=TRIAGE)
 async def bulk(request: Request, session: DbSession, user: User) -> Response:
     form = await request.form()
+    ticked = [str(v) for v in form.getlist("ids")][:500]
     try:
-        ids = [int(str(v)) for v in form.getlist("ids")][:500]
+        if not all(v.isdigit() for v in ticked):
+            raise actions.ActionError(N_("items: tick the items to change in the list"))
+        ids = [int(v) for v in ticked]
         actions.bulk(session, item_ids=ids, action=str(form.get("action", "")), actor_id=user.id)
-    except ValueError as exc:
-        raise HTTPException(status_code=400, detail=f"bulk: {exc}") from None
+    except actions.ActionError as exc:
+        raise HTTPException(status_code=400, detail=said(exc, language_of(request, user))) from None
     return _back(str(form.get("next", "/inbox")), session=session)
 
 
@@ -305,6 +314,7 @@ def item_page(request: Request, session: DbSession, user: User, item_id: RowId) 
 
 @router.post("/inbox/{item_id}/status", dependencies=TRIAGE)
 def set_status(
+    request: Request,
     session: DbSession,
     user: User,
     item_id: RowId,
@@ -316,12 +326,13 @@ def set_status(
     except LookupError:
         raise HTTPException(status_code=404) from None
     except actions.ActionError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+        raise HTTPException(status_code=400, detail=said(exc, language_of(request, user))) from None
     return _back(next or f"/inbox/{item_id}", session=session)
 
 
 @router.post("/inbox/{item_id}/assign", dependencies=TRIAGE)
 def assign(
+    request: Request,
     session: DbSession,
     user: User,
     item_id: RowId,
@@ -334,7 +345,7 @@ def assign(
     except LookupError:
         raise HTTPException(status_code=404) from None
     except actions.ActionError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+        raise HTTPException(status_code=400, detail=said(exc, language_of(request, user))) from None
     return _back(next or f"/inbox/{item_id}", session=session)
 
 
@@ -457,7 +468,7 @@ def approve_reply(request: Request, session: DbSession, user: User, reply_id: Ro
     try:
         sending.approve(session, reply_id=reply_id, approver_id=user.id, approver_role=user.role)
     except sending.ReplyError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+        raise HTTPException(status_code=400, detail=said(exc, language_of(request, user))) from None
     session.commit()
     _send(request, user, reply_id)
     return RedirectResponse(target, status_code=303)
@@ -467,12 +478,12 @@ def approve_reply(request: Request, session: DbSession, user: User, reply_id: Ro
     "/inbox/replies/{reply_id}/reject",
     dependencies=[Depends(requires(Permission.APPROVE_REPLIES))],
 )
-def reject_reply(session: DbSession, user: User, reply_id: RowId) -> Response:
+def reject_reply(request: Request, session: DbSession, user: User, reply_id: RowId) -> Response:
     target = _reply_target(session, reply_id)
     try:
         sending.reject(session, reply_id=reply_id, approver_id=user.id, approver_role=user.role)
     except sending.ReplyError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+        raise HTTPException(status_code=400, detail=said(exc, language_of(request, user))) from None
     return _back(target, session=session)
 
 

@@ -13,7 +13,7 @@ from veille.sources import registry
 from veille.store import queries
 from veille.store.search import SearchQueryError
 from veille.timeutil import DayError, parse_day
-from veille.translations import said, translator
+from veille.translations import said
 from veille.web.deps import DbSession, RowId, User, get_settings, language_of, render, requires
 from veille.web.forms import FormRoute
 
@@ -69,8 +69,7 @@ def list_posts(
         )
     except SearchQueryError as exc:
         posts, total = [], 0
-        lang = language_of(request, user)
-        error = translator(lang).gettext("Invalid search: %(why)s") % {"why": said(exc, lang)}
+        error = said(exc, language_of(request, user))
     return render(
         request,
         "posts.html",

@@ -19,7 +19,7 @@ from veille.report.metrics import PeriodError, Report, build_report, csv_rows, p
 from veille.report.pdf import brief_pdf, report_pdf
 from veille.spreadsheet import write_csv
 from veille.timeutil import utcnow
-from veille.translations import Language, translator
+from veille.translations import Language, said, translator
 from veille.web.deps import DbSession, User, get_settings, language_of, render
 from veille.web.forms import FormRoute
 
@@ -68,7 +68,14 @@ def report_page(
         report = _report(request, session, start, end)
     except PeriodError as error:
         return render(
-            request, "report.html", user, 400, report=None, error=str(error), start=start, end=end
+            request,
+            "report.html",
+            user,
+            400,
+            report=None,
+            error=said(error, lang),
+            start=start,
+            end=end,
         )
     query = f"start={report.start.isoformat()}&end={report.end.isoformat()}"
     return render(
@@ -92,7 +99,9 @@ def report_csv(
     try:
         report = _report(request, session, start, end)
     except PeriodError as error:
-        return Response(str(error), status_code=400, media_type="text/plain")
+        return Response(
+            said(error, language_of(request, user)), status_code=400, media_type="text/plain"
+        )
     out = io.StringIO()
     write_csv(out, csv_rows(report))
     name = f"veille-{report.start}-{report.end}.csv"
@@ -110,7 +119,9 @@ def report_pdf_file(
     try:
         report = _report(request, session, start, end)
     except PeriodError as error:
-        return Response(str(error), status_code=400, media_type="text/plain")
+        return Response(
+            said(error, language_of(request, user)), status_code=400, media_type="text/plain"
+        )
     name = f"veille-{report.start}-{report.end}.pdf"
     return Response(
         report_pdf(report, language_of(request, user)),

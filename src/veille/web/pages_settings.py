@@ -28,7 +28,7 @@ from veille.inbox.clock import HoursError
 from veille.inbox.queue import business_hours
 from veille.permissions import Permission, can
 from veille.setup import actions
-from veille.translations import said
+from veille.translations import N_, said
 from veille.web.deps import DbSession, User, get_settings, render, request_language, requires
 from veille.web.forms import FormRoute
 
@@ -103,7 +103,7 @@ def save_email(
             to=split_addresses(to),
         )
     except ChannelSettingsError as exc:
-        return _page(request, session, user, status=400, error=str(exc))
+        return _page(request, session, user, status=400, error=said(exc, request_language(request)))
     return _saved("email")
 
 
@@ -113,15 +113,25 @@ def test_email(request: Request, session: DbSession, user: User) -> Response:
     try:
         smtp = load_smtp(session, _box(request))
         if smtp is None or not smtp.to:
-            raise ChannelSettingsError("setting 'smtp': no server or no recipient yet")
+            raise ChannelSettingsError(
+                N_("e-mail: give a server and at least one recipient first, then save")
+            )
         smtp.send(
             to=list(smtp.to),
             subject="Veille : message d'essai",
             html="<p>Ce message d'essai montre que Veille peut vous écrire.</p>",
             text="Ce message d'essai montre que Veille peut vous écrire.\n",
         )
-    except (ChannelSettingsError, notify.NotifyError) as exc:
-        return _page(request, session, user, status=400, error=str(exc))
+    except notify.NotifyError as exc:  # the server's own words, for whoever set it up
+        failed = ChannelSettingsError(
+            N_("e-mail: the test message was not sent (technical detail: %(detail)s)"),
+            detail=str(exc),
+        )
+        return _page(
+            request, session, user, status=400, error=said(failed, request_language(request))
+        )
+    except ChannelSettingsError as exc:
+        return _page(request, session, user, status=400, error=said(exc, request_language(request)))
     return _saved("email-sent")
 
 
@@ -135,8 +145,8 @@ def save_brief(
 ) -> Response:
     try:
         actions.do_save_brief(session, hour=hour, to=split_addresses(to))
-    except ValueError as exc:
-        return _page(request, session, user, status=400, error=str(exc))
+    except ChannelSettingsError as exc:
+        return _page(request, session, user, status=400, error=said(exc, request_language(request)))
     return _saved("brief")
 
 
@@ -157,7 +167,7 @@ async def save_hooks(request: Request, session: DbSession, user: User) -> Respon
             allow_private=get_settings(request).allow_private_urls,
         )
     except ChannelSettingsError as exc:
-        return _page(request, session, user, status=400, error=str(exc))
+        return _page(request, session, user, status=400, error=said(exc, request_language(request)))
     return _saved("webhooks")
 
 
@@ -169,8 +179,16 @@ def test_hooks(request: Request, session: DbSession, user: User) -> Response:
         for hook in load_webhooks(session, _box(request)):
             payload = {"event": "test", "text": "Veille : livraison d'essai"}
             notify.send_webhook(hook.url, payload, secret=hook.secret, allow_private=allow)
-    except (ChannelSettingsError, notify.NotifyError) as exc:
-        return _page(request, session, user, status=400, error=str(exc))
+    except notify.NotifyError as exc:
+        failed = ChannelSettingsError(
+            N_("webhook: the test delivery failed (technical detail: %(detail)s)"),
+            detail=str(exc),
+        )
+        return _page(
+            request, session, user, status=400, error=said(failed, request_language(request))
+        )
+    except ChannelSettingsError as exc:
+        return _page(request, session, user, status=400, error=said(exc, request_language(request)))
     return _saved("webhooks-sent")
 
 

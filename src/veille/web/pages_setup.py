@@ -21,6 +21,7 @@ from veille.setup.proposals import ProposedWatch, propose_watches
 from veille.setup.trades import TRADES
 from veille.store import queries, tables
 from veille.store.repository import load_profile
+from veille.translations import said
 from veille.watches import check_rules, preview, split_rules
 from veille.web.deps import DbSession, User, get_settings, language_of, render, requires
 from veille.web.forms import FormRoute
@@ -135,7 +136,7 @@ def save_business(
             request,
             user,
             form,
-            error=str(exc),
+            error=said(exc, language_of(request, user)),
             closest=exc.closest or [c.label for c in towns],
             status_code=400,
         )
@@ -252,14 +253,14 @@ def save_brief_step(
     addresses = split_addresses(to)
     try:
         actions.do_save_brief(session, hour=hour, to=addresses)
-    except ValueError as exc:
+    except ChannelSettingsError as exc:
         return render(
             request,
             "setup_brief.html",
             user,
             hour=hour,
             to=to,
-            error=str(exc),
+            error=said(exc, language_of(request, user)),
             step="brief",
             status_code=400,
         )

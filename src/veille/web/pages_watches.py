@@ -12,6 +12,7 @@ from veille.labels import label
 from veille.permissions import Permission, can
 from veille.rules import check_rule
 from veille.store import queries, tables
+from veille.translations import said
 from veille.watches import (
     WATCH_KINDS,
     WatchError,
@@ -115,7 +116,7 @@ def save(
             max_length=settings.rule_max_length,
         )
     except WatchError as exc:
-        context["form_error"] = str(exc)
+        context["form_error"] = said(exc, language_of(request, user))
         return render(request, "watch_edit.html", user, status_code=400, **context)
     return RedirectResponse(f"/posts?watch={watch.id}", status_code=303)
 

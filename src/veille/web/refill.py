@@ -160,11 +160,15 @@ def refill(page: str, posted: Posted) -> str:
     edits: list[_Edit] = []
     placed: set[str] = set()
     if form is None:
-        texts = [posted.message] if posted.message else []
-        texts += [f"{name} : {text}" for name, text in posted.errors.items()]
+        notes = "" if not posted.message else _message("", posted.message, block=True)
+        # The form left the page since (a draft scheduled meanwhile): its fields have no
+        # label here to go beside, so each error names its field as the form does, marked
+        # as a name and not as words of the interface.
+        for field, text in posted.errors.items():
+            named = f'<span translate="no">{escape(field)}</span> : {escape(text)}'
+            notes += f'<p class="error field-error" role="alert">{named}</p>'
         main = next((t for t in tags if t.name == "main"), None)
         at = main.end if main else 0
-        notes = "".join(_message("", text, block=True) for text in texts)
         return page[:at] + notes + page[at:]
     seen: dict[str, int] = {}
     for tag in _inside(tags, form):
