@@ -28,7 +28,7 @@ from veille.inbox.clock import HoursError
 from veille.inbox.queue import business_hours
 from veille.permissions import Permission, can
 from veille.setup import actions
-from veille.translations import N_, said
+from veille.translations import N_, said, translator
 from veille.web.deps import DbSession, User, get_settings, render, request_language, requires
 from veille.web.forms import FormRoute
 
@@ -116,16 +116,18 @@ def test_email(request: Request, session: DbSession, user: User) -> Response:
             raise ChannelSettingsError(
                 N_("e-mail: give a server and at least one recipient first, then save")
             )
+        words = translator(request_language(request))
+        shown = words.gettext("This test message shows that Veille can write to you.")
         smtp.send(
             to=list(smtp.to),
-            subject="Veille : message d'essai",
-            html="<p>Ce message d'essai montre que Veille peut vous écrire.</p>",
-            text="Ce message d'essai montre que Veille peut vous écrire.\n",
+            subject=words.gettext("Veille: test message"),
+            html=f"<p>{shown}</p>",
+            text=f"{shown}\n",
         )
     except notify.NotifyError as exc:  # the server's own words, for whoever set it up
         failed = ChannelSettingsError(
             N_("e-mail: the test message was not sent (technical detail: %(detail)s)"),
-            detail=str(exc),
+            detail=exc,
         )
         return _page(
             request, session, user, status=400, error=said(failed, request_language(request))
@@ -182,7 +184,7 @@ def test_hooks(request: Request, session: DbSession, user: User) -> Response:
     except notify.NotifyError as exc:
         failed = ChannelSettingsError(
             N_("webhook: the test delivery failed (technical detail: %(detail)s)"),
-            detail=str(exc),
+            detail=exc,
         )
         return _page(
             request, session, user, status=400, error=said(failed, request_language(request))
