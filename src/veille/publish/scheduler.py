@@ -29,10 +29,12 @@ from veille.store import tables
 from veille.store.db import Database
 from veille.store.tables_publish import DraftEvent, PublishJob, Recurrence
 from veille.timeutil import utcnow
+from veille.translations import N_
 
 log = logging.getLogger("veille.publish")
-# Why a thread's later post was not sent (kept with the job, like a network's own error).
-THREAD_BROKEN = "not sent: the post before it in the thread could not be published"
+# Why a thread's later post was not sent: kept with the job like a network's own error, a
+# msgid that the pages translate (a network's words, not being one, are shown as they are).
+THREAD_BROKEN = N_("not sent: the post before it in the thread could not be published")
 
 Now = Callable[[], datetime]
 
