@@ -60,12 +60,19 @@ def _examples(site: DemoSite) -> dict[str, str]:
         draft = compose(
             session,
             actor=Actor(owner.id, owner.role),
-            text="Chantier terminé rue Bressigny : une façade comme neuve 🎨",
+            # Longer than one post: the draft is a thread, each post replying to the one before.
+            text=" ".join(
+                f"Chantier terminé rue Bressigny, étape {n} : enduit à la chaux, "
+                "menuiseries repeintes, une façade comme neuve 🎨."
+                for n in range(1, 9)
+            ),
             account_ids=[account],
             uploads=[],
             data_dir=site.settings.data_dir,
             media_quota_bytes=10_000_000,
+            fit="thread",
         )
+        assert draft.thread, "the example draft is a thread"
         item = session.scalars(select(tables.InboxItem).order_by(tables.InboxItem.id)).first()
         alert = session.scalars(select(tables.Alert).order_by(tables.Alert.score.desc())).first()
         watch = session.scalars(select(tables.Watch).order_by(tables.Watch.id)).first()
