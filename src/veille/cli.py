@@ -14,7 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.exc import IntegrityError
 
 from veille.config import get_settings
-from veille.ingest import ingest_posts, parse_payload_items, parse_post_lines
+from veille.ingest import ingest_posts, parse_payload_items
+from veille.ingest_pool import ingest_lines
 from veille.links import post_link
 from veille.runtime import build_pipeline, open_database
 from veille.sources import registry
@@ -48,6 +49,15 @@ def ingest(
             + ".",
         ),
     ] = "post",
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=0,
+            help="Processus qui lisent les posts et font le premier tri (format post) ; "
+            "par défaut un par cœur au-delà de 5 000 lignes, 0 : tout dans ce processus.",
+        ),
+    ] = None,
 ) -> None:
     """Store posts from a file; prints read / new / duplicate / matched / rejected."""
     if fmt not in INGEST_FORMATS:
@@ -69,9 +79,10 @@ def ingest(
             total = None if stdin else sum(1 for _ in file.open("rb"))
             task = progress.add_task("ingestion", total=total)
             with handle:
-                summary = ingest_posts(
+                summary = ingest_lines(
                     pipeline,
-                    parse_post_lines(handle),
+                    handle,
+                    workers=workers,
                     progress=lambda n: progress.advance(task, n),
                 )
         else:
