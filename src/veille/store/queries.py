@@ -141,6 +141,12 @@ def list_posts(
     # (IN), then checks the others by key; a period or a rare search word already narrows the
     # posts. The search index counts a word's posts first, cheaply, to tell rare from common.
     dialect = session.get_bind().dialect.name
+    among_matched = bool(flt.query) and (flt.watch_id is not None or flt.matched_only)
+    if among_matched and dialect == "sqlite":
+        # SQLite's index of matched posts answers any word at the cost of its matched posts.
+        found = _matched_search(session, flt, limit=limit, offset=offset)
+        if found is not None:
+            return found
     counted = _counted_total(session, flt)
     hits: int | None = None
     if flt.query:
@@ -151,7 +157,7 @@ def list_posts(
         )
         hits = hits or 0
     rare = hits is not None and hits <= FEW_POSTS
-    if flt.query and not rare and (flt.watch_id is not None or flt.matched_only):
+    if among_matched and not rare and dialect != "sqlite":
         found = _matched_search(session, flt, limit=limit, offset=offset)
         if found is not None:
             return found
@@ -232,10 +238,10 @@ MANY_IDS = 20_000
 def _matched_search(
     session: Session, flt: PostFilter, *, limit: int, offset: int
 ) -> tuple[list[PostView], int] | None:
-    """A common word among matched posts (of a watch): the few posts both hold are read once
-    from the search index, checked against the matches' key, and give the page and its total
-    (walking the time index would check every post against the word's many ids, twice).
-    None when they are too many."""
+    """A word among matched posts (of a watch): the posts both hold are read once from the
+    search index (SQLite: the index of matched posts), checked against the matches' key, and
+    give the page and its total (walking the time index would check every post against a
+    common word's many ids, twice). None when they are too many."""
     assert flt.query is not None
     dialect = session.get_bind().dialect.name
     sql = text(search.matched_matching_ids_sql(dialect, watch=flt.watch_id is not None))
