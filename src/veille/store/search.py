@@ -218,8 +218,8 @@ def matching_post_ids_sql(dialect: str) -> str:
 
 
 _MATCHED_MATCHING_IDS = {
-    ("sqlite", False): "SELECT rowid FROM matched_fts WHERE matched_fts MATCH :q LIMIT :cap",
-    ("sqlite", True): "SELECT rowid FROM matched_fts WHERE matched_fts MATCH :q "
+    ("sqlite", False): "SELECT rowid AS id FROM matched_fts WHERE matched_fts MATCH :q LIMIT :cap",
+    ("sqlite", True): "SELECT rowid AS id FROM matched_fts WHERE matched_fts MATCH :q "
     "AND rowid + 0 IN (SELECT post_id FROM matches WHERE watch_id = :watch) LIMIT :cap",
     ("postgresql", False): "SELECT id FROM posts "
     "WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', :q) "
@@ -231,9 +231,10 @@ _MATCHED_MATCHING_IDS = {
 
 
 def matched_matching_ids_sql(dialect: str, *, watch: bool) -> str:
-    """SQL selecting at most :cap ids of matched posts (of the watch :watch when ``watch``)
-    matching :q. On SQLite they come from the index of matched posts, checked against the
-    watch's matches one by one (``rowid + 0``): never a temporary list of the index's ids."""
+    """SQL selecting at most :cap ids (column ``id``) of matched posts (of the watch :watch
+    when ``watch``) matching :q. On SQLite they come from the index of matched posts, checked
+    against the watch's matches one by one (``rowid + 0``): never a temporary list of the
+    index's ids."""
     return _MATCHED_MATCHING_IDS[("sqlite" if dialect == "sqlite" else "postgresql", watch)]
 
 
