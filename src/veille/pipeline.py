@@ -21,7 +21,7 @@ from veille.prepare import Matcher, Prepared, Preparer, Understander
 from veille.store import counts, repository
 from veille.store.db import Database
 from veille.understand import near_duplicates
-from veille.understand.types import Sentiment, Understanding
+from veille.understand.types import Understanding
 
 __all__ = ["BatchResult", "Matcher", "Pipeline", "Understander"]
 
@@ -137,6 +137,7 @@ class Pipeline:
             ids = repository.insert_post_rows(session, [p.row for p in keep])
             match_rows: list[dict[str, Any]] = []
             enrich_rows: list[dict[str, Any]] = []
+            fast_rows: list[tuple[int, str, float]] = []
             inbox_rows: list[dict[str, Any]] = []
             counted: Counter[counts.Key] = Counter()
             for i, item in enumerate(fresh):
@@ -149,7 +150,7 @@ class Pipeline:
                 result.new += 1
                 result.stored_keys.append(item.key)
                 if not item.matches:
-                    enrich_rows.append(_sentiment_row(post_id, item.sentiment, "fast"))
+                    fast_rows.append((post_id, item.sentiment.label, item.sentiment.score))
                     continue
                 post, understood = _kept(item), understanding[i]
                 enrich_rows.extend(_deep_rows(post_id, understood))
@@ -174,6 +175,7 @@ class Pipeline:
                     inbox_rows.append(row)
             repository.insert_matches(session, match_rows)
             repository.insert_enrichments(session, enrich_rows)
+            repository.insert_fast_sentiments(session, fast_rows)
             repository.insert_inbox_items(session, inbox_rows)
             counts.add(session, counted)
 
@@ -237,21 +239,17 @@ def _kept(item: Prepared) -> Post:
     return item.post
 
 
-def _sentiment_row(post_id: int, sentiment: Sentiment, tier: str) -> dict[str, Any]:
-    return {
-        "post_id": post_id,
-        "kind": "sentiment",
-        "label": sentiment.label,
-        "score": sentiment.score,
-        "data": {},
-        "model": tier,
-    }
-
-
 def _deep_rows(post_id: int, understood: Understanding) -> list[dict[str, Any]]:
     present = understood.present_intents()
     return [
-        _sentiment_row(post_id, understood.sentiment, "accurate"),
+        {
+            "post_id": post_id,
+            "kind": "sentiment",
+            "label": understood.sentiment.label,
+            "score": understood.sentiment.score,
+            "data": {},
+            "model": "accurate",
+        },
         {
             "post_id": post_id,
             "kind": "intents",

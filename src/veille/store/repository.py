@@ -30,6 +30,7 @@ from veille.business import BusinessProfile
 from veille.posts import Post
 from veille.store import tables
 from veille.store.search import search_text
+from veille.timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,8 @@ def insert_post_rows(session: Session, rows: Sequence[PostRow]) -> dict[tuple[st
     authors = _author_ids(session, unique)
     table = _core(tables.Post)
     postgres = session.get_bind().dialect.name == "postgresql"
+    if not postgres:
+        return _sqlite_insert_posts(session, unique, authors)
     payload: Any = bindparam("payload_json", type_=Text)
     # The payload arrives as JSON text: bound as text, not serialised again by the JSON type.
     statement = _insert_new(session, tables.Post, ("network", "network_post_id")).values(
@@ -249,6 +252,42 @@ def insert_post_rows(session: Session, rows: Sequence[PostRow]) -> dict[tuple[st
         ],
     )
     return {(network, post_id): row_id for row_id, network, post_id in stored}
+
+
+# SQLite, the default store, is written by one process; building SQLAlchemy's parameters for
+# each row cost as much as SQLite's own insert with its full-text index. Rows go to the
+# driver as plain tuples instead, the times through the column type's own bind processor.
+_SQLITE_ROWS = 400  # per statement: 7,200 parameters, under SQLite's 32,766
+
+
+def _sqlite_insert_posts(
+    session: Session, rows: Sequence[PostRow], authors: dict[tuple[str, str], int]
+) -> dict[tuple[str, str], int]:
+    connection = session.connection()
+    columns = ("author_id", *POST_FIELDS[:-1], "payload", "ingested_at")
+    stamp = _core(tables.Post).c.created_at.type.bind_processor(connection.dialect)
+    assert stamp is not None
+    at = POST_FIELDS.index("created_at") - len(POST_FIELDS) - 1  # from each row's end
+    ingested = stamp(utcnow())  # the column's default, once per batch
+    stored: dict[tuple[str, str], int] = {}
+    names, one = ", ".join(columns), "(" + ", ".join("?" * len(columns)) + ")"
+    for start in range(0, len(rows), _SQLITE_ROWS):
+        chunk = rows[start : start + _SQLITE_ROWS]
+        values: list[Any] = []
+        for row in chunk:
+            values.append(authors[row.author_key])
+            values.extend(row.values)
+            values.append(ingested)
+            values[at] = stamp(values[at])
+        placeholders = ", ".join([one] * len(chunk))  # column names and "?" only
+        statement = (
+            f"INSERT INTO posts ({names}) VALUES {placeholders} "  # noqa: S608
+            "ON CONFLICT (network, network_post_id) DO NOTHING "
+            "RETURNING id, network, network_post_id"
+        )
+        for row_id, network, post_id in connection.exec_driver_sql(statement, tuple(values)):
+            stored[(network, post_id)] = row_id
+    return stored
 
 
 def _core(model: type[tables.Base]) -> Table:
@@ -274,6 +313,32 @@ def insert_enrichments(session: Session, rows: Sequence[dict[str, Any]]) -> None
     """rows: {post_id, kind, label, score, data, model}."""
     if rows:
         _insert_rows(session, tables.Enrichment, rows)
+
+
+def insert_fast_sentiments(session: Session, rows: Sequence[tuple[int, str, float]]) -> None:
+    """The fast tier's sentiment of posts, rows (post id, label, score): most posts of a
+    firehose get only this."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        insert_enrichments(
+            session,
+            [
+                {"post_id": p, "kind": "sentiment", "label": label, "score": score}
+                | {"data": {}, "model": "fast"}
+                for p, label, score in rows
+            ],
+        )
+        return
+    stamp = _core(tables.Enrichment).c.created_at.type.bind_processor(connection.dialect)
+    assert stamp is not None
+    now = stamp(utcnow())  # the column's default, once per batch (see _sqlite_insert_posts)
+    connection.exec_driver_sql(
+        "INSERT INTO enrichments (post_id, kind, label, score, data, model, created_at) "
+        "VALUES (?, 'sentiment', ?, ?, '{}', 'fast', ?)",
+        [(p, label, score, now) for p, label, score in rows],
+    )
 
 
 def insert_inbox_items(session: Session, rows: Sequence[dict[str, Any]]) -> None:
