@@ -154,6 +154,16 @@ class BatchWriter(Generic[T]):
         if edit is not None:
             self.edits.append(edit)
 
+    def stored_already(self, edit: Post | None) -> None:
+        """One post found stored before its batch; ``edit``: its Post when it is an edited
+        version."""
+        self.summary.read += 1
+        self.summary.duplicate += 1
+        if edit is not None:
+            self.edits.append(edit)
+        if self.progress:
+            self.progress(1)
+
     def _count(self, result: BatchResult) -> None:
         self.summary.new += result.new
         self.summary.duplicate += result.duplicate

@@ -15,8 +15,11 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from itertools import chain, islice
-from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from veille.ingest import (
     BatchWriter,
@@ -28,6 +31,7 @@ from veille.ingest import (
 from veille.pipeline import Pipeline
 from veille.posts import Post
 from veille.prepare import Prepared, Preparer, is_edit
+from veille.store import repository
 
 log = logging.getLogger("veille.ingest")
 
@@ -37,7 +41,16 @@ POOL_THRESHOLD = 5000
 # whatever the input's length (a stream on standard input, say).
 AHEAD = 3
 
-ChunkResult = tuple[list[tuple[int, Prepared | Rejection]], dict[str, float]]
+
+@dataclass(frozen=True)
+class Stored:
+    """A post the store already held when its worker read it: nothing to redo, except an
+    edited version to apply."""
+
+    edit: Post | None
+
+
+ChunkResult = tuple[list[tuple[int, Prepared | Stored | Rejection]], dict[str, float]]
 
 
 def default_workers() -> int:
@@ -103,6 +116,8 @@ def _ingest_in_pool(
         for number, item in items:
             if isinstance(item, Rejection):
                 writer.reject(item)
+            elif isinstance(item, Stored):
+                writer.stored_already(item.edit)
             else:
                 post = item.post
                 writer.add(number, item, post if post is not None and is_edit(post) else None)
@@ -123,15 +138,17 @@ def _ingest_in_pool(
     return writer.summary
 
 
-_preparer: Preparer | None = None  # a worker's own, set when it starts
+# A worker's own, set when it starts.
+_preparer: Preparer | None = None
+_engine: Engine | None = None
 
 
-def _start_worker(preparer: Preparer, engine: Any) -> None:
-    global _preparer
-    # The parent's database connections stay the parent's: a worker never touches the store.
+def _start_worker(preparer: Preparer, engine: Engine) -> None:
+    global _preparer, _engine
+    # The parent's database connections stay the parent's; the worker opens its own, to read.
     engine.dispose(close=False)
     preparer.seconds = {}
-    _preparer = preparer
+    _preparer, _engine = preparer, engine
 
 
 def prepare_chunk(first: int, lines: list[str | bytes]) -> ChunkResult:
@@ -143,9 +160,16 @@ def prepare_chunk(first: int, lines: list[str | bytes]) -> ChunkResult:
     parsed = list(parse_post_lines(lines, first=first))
     parse_s = time.perf_counter() - started
     posts = [(n, item) for n, item in parsed if isinstance(item, Post)]
-    prepared = dict(_prepare(preparer, posts))
-    out = [(n, item if isinstance(item, Rejection) else prepared[n]) for n, item in parsed]
-    spent = {"parse": parse_s, **preparer.seconds}
+    started = time.perf_counter()
+    with Session(_engine) as session:  # a replayed file: skip the models for stored posts
+        known = repository.existing_post_keys(session, (post.key for _, post in posts))
+    known_s = time.perf_counter() - started
+    done: dict[int, Prepared | Stored | Rejection] = {
+        n: Stored(post if is_edit(post) else None) for n, post in posts if post.key in known
+    }
+    done.update(_prepare(preparer, [(n, p) for n, p in posts if p.key not in known]))
+    out = [(n, item if isinstance(item, Rejection) else done[n]) for n, item in parsed]
+    spent = {"parse": parse_s, "known": known_s, **preparer.seconds}
     preparer.seconds.clear()
     return out, spent
 

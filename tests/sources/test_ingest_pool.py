@@ -160,9 +160,15 @@ def test_workers_store_what_one_process_stores(fresh_db: Any, tmp_path: Path) ->
     lines = path.read_bytes().removeprefix(b"\xef\xbb\xbf").split(b"\n")
     assert [lines[n - 1] for n in numbers] == [bad for bad, _ in HOSTILE]
 
-    replay = _ingest(db, path, workers=2)  # every post already stored
+    # A replay: every post already stored (workers skip the models for them), the edit
+    # applied again, as in one process.
+    replay = _ingest(db, path, workers=2)
     assert (replay.new, replay.duplicate) == (0, alone.new + alone.duplicate)
-    assert _snapshot(db)["counts"] == expected["counts"]
+    assert _snapshot(db) == expected
+    again = _ingest(db, path, workers=0)
+    assert replay.as_dict() == again.as_dict()
+    assert replay.edited == again.edited == 1
+    assert sorted(map(str, replay.rejected)) == sorted(map(str, again.rejected))
 
 
 def test_a_small_file_stays_in_one_process(fresh_db: Any, tmp_path: Path) -> None:
