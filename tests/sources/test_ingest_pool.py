@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, text
 
 from tests.factories import post_json
-from tests.sources.test_ingest_lines import HOSTILE
+from tests.helpers.hostile_lines import HOSTILE
 from veille.demo.business import save_demo_business
 from veille.demo.generator import generate_demo, write_demo
 from veille.ingest import IngestSummary
