@@ -1,13 +1,16 @@
 """A firehose through `veille ingest`: real public tweets in eight languages, few of which
 concern the business, as Post JSON lines read and stored by the ingest command's code path.
 
-    .venv/bin/python benchmarks/firehose.py [--posts 50000] [--batch 500]
+    .venv/bin/python benchmarks/firehose.py [--posts 50000] [--batch 500] [--workers N]
 
 The tweets are the train and validation splits of ../shared/data/xlmt-sentiment/ (never its
 test split), cycled with fresh ids and authors until --posts is reached. Prints one JSON object:
 posts/s end to end (and per CPU second of this process), seconds per stage (parse, known,
-fast, match, accurate, copies, store), a replay of the same file (every post already stored),
-the peak resident memory and the load average. When VEILLE_BENCH_DATABASE_URL names a
+fast, match, rows, accurate, copies, store; with workers, "workers <stage>" adds up the workers'
+seconds and "wait" is this process waiting for them), a replay of the same file (every post
+already stored), the peak resident memory (of this process and of the largest worker) and the
+load average. --workers 0 runs everything in this process; the default is one worker per core,
+as `veille ingest` does on a large file. When VEILLE_BENCH_DATABASE_URL names a
 PostgreSQL database, that database is emptied and used instead of SQLite (a benchmark database
 only). Never asserts a time.
 """
@@ -31,6 +34,7 @@ from sqlalchemy.engine import make_url
 
 from veille.demo.business import save_demo_business
 from veille.ingest import ingest_posts, parse_post_lines
+from veille.ingest_pool import default_workers, ingest_lines
 from veille.runtime import build_pipeline
 from veille.store.db import Database
 
@@ -96,6 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--posts", type=int, default=50_000)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=default_workers())
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = bench_settings(Path(tmp))
@@ -113,20 +118,24 @@ def main() -> None:
         stage_seconds.clear()
         parse = [0.0]
         started, cpu_started = time.perf_counter(), time.process_time()
-        with path.open(encoding="utf-8") as handle:
-            first = ingest_posts(
-                pipeline, _timed(parse_post_lines(handle), parse), batch_size=args.batch
-            )
+        with path.open("rb") as handle:  # bytes, as `veille ingest` reads a file
+            if args.workers:
+                first = ingest_lines(pipeline, handle, workers=args.workers, batch_size=args.batch)
+            else:
+                first = ingest_posts(
+                    pipeline, _timed(parse_post_lines(handle), parse), batch_size=args.batch
+                )
         first_s, first_cpu = time.perf_counter() - started, time.process_time() - cpu_started
-        stages = {"parse": parse[0], **stage_seconds}
+        stages = {"parse": parse[0], **stage_seconds} if not args.workers else dict(stage_seconds)
         stage_seconds.clear()
         started = time.perf_counter()
-        with path.open(encoding="utf-8") as handle:
-            again = ingest_posts(pipeline, parse_post_lines(handle), batch_size=args.batch)
+        with path.open("rb") as handle:
+            again = ingest_lines(pipeline, handle, workers=args.workers, batch_size=args.batch)
         again_s = time.perf_counter() - started
         db.engine.dispose()
     result = {
         "database": backend,
+        "workers": args.workers,
         "posts": first.read,
         "new": first.new,
         "matched": first.matched,
@@ -143,6 +152,9 @@ def main() -> None:
         "replay_duplicates": again.duplicate,
         "replay_posts_per_s": round(again.read / again_s, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "worker_peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+        ),
     }
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from veille import cli_frame
 from veille.config import get_settings
-from veille.ingest import ingest_posts, parse_payload_items, parse_post_lines
+from veille.ingest import ingest_posts, parse_payload_items
+from veille.ingest_pool import ingest_lines
 from veille.links import post_link
 from veille.runtime import build_pipeline, open_database
 from veille.sources import registry
@@ -51,6 +52,17 @@ def ingest(
             + ".",
         ),
     ] = "post",
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=0,
+            help=_(
+                "Processes that read the posts and sort them first (post format); by default "
+                "one per core past 5,000 lines, 0: everything in this process."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Store posts from a file; prints read / new / duplicate / matched / rejected."""
     if fmt not in INGEST_FORMATS:
@@ -76,12 +88,13 @@ def ingest(
         if fmt == "post":
             # Bytes, decoded line by line: one bad byte costs its line, not the file.
             handle = sys.stdin.buffer if stdin else file.open("rb")
-            total = None if stdin else sum(1 for _ in file.open("rb"))
+            total = None if stdin else sum(1 for _line in file.open("rb"))
             task = progress.add_task(_("ingesting"), total=total)
             with handle:
-                summary = ingest_posts(
+                summary = ingest_lines(
                     pipeline,
-                    parse_post_lines(handle),
+                    handle,
+                    workers=workers,
                     progress=lambda n: progress.advance(task, n),
                 )
         else:

@@ -7,14 +7,17 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from veille.pipeline import BatchResult, Pipeline
 from veille.posts import Post, parse_post, plainly_storable_json
+from veille.prepare import is_edit
 from veille.sources.base import ParseProblem, PostDeleted
 from veille.sources.payloads import load_payload_file
 from veille.sources.revisions import apply_edits, delete_posts
 
 log = logging.getLogger("veille.ingest")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,12 @@ class IngestSummary:
         } | {k: v for k, v in (("deleted", self.deleted), ("edited", self.edited)) if v}
 
 
-def decode_lines(lines: Iterable[str | bytes]) -> Iterator[tuple[int, str | Rejection]]:
+def decode_lines(
+    lines: Iterable[str | bytes], *, first: int = 1
+) -> Iterator[tuple[int, str | Rejection]]:
     """Each non-blank line decoded on its own (UTF-8, a leading BOM dropped), so one bad
-    byte costs its line only."""
-    for number, line in enumerate(lines, start=1):
+    byte costs its line only. ``first``: the number of the first line given."""
+    for number, line in enumerate(lines, start=first):
         if isinstance(line, bytes):
             if number == 1:
                 line = line.removeprefix(b"\xef\xbb\xbf")
@@ -87,10 +92,12 @@ def read_json(text: str) -> object:
         raise ValueError("JSON illisible : un nombre de plus de 4 300 chiffres") from None
 
 
-def parse_post_lines(lines: Iterable[str | bytes]) -> Iterator[tuple[int, Post | Rejection]]:
+def parse_post_lines(
+    lines: Iterable[str | bytes], *, first: int = 1
+) -> Iterator[tuple[int, Post | Rejection]]:
     """Yield (line number, Post or Rejection) for each non-blank line of Post JSON; no line
-    can raise, whatever it holds."""
-    for number, line in decode_lines(lines):
+    can raise, whatever it holds. ``first``: the number of the first line given."""
+    for number, line in decode_lines(lines, first=first):
         if isinstance(line, Rejection):
             yield number, line
             continue
@@ -112,6 +119,78 @@ def parse_payload_items(
             yield number, item
 
 
+class BatchWriter(Generic[T]):
+    """Stores batches of posts (or posts prepared elsewhere) through ``store``, adding up an
+    IngestSummary. A batch the store refuses as a whole is tried again one post at a time, so
+    the post at fault is rejected with its number (``where`` N) and the others are stored.
+    Edits a network reported are applied after their batch, in the file's order."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        store: Callable[[list[T]], BatchResult],
+        *,
+        progress: Callable[[int], None] | None,
+        where: str,
+    ) -> None:
+        self.pipeline = pipeline
+        self.store = store
+        self.progress = progress
+        self.where = where
+        self.summary = IngestSummary()
+        self.batch: list[tuple[int, T]] = []
+        self.edits: list[Post] = []
+
+    def reject(self, rejection: Rejection) -> None:
+        self.summary.read += 1
+        self.summary.rejected.append(rejection)
+        if self.progress:
+            self.progress(1)
+
+    def add(self, number: int, item: T, edit: Post | None) -> None:
+        """One post to store; ``edit``: its Post when it is an edited version."""
+        self.summary.read += 1
+        self.batch.append((number, item))
+        if edit is not None:
+            self.edits.append(edit)
+
+    def stored_already(self, edit: Post | None) -> None:
+        """One post found stored before its batch; ``edit``: its Post when it is an edited
+        version."""
+        self.summary.read += 1
+        self.summary.duplicate += 1
+        if edit is not None:
+            self.edits.append(edit)
+        if self.progress:
+            self.progress(1)
+
+    def _count(self, result: BatchResult) -> None:
+        self.summary.new += result.new
+        self.summary.duplicate += result.duplicate
+        self.summary.matched += result.matched
+
+    def flush(self) -> None:
+        batch = self.batch
+        try:
+            if batch:
+                self._count(self.store([item for _, item in batch]))
+        except Exception:  # any failure of the batch: find the post at fault
+            log.info("ingest: a batch of %d failed, storing its posts one by one", len(batch))
+            for number, item in batch:
+                try:
+                    self._count(self.store([item]))
+                except Exception as exc:
+                    reason = f"refusé à l'enregistrement ({type(exc).__name__}: {exc})"
+                    self.summary.rejected.append(Rejection(f"{self.where} {number}", reason[:300]))
+        if self.edits:
+            with self.pipeline.db.session() as session:
+                self.summary.edited += apply_edits(session, self.edits)
+            self.edits.clear()
+        if self.progress:
+            self.progress(len(batch))
+        batch.clear()
+
+
 def ingest_posts(
     pipeline: Pipeline,
     items: Iterable[tuple[int, Post | PostDeleted | Rejection]],
@@ -120,57 +199,21 @@ def ingest_posts(
     progress: Callable[[int], None] | None = None,
     where: str = "ligne",
 ) -> IngestSummary:
-    """Run parsed items through the pipeline in batches; rejections are kept, not fatal.
-
-    A batch the store refuses as a whole is tried again one post at a time, so the post at
-    fault is rejected with its number (``where`` N) and the others are stored. Deletions and
-    edits a network reported are applied in the file's order."""
-    summary = IngestSummary()
-    batch: list[tuple[int, Post]] = []
-    edits: list[Post] = []
-
-    def add(result: BatchResult) -> None:
-        summary.new += result.new
-        summary.duplicate += result.duplicate
-        summary.matched += result.matched
-
-    def flush() -> None:
-        try:
-            if batch:
-                add(pipeline.process([post for _, post in batch]))
-        except Exception:  # any failure of the batch: find the post at fault
-            log.info("ingest: a batch of %d failed, storing its posts one by one", len(batch))
-            for number, post in batch:
-                try:
-                    add(pipeline.process([post]))
-                except Exception as exc:
-                    reason = f"refusé à l'enregistrement ({type(exc).__name__}: {exc})"
-                    summary.rejected.append(Rejection(f"{where} {number}", reason[:300]))
-        if edits:
-            with pipeline.db.session() as session:
-                summary.edited += apply_edits(session, edits)
-            edits.clear()
-        if progress:
-            progress(len(batch))
-        batch.clear()
-
+    """Run parsed items through the pipeline in batches; rejections are kept, not fatal
+    (BatchWriter says how). Deletions a network reported are applied in the file's order."""
+    writer = BatchWriter[Post](pipeline, pipeline.process, progress=progress, where=where)
     for number, item in items:
         if isinstance(item, PostDeleted):
-            flush()  # a post created then deleted in the same file goes
+            writer.flush()  # a post created then deleted in the same file goes
             with pipeline.db.session() as session:
-                summary.deleted += delete_posts(session, [(item.network, item.post_id)])
+                writer.summary.deleted += delete_posts(session, [(item.network, item.post_id)])
             continue
-        summary.read += 1
         if isinstance(item, Rejection):
-            summary.rejected.append(item)
-            if progress:
-                progress(1)
+            writer.reject(item)
             continue
-        batch.append((number, item))
-        if (item.model_extra or {}).get("edited"):
-            edits.append(item)
-        if len(batch) >= batch_size:
-            flush()
-    if batch or edits:
-        flush()
-    return summary
+        writer.add(number, item, item if is_edit(item) else None)
+        if len(writer.batch) >= batch_size:
+            writer.flush()
+    if writer.batch or writer.edits:
+        writer.flush()
+    return writer.summary

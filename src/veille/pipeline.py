@@ -7,31 +7,23 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from veille.business import BusinessProfile
 from veille.inbox.admission import Admission
 from veille.inbox.clock import BusinessHours
 from veille.inbox.triage import INTENT_WEIGHTS, Signals, score
 from veille.posts import Post
+from veille.prepare import Matcher, Prepared, Preparer, Understander
 from veille.store import counts, repository
 from veille.store.db import Database
 from veille.understand import near_duplicates
 from veille.understand.types import Understanding
 
-
-class Matcher(Protocol):
-    def match(self, post: Post) -> list[str]: ...
-
-
-class Understander(Protocol):
-    def analyze(
-        self, texts: Sequence[str], *, tier: Any = "accurate", extras: bool = True
-    ) -> list[Understanding]: ...
-
+__all__ = ["BatchResult", "Matcher", "Pipeline", "Understander"]
 
 # Recent matched posts kept to spot copies across batches (reposts, templated spam).
 DUPLICATE_WINDOW = 1000
@@ -43,12 +35,6 @@ class BatchResult:
     duplicate: int = 0
     matched: int = 0
     stored_keys: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class MatchedWatch:
-    watch_id: int
-    rule_id: int
 
 
 class Pipeline:
@@ -68,8 +54,7 @@ class Pipeline:
         self.understander = understander
         self._matcher_factory = matcher_factory
         self.store_unmatched = store_unmatched
-        self._rule_watch: dict[str, int] = {}
-        self._matcher: Matcher | None = None
+        self._preparer: Preparer | None = None
         self._recent: deque[tuple[tuple[str, str], str]] = deque(maxlen=DUPLICATE_WINDOW)
         self._own_handles = {
             h.lower() for h in ((profile.handles + profile.owner_handles) if profile else [])
@@ -90,83 +75,109 @@ class Pipeline:
         """Recompile every active watch's rules (after a watch is edited)."""
         with self.db.session() as session:
             rules = repository.active_rules(session)
-        self._rule_watch = {str(r.rule_id): r.watch_id for r in rules}
-        self._matcher = self._matcher_factory([(str(r.rule_id), r.query) for r in rules])
+        self._preparer = Preparer(
+            self.understander,
+            self._matcher_factory([(str(r.rule_id), r.query) for r in rules]),
+            {str(r.rule_id): r.watch_id for r in rules},
+            self.stage_seconds,
+        )
+
+    @property
+    def preparer(self) -> Preparer:
+        """The fast tier and the compiled rules of the active watches."""
+        if self._preparer is None:
+            self.reload_rules()
+        assert self._preparer is not None
+        return self._preparer
 
     def process(self, posts: Sequence[Post]) -> BatchResult:
         """Enrich, match and store one batch; posts already stored are counted, not redone."""
-        if self._matcher is None:
-            self.reload_rules()
-        assert self._matcher is not None
-        result = BatchResult()
         unique: dict[tuple[str, str], Post] = {}
         for post in posts:
             unique.setdefault(post.key, post)
-        with self._stage("known"), self.db.session() as session:
-            known = repository.existing_post_keys(session, unique)
+        known = self._known(unique)
         fresh = [p for k, p in unique.items() if k not in known]
-        result.duplicate = len(posts) - len(fresh)
-        if not fresh:
-            return result
+        result = BatchResult(duplicate=len(posts) - len(fresh))
+        if fresh:
+            self._store(self.preparer.prepare(fresh, keep_posts=True), result)
+        return result
 
-        with self._stage("fast"):
-            cheap = self.understander.analyze([p.text for p in fresh], tier="fast", extras=False)
-        for post, understood in zip(fresh, cheap, strict=True):
-            if not post.lang:
-                post.lang = understood.lang
-        with self._stage("match"):
-            matches = [self._match(post) for post in fresh]
-        matched_idx = [i for i, m in enumerate(matches) if m]
+    def process_prepared(self, prepared: Sequence[Prepared]) -> BatchResult:
+        """Store one batch prepared elsewhere (a worker process): its fast tier and matching
+        are done; the deep stages and the store are this process's, the single writer."""
+        unique: dict[tuple[str, str], Prepared] = {}
+        for item in prepared:
+            unique.setdefault(item.key, item)
+        known = self._known(unique)
+        fresh = [p for k, p in unique.items() if k not in known]
+        result = BatchResult(duplicate=len(prepared) - len(fresh))
+        if fresh:
+            self._store(fresh, result)
+        return result
+
+    def _known(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        with self._stage("known"), self.db.session() as session:
+            return repository.existing_post_keys(session, keys)
+
+    def _store(self, fresh: Sequence[Prepared], result: BatchResult) -> None:
+        """The deep stages for matched posts, then every table written in one transaction."""
+        matched_idx = [i for i, p in enumerate(fresh) if p.matches]
+        matched = [_kept(fresh[i]) for i in matched_idx]
         with self._stage("accurate"):
-            deep = self.understander.analyze([fresh[i].text for i in matched_idx], tier="accurate")
-        understanding: list[Understanding] = list(cheap)
-        for i, understood in zip(matched_idx, deep, strict=True):
-            understanding[i] = self._admission.in_context(fresh[i], understood)
+            deep = self.understander.analyze([p.text for p in matched], tier="accurate")
+        understanding: dict[int, Understanding] = {
+            i: self._admission.in_context(post, understood)
+            for i, post, understood in zip(matched_idx, matched, deep, strict=True)
+        }
         with self._stage("copies"):
-            copies = self._copies([fresh[i] for i in matched_idx])
+            copies = self._copies(matched)
 
-        keep = [i for i in range(len(fresh)) if self.store_unmatched or matches[i]]
+        keep = [p for p in fresh if self.store_unmatched or p.matches]
         with self._stage("store"), self.db.session() as session:
-            ids = repository.insert_posts(session, [fresh[i] for i in keep])
+            ids = repository.insert_post_rows(session, [p.row for p in keep])
             match_rows: list[dict[str, Any]] = []
             enrich_rows: list[dict[str, Any]] = []
+            fast_rows: list[tuple[int, str, float]] = []
             inbox_rows: list[dict[str, Any]] = []
             counted: Counter[counts.Key] = Counter()
-            for i in keep:
-                post, understood = fresh[i], understanding[i]
-                post_id = ids.get(post.key)
+            for i, item in enumerate(fresh):
+                if not (self.store_unmatched or item.matches):
+                    continue
+                post_id = ids.get(item.key)
                 if post_id is None:  # stored meanwhile by another writer
                     result.duplicate += 1
                     continue
                 result.new += 1
-                result.stored_keys.append(post.key)
-                deep_done = bool(matches[i])
-                enrich_rows.extend(_enrichment_rows(post_id, understood, deep=deep_done))
-                if matches[i]:
-                    result.matched += 1
-                    match_rows.extend(
-                        {"post_id": post_id, "watch_id": m.watch_id, "rule_id": m.rule_id}
-                        for m in matches[i]
+                result.stored_keys.append(item.key)
+                if not item.matches:
+                    fast_rows.append((post_id, item.sentiment.label, item.sentiment.score))
+                    continue
+                post, understood = _kept(item), understanding[i]
+                enrich_rows.extend(_deep_rows(post_id, understood))
+                result.matched += 1
+                match_rows.extend(
+                    {"post_id": post_id, "watch_id": m.watch_id, "rule_id": m.rule_id}
+                    for m in item.matches
+                )
+                counted.update(
+                    counts.keys_of(
+                        post.created_at,
+                        (m.watch_id for m in item.matches),
+                        understood.sentiment.label,
+                        understood.present_intents(),
                     )
-                    counted.update(
-                        counts.keys_of(
-                            post.created_at,
-                            (m.watch_id for m in matches[i]),
-                            understood.sentiment.label,
-                            understood.present_intents(),
-                        )
-                    )
-                    original = copies.get(post.key)
-                    if original is not None:
-                        enrich_rows.append(_duplicate_row(post_id, original))
-                    item = None if original else self._inbox_row(post_id, post, understood)
-                    if item:
-                        inbox_rows.append(item)
+                )
+                original = copies.get(post.key)
+                if original is not None:
+                    enrich_rows.append(_duplicate_row(post_id, original))
+                row = None if original else self._inbox_row(post_id, post, understood)
+                if row:
+                    inbox_rows.append(row)
             repository.insert_matches(session, match_rows)
             repository.insert_enrichments(session, enrich_rows)
+            repository.insert_fast_sentiments(session, fast_rows)
             repository.insert_inbox_items(session, inbox_rows)
             counts.add(session, counted)
-        return result
 
     def _copies(self, posts: Sequence[Post]) -> dict[tuple[str, str], tuple[str, str]]:
         """Key of each post that copies an earlier matched post -> the original's key."""
@@ -181,14 +192,6 @@ class Pipeline:
             for i, leader in enumerate(groups)
             if i >= len(window) and leader != i
         }
-
-    def _match(self, post: Post) -> list[MatchedWatch]:
-        assert self._matcher is not None
-        by_watch: dict[int, MatchedWatch] = {}
-        for rule_id in self._matcher.match(post):
-            watch_id = self._rule_watch[rule_id]
-            by_watch.setdefault(watch_id, MatchedWatch(watch_id, int(rule_id)))
-        return list(by_watch.values())
 
     def _inbox_row(
         self, post_id: int, post: Post, understood: Understanding
@@ -230,40 +233,37 @@ def _duplicate_row(post_id: int, original: tuple[str, str]) -> dict[str, Any]:
     }
 
 
-def _enrichment_rows(
-    post_id: int, understood: Understanding, *, deep: bool
-) -> list[dict[str, Any]]:
-    tier = "accurate" if deep else "fast"
-    rows: list[dict[str, Any]] = [
+def _kept(item: Prepared) -> Post:
+    if item.post is None:  # Preparer.prepare keeps the Post of every matched post
+        raise ValueError(f"post {item.key} matched but its Post was not kept")
+    return item.post
+
+
+def _deep_rows(post_id: int, understood: Understanding) -> list[dict[str, Any]]:
+    present = understood.present_intents()
+    return [
         {
             "post_id": post_id,
             "kind": "sentiment",
             "label": understood.sentiment.label,
             "score": understood.sentiment.score,
             "data": {},
-            "model": tier,
-        }
+            "model": "accurate",
+        },
+        {
+            "post_id": post_id,
+            "kind": "intents",
+            "label": present[0] if present else "other",
+            "score": understood.intents.get(present[0], 0.0) if present else None,
+            "data": {"scores": understood.intents, "present": present},
+            "model": "accurate",
+        },
+        {
+            "post_id": post_id,
+            "kind": "entities",
+            "label": None,
+            "score": None,
+            "data": understood.to_json()["entities"],
+            "model": "accurate",
+        },
     ]
-    if deep:
-        present = understood.present_intents()
-        rows.append(
-            {
-                "post_id": post_id,
-                "kind": "intents",
-                "label": present[0] if present else "other",
-                "score": understood.intents.get(present[0], 0.0) if present else None,
-                "data": {"scores": understood.intents, "present": present},
-                "model": tier,
-            }
-        )
-        rows.append(
-            {
-                "post_id": post_id,
-                "kind": "entities",
-                "label": None,
-                "score": None,
-                "data": understood.to_json()["entities"],
-                "model": tier,
-            }
-        )
-    return rows

@@ -203,11 +203,13 @@ def unstorable(value: object) -> str | None:
 
 # What, in a JSON text, could decode to a value `unstorable` refuses: an escaped NUL or
 # surrogate, a surrogate itself, NaN or infinities, a number of 19 digits or an exponent. A
-# number only follows ":", "," or "[" (a 19-digit post id in quotes is a string, and harmless).
-_SUSPECT_JSON = re.compile(
-    r"\\u(?:0000|[dD][89a-fA-F])|[\ud800-\udfff]|NaN|Infinity|"
-    r"(?:^|[:,\[])\s*-?\d+(?:\.\d+)?(?:\d{18}|[eE])"
-)
+# number only follows ":", "," or "[" (a 19-digit post id in quotes is a string, and harmless),
+# or starts the text. Each is looked for on its own: substring tests and single patterns run
+# several times faster than one alternation tried at every character.
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LONG_NUMBER = re.compile(r"[:,\[]\s*-?\d+(?:\.\d+)?(?:\d{18}|[eE])")
+_FIRST_NUMBER = re.compile(r"\s*-?\d+(?:\.\d+)?(?:\d{18}|[eE])")
 
 
 def plainly_storable_json(text: str) -> bool:
@@ -216,7 +218,13 @@ def plainly_storable_json(text: str) -> bool:
     that the decoded value must be checked."""
     if text.count("{") + text.count("[") > MAX_NESTING:  # deeper nesting needs as many
         return False
-    return _SUSPECT_JSON.search(text) is None
+    if "NaN" in text or "Infinity" in text:
+        return False
+    if "\\u" in text and _SUSPECT_ESCAPE.search(text):
+        return False
+    if not text.isascii() and _SURROGATE.search(text):
+        return False
+    return _LONG_NUMBER.search(text) is None and _FIRST_NUMBER.match(text) is None
 
 
 def _bad_text(text: str) -> str | None:

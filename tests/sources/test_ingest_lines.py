@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.factories import post_json
+from tests.helpers.hostile_lines import HOSTILE
 from veille.cli import app
 from veille.config import Settings, get_settings
 from veille.ingest import Rejection, parse_post_lines
@@ -45,34 +46,6 @@ def _stored_ids(settings: Settings) -> list[str]:
         rows = queries.export_rows(session, watch=None, since=None)
     db.engine.dispose()
     return sorted(row["id"] for row in rows)
-
-
-def _line(data: object) -> bytes:
-    return json.dumps(data).encode()
-
-
-HOSTILE: list[tuple[bytes, str]] = [
-    (b'{"id": "x\xff\xfe", "network": "x"}', "UTF-8 invalide (octet 0xff"),
-    (b"[" * 100_000 + b"]" * 100_000, "JSON"),
-    (b'{"id": ' + b"9" * 5000 + b"}", "JSON illisible"),
-    (
-        _line(
-            post_json(
-                "f", "gros compte", author={"id": "1", "username": "a", "followers_count": 10**30}
-            )
-        ),
-        "author.followers_count",
-    ),
-    (_line(post_json("s", "surrogate \ud800 seul")), "lone surrogate (U+D800)"),
-    (_line(post_json("n", "nul \x00 ici")), "NUL"),
-    (b'{"id": "nan", "network": "x", "score": NaN}', "score: nan"),
-    (_line(post_json("m", "médias", media=[1, "photo", {"type": None}])), "media.0"),
-    (_line(post_json("a", "auteur", author=["pas", "un", "objet"])), "author"),
-    (_line(post_json("d", "profond", extra=json.loads("[" * 70 + "]" * 70))), "nested deeper"),
-    (_line(post_json("l", "likes", metrics={"likes": 2**40})), "metrics.likes"),
-    (_line(post_json("u", "x" * 10, author={"id": "1", "username": "u" * 300})), "username"),
-    (_line([1, 2, 3]), "expected a JSON object"),
-]
 
 
 def test_each_bad_line_is_rejected_by_number_and_the_good_ones_stored(

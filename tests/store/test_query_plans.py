@@ -205,5 +205,17 @@ def test_a_common_word_among_matched_posts_reads_no_whole_table(
     monkeypatch.setattr(queries, "FEW_POSTS", 0)
     flt = queries.PostFilter(query="angers", sentiment="negative")
     statements = _statements(filled, lambda s: queries.list_posts(s, flt))
-    assert any("posts_fts" in statement for statement, _ in statements)
+    assert any("matched_fts" in statement for statement, _ in statements)
+    assert _full_scans_of_posts(filled, statements) == []
+
+
+@pytest.mark.parametrize("flt", SEARCHES, ids=lambda f: f"{f.query}-{f.watch_id}-{f.sentiment}")
+def test_a_search_among_matched_posts_never_reads_the_index_of_all_posts(
+    filled: Database, flt: queries.PostFilter
+) -> None:
+    """Whatever the word, rare or common: its ids among every post (125,000 for "de" in a
+    million tweets) are never read, only those among matched posts."""
+    statements = _statements(filled, lambda s: queries.list_posts(s, flt))
+    assert not [statement for statement, _ in statements if "posts_fts" in statement]
+    assert any("matched_fts" in statement for statement, _ in statements)
     assert _full_scans_of_posts(filled, statements) == []

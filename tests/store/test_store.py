@@ -136,3 +136,49 @@ def test_bad_search_queries_say_why() -> None:
 
 def test_search_text_splits_elisions() -> None:
     assert search_text("L'Entreprise d'à côté") == "l entreprise d a cote"
+
+
+def test_rows_written_as_plain_tuples_read_back_as_the_orm_writes_them(db: Database) -> None:
+    """SQLite's posts and fast sentiments skip SQLAlchemy's per-row parameters: a row stored
+    that way and one the ORM stores compare and read back alike (times, flags, JSON)."""
+    from datetime import UTC, datetime
+
+    data = post_json("t1", "Retweet d'Angers", created_at="2026-11-20T10:30:00.250000+01:00")
+    (post_id,) = _store(db, data | {"is_retweet": True, "mentions": []}).values()
+    with db.session() as session:
+        author_id = session.scalar(select(tables.Post.author_id))
+        session.add(
+            tables.Post(
+                network="x",
+                network_post_id="orm",
+                author_id=author_id,
+                created_at=datetime(2026, 11, 20, 9, 30, 0, 250000, tzinfo=UTC),
+                text="par l'ORM",
+                is_retweet=True,
+                payload={"id": "orm"},
+            )
+        )
+        session.flush()
+        repository.insert_fast_sentiments(session, [(post_id, "positive", 0.75)])
+    with db.session() as session:
+        at = datetime(2026, 11, 20, 9, 30, 0, 250000, tzinfo=UTC)
+        same_time = select(tables.Post.network_post_id).where(tables.Post.created_at == at)
+        assert sorted(session.scalars(same_time)) == ["orm", "t1"]
+        flagged = select(func.count()).where(tables.Post.is_retweet.is_(True))
+        assert session.scalar(flagged) == 2
+        stored = session.get(tables.Post, post_id)
+        assert stored is not None and stored.payload == parse_post(data).to_json_dict() | {
+            "is_retweet": True
+        }
+        assert stored.ingested_at.tzinfo is not None
+        raw = session.execute(text("SELECT created_at, ingested_at FROM posts ORDER BY id")).all()
+        assert [len(r[0]) for r in raw] == [26, 26] and all(r[1] for r in raw)
+        sentiment = session.get(tables.Enrichment, (post_id, "sentiment"))
+        assert sentiment is not None
+        assert (sentiment.label, sentiment.score, sentiment.data, sentiment.model) == (
+            "positive",
+            0.75,
+            {},
+            "fast",
+        )
+        assert sentiment.created_at.tzinfo is not None

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select, text, union
+from sqlalchemy import Integer, Select, column, func, select, text, union
 from sqlalchemy.orm import Session
 
 from veille.store import counts, search, tables
@@ -141,6 +141,12 @@ def list_posts(
     # (IN), then checks the others by key; a period or a rare search word already narrows the
     # posts. The search index counts a word's posts first, cheaply, to tell rare from common.
     dialect = session.get_bind().dialect.name
+    among_matched = bool(flt.query) and (flt.watch_id is not None or flt.matched_only)
+    if among_matched and dialect == "sqlite":
+        # SQLite's index of matched posts answers any word at the cost of its matched posts.
+        found = _matched_search(session, flt, limit=limit, offset=offset)
+        if found is not None:
+            return found
     counted = _counted_total(session, flt)
     hits: int | None = None
     if flt.query:
@@ -151,7 +157,7 @@ def list_posts(
         )
         hits = hits or 0
     rare = hits is not None and hits <= FEW_POSTS
-    if flt.query and not rare and (flt.watch_id is not None or flt.matched_only):
+    if among_matched and not rare and dialect != "sqlite":
         found = _matched_search(session, flt, limit=limit, offset=offset)
         if found is not None:
             return found
@@ -232,20 +238,23 @@ MANY_IDS = 20_000
 def _matched_search(
     session: Session, flt: PostFilter, *, limit: int, offset: int
 ) -> tuple[list[PostView], int] | None:
-    """A common word among matched posts (of a watch): the few posts both hold are read once
-    from the search index, checked against the matches' key, and give the page and its total
-    (walking the time index would check every post against the word's many ids, twice).
-    None when they are too many."""
+    """A word among matched posts (of a watch): the posts both hold are read once from the
+    search index (SQLite: the index of matched posts), checked against the matches' key, and
+    give the page and its total (walking the time index would check every post against a
+    common word's many ids, twice). None when they are too many."""
     assert flt.query is not None
     dialect = session.get_bind().dialect.name
     sql = text(search.matched_matching_ids_sql(dialect, watch=flt.watch_id is not None))
     params: dict[str, Any] = {"q": search.query_for(dialect, flt.query), "cap": MANY_IDS + 1}
     if flt.watch_id is not None:
         params["watch"] = flt.watch_id
-    ids = list(session.scalars(sql.bindparams(**params)))
-    if len(ids) > MANY_IDS:
+    ids = sql.bindparams(**params).columns(column("id", Integer)).subquery()
+    found = session.scalar(select(func.count()).select_from(ids)) or 0
+    if found > MANY_IDS:
         return None
-    where = [tables.Post.id.in_(ids), *_common(flt)]
+    # The ids stay in the database: handed back as thousands of parameters, they cost more
+    # to bind than the whole query (26 ms for 3,134 ids, against 6).
+    where = [tables.Post.id.in_(select(ids.c.id)), *_common(flt)]
     if flt.sentiment:
         where.append(
             select(tables.Enrichment.post_id)
@@ -256,7 +265,7 @@ def _matched_search(
             )
             .exists()
         )
-    total = len(ids)
+    total = found
     if len(where) > 1:
         total = session.scalar(select(func.count(tables.Post.id)).where(*where)) or 0
     if offset >= total:

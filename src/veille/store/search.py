@@ -103,6 +103,16 @@ FULL_TEXT_OBJECTS = frozenset(
         "posts_fts_ad",
         "posts_fts_au",
         "ix_posts_search",
+        "matched_fts",
+        "matched_fts_config",
+        "matched_fts_content",
+        "matched_fts_data",
+        "matched_fts_docsize",
+        "matched_fts_idx",
+        "matched_fts_match_ai",
+        "matched_fts_match_ad",
+        "matched_fts_post_au",
+        "matched_fts_post_ad",
     }
 )
 
@@ -156,6 +166,49 @@ def drop_index(conn: Connection) -> None:
         conn.execute(text("DROP INDEX IF EXISTS ix_posts_search"))
 
 
+# SQLite: a second search index holding matched posts alone (a few in a hundred of a
+# firehose), so a common word among them reads its few matched posts, never the 125,000 ids the
+# word has among every post. Kept by triggers: a post enters with its first match, leaves
+# with its last, and follows its post's text.
+_MATCHED_INDEX = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS matched_fts USING fts5("
+    "search_text, tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS matched_fts_match_ai AFTER INSERT ON matches BEGIN "
+    "INSERT INTO matched_fts(rowid, search_text) SELECT id, search_text FROM posts "
+    "WHERE id = new.post_id AND NOT EXISTS (SELECT 1 FROM matched_fts WHERE rowid = new.post_id); "
+    "END",
+    "CREATE TRIGGER IF NOT EXISTS matched_fts_match_ad AFTER DELETE ON matches "
+    "WHEN NOT EXISTS (SELECT 1 FROM matches WHERE post_id = old.post_id) BEGIN "
+    "DELETE FROM matched_fts WHERE rowid = old.post_id; END",
+    "CREATE TRIGGER IF NOT EXISTS matched_fts_post_au AFTER UPDATE OF search_text ON posts BEGIN "
+    "UPDATE matched_fts SET search_text = new.search_text WHERE rowid = new.id; END",
+    "CREATE TRIGGER IF NOT EXISTS matched_fts_post_ad AFTER DELETE ON posts BEGIN "
+    "DELETE FROM matched_fts WHERE rowid = old.id; END",
+)
+
+
+def create_matched_index(conn: Connection) -> None:
+    """Create the search index of matched posts and fill it (SQLite; called by a migration)."""
+    if conn.dialect.name != "sqlite":
+        return
+    for statement in _MATCHED_INDEX:
+        conn.execute(text(statement))
+    conn.execute(
+        text(
+            "INSERT INTO matched_fts(rowid, search_text) SELECT id, search_text FROM posts "
+            "WHERE id IN (SELECT post_id FROM matches)"
+        )
+    )
+
+
+def drop_matched_index(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    for trigger in ("match_ai", "match_ad", "post_au", "post_ad"):
+        conn.execute(text(f"DROP TRIGGER IF EXISTS matched_fts_{trigger}"))
+    conn.execute(text("DROP TABLE IF EXISTS matched_fts"))
+
+
 def matching_post_ids_sql(dialect: str) -> str:
     """SQL selecting the ids of posts matching :q (a value from fts5_query or tsquery_text)."""
     if dialect == "sqlite":
@@ -166,9 +219,8 @@ def matching_post_ids_sql(dialect: str) -> str:
 
 
 _MATCHED_MATCHING_IDS = {
-    ("sqlite", False): "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :q "
-    "AND rowid + 0 IN (SELECT post_id FROM matches) LIMIT :cap",
-    ("sqlite", True): "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :q "
+    ("sqlite", False): "SELECT rowid AS id FROM matched_fts WHERE matched_fts MATCH :q LIMIT :cap",
+    ("sqlite", True): "SELECT rowid AS id FROM matched_fts WHERE matched_fts MATCH :q "
     "AND rowid + 0 IN (SELECT post_id FROM matches WHERE watch_id = :watch) LIMIT :cap",
     ("postgresql", False): "SELECT id FROM posts "
     "WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', :q) "
@@ -180,9 +232,10 @@ _MATCHED_MATCHING_IDS = {
 
 
 def matched_matching_ids_sql(dialect: str, *, watch: bool) -> str:
-    """SQL selecting at most :cap ids of matched posts (of the watch :watch when ``watch``)
-    matching :q. On SQLite the index's ids are checked against the matches' key one by one
-    (``rowid + 0``): never the other way round, never a temporary list of the index's ids."""
+    """SQL selecting at most :cap ids (column ``id``) of matched posts (of the watch :watch
+    when ``watch``) matching :q. On SQLite they come from the index of matched posts, checked
+    against the watch's matches one by one (``rowid + 0``): never a temporary list of the
+    index's ids."""
     return _MATCHED_MATCHING_IDS[("sqlite" if dialect == "sqlite" else "postgresql", watch)]
 
 

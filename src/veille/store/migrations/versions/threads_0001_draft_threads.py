@@ -2,7 +2,7 @@
 the one before it and replies to it (publish_jobs.after_job_id).
 
 Revision ID: threads_0001
-Revises: scale2_0001
+Revises: fire_0001
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "threads_0001"
-down_revision: str | None = "scale2_0001"
+down_revision: str | None = "fire_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
