@@ -119,12 +119,15 @@ def ingest_posts(
     batch_size: int = 500,
     progress: Callable[[int], None] | None = None,
     where: str = "ligne",
+    retry_on: tuple[type[Exception], ...] = (),
 ) -> IngestSummary:
     """Run parsed items through the pipeline in batches; rejections are kept, not fatal.
 
     A batch the store refuses as a whole is tried again one post at a time, so the post at
     fault is rejected with its number (``where`` N) and the others are stored. Deletions and
-    edits a network reported are applied in the file's order."""
+    edits a network reported are applied in the file's order. An error of a ``retry_on`` type
+    (the store out of reach, say) is raised, never turned into rejections: a broker worker
+    gives its messages back rather than dropping them."""
     summary = IngestSummary()
     batch: list[tuple[int, Post]] = []
     edits: list[Post] = []
@@ -138,11 +141,15 @@ def ingest_posts(
         try:
             if batch:
                 add(pipeline.process([post for _, post in batch]))
+        except retry_on:
+            raise
         except Exception:  # any failure of the batch: find the post at fault
             log.info("ingest: a batch of %d failed, storing its posts one by one", len(batch))
             for number, post in batch:
                 try:
                     add(pipeline.process([post]))
+                except retry_on:
+                    raise
                 except Exception as exc:
                     reason = f"refusé à l'enregistrement ({type(exc).__name__}: {exc})"
                     summary.rejected.append(Rejection(f"{where} {number}", reason[:300]))

@@ -30,6 +30,7 @@ import threading
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -174,9 +175,14 @@ def _print_post(post: Post) -> None:
     sys.stdout.flush()
 
 
-def register(app: typer.Typer, *, on_post_factory: Callable[[], OnPost] | None = None) -> None:
+def register(
+    app: typer.Typer,
+    *,
+    on_post_factory: Callable[[], OnPost] | None = None,
+    broker_sink_factory: Callable[[str], AbstractContextManager[OnPost]] | None = None,
+) -> None:
     """Add `veille listen` to ``app``; ``on_post_factory`` gives the pipeline (default: print
-    each post as a Post JSON line)."""
+    each post as a Post JSON line), ``broker_sink_factory`` what `--broker` publishes with."""
 
     @app.command("listen")
     def listen(
@@ -199,6 +205,10 @@ def register(app: typer.Typer, *, on_post_factory: Callable[[], OnPost] | None =
         feed_interval: Annotated[
             float, typer.Option(min=60, help="Seconds between polls of each news feed.")
         ] = 900.0,
+        broker: Annotated[
+            str | None,
+            typer.Option(help="nats://HOST:PORT: publish to the NATS JetStream stream instead."),
+        ] = None,
     ) -> None:
         """Listen to the connected accounts (or a sources file) until Ctrl-C; cursors are
         saved on the way out and each account's state is shown on the Accounts page."""
@@ -237,9 +247,17 @@ def register(app: typer.Typer, *, on_post_factory: Callable[[], OnPost] | None =
             raise typer.Exit(2)
         names = ", ".join(lst.name for lst in listeners)
         typer.echo(f"listening to {names} (Ctrl-C to stop)", err=True)
-        on_post = deduplicate(on_post_factory() if on_post_factory else _print_post)
+        if broker is not None and broker_sink_factory is None:
+            typer.echo("error: --broker is not available here", err=True)
+            raise typer.Exit(2)
+        sink: AbstractContextManager[OnPost] = (
+            broker_sink_factory(broker)
+            if broker is not None and broker_sink_factory is not None
+            else nullcontext(on_post_factory() if on_post_factory else _print_post)
+        )
         try:
-            report = run_listeners(listeners, on_post, duration=duration)
+            with sink as deliver:
+                report = run_listeners(listeners, deduplicate(deliver), duration=duration)
         finally:
             if db is not None:
                 db.engine.dispose()

@@ -1,0 +1,70 @@
+"""`veille worker`: one consumer of the distributed mode (start as many as the machines hold)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+from typing import Annotated
+
+import typer
+
+from veille.config import get_settings
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("worker")
+    def worker(
+        broker: Annotated[
+            str, typer.Option(help="Adresse du courtier NATS JetStream : nats://HÔTE:PORT.")
+        ],
+        batch: Annotated[
+            int, typer.Option(min=1, max=5000, help="Messages pris et enregistrés ensemble.")
+        ] = 200,
+        ack_wait: Annotated[
+            float,
+            typer.Option(
+                min=1.0,
+                help="Secondes avant qu'un lot d'un worker disparu passe à un autre "
+                "(à la création du consommateur partagé).",
+            ),
+        ] = 30.0,
+        pause: Annotated[float, typer.Option(min=0.0, hidden=True)] = 0.0,
+    ) -> None:
+        """Take posts from the broker's stream, run the pipeline and store them, until Ctrl-C
+        or SIGTERM (the batch in hand is finished and acknowledged first)."""
+        from veille.runtime import build_pipeline, open_database
+
+        try:
+            from veille.broker.stream import check_address
+            from veille.broker.worker import WorkerOptions, run_worker
+        except ImportError as exc:  # installed without the extra
+            typer.echo(
+                f"mode distribué indisponible ({exc}) : pip install 'veille[broker]'", err=True
+            )
+            raise typer.Exit(2) from None
+
+        try:
+            address = check_address(broker)
+        except ValueError as exc:
+            typer.echo(f"erreur : {exc}", err=True)
+            raise typer.Exit(2) from None
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        db = open_database(get_settings())
+        pipeline = build_pipeline(db)
+        options = WorkerOptions(batch=batch, ack_wait=ack_wait, pause=pause)
+
+        async def main() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            typer.echo(f"worker à l'écoute de {address} (Ctrl-C pour arrêter)", err=True)
+            report = await run_worker(pipeline, address, options=options, stop=stop)
+            typer.echo(json.dumps(report.as_dict()))
+
+        try:
+            asyncio.run(main())
+        finally:
+            db.engine.dispose()
