@@ -71,7 +71,6 @@ class NatsServer:
         info: dict[str, Any] = httpx.get(f"http://127.0.0.1:{self.monitor}/jsz", timeout=2).json()
         return int(info.get("messages", 0))
 
-
     def consumer_state(self) -> str:
         """The shared consumer's counters, for a failure message."""
         url = f"http://127.0.0.1:{self.monitor}/jsz?consumers=true"

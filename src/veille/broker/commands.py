@@ -53,6 +53,8 @@ def register(app: typer.Typer) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         db = open_database(get_settings())
         pipeline = build_pipeline(db)
+        # The models load now, not inside the first batch while its ack_wait runs.
+        pipeline.understander.analyze(["échauffement des modèles"], tier="accurate")
         options = WorkerOptions(batch=batch, ack_wait=ack_wait, pause=pause)
 
         async def main() -> None:
