@@ -73,9 +73,9 @@ def run(workers: int, posts_file: Path, count: int, batch: int, tmp: Path) -> di
     db = Database.from_settings(settings)
     with db.session() as session:
         save_demo_business(session)
-    port = free_port()
+    port, store = free_port(), tmp / f"jetstream-{workers}"
     server = subprocess.Popen(
-        [nats_server_binary(), "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", str(tmp)],
+        [nats_server_binary(), "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", str(store)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

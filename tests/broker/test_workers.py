@@ -272,3 +272,22 @@ def test_ingest_names_a_broker_it_cannot_reach(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["ingest", str(path), "--broker", "http://x"])
     assert result.exit_code == 2
     assert "adresse du courtier invalide : 'http://x'" in result.stderr
+
+
+@pytest.mark.parametrize("workers", ["sqlite_store"], indirect=True)
+def test_listen_publishes_what_it_hears_for_the_workers(workers: Workers, tmp_path: Path) -> None:
+    saved = tmp_path / "saved.jsonl"
+    saved.write_text("\n".join(post_lines(0, 300)) + "\n", encoding="utf-8")
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f"[replay]\nfiles = [{json.dumps(str(saved))}]\n", encoding="utf-8")
+    command = ["listen", "--sources", str(sources), "--cursors", str(tmp_path / "c.json")]
+    result = CliRunner().invoke(
+        app, [*command, "--duration", "20", "--broker", workers.server.address]
+    )
+    assert result.exit_code == 0, result.output
+    assert "stopped: 300 posts" in result.stderr
+    assert workers.store.posts() == 0  # in the stream, not stored by the listener
+    worker = workers.start("a")
+    wait_for(drained(workers, 300), "every post stored", workers)
+    assert workers.report(worker)["new"] == 300
+    workers.store.check_exactly_once(300)
