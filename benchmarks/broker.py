@@ -10,12 +10,14 @@ file) and the demo business saved, the firehose benchmark's real tweets publishe
 `ingest --broker`'s code, then the workers started. The clock runs from the first post stored to
 the last, so the workers' start-up (imports, models) is not counted. Prints one JSON object:
 posts/s per worker count, the speed-up, CPU seconds of the workers and of nats-server per
-1,000 posts, and the load average before and after. Never asserts a time.
+1,000 posts, and of the PostgreSQL backends serving the workers, and the load average before and
+after. Never asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -25,10 +27,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench_db import bench_settings, empty_if_postgres  # beside this file
 from firehose import write_stream  # beside this file
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from veille.broker.publisher import Publisher, publish_items
@@ -62,12 +65,30 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(v) for v in fields[11:15]) / TICKS
 
 
+def store_backends(db: Database) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving the benchmark database (the store's own
+    work, which the workers wait on); empty on SQLite, where the workers do it themselves."""
+    if db.dialect != "postgresql":
+        return {}
+    with db.session() as session:
+        name = session.scalar(text("select current_database()"))
+        pids = session.scalars(
+            text("select pid from pg_stat_activity where datname = :name"), {"name": name}
+        ).all()
+    found = {}
+    for pid in pids:
+        # Another machine's server, or a backend that just left, is left out.
+        with contextlib.suppress(OSError):
+            found[int(pid)] = cpu_seconds(int(pid))
+    return found
+
+
 def stored(db: Database) -> int:
     with db.session() as session:
         return int(session.scalar(select(func.count(tables.Post.id))) or 0)
 
 
-def run(workers: int, posts_file: Path, count: int, batch: int, tmp: Path) -> dict[str, float]:
+def run(workers: int, posts_file: Path, count: int, batch: int, tmp: Path) -> dict[str, Any]:
     settings = bench_settings(tmp / f"data-{workers}")
     empty_if_postgres(settings)
     db = Database.from_settings(settings)
@@ -80,7 +101,8 @@ def run(workers: int, posts_file: Path, count: int, batch: int, tmp: Path) -> di
         stderr=subprocess.DEVNULL,
     )
     address = f"nats://127.0.0.1:{port}"
-    processes: list[subprocess.Popen[bytes]] = []
+    processes: list[subprocess.Popen[str]] = []
+    reports: list[dict[str, Any]] = []
     try:
         time.sleep(0.5)
         publisher = Publisher(address)
@@ -96,8 +118,9 @@ def run(workers: int, posts_file: Path, count: int, batch: int, tmp: Path) -> di
             subprocess.Popen(
                 [*command, "--batch", str(batch)],
                 env=env,
-                stdout=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
+                text=True,
             )
             for _ in range(workers)
         ]
@@ -106,16 +129,18 @@ def run(workers: int, posts_file: Path, count: int, batch: int, tmp: Path) -> di
         started = time.perf_counter()
         cpu_before = [cpu_seconds(p.pid) for p in processes]
         server_before = cpu_seconds(server.pid)
+        store_before = store_backends(db)
         while (done := stored(db)) < count:
             time.sleep(0.05)
         seconds = time.perf_counter() - started
         worker_cpu = sum(cpu_seconds(p.pid) for p in processes) - sum(cpu_before)
         server_cpu = cpu_seconds(server.pid) - server_before
+        store_after = store_backends(db)
+        store_cpu = sum(v - store_before.get(pid, 0.0) for pid, v in store_after.items())
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
-        for process in processes:
-            process.wait(30)
+        reports = [json.loads(process.communicate(timeout=60)[0]) for process in processes]
         server.terminate()
         server.wait(10)
         db.engine.dispose()
@@ -126,6 +151,9 @@ def run(workers: int, posts_file: Path, count: int, batch: int, tmp: Path) -> di
         "posts_per_s": round(measured / seconds, 1),
         "worker_cpu_s_per_1000": round(1000 * worker_cpu / measured, 3),
         "nats_cpu_s_per_1000": round(1000 * server_cpu / measured, 3),
+        "store_cpu_s_per_1000": round(1000 * store_cpu / measured, 3),
+        # Where each worker's time went, start-up and warm-up included (seconds per stage).
+        "worker_stage_seconds": [report["stage_seconds"] for report in reports],
     }
 
 

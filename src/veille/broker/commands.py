@@ -64,7 +64,8 @@ def register(app: typer.Typer) -> None:
                 loop.add_signal_handler(signum, stop.set)
             typer.echo(f"worker à l'écoute de {address} (Ctrl-C pour arrêter)", err=True)
             report = await run_worker(pipeline, address, options=options, stop=stop)
-            typer.echo(json.dumps(report.as_dict()))
+            stages = {k: round(v, 2) for k, v in pipeline.stage_seconds.items()}
+            typer.echo(json.dumps({**report.as_dict(), "stage_seconds": stages}))
 
         try:
             asyncio.run(main())
