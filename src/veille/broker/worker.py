@@ -124,8 +124,9 @@ async def _handle(
         )
         if options.pause:
             await asyncio.sleep(options.pause)
-    except PASSING as exc:
-        log.warning("store unavailable, %d messages given back: %s", len(messages), exc)
+    except Exception as exc:  # PASSING, or a failure outside the posts (an edit, say)
+        what = "store unavailable" if isinstance(exc, PASSING) else "batch failed"
+        log.warning("%s, %d messages given back: %r", what, len(messages), exc)
         report.given_back += len(messages)
         for msg in messages:
             await msg.nak(delay=REDELIVER_AFTER)
