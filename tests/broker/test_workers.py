@@ -291,3 +291,26 @@ def test_listen_publishes_what_it_hears_for_the_workers(workers: Workers, tmp_pa
     wait_for(drained(workers, 300), "every post stored", workers)
     assert workers.report(worker)["new"] == 300
     workers.store.check_exactly_once(300)
+
+
+@pytest.mark.parametrize("workers", ["postgres_store"], indirect=True)
+def test_a_store_connection_lost_mid_batch_gives_the_batch_back(
+    workers: Workers, tmp_path: Path
+) -> None:
+    publish(workers.server, tmp_path / "in.jsonl", post_lines(0, 2000))
+    worker = workers.start("a")
+    wait_for(lambda: workers.store.posts() >= 200, "the first batches", workers)
+    cut = text(
+        "select pg_terminate_backend(pid) from pg_stat_activity "
+        "where datname = current_database() and pid <> pg_backend_pid()"
+    )
+    until = time.monotonic() + 3
+    while time.monotonic() < until:  # the worker's connections, cut again and again
+        with workers.store.db.engine.begin() as conn:
+            conn.execute(cut)
+        time.sleep(0.05)
+    wait_for(drained(workers, 2000), "every post stored", workers)
+    report = workers.report(worker)
+    assert report["rejected"] == 0
+    assert report["given_back"] > 0
+    workers.store.check_exactly_once(2000)
