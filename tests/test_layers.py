@@ -15,6 +15,7 @@ WEB_IMPORTERS = {"web", "cli"}
 FORBIDDEN: dict[str, set[str]] = {
     "store": {
         "accounts",
+        "broker",
         "cli",
         "demo",
         "inbox",
@@ -40,6 +41,9 @@ FORBIDDEN: dict[str, set[str]] = {
     "report": {"demo", "cli"},
     "understand": {"store", "inbox", "publish", "report", "pipeline"},
     "rules": {"store", "inbox", "publish", "report", "pipeline"},
+    # The stages do not know whether they run in one process or on a broker's workers.
+    "pipeline": {"broker"},
+    "ingest": {"broker"},
 }
 
 

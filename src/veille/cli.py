@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, time
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from veille import cli_frame
 from veille.config import get_settings
-from veille.ingest import ingest_posts, parse_payload_items
+from veille.ingest import ingest_posts, parse_payload_items, parse_post_lines
 from veille.ingest_pool import ingest_lines
 from veille.links import post_link
 from veille.runtime import build_pipeline, open_database
@@ -63,6 +65,15 @@ def ingest(
             ),
         ),
     ] = None,
+    broker: Annotated[
+        str | None,
+        typer.Option(
+            help=_(
+                "nats://HOST:PORT: publish the posts to the NATS JetStream stream, where "
+                "`veille worker` processes store them (distributed mode)."
+            )
+        ),
+    ] = None,
 ) -> None:
     """Store posts from a file; prints read / new / duplicate / matched / rejected."""
     if fmt not in INGEST_FORMATS:
@@ -82,6 +93,9 @@ def ingest(
     if not stdin and not file.is_file():
         err.print(_("file not found: %(file)s", file=file), markup=False)
         raise typer.Exit(2)
+    if broker is not None:
+        _publish_file(file, fmt, broker)
+        return
     db = open_database(get_settings())
     pipeline = build_pipeline(db)
     with _progress() as progress:
@@ -118,6 +132,67 @@ def ingest(
         raise typer.Exit(2)
     if summary.partial:
         raise typer.Exit(1)
+
+
+def _publish_file(file: Path, fmt: str, broker: str) -> None:
+    """`ingest --broker`: the same parsing and rejections, then the stream instead of the store."""
+    from veille.broker.publisher import publish_items
+
+    stdin = str(file) == "-"
+    with _broker_publisher(broker) as publisher, _progress() as progress:
+        task = progress.add_task(_("publishing"), total=None)
+        if fmt == "post":
+            with sys.stdin.buffer if stdin else file.open("rb") as handle:
+                items: Any = parse_post_lines(handle)
+                summary = publish_items(
+                    publisher, items, progress=lambda n: progress.advance(task, n)
+                )
+        else:
+            summary = publish_items(
+                publisher,
+                parse_payload_items(file, fmt),
+                progress=lambda n: progress.advance(task, n),
+            )
+    for rejection in summary.rejected[:50]:
+        err.print(str(rejection), markup=False, soft_wrap=True)
+    if len(summary.rejected) > 50:
+        err.print(_("... and %(more)s more rejections", more=len(summary.rejected) - 50))
+    if summary.deletions_skipped:
+        err.print(
+            _(
+                "%(count)s deletions not passed on (distributed mode)",
+                count=summary.deletions_skipped,
+            )
+        )
+    out.print_json(json.dumps(summary.as_dict()))
+    if summary.stored_nothing:
+        err.print(_("no post read in the %(fmt)s format", fmt=fmt), markup=False)
+        raise typer.Exit(2)
+    if summary.partial:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _broker_publisher(address: str) -> Iterator[Any]:
+    """A connected publisher, or exit 2 naming the broker that could not be reached."""
+    try:
+        from veille.broker.publisher import Publisher
+        from veille.broker.stream import BrokerError, check_address
+    except ImportError as exc:  # installed without the extra
+        err.print(
+            _("distributed mode unavailable (%(why)s): pip install 'veille[broker]'", why=exc),
+            markup=False,
+        )
+        raise typer.Exit(2) from None
+    try:
+        publisher = Publisher(check_address(address))
+    except (ValueError, BrokerError) as exc:
+        err.print(_("error: %(error)s", error=said(exc)), markup=False)
+        raise typer.Exit(2) from None
+    try:
+        yield publisher
+    finally:
+        publisher.close()
 
 
 def _progress() -> Progress:
@@ -347,6 +422,7 @@ def _serve_demo(settings: Any) -> None:
 
 def _register_commands() -> None:
     """Each area adds its own subcommands (rules, guard, listen ...)."""
+    from veille.broker import commands as broker_commands
     from veille.publish import commands as publish_commands
     from veille.report import commands as report_commands
     from veille.rules import commands as rules_commands
@@ -361,7 +437,8 @@ def _register_commands() -> None:
     report_commands.register(app)
     setup_commands.register(app)
     store_commands.register(app)
-    sources_commands.register(app, on_post_factory=_pipeline_sink)
+    sources_commands.register(app, on_post_factory=_pipeline_sink, broker_sink_factory=_broker_sink)
+    broker_commands.register(app)
 
 
 def _pipeline_sink() -> Any:
@@ -372,6 +449,13 @@ def _pipeline_sink() -> Any:
         pipeline.process([post])
 
     return on_post
+
+
+@contextmanager
+def _broker_sink(address: str) -> Iterator[Any]:
+    """`veille listen --broker`: each post heard goes to the stream, not the store."""
+    with _broker_publisher(address) as publisher:
+        yield lambda post: publisher.publish([post])
 
 
 _register_commands()

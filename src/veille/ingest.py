@@ -132,11 +132,13 @@ class BatchWriter(Generic[T]):
         *,
         progress: Callable[[int], None] | None,
         where: str,
+        retry_on: tuple[type[Exception], ...] = (),
     ) -> None:
         self.pipeline = pipeline
         self.store = store
         self.progress = progress
         self.where = where
+        self.retry_on = retry_on  # raised as they are: the caller retries the whole batch
         self.summary = IngestSummary()
         self.batch: list[tuple[int, T]] = []
         self.edits: list[Post] = []
@@ -174,11 +176,15 @@ class BatchWriter(Generic[T]):
         try:
             if batch:
                 self._count(self.store([item for _, item in batch]))
+        except self.retry_on:
+            raise
         except Exception:  # any failure of the batch: find the post at fault
             log.info("ingest: a batch of %d failed, storing its posts one by one", len(batch))
             for number, item in batch:
                 try:
                     self._count(self.store([item]))
+                except self.retry_on:
+                    raise
                 except Exception as exc:
                     reason = f"refusé à l'enregistrement ({type(exc).__name__}: {exc})"
                     self.summary.rejected.append(Rejection(f"{self.where} {number}", reason[:300]))
@@ -198,10 +204,15 @@ def ingest_posts(
     batch_size: int = 500,
     progress: Callable[[int], None] | None = None,
     where: str = "ligne",
+    retry_on: tuple[type[Exception], ...] = (),
 ) -> IngestSummary:
     """Run parsed items through the pipeline in batches; rejections are kept, not fatal
-    (BatchWriter says how). Deletions a network reported are applied in the file's order."""
-    writer = BatchWriter[Post](pipeline, pipeline.process, progress=progress, where=where)
+    (BatchWriter says how). Deletions a network reported are applied in the file's order. An
+    error of a ``retry_on`` type (the store out of reach, say) is raised, never turned into
+    rejections: a broker worker gives its messages back rather than dropping them."""
+    writer = BatchWriter[Post](
+        pipeline, pipeline.process, progress=progress, where=where, retry_on=retry_on
+    )
     for number, item in items:
         if isinstance(item, PostDeleted):
             writer.flush()  # a post created then deleted in the same file goes

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from veille.config import get_settings
-from veille.translations import N_, Language, Refusal, Words, translator
+from veille.translations import N_, Language, Words, translator
 
 
 def language() -> Language:
@@ -31,9 +31,11 @@ def ngettext(singular: str, plural: str, count: int, **fields: object) -> str:
     return text % {"count": count, **fields}
 
 
-def said(what: Exception | Words | str) -> str:
-    """An error or a phrase in the instance's language (a Refusal, a Words), else as it is."""
-    return what.in_language(language()) if isinstance(what, Refusal | Words) else str(what)
+def said(what: object) -> str:
+    """An error or words in the instance's language (anything that can say itself in a
+    language: a Refusal, Words, a BrokerError), else as it is."""
+    in_language = getattr(what, "in_language", None)
+    return str(in_language(language())) if callable(in_language) else str(what)
 
 
 def file_problem(error: OSError) -> Words | str:

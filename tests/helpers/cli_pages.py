@@ -51,6 +51,8 @@ def refusals(work: Path) -> list[list[str]]:
         ["init", "--yes"],
         ["profile", "show"],
         ["listen", "--sources", missing],
+        ["worker", "--broker", "http://courtier:4222"],
+        ["ingest", str(bad_lines), "--broker", "courtier:4222"],
         ["no-such-command"],
     ]
 

@@ -30,6 +30,7 @@ import threading
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -184,9 +185,14 @@ def _print_post(post: Post) -> None:
     sys.stdout.flush()
 
 
-def register(app: typer.Typer, *, on_post_factory: Callable[[], OnPost] | None = None) -> None:
+def register(
+    app: typer.Typer,
+    *,
+    on_post_factory: Callable[[], OnPost] | None = None,
+    broker_sink_factory: Callable[[str], AbstractContextManager[OnPost]] | None = None,
+) -> None:
     """Add `veille listen` to ``app``; ``on_post_factory`` gives the pipeline (default: print
-    each post as a Post JSON line)."""
+    each post as a Post JSON line), ``broker_sink_factory`` what `--broker` publishes with."""
 
     @app.command(
         "listen",
@@ -215,6 +221,10 @@ def register(app: typer.Typer, *, on_post_factory: Callable[[], OnPost] | None =
         feed_interval: Annotated[
             float, typer.Option(min=60, help=_("Seconds between polls of each news feed."))
         ] = 900.0,
+        broker: Annotated[
+            str | None,
+            typer.Option(help=_("nats://HOST:PORT: publish to the NATS JetStream stream instead.")),
+        ] = None,
     ) -> None:
         """Listen to the connected accounts (or a sources file) until Ctrl-C; cursors are
         saved on the way out and each account's state is shown on the Accounts page."""
@@ -253,9 +263,17 @@ def register(app: typer.Typer, *, on_post_factory: Callable[[], OnPost] | None =
             raise typer.Exit(2)
         names = ", ".join(lst.name for lst in listeners)
         typer.echo(_("listening to %(names)s (Ctrl-C to stop)", names=names), err=True)
-        on_post = deduplicate(on_post_factory() if on_post_factory else _print_post)
+        if broker is not None and broker_sink_factory is None:
+            typer.echo(_("error: --broker is not available here"), err=True)
+            raise typer.Exit(2)
+        sink: AbstractContextManager[OnPost] = (
+            broker_sink_factory(broker)
+            if broker is not None and broker_sink_factory is not None
+            else nullcontext(on_post_factory() if on_post_factory else _print_post)
+        )
         try:
-            report = run_listeners(listeners, on_post, duration=duration)
+            with sink as deliver:
+                report = run_listeners(listeners, deduplicate(deliver), duration=duration)
         finally:
             if db is not None:
                 db.engine.dispose()

@@ -193,7 +193,8 @@ def _author_ids(session: Session, rows: Sequence[PostRow]) -> dict[tuple[str, st
                 if fresh[2] != followers or fresh[0] != username:
                     names = (f"new_{name}" for name in AUTHOR_FIELDS)
                     changed.append({"row_id": row_id, **dict(zip(names, fresh, strict=True))})
-    if changed:  # one statement for every refreshed profile
+    if changed:  # one statement for every refreshed profile, in row order (as below)
+        changed.sort(key=lambda row: int(row["row_id"]))
         table = _core(tables.Author)
         session.connection().execute(
             update(table)
@@ -201,11 +202,15 @@ def _author_ids(session: Session, rows: Sequence[PostRow]) -> dict[tuple[str, st
             .values({name: bindparam(f"new_{name}") for name in AUTHOR_FIELDS}),
             changed,
         )
-    missing = [key for key in wanted if key not in known]
+    # In key order, so two writers adding the same new authors never wait on each other in
+    # opposite orders; an author another writer added meanwhile is skipped, then read.
+    missing = sorted(key for key in wanted if key not in known)
     if missing:
         table = _core(tables.Author)
         inserted = session.connection().execute(
-            insert(table).returning(table.c.id, table.c.network, table.c.network_author_id),
+            _insert_new(session, tables.Author, ("network", "network_author_id")).returning(
+                table.c.id, table.c.network, table.c.network_author_id
+            ),
             [
                 {
                     "network": n,
@@ -216,6 +221,14 @@ def _author_ids(session: Session, rows: Sequence[PostRow]) -> dict[tuple[str, st
             ],
         )
         known.update({(n, a): row_id for row_id, n, a in inserted})
+        for network, author_id in missing:
+            if (network, author_id) not in known:
+                known[(network, author_id)] = session.execute(
+                    select(tables.Author.id).where(
+                        tables.Author.network == network,
+                        tables.Author.network_author_id == author_id,
+                    )
+                ).scalar_one()
     return known
 
 
