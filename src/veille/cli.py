@@ -28,6 +28,7 @@ from veille.store import queries
 from veille.store.search import SearchQueryError
 from veille.terminal import _, language, ngettext, said
 from veille.timeutil import FIRST_DAY, LAST_DAY
+from veille.translations import N_
 
 cli_frame.speak(language())
 app = typer.Typer(
@@ -117,10 +118,10 @@ def ingest(
                 pipeline,
                 parse_payload_items(file, fmt),
                 progress=lambda n: progress.advance(task, n),
-                where="élément",
+                where=N_("item %(number)s"),
             )
     for rejection in summary.rejected[:50]:
-        err.print(str(rejection), markup=False, soft_wrap=True)  # one line each, greppable
+        err.print(said(rejection), markup=False, soft_wrap=True)  # one line each, greppable
     if len(summary.rejected) > 50:
         err.print(_("... and %(more)s more rejections", more=len(summary.rejected) - 50))
     out.print_json(json.dumps(summary.as_dict()))
@@ -154,7 +155,7 @@ def _publish_file(file: Path, fmt: str, broker: str) -> None:
                 progress=lambda n: progress.advance(task, n),
             )
     for rejection in summary.rejected[:50]:
-        err.print(str(rejection), markup=False, soft_wrap=True)
+        err.print(said(rejection), markup=False, soft_wrap=True)
     if len(summary.rejected) > 50:
         err.print(_("... and %(more)s more rejections", more=len(summary.rejected) - 50))
     if summary.deletions_skipped:

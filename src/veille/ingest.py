@@ -15,6 +15,7 @@ from veille.prepare import is_edit
 from veille.sources.base import ParseProblem, PostDeleted
 from veille.sources.payloads import load_payload_file
 from veille.sources.revisions import apply_edits, delete_posts
+from veille.translations import N_, Language, Refusal, Words, said, translator
 
 log = logging.getLogger("veille.ingest")
 T = TypeVar("T")
@@ -22,11 +23,38 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Rejection:
-    where: str  # "ligne 12", "data[3]", "item 5"
-    reason: str
+    """One line or item that could not be stored, where and why, said in the reader's
+    language: ``where`` is words ("line 12") or a payload's own path ("data[3]"); ``reason``
+    is words, or a parser's technical text kept as it is."""
+
+    where: Words | str
+    reason: Words | str
+
+    def in_language(self, lang: Language) -> str:
+        return translator(lang).gettext("%(where)s rejected: %(reason)s") % {
+            "where": said(self.where, lang),
+            "reason": said(self.reason, lang),
+        }
 
     def __str__(self) -> str:
-        return f"{self.where} rejetée : {self.reason}"
+        return self.in_language("fr")
+
+
+def at_line(number: int) -> Words:
+    return Words(N_("line %(number)s"), number=number)
+
+
+def refused_by_store(error: Exception) -> Words:
+    detail = f"{type(error).__name__}: {error}"[:300]
+    return Words(N_("refused by the store (%(detail)s)"), detail=detail)
+
+
+def why(error: Exception) -> Words | str:
+    """An error as a rejection's reason: a Refusal's words (they cross processes whole),
+    anything else as its text."""
+    if isinstance(error, Refusal):
+        return Words(error.message, **error.fields)
+    return str(error)
 
 
 @dataclass
@@ -71,8 +99,12 @@ def decode_lines(
                 text = line.decode("utf-8")
             except UnicodeDecodeError as exc:
                 byte = line[exc.start]
-                reason = f"UTF-8 invalide (octet 0x{byte:02x} à la position {exc.start + 1})"
-                yield number, Rejection(f"ligne {number}", reason)
+                reason = Words(
+                    N_("invalid UTF-8 (byte 0x%(byte)s at position %(position)s)"),
+                    byte=f"{byte:02x}",
+                    position=exc.start + 1,
+                )
+                yield number, Rejection(at_line(number), reason)
                 continue
         else:
             text = line.removeprefix("\ufeff") if number == 1 else line
@@ -85,11 +117,13 @@ def read_json(text: str) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"JSON invalide : {exc.msg} (colonne {exc.colno})") from None
+        raise Refusal(
+            N_("invalid JSON: %(why)s (column %(column)s)"), why=exc.msg, column=exc.colno
+        ) from None
     except RecursionError:
-        raise ValueError("JSON imbriqué trop profondément") from None
+        raise Refusal(N_("JSON nested too deep")) from None
     except ValueError:  # Python refuses integers of more than 4,300 digits
-        raise ValueError("JSON illisible : un nombre de plus de 4 300 chiffres") from None
+        raise Refusal(N_("unreadable JSON: a number of more than 4,300 digits")) from None
 
 
 def parse_post_lines(
@@ -104,7 +138,7 @@ def parse_post_lines(
         try:
             yield number, parse_post(read_json(line), storable=plainly_storable_json(line))
         except ValueError as exc:  # PostError is one
-            yield number, Rejection(f"ligne {number}", str(exc))
+            yield number, Rejection(at_line(number), why(exc))
 
 
 def parse_payload_items(
@@ -131,7 +165,7 @@ class BatchWriter(Generic[T]):
         store: Callable[[list[T]], BatchResult],
         *,
         progress: Callable[[int], None] | None,
-        where: str,
+        where: str,  # a msgid naming an item by its number: N_("line %(number)s")
         retry_on: tuple[type[Exception], ...] = (),
     ) -> None:
         self.pipeline = pipeline
@@ -186,8 +220,9 @@ class BatchWriter(Generic[T]):
                 except self.retry_on:
                     raise
                 except Exception as exc:
-                    reason = f"refusé à l'enregistrement ({type(exc).__name__}: {exc})"
-                    self.summary.rejected.append(Rejection(f"{self.where} {number}", reason[:300]))
+                    self.summary.rejected.append(
+                        Rejection(Words(self.where, number=number), refused_by_store(exc))
+                    )
         if self.edits:
             with self.pipeline.db.session() as session:
                 self.summary.edited += apply_edits(session, self.edits)
@@ -203,7 +238,7 @@ def ingest_posts(
     *,
     batch_size: int = 500,
     progress: Callable[[int], None] | None = None,
-    where: str = "ligne",
+    where: str = N_("line %(number)s"),
     retry_on: tuple[type[Exception], ...] = (),
 ) -> IngestSummary:
     """Run parsed items through the pipeline in batches; rejections are kept, not fatal

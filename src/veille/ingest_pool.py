@@ -25,13 +25,16 @@ from veille.ingest import (
     BatchWriter,
     IngestSummary,
     Rejection,
+    at_line,
     ingest_posts,
     parse_post_lines,
+    refused_by_store,
 )
 from veille.pipeline import Pipeline
 from veille.posts import Post
 from veille.prepare import Prepared, Preparer, is_edit
 from veille.store import repository
+from veille.translations import N_
 
 log = logging.getLogger("veille.ingest")
 
@@ -96,7 +99,7 @@ def _ingest_in_pool(
     progress: Callable[[int], None] | None,
 ) -> IngestSummary:
     writer = BatchWriter[Prepared](
-        pipeline, pipeline.process_prepared, progress=progress, where="ligne"
+        pipeline, pipeline.process_prepared, progress=progress, where=N_("line %(number)s")
     )
     seconds = pipeline.stage_seconds
     # Forked: the workers start at once with the rules compiled and the models loaded here.
@@ -194,7 +197,6 @@ def _prepare(
         try:
             (item,) = preparer.prepare([post], keep_posts=False)
         except Exception as exc:
-            reason = f"refusé à l'enregistrement ({type(exc).__name__}: {exc})"
-            yield number, Rejection(f"ligne {number}", reason[:300])
+            yield number, Rejection(at_line(number), refused_by_store(exc))
         else:
             yield number, item

@@ -21,6 +21,7 @@ from veille.config import Settings, get_settings
 from veille.ingest import Rejection, parse_post_lines
 from veille.posts import Post, plainly_storable_json, unstorable
 from veille.store import queries
+from veille.translations import said
 
 runner = CliRunner()
 
@@ -108,8 +109,10 @@ def test_a_store_refusal_costs_one_post_not_its_batch(env: Settings, tmp_path: P
     posts[2].author.followers_count = 10**30
     summary = ingest_posts(pipeline, enumerate(posts, start=1))
     assert summary.new == 4
-    assert [r.where for r in summary.rejected] == ["ligne 3"]
-    assert "refusé à l'enregistrement" in summary.rejected[0].reason
+    assert [said(r.where, "fr") for r in summary.rejected] == ["ligne 3"]
+    assert "refusé à l'enregistrement" in said(summary.rejected[0].reason, "fr")
+    assert str(summary.rejected[0]).startswith("ligne 3 rejetée : refusé à l'enregistrement")
+    assert summary.rejected[0].in_language("en").startswith("line 3 rejected: refused by")
 
 
 def test_a_huge_post_costs_the_models_milliseconds(env: Settings, tmp_path: Path) -> None:
@@ -222,7 +225,7 @@ def test_fuzzed_lines_never_raise_and_good_lines_always_read(bad: list[bytes]) -
     for number, item in found.items():
         assert isinstance(item, Post | Rejection)
         if isinstance(item, Rejection):
-            assert item.where == f"ligne {number}" and item.reason
+            assert said(item.where, "fr") == f"ligne {number}" and item.reason
         else:
             json.dumps(item.to_json_dict(), allow_nan=False).encode("utf-8")  # storable
 

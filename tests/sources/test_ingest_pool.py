@@ -156,7 +156,7 @@ def test_workers_store_what_one_process_stores(fresh_db: Any, tmp_path: Path) ->
     assert alone.matched > 10 and expected["inbox"]  # the deep stages ran on both paths
     assert sorted(map(str, pooled.rejected)) == sorted(map(str, alone.rejected))
     assert len(pooled.rejected) == len(HOSTILE)
-    numbers = [int(r.where.removeprefix("ligne ")) for r in pooled.rejected]
+    numbers = [int(str(r.where).removeprefix("line ")) for r in pooled.rejected]
     lines = path.read_bytes().removeprefix(b"\xef\xbb\xbf").split(b"\n")
     assert [lines[n - 1] for n in numbers] == [bad for bad, _ in HOSTILE]
 

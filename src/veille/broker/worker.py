@@ -24,8 +24,10 @@ from veille.broker.stream import CONSUMER, STREAM, connect, ensure_consumer, ens
 from veille.ingest import IngestSummary, Rejection, ingest_posts, parse_post_lines
 from veille.pipeline import Pipeline
 from veille.posts import Post
+from veille.translations import N_, Words
 
 log = logging.getLogger("veille.broker.worker")
+MESSAGE = N_("message %(number)s")  # how a rejection names a message of the stream
 
 # The store out of reach, a lock or a deadlock: the batch is given back, not rejected.
 PASSING = (OperationalError, InterfaceError)
@@ -55,6 +57,11 @@ class WorkerReport:
         return dict(vars(self))
 
 
+def message(sequence: int) -> Words:
+    """A message of the stream named by its sequence, as rejections name it."""
+    return Words(MESSAGE, number=sequence)
+
+
 def decode(messages: Sequence[Msg]) -> list[tuple[int, Post | Rejection]]:
     """(stream sequence, Post or Rejection naming the message) for each message."""
     items: list[tuple[int, Post | Rejection]] = []
@@ -62,12 +69,12 @@ def decode(messages: Sequence[Msg]) -> list[tuple[int, Post | Rejection]]:
         sequence = msg.metadata.sequence.stream
         parsed = list(parse_post_lines([msg.data]))
         if len(parsed) != 1:
-            reason = "message vide" if not parsed else "plusieurs lignes dans un message"
-            items.append((sequence, Rejection(f"message {sequence}", reason)))
+            reason = N_("empty message") if not parsed else N_("several lines in one message")
+            items.append((sequence, Rejection(message(sequence), Words(reason))))
             continue
         item = parsed[0][1]
         if isinstance(item, Rejection):
-            item = Rejection(f"message {sequence}", item.reason)
+            item = Rejection(message(sequence), item.reason)
         items.append((sequence, item))
     return items
 
@@ -119,7 +126,7 @@ async def _handle(
             pipeline,
             items,
             batch_size=len(items) + 1,
-            where="message",
+            where=MESSAGE,
             retry_on=PASSING,
         )
         if options.pause:
@@ -133,11 +140,11 @@ async def _handle(
         return
     finally:
         keep_alive.cancel()
-    rejected = {r.where for r in summary.rejected}
+    rejected = {str(r.where) for r in summary.rejected}
     for rejection in summary.rejected:
         log.warning("%s", rejection)
     for (sequence, _), msg in zip(items, messages, strict=True):
-        if f"message {sequence}" in rejected:
+        if str(message(sequence)) in rejected:
             await msg.term()
         else:
             await msg.ack()
