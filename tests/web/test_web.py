@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.web.conftest import login
-from veille.store import counts, repository, tables
+from veille.store import counts, queries, repository, tables
 from veille.store.db import Database
+from veille.web import pages_posts
 
 
 def test_pages_require_login(client: TestClient) -> None:
@@ -160,3 +162,20 @@ def test_intent_filter_uses_every_present_intent(client: TestClient, db: Databas
     page = client.get("/posts", params={"intent": "lead"})
     assert 'id="result-count">1 ' in page.text and "la façade est superbe" in page.text
     assert "piste" in page.text  # the badge
+
+
+def test_a_list_past_the_count_cap_says_more_than_and_pages_to_the_cap(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every post of a million is not counted to print the number: past the cap the list says
+    "more than" and how to narrow it (the cap made small here: the app has four posts)."""
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    monkeypatch.setattr(pages_posts, "PAGE_SIZE", 1)
+    login(client)
+    page = client.get("/posts").text
+    assert "Plus de 2 résultats : affinez la liste" in page
+    assert "1 / 2" in page  # pages stop at the cap
+    assert client.get("/posts", params={"page": "2"}).text.count('class="text"') == 1
+    assert 'class="text"' not in client.get("/posts", params={"page": "3"}).text
+    narrowed = client.get("/posts", params={"q": "renovation"}).text  # counted exactly
+    assert 'id="result-count">1 ' in narrowed and "Plus de" not in narrowed

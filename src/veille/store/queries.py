@@ -128,6 +128,7 @@ class PostFilter:
 
 
 # Below this many posts passing a filter, the post list sorts them rather than walk the time index.
+COUNT_CAP = 10_000  # the post list counts this far; past it, "more than"
 FEW_POSTS = 2000
 
 
@@ -192,13 +193,12 @@ def list_posts(
     elif hits is not None and not count_where and not common:  # a search alone
         total = hits
     else:
-        total = (
-            session.scalar(
-                select(func.count(tables.Post.id)).where(*count_where, *common, *searched)
-            )
-            or 0
-        )
-    if offset >= total:
+        # Counted up to the cap: past it the list says "more than 10,000" and stops paging,
+        # as reading a million rows to print their number costs more than the page itself.
+        counting = select(tables.Post.id).where(*count_where, *common, *searched)
+        capped = counting.limit(COUNT_CAP + 1).subquery()
+        total = session.scalar(select(func.count()).select_from(capped)) or 0
+    if offset >= min(total, COUNT_CAP):
         return [], total
     # Few posts pass: sorting them beats walking the time index past everything that fails.
     where = count_where if total <= FEW_POSTS else page_where
