@@ -8,9 +8,11 @@ test split), cycled with fresh ids and authors until --posts is reached. Prints 
 posts/s end to end (and per CPU second of this process), seconds per stage (parse, known,
 fast, match, rows, accurate, copies, store; with workers, "workers <stage>" adds up the workers'
 seconds and "wait" is this process waiting for them), a replay of the same file (every post
-already stored), the peak resident memory (of this process and of the largest worker) and the
-load average. --workers 0 runs everything in this process; the default is one worker per core,
-as `veille ingest` does on a large file. When VEILLE_BENCH_DATABASE_URL names a
+already stored), the peak resident memory (of this process and of the largest worker), the
+peak of all of them added up as proportional set sizes (PSS: a page a forked worker shares with
+this process counts once in all, where RSS counts it in each; sampled every 0.1 s from /proc)
+and the load average. --workers 0 runs everything in this process; the default is one worker
+per core, as `veille ingest` does on a large file. When VEILLE_BENCH_DATABASE_URL names a
 PostgreSQL database, that database is emptied and used instead of SQLite (a benchmark database
 only). Never asserts a time.
 """
@@ -23,6 +25,7 @@ import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -96,6 +99,37 @@ def _timed(items: Iterable[T], spent: list[float]) -> Iterator[T]:
         yield item
 
 
+class MemorySampler(threading.Thread):
+    """The highest total PSS of this process and its children, sampled from /proc (Linux)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.1):
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in _family()))
+
+
+def _family() -> list[int]:
+    me = os.getpid()
+    children: list[int] = []
+    for task in Path(f"/proc/{me}/task").glob("*/children"):
+        children += [int(pid) for pid in task.read_text().split()]
+    return [me, *children]
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:  # a worker that has just ended
+        pass
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--posts", type=int, default=50_000)
@@ -117,6 +151,8 @@ def main() -> None:
         stage_seconds = getattr(pipeline, "stage_seconds", {})  # older pipelines have none
         stage_seconds.clear()
         parse = [0.0]
+        memory = MemorySampler()
+        memory.start()
         started, cpu_started = time.perf_counter(), time.process_time()
         with path.open("rb") as handle:  # bytes, as `veille ingest` reads a file
             if args.workers:
@@ -126,6 +162,7 @@ def main() -> None:
                     pipeline, _timed(parse_post_lines(handle), parse), batch_size=args.batch
                 )
         first_s, first_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        memory.done.set()
         stages = {"parse": parse[0], **stage_seconds} if not args.workers else dict(stage_seconds)
         stage_seconds.clear()
         started = time.perf_counter()
@@ -155,6 +192,7 @@ def main() -> None:
         "worker_peak_rss_mb": round(
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
         ),
+        "peak_pss_total_mb": round(memory.peak_kb / 1024, 1) if memory.peak_kb else None,
     }
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")
