@@ -6,6 +6,8 @@ from fastapi.testclient import TestClient
 
 from tests.inbox.seed import PASSWORD
 from tests.web.conftest import login
+from veille.store import tables
+from veille.store.db import Database
 
 
 def csrf_of(page: str) -> str:
@@ -35,3 +37,15 @@ def sign_in_as(client: TestClient, username: str) -> str:
     client.cookies.clear()
     assert login(client, username, PASSWORD if username != "claire" else "bon-mot-de-passe") == 303
     return csrf_at(client)
+
+
+def company_accounts(db: Database, handles: dict[str, str]) -> dict[str, int]:
+    """A company account per network ({network: handle}), their ids by network."""
+    with db.session() as session:
+        made = {
+            network: tables.Account(network=network, handle=handle, kind="company")
+            for network, handle in handles.items()
+        }
+        session.add_all(made.values())
+        session.flush()
+        return {network: account.id for network, account in made.items()}

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from tests.helpers.publishing import DiesAfterSending, Killed
 from tests.publish.conftest import MastodonInstance, StepClock, quick_gateway
 from tests.sources.servers import HttpServer
@@ -25,11 +26,16 @@ from veille.store.tables_publish import PublishJob
 PARTS = ["Notre chantier rue Saint-Laud 1/3", "Enduit à la chaux posé 2/3", "Merci aux voisins 3/3"]
 
 
+def _draft(session: Session, account: int) -> tables.Draft:
+    return create_draft(
+        session, text=PARTS[0], thread=PARTS[1:], account_ids=[account], user_id=None
+    )
+
+
 def _thread(db: Database, account: int, clock: StepClock) -> int:
+    """The thread's draft, scheduled a minute ago."""
     with db.session() as session:
-        draft = create_draft(
-            session, text=PARTS[0], thread=PARTS[1:], account_ids=[account], user_id=None
-        )
+        draft = _draft(session, account)
         schedule_draft(session, draft, at=clock() - timedelta(minutes=1), user_id=None)
         return draft.id
 
@@ -114,9 +120,7 @@ def test_a_weekly_thread_comes_back_whole(
 ) -> None:
     state, _ = instance
     with db.session() as session:
-        draft = create_draft(
-            session, text=PARTS[0], thread=PARTS[1:], account_ids=[mastodon_account], user_id=None
-        )
+        draft = _draft(session, mastodon_account)
         at, jobs = make_recurring(
             session,
             draft,

@@ -8,25 +8,16 @@ from fastapi import FastAPI
 from playwright.sync_api import Page, sync_playwright
 
 from tests.helpers.browser import CHROMIUM_FLAGS, chromium
+from tests.helpers.web import company_accounts
 from veille.sources.bluesky.text import bluesky_length
 from veille.sources.x.text import x_length
-from veille.store import tables
-from veille.store.db import Database
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def accounts(app: FastAPI) -> dict[str, int]:
-    db: Database = app.state.db
-    with db.session() as session:
-        made = {
-            network: tables.Account(network=network, handle=handle, kind="company")
-            for network, handle in (("bluesky", "martin.bsky.social"), ("x", "PeinturesMartin"))
-        }
-        session.add_all(made.values())
-        session.flush()
-        return {network: account.id for network, account in made.items()}
+    return company_accounts(app.state.db, {"bluesky": "martin.bsky.social", "x": "PeinturesMartin"})
 
 
 def _count(page: Page, network: str) -> str:

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from tests.helpers.web import csrf_at, sign_in_as
+from tests.helpers.web import company_accounts, csrf_at, sign_in_as
 from veille.sources.bluesky.text import bluesky_length
 from veille.store import tables
 from veille.store.db import Database
@@ -22,15 +22,7 @@ LONG = (SENTENCE * 240).strip()  # about 20,000 characters
 
 @pytest.fixture
 def accounts(app: FastAPI, client: TestClient) -> dict[str, int]:
-    db: Database = app.state.db
-    with db.session() as session:
-        made = {
-            network: tables.Account(network=network, handle=handle, kind="company")
-            for network, handle in (("bluesky", "martin.bsky.social"), ("mastodon", "martin"))
-        }
-        session.add_all(made.values())
-        session.flush()
-        return {network: account.id for network, account in made.items()}
+    return company_accounts(app.state.db, {"bluesky": "martin.bsky.social", "mastodon": "martin"})
 
 
 def _compose(client: TestClient, text: str, accounts: list[int], fit: str = "") -> str | int:

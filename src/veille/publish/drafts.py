@@ -181,6 +181,9 @@ def check_variants(
     the same for each later post of the ``thread``, from that variant's account."""
     profile, crisis = load_profile(session), crisis_open(session)
     checks = []
+    # The same text on the same network reads the same: two accounts there share a report
+    # (a thread's later posts are the same for every account).
+    reports: dict[tuple[str, str], GuardReport] = {}
     for variant in variants:
         context = GuardContext(
             networks=[variant.network],
@@ -193,12 +196,15 @@ def check_variants(
         publishing = registry.publishing(variant.network)
         priced = publishing.post_cost if publishing is not None else None
         for part, text in enumerate((variant.text, *thread), start=1):
+            key = (variant.network, text)
+            if key not in reports:
+                reports[key] = check(text, context=context)
             checks.append(
                 VariantCheck(
                     variant.account_id,
                     variant.network,
                     text,
-                    check(text, context=context),
+                    reports[key],
                     priced(text) if priced is not None else None,
                     part,
                 )
