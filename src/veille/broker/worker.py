@@ -38,7 +38,7 @@ REDELIVER_AFTER = 2.0  # seconds before a batch given back is offered again
 
 @dataclass(frozen=True)
 class WorkerOptions:
-    batch: int = 200
+    batch: int = 500
     ack_wait: float = 30.0
     pause: float = 0.0  # seconds slept per batch before acknowledging: a slow worker, for tests
 
