@@ -16,6 +16,8 @@ _.handle_data
 _.do_GET  # http.server.BaseHTTPRequestHandler callbacks (demo/instance.py)
 _.do_POST
 _.log_message
+_only_its_rows  # SQLAlchemy session event listeners, registered by decorator (store/scope.py)
+_stamp_new_rows
 
 # Public helpers documented for users, with their tests.
 verify_signature  # webhook receivers check our signature with it (docs/alerts.md)

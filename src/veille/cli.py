@@ -28,7 +28,7 @@ from veille.store import queries
 from veille.store.search import SearchQueryError
 from veille.terminal import _, language, ngettext, said
 from veille.timeutil import FIRST_DAY, LAST_DAY
-from veille.translations import N_
+from veille.translations import N_, Refusal
 
 cli_frame.speak(language())
 app = typer.Typer(
@@ -423,6 +423,7 @@ def _serve_demo(settings: Any) -> None:
 
 def _register_commands() -> None:
     """Each area adds its own subcommands (rules, guard, listen ...)."""
+    from veille import workspaces_cli
     from veille.broker import commands as broker_commands
     from veille.publish import commands as publish_commands
     from veille.report import commands as report_commands
@@ -440,6 +441,7 @@ def _register_commands() -> None:
     store_commands.register(app)
     sources_commands.register(app, on_post_factory=_pipeline_sink, broker_sink_factory=_broker_sink)
     broker_commands.register(app)
+    workspaces_cli.register(app)
 
 
 def _pipeline_sink() -> Any:
@@ -463,7 +465,11 @@ _register_commands()
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Refusal as refused:  # e.g. VEILLE_WORKSPACE names no workspace
+        err.print(said(refused), markup=False)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

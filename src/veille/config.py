@@ -32,6 +32,10 @@ class Settings(BaseSettings):
         default=SecretStr(""),
         description="Signs sessions and encrypts secrets; generated into data_dir when empty.",
     )
+    workspace: str = Field(
+        default="default",
+        description="The workspace (business) the command line acts on, by its short name.",
+    )
     time_zone: str = "Europe/Paris"
     language: Literal["fr", "en"] = "fr"
     host: str = "127.0.0.1"

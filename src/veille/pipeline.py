@@ -37,8 +37,25 @@ class BatchResult:
     stored_keys: list[tuple[str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Business:
+    """What the pipeline needs of one workspace's profile: who "we" are, what to admit."""
+
+    admission: Admission
+    own_handles: frozenset[str]
+
+    @classmethod
+    def of(cls, profile: BusinessProfile | None) -> _Business:
+        handles = (profile.handles + profile.owner_handles) if profile else []
+        return cls(Admission(profile), frozenset(h.lower() for h in handles))
+
+
 class Pipeline:
-    """Runs batches of parsed posts through every stage and stores them."""
+    """Runs batches of parsed posts through every stage and stores them.
+
+    Posts are stored once and matched against the active watches of every workspace; each
+    workspace whose watches match a post gets its own matches, inbox item and counts.
+    """
 
     def __init__(
         self,
@@ -56,10 +73,10 @@ class Pipeline:
         self.store_unmatched = store_unmatched
         self._preparer: Preparer | None = None
         self._recent: deque[tuple[tuple[str, str], str]] = deque(maxlen=DUPLICATE_WINDOW)
-        self._own_handles = {
-            h.lower() for h in ((profile.handles + profile.owner_handles) if profile else [])
-        }
-        self._admission = Admission(profile)
+        # Each workspace's business, read when its watches first match (``profile`` is the
+        # database's own workspace's, as given).
+        self._businesses: dict[int, _Business] = {db.workspace_id: _Business.of(profile)}
+        self._watch_workspace: dict[int, int] = {}
         # Seconds spent in each stage since the pipeline was built (read by the benchmarks).
         self.stage_seconds: defaultdict[str, float] = defaultdict(float)
 
@@ -72,9 +89,13 @@ class Pipeline:
             self.stage_seconds[name] += time.perf_counter() - started
 
     def reload_rules(self) -> None:
-        """Recompile every active watch's rules (after a watch is edited)."""
-        with self.db.session() as session:
+        """Recompile every active watch's rules, of every workspace (after a watch is edited)."""
+        with self.db.session(workspace_id=None) as session:
             rules = repository.active_rules(session)
+        self._watch_workspace = {r.watch_id: r.workspace_id for r in rules}
+        for workspace in {r.workspace_id for r in rules} - set(self._businesses):
+            with self.db.session(workspace_id=workspace) as session:
+                self._businesses[workspace] = _Business.of(repository.load_profile(session))
         self._preparer = Preparer(
             self.understander,
             self._matcher_factory([(str(r.rule_id), r.query) for r in rules]),
@@ -90,19 +111,22 @@ class Pipeline:
         assert self._preparer is not None
         return self._preparer
 
-    def process(self, posts: Sequence[Post]) -> BatchResult:
-        """Enrich, match and store one batch; posts already stored are counted, not redone."""
+    def process(self, posts: Sequence[Post], *, heard_by: int | None = None) -> BatchResult:
+        """Enrich, match and store one batch; posts already stored are counted, not redone.
+        ``heard_by``: the workspace whose source the posts come from (default: the database's)."""
         unique: dict[tuple[str, str], Post] = {}
         for post in posts:
             unique.setdefault(post.key, post)
         known = self._known(unique)
         fresh = [p for k, p in unique.items() if k not in known]
         result = BatchResult(duplicate=len(posts) - len(fresh))
-        if fresh:
-            self._store(self.preparer.prepare(fresh, keep_posts=True), result)
+        prepared = self.preparer.prepare(fresh, keep_posts=True) if fresh else []
+        self._store(prepared, result, heard_by, list(known.values()))
         return result
 
-    def process_prepared(self, prepared: Sequence[Prepared]) -> BatchResult:
+    def process_prepared(
+        self, prepared: Sequence[Prepared], *, heard_by: int | None = None
+    ) -> BatchResult:
         """Store one batch prepared elsewhere (a worker process): its fast tier and matching
         are done; the deep stages and the store are this process's, the single writer."""
         unique: dict[tuple[str, str], Prepared] = {}
@@ -111,29 +135,46 @@ class Pipeline:
         known = self._known(unique)
         fresh = [p for k, p in unique.items() if k not in known]
         result = BatchResult(duplicate=len(prepared) - len(fresh))
-        if fresh:
-            self._store(fresh, result)
+        self._store(fresh, result, heard_by, list(known.values()))
         return result
 
-    def _known(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
-        with self._stage("known"), self.db.session() as session:
-            return repository.existing_post_keys(session, keys)
+    def _known(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        with self._stage("known"), self.db.session(workspace_id=None) as session:
+            return repository.existing_posts(session, keys)
 
-    def _store(self, fresh: Sequence[Prepared], result: BatchResult) -> None:
-        """The deep stages for matched posts, then every table written in one transaction."""
+    def _store(
+        self,
+        fresh: Sequence[Prepared],
+        result: BatchResult,
+        heard_by: int | None,
+        known_ids: list[int],
+    ) -> None:
+        """The deep stages for matched posts, then every table written in one transaction.
+        Posts already stored are only marked heard by ``heard_by`` too."""
+        hearer = self.db.workspace_id if heard_by is None else heard_by
+        if not fresh:
+            if known_ids:
+                with self._stage("store"), self.db.session(workspace_id=None) as session:
+                    repository.insert_heard(session, hearer, known_ids)
+            return
         matched_idx = [i for i, p in enumerate(fresh) if p.matches]
         matched = [_kept(fresh[i]) for i in matched_idx]
         with self._stage("accurate"):
             deep = self.understander.analyze([p.text for p in matched], tier="accurate")
-        understanding: dict[int, Understanding] = {
-            i: self._admission.in_context(post, understood)
+        # What the models said, read in each matching workspace's context; the stored reading
+        # (shared by the workspaces) is the first workspace's.
+        readings: dict[int, dict[int, Understanding]] = {
+            i: {
+                workspace: self._businesses[workspace].admission.in_context(post, understood)
+                for workspace in self._workspaces_of(fresh[i])
+            }
             for i, post, understood in zip(matched_idx, matched, deep, strict=True)
         }
         with self._stage("copies"):
             copies = self._copies(matched)
 
         keep = [p for p in fresh if self.store_unmatched or p.matches]
-        with self._stage("store"), self.db.session() as session:
+        with self._stage("store"), self.db.session(workspace_id=None) as session:
             ids = repository.insert_post_rows(session, [p.row for p in keep])
             match_rows: list[dict[str, Any]] = []
             enrich_rows: list[dict[str, Any]] = []
@@ -152,7 +193,8 @@ class Pipeline:
                 if not item.matches:
                     fast_rows.append((post_id, item.sentiment.label, item.sentiment.score))
                     continue
-                post, understood = _kept(item), understanding[i]
+                post, read = _kept(item), readings[i]
+                understood = next(iter(read.values()))
                 enrich_rows.extend(_deep_rows(post_id, understood))
                 result.matched += 1
                 match_rows.extend(
@@ -162,7 +204,7 @@ class Pipeline:
                 counted.update(
                     counts.keys_of(
                         post.created_at,
-                        (m.watch_id for m in item.matches),
+                        ((self._watch_workspace[m.watch_id], m.watch_id) for m in item.matches),
                         understood.sentiment.label,
                         understood.present_intents(),
                     )
@@ -170,14 +212,20 @@ class Pipeline:
                 original = copies.get(post.key)
                 if original is not None:
                     enrich_rows.append(_duplicate_row(post_id, original))
-                row = None if original else self._inbox_row(post_id, post, understood)
-                if row:
-                    inbox_rows.append(row)
+                    continue
+                for workspace, in_context in read.items():
+                    row = self._inbox_row(workspace, post_id, post, in_context)
+                    if row:
+                        inbox_rows.append(row)
             repository.insert_matches(session, match_rows)
             repository.insert_enrichments(session, enrich_rows)
             repository.insert_fast_sentiments(session, fast_rows)
             repository.insert_inbox_items(session, inbox_rows)
             counts.add(session, counted)
+            repository.insert_heard(session, hearer, [*ids.values(), *known_ids])
+
+    def _workspaces_of(self, item: Prepared) -> list[int]:
+        return sorted({self._watch_workspace[m.watch_id] for m in item.matches})
 
     def _copies(self, posts: Sequence[Post]) -> dict[tuple[str, str], tuple[str, str]]:
         """Key of each post that copies an earlier matched post -> the original's key."""
@@ -194,18 +242,19 @@ class Pipeline:
         }
 
     def _inbox_row(
-        self, post_id: int, post: Post, understood: Understanding
+        self, workspace: int, post_id: int, post: Post, understood: Understanding
     ) -> dict[str, Any] | None:
         """A post needs an answer when it addresses us or carries an actionable intent.
 
         Its stored priority is the inbox's score at arrival (nothing waited yet); the inbox and
         the brief recompute the same score as time passes.
         """
-        if post.is_retweet or not self._admission.admits(post, understood):
+        business = self._businesses[workspace]
+        if post.is_retweet or not business.admission.admits(post, understood):
             return None
         present = understood.present_intents()
-        addressed = bool(self._own_handles & {m.lower() for m in post.mentions}) or (
-            (post.in_reply_to or "").lower() in self._own_handles
+        addressed = bool(business.own_handles & {m.lower() for m in post.mentions}) or (
+            (post.in_reply_to or "").lower() in business.own_handles
         )
         if not addressed and not any(i in INTENT_WEIGHTS for i in present):
             return None
@@ -219,7 +268,12 @@ class Pipeline:
             known_customer=False,
         )
         triage = score(signals, now=post.created_at, hours=BusinessHours())
-        return {"post_id": post_id, "priority": triage.score, "reason": triage.explanation}
+        return {
+            "workspace_id": workspace,
+            "post_id": post_id,
+            "priority": triage.score,
+            "reason": triage.explanation,
+        }
 
 
 def _duplicate_row(post_id: int, original: tuple[str, str]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veille.permissions import ROLES, Role
-from veille.store import tables
+from veille.store import scope, tables
 from veille.translations import N_, Refusal
 
 _hasher = PasswordHasher()
@@ -30,7 +30,19 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    join(session, user_id=user.id, role=role)
     return user
+
+
+def join(session: Session, *, user_id: int, role: str, workspace_id: int | None = None) -> None:
+    """Make the user a member of the workspace (the session's by default) with ``role``, or
+    give them that role there if they already are."""
+    workspace = workspace_id if workspace_id is not None else scope.required_workspace(session)
+    member = session.get(tables.Membership, (workspace, user_id))
+    if member is None:
+        session.add(tables.Membership(workspace_id=workspace, user_id=user_id, role=role))
+    else:
+        member.role = role
 
 
 def authenticate(session: Session, username: str, password: str) -> tables.User | None:

@@ -87,7 +87,7 @@ def _same_as_posts(db: Database) -> Counter[counts.Key]:
                 counts.matched(session, since=SINCE, until=UNTIL, intent=intent, sentiment=label)
                 == queries.list_posts(session, flt, limit=1)[1]
             )
-        first_watch = min(w for (_, w, _, _) in kept if w) if kept else 1
+        first_watch = min(w for (_, _, w, _, _) in kept if w) if kept else 1
         for shown in (
             {},
             {"sentiment": "negative"},
@@ -117,11 +117,11 @@ def test_counts_follow_ingest_deletions_rematches_and_rebuild(
     db, posts_path = stream
     _ingest(db, posts_path)
     first = _same_as_posts(db)
-    matched_total = sum(n for (_, w, _, i), n in first.items() if w == 0 and i == "")
+    matched_total = sum(n for (_, _, w, _, i), n in first.items() if w == 0 and i == "")
     with db.session() as session:
         stored_matched = session.scalar(select(func.count(func.distinct(tables.Match.post_id))))
     assert matched_total == stored_matched and matched_total > 20
-    assert any(i == "lead" for (_, _, _, i) in first), "the demo has leads"
+    assert any(i == "lead" for (_, _, _, _, i) in first), "the demo has leads"
 
     _ingest(db, posts_path)  # a replay stores nothing and counts nothing twice
     assert _same_as_posts(db) == first
@@ -174,11 +174,15 @@ def test_counts_rebuild_command_restores_the_counts(
 
 def test_the_migration_counts_the_posts_already_stored(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'veille.db'}")
-    command.upgrade(alembic_config(db.engine), "0005")  # before the counts table
-    with db.session() as session:
-        watch = repository.upsert_watch(
-            session, name="Ma marque", kind="brand", description="", rules=["peinture"]
-        )
+    # Before workspaces, which give the counts their final key and count what is stored.
+    command.upgrade(alembic_config(db.engine), "threads_0001")
+    with db.session(workspace_id=None) as session:
+        watch_id = session.execute(
+            text(
+                "INSERT INTO watches (name, kind, description, active, created_at) "
+                "VALUES ('Ma marque', 'brand', '', 1, '2026-03-01 00:00:00') RETURNING id"
+            )
+        ).scalar_one()
         ids = repository.insert_posts(
             session,
             [
@@ -187,7 +191,7 @@ def test_the_migration_counts_the_posts_already_stored(tmp_path: Path) -> None:
             ],
         )
         repository.insert_matches(
-            session, [{"post_id": i, "watch_id": watch.id, "rule_id": None} for i in ids.values()]
+            session, [{"post_id": i, "watch_id": watch_id, "rule_id": None} for i in ids.values()]
         )
         repository.insert_enrichments(
             session,
@@ -205,5 +209,5 @@ def test_the_migration_counts_the_posts_already_stored(tmp_path: Path) -> None:
         kept = counts.stored(session)
         assert kept == counts.from_posts(session)
         assert counts.matched(session, intent="lead") == 3
-        assert counts.matched(session, watch_id=watch.id, sentiment="positive") == 3
+        assert counts.matched(session, watch_id=watch_id, sentiment="positive") == 3
     db.engine.dispose()

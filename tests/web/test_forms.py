@@ -24,6 +24,7 @@ from veille.crypto import SecretBox
 from veille.inbox import routing, team
 from veille.store import tables
 from veille.store.db import Database
+from veille.workspaces import add_member, create
 
 # Forms a signed-in person does not see: they are opened signed out, from an e-mail or a link.
 SIGNED_OUT = {"/login", "/password/forgot", "/password/reset/{token}", "/invite/{token}"}
@@ -134,6 +135,9 @@ def _every_state(client: TestClient, db: Database, settings: Settings, ids: dict
         assert client.post(f"/inbox/{ids[item]}/reply", data=reply).status_code in (200, 400)
     sign_in_as(client, "claire")
     new_draft(client, "Un brouillon à relire", account)
+    with db.session(workspace_id=None) as session:  # a second business: the switcher shows
+        create(session, slug="atelier-bis", name="Atelier bis")
+        add_member(session, slug="atelier-bis", username="claire", role="manager")
 
 
 def test_every_form_forgives_empty_and_invalid_values(

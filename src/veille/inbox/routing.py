@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veille.inbox.replies import SUGGESTIONS
-from veille.store import tables
+from veille.store import scope, tables
 from veille.store.tables_inbox import AccountPolicy, RoutingRule
 from veille.translations import N_, Refusal
 
@@ -27,7 +27,7 @@ def set_rule(session: Session, *, intent: str, account_id: int | None) -> None:
     """Route an intent to an account (None removes the rule)."""
     if intent not in ROUTABLE_INTENTS:
         raise RoutingError(N_("intent: choose one of the kinds of message offered"))
-    row = session.get(RoutingRule, intent)
+    row = session.get(RoutingRule, (scope.required_workspace(session), intent))
     if account_id is None:
         if row is not None:
             session.delete(row)

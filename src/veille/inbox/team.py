@@ -17,12 +17,12 @@ from veille.channels import ChannelSettingsError, load_smtp
 from veille.crypto import SecretBox
 from veille.notify import NotifyError
 from veille.permissions import ROLES
-from veille.store import tables
+from veille.store import scope, tables
 from veille.store.db import Database
 from veille.store.tables_inbox import TeamToken
 from veille.timeutil import utcnow
 from veille.translations import N_, Refusal, translator
-from veille.users import hash_password
+from veille.users import hash_password, join
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ def _new_token(session: Session, **values: object) -> str:
 
 
 def _live(session: Session, token: str, purpose: str) -> TeamToken:
-    row = session.get(TeamToken, _digest(token))
+    # Opened by someone not signed in yet: the link names its workspace.
+    row = session.get(TeamToken, _digest(token), execution_options={scope.ANY_WORKSPACE: True})
     if row is None or row.purpose != purpose or row.used_at is not None:
         raise TeamError(N_("link: unknown or already used"))
     if row.expires_at <= utcnow():
@@ -97,6 +98,7 @@ def accept_invitation(
     session.add(user)
     row.used_at = utcnow()
     session.flush()
+    join(session, user_id=user.id, role=user.role, workspace_id=row.workspace_id)
     return user
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from veille.labels import words
 from veille.permissions import Permission, at_least, can, higher
 from veille.publish.drafts import record_event, schedule_draft, variants_of
-from veille.store import tables
+from veille.store import repository, tables
 from veille.store.tables_publish import ApprovalRule, PublishJob
 from veille.timeutil import utcnow
 from veille.translations import N_, Refusal, Words
@@ -40,14 +40,14 @@ class Requirement:
 
 
 def high_risk_needs_manager(session: Session) -> bool:
-    row = session.get(tables.Setting, POLICY_KEY)
+    row = repository.setting_row(session, POLICY_KEY)
     return bool(row and row.value.get("high_risk_needs_manager"))
 
 
 def set_high_risk_needs_manager(session: Session, *, actor: Actor, value: bool) -> None:
     if not can(actor.role, Permission.SET_APPROVAL_POLICY):
         raise ApprovalError(N_("only the owner can change the approval policy"))
-    row = session.get(tables.Setting, POLICY_KEY)
+    row = repository.setting_row(session, POLICY_KEY)
     if row is None:
         session.add(tables.Setting(key=POLICY_KEY, value={"high_risk_needs_manager": value}))
     else:

@@ -20,7 +20,7 @@ from veille.publish.guard_text import urls
 from veille.publish.scheduler import enqueue_post
 from veille.sources import registry
 from veille.sources.network import PostCost
-from veille.store import tables
+from veille.store import repository, tables
 from veille.store.repository import BUSINESS_KEY
 from veille.store.tables_publish import (
     DraftComment,
@@ -148,7 +148,7 @@ RISK_ORDER = {"low": 0, "medium": 1, "high": 2}
 
 def load_profile(session: Session) -> BusinessProfile | None:
     # The key the set-up and the demo write (store.repository.BUSINESS_KEY).
-    row = session.get(tables.Setting, BUSINESS_KEY)
+    row = repository.setting_row(session, BUSINESS_KEY)
     if row is None:
         return None
     try:

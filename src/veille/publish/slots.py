@@ -18,7 +18,7 @@ from veille.publish.schedule import (
     next_free_slot,
     parse_wall_clock,
 )
-from veille.store import tables
+from veille.store import repository, tables
 from veille.store.tables_publish import PublishJob, TimeSlot
 from veille.translations import N_
 
@@ -86,7 +86,7 @@ def next_queue_time(session: Session, account_ids: Sequence[int], *, after: date
 
 def evergreen_gap(session: Session) -> timedelta:
     """How long an evergreen post rests before it is queued again (setting, 30 days)."""
-    row = session.get(tables.Setting, EVERGREEN_KEY)
+    row = repository.setting_row(session, EVERGREEN_KEY)
     days = (row.value if row else {}).get("gap_days", DEFAULT_EVERGREEN_DAYS)
     return timedelta(days=int(days))
 
@@ -94,7 +94,7 @@ def evergreen_gap(session: Session) -> timedelta:
 def set_evergreen_gap(session: Session, days: int) -> None:
     if not 1 <= days <= 365:
         raise ScheduleError(N_("evergreen: a gap of 1 to 365 days"))
-    row = session.get(tables.Setting, EVERGREEN_KEY)
+    row = repository.setting_row(session, EVERGREEN_KEY)
     if row is None:
         session.add(tables.Setting(key=EVERGREEN_KEY, value={"gap_days": days}))
     else:

@@ -23,8 +23,8 @@ ANY_WATCH = 0  # the row counts each matched post once, whatever its watches
 EVERY_INTENT = ""  # the row counts every post, not only the posts carrying one intent
 NOT_ANALYSED = ""  # sentiment of a post without a sentiment enrichment
 
-# (hour, watch id, sentiment, intent)
-Key = tuple[datetime, int, str, str]
+# (workspace id, hour, watch id, sentiment, intent)
+Key = tuple[int, datetime, int, str, str]
 
 _HOUR = timedelta(hours=1)
 
@@ -39,15 +39,20 @@ def on_hour(moment: datetime) -> bool:
 
 
 def keys_of(
-    created_at: datetime, watch_ids: Iterable[int], sentiment: str | None, intents: Iterable[str]
+    created_at: datetime,
+    watches: Iterable[tuple[int, int]],
+    sentiment: str | None,
+    intents: Iterable[str],
 ) -> list[Key]:
-    """The rows one matched post adds to."""
+    """The rows one matched post adds to; ``watches`` are its (workspace, watch) pairs: each
+    workspace counts the post once, and once per watch of its own."""
     hour, label = hour_of(created_at), sentiment or NOT_ANALYSED
     carried = list(dict.fromkeys(intents))
+    pairs = sorted(set(watches))
     keys: list[Key] = []
-    for watch in (ANY_WATCH, *sorted(set(watch_ids))):
-        keys.append((hour, watch, label, EVERY_INTENT))
-        keys.extend((hour, watch, label, intent) for intent in carried)
+    for workspace, watch in [*sorted({(w, ANY_WATCH) for w, _ in pairs}), *pairs]:
+        keys.append((workspace, hour, watch, label, EVERY_INTENT))
+        keys.extend((workspace, hour, watch, label, intent) for intent in carried)
     return keys
 
 
@@ -60,13 +65,14 @@ def add(session: Session, counts: Counter[Key]) -> None:
     dialect = session.get_bind().dialect.name
     stmt: Any = (postgresql if dialect == "postgresql" else sqlite).insert(core)
     stmt = stmt.on_conflict_do_update(
-        index_elements=["watch_id", "intent", "hour", "sentiment"],
+        index_elements=["workspace_id", "watch_id", "intent", "hour", "sentiment"],
         set_={"posts": core.c.posts + stmt.excluded.posts},
     )
     # In key order, so two writers never wait on each other's rows in opposite orders.
     rows = [
-        {"hour": hour, "watch_id": watch, "sentiment": label, "intent": intent, "posts": n}
-        for (hour, watch, label, intent), n in sorted(counts.items())
+        {"workspace_id": workspace, "hour": hour, "watch_id": watch}
+        | {"sentiment": label, "intent": intent, "posts": n}
+        for (workspace, hour, watch, label, intent), n in sorted(counts.items())
         if n
     ]
     session.connection().execute(stmt, rows)
@@ -75,23 +81,32 @@ def add(session: Session, counts: Counter[Key]) -> None:
 def from_posts(
     session: Session, *, since: datetime | None = None, until: datetime | None = None
 ) -> Counter[Key]:
-    """The counts recomputed from posts, matches and enrichments (all time, or [since, until))."""
+    """The counts recomputed from posts, matches and enrichments (all time, or [since, until)),
+    of the session's workspace (of every workspace for an unbound session)."""
     period: list[Any] = []
     if since is not None:
         period.append(tables.Post.created_at >= since)
     if until is not None:
         period.append(tables.Post.created_at < until)
-    watches: dict[int, list[int]] = {}
+    watches: dict[int, list[tuple[int, int]]] = {}
     created: dict[int, datetime] = {}
-    for post_id, watch, at in session.execute(
-        select(tables.Match.post_id, tables.Match.watch_id, tables.Post.created_at)
+    for post_id, workspace, watch, at in session.execute(
+        select(
+            tables.Match.post_id,
+            tables.Watch.workspace_id,
+            tables.Match.watch_id,
+            tables.Post.created_at,
+        )
+        .join(tables.Watch, tables.Watch.id == tables.Match.watch_id)
         .join(tables.Post, tables.Post.id == tables.Match.post_id)
         .where(*period)
     ):
-        watches.setdefault(post_id, []).append(watch)
+        watches.setdefault(post_id, []).append((workspace, watch))
         created[post_id] = at
-    in_period = select(tables.Match.post_id).join(
-        tables.Post, tables.Post.id == tables.Match.post_id
+    in_period = (
+        select(tables.Match.post_id)
+        .join(tables.Watch, tables.Watch.id == tables.Match.watch_id)
+        .join(tables.Post, tables.Post.id == tables.Match.post_id)
     )
     sentiment: dict[int, str | None] = {}
     intents: dict[int, list[str]] = {}
@@ -121,8 +136,9 @@ def from_posts(
 def stored(session: Session) -> Counter[Key]:
     """Every stored count (rows at zero left out)."""
     found: Counter[Key] = Counter()
-    for hour, watch, label, intent, n in session.execute(
+    for workspace, hour, watch, label, intent, n in session.execute(
         select(
+            tables.PostCount.workspace_id,
             tables.PostCount.hour,
             tables.PostCount.watch_id,
             tables.PostCount.sentiment,
@@ -130,7 +146,7 @@ def stored(session: Session) -> Counter[Key]:
             tables.PostCount.posts,
         ).where(tables.PostCount.posts != 0)
     ):
-        found[(as_utc(hour), watch, label, intent)] = n
+        found[(workspace, as_utc(hour), watch, label, intent)] = n
     return found
 
 

@@ -6,15 +6,21 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from veille.config import SECRET_KEY_FILE, Settings
+from veille.store import scope, tables
+from veille.translations import N_, Refusal
+
+DEFAULT_WORKSPACE = 1  # the workspace a single-business instance keeps everything in
+DEFAULT_SLUG = "default"
+UNKNOWN = N_("workspace %(slug)s: unknown; create it with `veille workspaces add %(slug)s`")
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -104,9 +110,12 @@ def _existing_secret_key(settings: Settings) -> str | None:
 class Database:
     """The store's entry point: an engine and a session factory."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, workspace_id: int = DEFAULT_WORKSPACE) -> None:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        scope.install(self.sessions)
+        # The workspace `session()` is bound to unless told otherwise (the CLI's --workspace).
+        self.workspace_id = workspace_id
 
     @classmethod
     def from_settings(cls, settings: Settings, *, migrate_now: bool = True) -> Database:
@@ -114,7 +123,17 @@ class Database:
         database = cls(settings.sqlalchemy_url)
         if migrate_now:
             database.migrate(secret_key=_existing_secret_key(settings))
+        if settings.workspace != DEFAULT_SLUG:
+            database.workspace_id = database.workspace_named(settings.workspace)
         return database
+
+    def workspace_named(self, slug: str) -> int:
+        """The id of the workspace called ``slug``; a clear refusal when there is none."""
+        with self.session(workspace_id=None) as session:
+            found = session.scalar(select(tables.Workspace.id).where(tables.Workspace.slug == slug))
+        if found is None:
+            raise Refusal(UNKNOWN, slug=slug)
+        return found
 
     @property
     def dialect(self) -> str:
@@ -124,7 +143,9 @@ class Database:
         migrate(self.engine, secret_key=secret_key)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on error."""
+    def session(self, workspace_id: int | Literal["own"] | None = "own") -> Iterator[Session]:
+        """A session that commits on success and rolls back on error, bound to this database's
+        workspace, to ``workspace_id``, or with None to every workspace (the pipeline, jobs)."""
         with self.sessions() as session, session.begin():
+            scope.bind(session, self.workspace_id if workspace_id == "own" else workspace_id)
             yield session

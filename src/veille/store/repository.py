@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from veille.business import BusinessProfile
 from veille.posts import Post
-from veille.store import tables
+from veille.store import scope, tables
 from veille.store.search import search_text
 from veille.timeutil import utcnow
 
@@ -39,17 +39,25 @@ class RuleRow:
     watch_id: int
     watch_name: str
     query: str
+    workspace_id: int = 1
 
 
 def active_rules(session: Session) -> list[RuleRow]:
-    """Every rule of every active watch, in a stable order."""
+    """Every rule of every active watch (of the session's workspace, or of every workspace
+    for an unbound session), in a stable order."""
     rows = session.execute(
-        select(tables.WatchRule.id, tables.Watch.id, tables.Watch.name, tables.WatchRule.query)
+        select(
+            tables.WatchRule.id,
+            tables.Watch.id,
+            tables.Watch.name,
+            tables.WatchRule.query,
+            tables.Watch.workspace_id,
+        )
         .join(tables.Watch, tables.Watch.id == tables.WatchRule.watch_id)
         .where(tables.Watch.active.is_(True))
         .order_by(tables.WatchRule.id)
     ).all()
-    return [RuleRow(r[0], r[1], r[2], r[3]) for r in rows]
+    return [RuleRow(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
 def upsert_watch(
@@ -71,30 +79,42 @@ def upsert_watch(
 
 
 def existing_post_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    return set(existing_posts(session, keys))
+
+
+def existing_posts(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The stored posts among ``keys``: (network, post id) -> row id."""
     by_network: dict[str, list[str]] = {}
     for network, post_id in keys:
         by_network.setdefault(network, []).append(post_id)
-    found: set[tuple[str, str]] = set()
+    found: dict[tuple[str, str], int] = {}
     postgres = session.get_bind().dialect.name == "postgresql"
+    columns = select(tables.Post.network_post_id, tables.Post.id)
     for network, ids in by_network.items():
         if postgres:  # one array parameter: the same statement whatever the batch's size
             wanted: Any = any_(bindparam("ids", ids, type_=ARRAY(String)))
-            rows = session.scalars(
-                select(tables.Post.network_post_id).where(
-                    tables.Post.network == network, tables.Post.network_post_id == wanted
-                )
+            rows = session.execute(
+                columns.where(tables.Post.network == network, tables.Post.network_post_id == wanted)
             )
-            found.update((network, post_id) for post_id in rows)
+            found.update(((network, post_id), row_id) for post_id, row_id in rows)
             continue
         for start in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
             chunk = ids[start : start + 500]
-            rows = session.scalars(
-                select(tables.Post.network_post_id).where(
+            rows = session.execute(
+                columns.where(
                     tables.Post.network == network, tables.Post.network_post_id.in_(chunk)
                 )
             )
-            found.update((network, post_id) for post_id in rows)
+            found.update(((network, post_id), row_id) for post_id, row_id in rows)
     return found
+
+
+def insert_heard(session: Session, workspace_id: int, post_ids: Iterable[int]) -> None:
+    """The workspace heard these posts (from its own sources); already heard ones are kept."""
+    rows = [{"workspace_id": workspace_id, "post_id": p} for p in sorted(set(post_ids))]
+    if rows:
+        statement = _insert_new(session, tables.Heard, ["workspace_id", "post_id"])
+        session.connection().execute(statement, rows)
 
 
 class PostRow(NamedTuple):
@@ -366,19 +386,27 @@ def _insert_rows(
     """An executemany on the connection per set of keys given (the pipeline gives one): the
     ORM's per-row bookkeeping is not needed here."""
     by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    stamped = scope.WORKSPACE in _core(table).c
     for row in rows:
+        if stamped and scope.WORKSPACE not in row:  # a row of the session's workspace
+            row = {**row, scope.WORKSPACE: scope.required_workspace(session)}
         by_keys.setdefault(tuple(sorted(row)), []).append(row)
     for group in by_keys.values():
         session.connection().execute(insert(_core(table)), group)
 
 
+def setting_row(session: Session, key: str) -> tables.Setting | None:
+    """The workspace's setting ``key`` (each workspace has its own)."""
+    return session.get(tables.Setting, (scope.required_workspace(session), key))
+
+
 def get_setting(session: Session, key: str) -> dict[str, Any] | None:
-    row = session.get(tables.Setting, key)
+    row = setting_row(session, key)
     return None if row is None else row.value
 
 
 def put_setting(session: Session, key: str, value: dict[str, Any]) -> None:
-    row = session.get(tables.Setting, key)
+    row = setting_row(session, key)
     if row is None:
         session.add(tables.Setting(key=key, value=value))
     else:

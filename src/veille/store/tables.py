@@ -16,7 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 from veille.store.types import UTCDateTime
 from veille.timeutil import utcnow
@@ -24,6 +24,42 @@ from veille.timeutil import utcnow
 
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def workspace_column(*, primary_key: bool = False) -> MappedColumn[int]:
+    """The workspace a row belongs to: the scoped session (store/scope.py) reads and writes
+    only its own workspace's rows of every table carrying this column."""
+    return mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"),
+        primary_key=primary_key,
+        index=not primary_key,
+    )
+
+
+class Workspace(Base):
+    """A business the instance serves: its profile, watches, accounts, team, inbox, drafts,
+    alerts and reports. Posts, authors and what models said of them are shared."""
+
+    __tablename__ = "workspaces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(128), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Membership(Base):
+    """A user's role in one workspace; a user may belong to several."""
+
+    __tablename__ = "workspace_members"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(16), default="member")  # owner manager member viewer
 
 
 class User(Base):
@@ -49,6 +85,10 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The workspace the signed-in user is looking at (switched from the header).
+    current_workspace_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="SET NULL"), default=None
+    )
 
 
 class LoginAttempt(Base):
@@ -65,6 +105,7 @@ class Account(Base):
     __tablename__ = "accounts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = workspace_column()
     network: Mapped[str] = mapped_column(String(16))
     handle: Mapped[str] = mapped_column(String(255))
     label: Mapped[str] = mapped_column(String(128), default="")
@@ -75,7 +116,9 @@ class Account(Base):
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    __table_args__ = (UniqueConstraint("network", "handle", name="uq_accounts_network_handle"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "network", "handle", name="uq_accounts_network_handle"),
+    )
 
 
 class Author(Base):
@@ -127,23 +170,39 @@ class Post(Base):
     )
 
 
+class Heard(Base):
+    """A post a workspace heard from its own sources (its feeds, accounts, imported files).
+    With the posts its watches match, it is what the workspace's pages and exports show."""
+
+    __tablename__ = "heard"
+
+    workspace_id: Mapped[int] = workspace_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class Watch(Base):
     """A named question the boss asks ("my brand", "leads in Maine-et-Loire")."""
 
     __tablename__ = "watches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(128), unique=True)
+    workspace_id: Mapped[int] = workspace_column()
+    name: Mapped[str] = mapped_column(String(128))
     kind: Mapped[str] = mapped_column(String(32), default="brand")
     description: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_watches_name"),)
 
 
 class WatchRule(Base):
     __tablename__ = "watch_rules"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = workspace_column()
     watch_id: Mapped[int] = mapped_column(ForeignKey("watches.id", ondelete="CASCADE"), index=True)
     query: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -190,6 +249,7 @@ class PostCount(Base):
 
     __tablename__ = "post_counts"
 
+    workspace_id: Mapped[int] = workspace_column(primary_key=True)
     watch_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     intent: Mapped[str] = mapped_column(String(32), primary_key=True)
     hour: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
@@ -201,7 +261,8 @@ class InboxItem(Base):
     __tablename__ = "inbox_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), unique=True)
+    workspace_id: Mapped[int] = workspace_column()
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="new", index=True)
     priority: Mapped[float] = mapped_column(Float, default=0.0)
     reason: Mapped[str] = mapped_column(Text, default="")
@@ -214,11 +275,15 @@ class InboxItem(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     closed_by_id: Mapped[int | None] = mapped_column(Integer, default=None)
 
+    # A post heard once is one item in each workspace it concerns.
+    __table_args__ = (UniqueConstraint("workspace_id", "post_id", name="uq_inbox_items_post"),)
+
 
 class Draft(Base):
     __tablename__ = "drafts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = workspace_column()
     text: Mapped[str] = mapped_column(Text)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
     in_reply_to_post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), default=None)
@@ -240,6 +305,7 @@ class Alert(Base):
     __tablename__ = "alerts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = workspace_column()
     watch_id: Mapped[int | None] = mapped_column(
         ForeignKey("watches.id", ondelete="SET NULL"), default=None
     )
@@ -257,6 +323,7 @@ class Setting(Base):
 
     __tablename__ = "settings"
 
+    workspace_id: Mapped[int] = workspace_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSON)
 

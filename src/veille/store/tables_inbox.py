@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from veille.store.tables import Base
+from veille.store.tables import Base, workspace_column
 from veille.store.types import UTCDateTime
 from veille.timeutil import utcnow
 
@@ -22,6 +22,7 @@ class InboxNote(Base):
     __tablename__ = "inbox_notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = workspace_column()
     item_id: Mapped[int] = mapped_column(
         ForeignKey("inbox_items.id", ondelete="CASCADE"), index=True
     )
@@ -38,6 +39,7 @@ class InboxEvent(Base):
     __tablename__ = "inbox_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = workspace_column()
     item_id: Mapped[int] = mapped_column(
         ForeignKey("inbox_items.id", ondelete="CASCADE"), index=True
     )
@@ -55,10 +57,13 @@ class SavedReply(Base):
     __tablename__ = "inbox_saved_replies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(128), unique=True)
+    workspace_id: Mapped[int] = workspace_column()
+    name: Mapped[str] = mapped_column(String(128))
     body: Mapped[str] = mapped_column(Text)
     intent: Mapped[str | None] = mapped_column(String(32), default=None)  # suggested for it
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_inbox_saved_replies_name"),)
 
 
 class RoutingRule(Base):
@@ -66,6 +71,7 @@ class RoutingRule(Base):
 
     __tablename__ = "inbox_routing_rules"
 
+    workspace_id: Mapped[int] = workspace_column(primary_key=True)
     intent: Mapped[str] = mapped_column(String(32), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
 
@@ -75,6 +81,7 @@ class AccountPolicy(Base):
 
     __tablename__ = "inbox_account_policies"
 
+    workspace_id: Mapped[int] = workspace_column()
     account_id: Mapped[int] = mapped_column(
         ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
     )
@@ -91,6 +98,7 @@ class InboxReply(Base):
     __tablename__ = "inbox_replies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = workspace_column()
     item_id: Mapped[int] = mapped_column(
         ForeignKey("inbox_items.id", ondelete="CASCADE"), index=True
     )
@@ -122,6 +130,7 @@ class TeamToken(Base):
     __tablename__ = "team_tokens"
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workspace_id: Mapped[int] = workspace_column()
     purpose: Mapped[str] = mapped_column(String(16))  # invite or reset
     role: Mapped[str | None] = mapped_column(String(16), default=None)
     user_id: Mapped[int | None] = mapped_column(

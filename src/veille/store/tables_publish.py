@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from veille.store.tables import Base
+from veille.store.tables import Base, workspace_column
 from veille.store.types import UTCDateTime
 from veille.timeutil import utcnow
 
@@ -28,6 +28,7 @@ class DraftVariant(Base):
     __tablename__ = "draft_variants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = workspace_column()
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     network: Mapped[str] = mapped_column(String(16))
@@ -40,6 +41,7 @@ class DraftComment(Base):
     __tablename__ = "draft_comments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = workspace_column()
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     text: Mapped[str] = mapped_column(Text)
@@ -52,6 +54,7 @@ class DraftEvent(Base):
     __tablename__ = "draft_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = workspace_column()
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     action: Mapped[str] = mapped_column(String(32))
@@ -64,6 +67,7 @@ class ApprovalRule(Base):
 
     __tablename__ = "approval_rules"
 
+    workspace_id: Mapped[int] = workspace_column()
     account_id: Mapped[int] = mapped_column(
         ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
     )
@@ -76,6 +80,7 @@ class TimeSlot(Base):
     __tablename__ = "time_slots"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = workspace_column()
     account_id: Mapped[int] = mapped_column(
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
     )
@@ -93,6 +98,7 @@ class Recurrence(Base):
 
     __tablename__ = "draft_recurrences"
 
+    workspace_id: Mapped[int] = workspace_column()
     draft_id: Mapped[int] = mapped_column(
         ForeignKey("drafts.id", ondelete="CASCADE"), primary_key=True
     )
@@ -109,6 +115,7 @@ class PublishJob(Base):
     __tablename__ = "publish_jobs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = workspace_column()
     draft_id: Mapped[int | None] = mapped_column(
         ForeignKey("drafts.id", ondelete="SET NULL"), default=None, index=True
     )

@@ -31,9 +31,35 @@ SESSION_LIFETIME = timedelta(days=14)
 class CurrentUser:
     id: int
     username: str
-    role: str
+    role: str  # in the workspace the user is looking at
     language: str
     csrf_token: str
+    workspace_id: int = 1
+    # Every workspace of the user, (id, name), for the header's switcher.
+    workspaces: tuple[tuple[int, str], ...] = ()
+
+
+def memberships(session: Session, user_id: int) -> list[tuple[tables.Workspace, str]]:
+    """The workspaces the user belongs to, with their role in each, in the order created."""
+    rows = session.execute(
+        select(tables.Workspace, tables.Membership.role)
+        .join(tables.Membership, tables.Membership.workspace_id == tables.Workspace.id)
+        .where(tables.Membership.user_id == user_id)
+        .order_by(tables.Workspace.id)
+    )
+    return [(workspace, role) for workspace, role in rows]
+
+
+def switch_workspace(session: Session, token: str, workspace_id: int) -> bool:
+    """Show the signed-in user another workspace of theirs; False when they are not a member."""
+    web_session = session.get(tables.WebSession, _digest(token))
+    if (
+        web_session is None
+        or session.get(tables.Membership, (workspace_id, web_session.user_id)) is None
+    ):
+        return False
+    web_session.current_workspace_id = workspace_id
+    return True
 
 
 def _digest(token: str) -> str:
@@ -68,7 +94,47 @@ def current_user(session: Session, token: str | None) -> CurrentUser | None:
     if web_session.expires_at <= utcnow():
         session.delete(web_session)
         return None
-    return CurrentUser(user.id, user.username, user.role, user.language, web_session.csrf_token)
+    member = _membership(session, user.id, web_session.current_workspace_id)
+    if member is None:  # a member of no workspace any more
+        return None
+    return CurrentUser(
+        user.id,
+        user.username,
+        member.role,
+        user.language,
+        web_session.csrf_token,
+        member.workspace_id,
+        tuple((w.id, w.name or w.slug) for w, _ in memberships(session, user.id)),
+    )
+
+
+def _membership(session: Session, user_id: int, wanted: int | None) -> tables.Membership | None:
+    """The user's membership of the workspace they chose, else of their first workspace."""
+    if wanted is not None:
+        member = session.get(tables.Membership, (wanted, user_id))
+        if member is not None:
+            return member
+    return session.scalars(
+        select(tables.Membership)
+        .where(tables.Membership.user_id == user_id)
+        .order_by(tables.Membership.workspace_id)
+        .limit(1)
+    ).first()
+
+
+def workspace_of_token(session: Session, token: str | None) -> int | None:
+    """The workspace a request's session cookie is looking at (None: not signed in)."""
+    if not token:
+        return None
+    row = session.execute(
+        select(tables.WebSession.user_id, tables.WebSession.current_workspace_id).where(
+            tables.WebSession.token_hash == _digest(token)
+        )
+    ).first()
+    if row is None:
+        return None
+    member = _membership(session, row.user_id, row.current_workspace_id)
+    return None if member is None else member.workspace_id
 
 
 class SignInRefused(Exception):

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from veille.config import Settings
 from veille.localise import template_context
 from veille.permissions import PUBLIC, Permission, can
+from veille.store import scope
 from veille.store.db import Database
 from veille.translations import LANGUAGES, Language
 from veille.web import auth
@@ -37,7 +38,12 @@ def get_settings(request: Request) -> Settings:
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    with get_db(request).session() as session:
+    """A session bound to the workspace the signed-in user is looking at (the instance's
+    default workspace for someone not signed in)."""
+    db = get_db(request)
+    with db.session(workspace_id=None) as session:
+        workspace = auth.workspace_of_token(session, request.cookies.get(auth.SESSION_COOKIE))
+        scope.bind(session, workspace or db.workspace_id)
         yield session
 
 
@@ -141,7 +147,7 @@ def render(
 
 def _signed_in(request: Request) -> auth.CurrentUser | None:
     """Who sends the request, for answers given before the route's dependencies ran."""
-    with get_db(request).session() as session:
+    with get_db(request).session(workspace_id=None) as session:
         return auth.current_user(session, request.cookies.get(auth.SESSION_COOKIE))
 
 

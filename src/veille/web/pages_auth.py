@@ -17,6 +17,7 @@ from veille.web.deps import (
     LANG_COOKIE,
     DbSession,
     User,
+    error_page,
     get_db,
     language_of,
     optional_user,
@@ -110,6 +111,18 @@ def logout(request: Request, session: DbSession, user: User) -> Response:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(auth.SESSION_COOKIE)
     return response
+
+
+@router.post("/workspace", dependencies=[Depends(requires(Permission.SIGN_OUT))])
+def switch_workspace(
+    request: Request, session: DbSession, user: User, workspace: Annotated[str, Form()] = ""
+) -> Response:
+    """Look at another workspace of one's own; any other is answered "not found"."""
+    token = request.cookies.get(auth.SESSION_COOKIE) or ""
+    if not workspace.isdigit() or not auth.switch_workspace(session, token, int(workspace)):
+        words = translator(language_of(request, user))
+        return error_page(request, words.gettext("Page not found."), 404)
+    return RedirectResponse("/", status_code=303)
 
 
 @router.get("/lang/{code}")
