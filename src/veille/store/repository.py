@@ -111,10 +111,18 @@ def existing_posts(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tu
 
 def insert_heard(session: Session, workspace_id: int, post_ids: Iterable[int]) -> None:
     """The workspace heard these posts (from its own sources); already heard ones are kept."""
-    rows = [{"workspace_id": workspace_id, "post_id": p} for p in sorted(set(post_ids))]
-    if rows:
-        statement = _insert_new(session, tables.Heard, ["workspace_id", "post_id"])
-        session.connection().execute(statement, rows)
+    ids = sorted(set(post_ids))
+    if not ids:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":  # a firehose stores one per post: skip the Core layer
+        connection.exec_driver_sql(
+            "INSERT OR IGNORE INTO heard (workspace_id, post_id) VALUES (?, ?)",
+            [(workspace_id, p) for p in ids],
+        )
+        return
+    statement = _insert_new(session, tables.Heard, ["workspace_id", "post_id"])
+    connection.execute(statement, [{"workspace_id": workspace_id, "post_id": p} for p in ids])
 
 
 class PostRow(NamedTuple):
