@@ -121,8 +121,12 @@ def insert_heard(session: Session, workspace_id: int, post_ids: Iterable[int]) -
             [(workspace_id, p) for p in ids],
         )
         return
-    statement = _insert_new(session, tables.Heard, ["workspace_id", "post_id"])
-    connection.execute(statement, [{"workspace_id": workspace_id, "post_id": p} for p in ids])
+    # PostgreSQL: one statement and one array parameter, whatever the batch's size.
+    connection.exec_driver_sql(
+        "INSERT INTO heard (workspace_id, post_id) SELECT %s, unnest(%s::integer[]) "
+        "ON CONFLICT DO NOTHING",
+        (workspace_id, ids),
+    )
 
 
 class PostRow(NamedTuple):
