@@ -89,3 +89,22 @@ def test_a_feast_named_for_opening_hours_is_low_a_jab_is_medium() -> None:
     assert "religion" in kinds(check(jab, context=RULES_ONLY))
     bigots = "Les grenouilles de bénitier qui se plaignent de notre vitrine, on s'en passe."
     assert "religion" in kinds(check(bigots, context=RULES_ONLY))
+
+
+def test_a_treatment_replaced_or_vat_skipped_is_a_legal_risk() -> None:
+    claim = "Notre complément au curcuma remplace votre traitement pour le cœur."
+    assert "health_claim" in kinds(check(claim, context=RULES_ONLY))
+    careful = "Nos compléments ne remplacent pas un avis médical : parlez-en à votre médecin."
+    assert "health_claim" not in kinds(check(careful, context=RULES_ONLY))
+    undeclared = "Payez en liquide et on oublie la TVA, ça arrange tout le monde."
+    assert "accusation" in kinds(check(undeclared, context=RULES_ONLY))
+    declared = "Paiement en liquide accepté, avec facture et TVA comprises."
+    assert check(declared, context=RULES_ONLY).risk == "low"
+
+
+def test_a_verdict_on_a_whole_group_is_flagged_a_welcome_is_not() -> None:
+    verdict = "Les VTC sont des amateurs qui volent notre travail."
+    severity, span, _ = only(check(verdict, context=RULES_ONLY), "groups", verdict)
+    assert (severity, span) == ("medium", "Les VTC sont des")
+    welcome = "Les VTC sont les bienvenus sur notre parking pour déposer vos proches."
+    assert "groups" not in kinds(check(welcome, context=RULES_ONLY))

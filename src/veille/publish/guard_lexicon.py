@@ -259,8 +259,38 @@ GROUP_NOUNS = (
     r"anglais",
     r"americains",
     r"clients qui (?:negocient|marchandent|annulent)",
+    r"profs",
+    r"gens du voyage",
+    r"gitans",
+    r"roms",
+    r"mamans",
+    r"meres au foyer",
+    r"seniors",
+    r"cyclistes",
+    r"automobilistes",
+    r"allemands",
+    r"hollandais",
+    r"belges",
+    r"supporters(?: du \w+)?",
+    r"vtc",
+    r"jeunes (?:de banlieue|des quartiers|des cites)",
+    r"enfants des quartiers(?: populaires)?",
+    r"assureurs",
+    r"banquiers",
+    r"influenceu(?:rs|ses)",
+    r"heritiers",
+    r"chasseurs",
+    r"neo-ruraux",
+    r"antivax",
+    r"gens qui",
 )
 GROUP_GENERALISATION = r"(?:les|ces|tous les|toutes les) (?:{nouns})(?: qui| d'aujourd'hui)"
+# A verdict on a whole group: « les VTC sont des amateurs », « remerciez les fonctionnaires ».
+GROUP_VERDICT = (
+    r"(?:les|ces) (?:{nouns}),? (?:c'est|ce sont|sont tous|sont des|tous des|vous etes tous|"
+    r"on les|ca finit|toujours les memes|une plaie|une bande)",
+    r"(?:remerciez|c'est la faute (?:des|aux)) (?:les )?(?:{nouns})",
+)
 
 # --- religion ------------------------------------------------------------------------------
 RELIGION = (
@@ -620,6 +650,12 @@ GENERIC_COMPETITORS = (
 
 # --- legal risk ----------------------------------------------------------------------------
 ACCUSATION = (
+    r"on oublie la tva",
+    r"sans (?:facture|tva)",
+    r"(?:le|ce) prix n'a jamais ete",
+    r"(?:a|ont) vole (?:notre|nos|mon|ma|mes)",
+    r"vous mentent",
+    r"photocopies? des (?:manuels|livres)",
     r"escroc(?:s|querie|queries)?",
     r"arnaque(?:r|nt|s|urs?|use)?",
     r"arnaque",
@@ -717,9 +753,31 @@ HEALTH_CLAIM = (
     r"heals?",
     r"boosts? (?:your )?immun(?:e|ity)",
     r"weight loss",
+    r"remplace(?:nt)? (?:votre|vos|les|le|la|un|une) (?:\w+ )?(?:traitements?|medecins?|"
+    r"antibiotiques?|anti-inflammatoires?|vaccins?)",
+    r"(?:protege(?:nt)?|previen(?:t|nent)) (?:du|de la|des|de tous les|contre (?:le|la|les)) "
+    r"(?:cancers?|covid|grippes?|maladies?|virus|parasites|infections?|bronchites?)",
+    r"fai(?:t|s|tes|re) (?:baisser|repousser|disparaitre|fondre) (?:la|le|les|vos|votre)",
+    r"(?:repartent|ressortent|sont) gueris",
+    r"efface(?:nt)? les rides",
+    r"scientifiquement prouve(?:e|s|es)?",
+    r"(?:prouve(?:e|s|es)? cliniquement|cliniquement prouve(?:e|s|es)?)",
+    r"meilleure? pour (?:la|votre) sante",
+    r"sans (?:aucun )?effets? secondaires?",
+    r"(?:plus )?besoin (?:de|d'aller chez le) (?:traitement|medecin|veterinaire|vaccin)",
+    r"elimine(?:nt)? (?:les )?(?:ondes|virus|toxines|bacteries)",
+    r"(?:augmente|booste)(?:nt)? le qi",
+    r"(?:fini|finies|finis) les (?:bronchites|rhumes|migraines|angines|douleurs)",
 )
 
 GUARANTEE = (
+    r"a coup sur",
+    r"garanti(?:e|s|es)? par contrat",
+    r"100 ?% (?:conformes?|fiables?|surs?|efficaces?|incassables?|sans risque)",
+    r"eternel(?:le|les|s)?",
+    r"totalement (?:incassables?|inviolables?|etanches?)",
+    r"(?:la )?garantie de ne jamais",
+    r"zero (?:erreur|risque|controle)",
     r"seule? (?:entreprise|boutique|magasin|agence|salon|garage|cabinet) (?:de|d'|a) [\w' -]{2,30} "
     r"(?:agreee?|certifiee?|reconnue?)",
     r"agreee? par l'etat",

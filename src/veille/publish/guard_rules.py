@@ -129,7 +129,10 @@ def _term(draft: Draft, start: int, end: int) -> dict[str, str]:
 
 GROUPS_SCORN = compile_terms(lex.GROUPS_SCORN)
 GROUP_GENERALISATION = compile_terms(
-    (lex.GROUP_GENERALISATION.format(nouns="|".join(lex.GROUP_NOUNS)),)
+    (
+        lex.GROUP_GENERALISATION.format(nouns="|".join(lex.GROUP_NOUNS)),
+        *(verdict.format(nouns="|".join(lex.GROUP_NOUNS)) for verdict in lex.GROUP_VERDICT),
+    )
 )
 
 
