@@ -1,15 +1,18 @@
 """Train the guard's learned risk model on the pool of data/guard/.
 
-    .venv/bin/python scripts/train_guard.py [--cache DIR]
+    .venv/bin/python scripts/train_guard.py [--cache DIR] [--cues none|signs|all] [--l2 ...]
 
 Multi-label sigmoid heads on e5 vectors (guard_learned.features: the draft's vector and the
-maximum of its sentences' vectors). The L2 weight and one threshold per risk are chosen by
+maximum of its sentences' vectors) and, with --cues, the cues of guard_cues (`signs`: a named
+business, a fault word, praise and a setback, an amount next to a name...; `all`: the rule
+kinds too). The L2 weight and one threshold per risk are chosen by
 5-fold cross-validation on the pool, folds split by family (a template and its copies, an
 author's block of drafts, or a hand-written draft), so near-copies are never on both sides.
 Each setting is scored on the drafts caught by the rules or the model, a false alarm costing
 half a catch, false alarms kept under --max-false-alarms. Prints the cross-validated figures
 with family-bootstrap intervals and writes src/veille/understand/models/guard_risk.npz and
-.json. The held-out set is never read here: scripts/eval_guard.py reads it once, at the end.
+.json. The held-out set (heldout2.jsonl) is never read here: scripts/eval_guard.py reads it
+once, at the end. Embeddings are kept by text in --cache, so adding drafts embeds only those.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from veille.publish.guard import rule_findings
+from veille.publish.guard import rule_findings, settled
 from veille.publish.guard_cues import CUE_NAMES, SIGNS, cues
 from veille.publish.guard_learned import (
     CATEGORIES,
@@ -86,9 +89,12 @@ def train(x: np.ndarray, y: np.ndarray, l2: float, epochs: int) -> LinearHead:
     return LinearHead(weights.astype(np.float32), bias.astype(np.float32), CATEGORIES, True)
 
 
-def fires(probs: np.ndarray, thresholds: np.ndarray, crisis: np.ndarray) -> np.ndarray:
-    """(n, k) which risks the model raises; promotion only counts during a crisis."""
-    out = probs >= thresholds
+def fires(
+    probs: np.ndarray, thresholds: np.ndarray, crisis: np.ndarray, quiet: np.ndarray
+) -> np.ndarray:
+    """(n, k) which risks the model raises; promotion only counts during a crisis, and not a
+    risk the rules have settled (`quiet`, guard.settled)."""
+    out = (probs >= thresholds) & ~quiet
     out[:, CATEGORIES.index("crisis_promo")] &= crisis
     return out  # type: ignore[no-any-return]
 
@@ -104,13 +110,18 @@ def gain(recall: float, false_alarms: float, ceiling: float) -> float:
 
 
 def choose_thresholds(
-    probs: np.ndarray, rules: np.ndarray, risky: np.ndarray, crisis: np.ndarray, ceiling: float
+    probs: np.ndarray,
+    rules: np.ndarray,
+    risky: np.ndarray,
+    crisis: np.ndarray,
+    quiet: np.ndarray,
+    ceiling: float,
 ) -> tuple[np.ndarray, float, float]:
     """Coordinate ascent on `gain`, from thresholds that raise almost nothing."""
     thresholds = np.full(len(CATEGORIES), 0.95)
 
     def objective(t: np.ndarray) -> float:
-        flagged = rules | fires(probs, t, crisis).any(axis=1)
+        flagged = rules | fires(probs, t, crisis, quiet).any(axis=1)
         recall, false_alarms = rates(flagged, risky)
         return gain(recall, false_alarms, ceiling)
 
@@ -123,7 +134,7 @@ def choose_thresholds(
                 score = objective(trial)
                 if score > best + 1e-9:
                     best, thresholds = score, trial
-    flagged = rules | fires(probs, thresholds, crisis).any(axis=1)
+    flagged = rules | fires(probs, thresholds, crisis, quiet).any(axis=1)
     recall, false_alarms = rates(flagged, risky)
     return thresholds, recall, false_alarms
 
@@ -162,16 +173,18 @@ def draft_features(
     return np.stack(out)
 
 
-def rule_view(rows: list[Row]) -> tuple[list[set[str]], list[np.ndarray]]:
-    """Per draft, the rule kinds raised at medium or above, and its cues (guard_cues)."""
+def rule_view(rows: list[Row]) -> tuple[list[set[str]], list[np.ndarray], np.ndarray]:
+    """Per draft, the rule kinds raised at medium or above, its cues (guard_cues), and which
+    risks the rules have settled (guard.settled: the model's flag would not be raised)."""
     known = profiles()
-    kinds, seen = [], []
+    kinds, seen, quiet = [], [], []
     for r in rows:
         draft = Draft(r.text, fold(r.text), context_for(r, known, learned=False))
         found = rule_findings(draft) if r.text.strip() else []
         kinds.append({f.kind for f in found if f.severity in AT_LEAST_MEDIUM})
         seen.append(cues(draft, [(f.kind, f.severity) for f in found]))
-    return kinds, seen
+        quiet.append([settled(category, draft, found) for category in CATEGORIES])
+    return kinds, seen, np.array(quiet)
 
 
 def main() -> None:
@@ -181,13 +194,13 @@ def main() -> None:
     parser.add_argument(
         "--cues",
         choices=("none", "signs", "all"),
-        default="all",
+        default="signs",
         help="cues read beside the vectors: none, the signs only, or the rule kinds too",
     )
     parser.add_argument("--l2", type=float, nargs="+", default=list(L2_GRID))
     args = parser.parse_args()
     rows = load("pool")
-    kinds, seen = rule_view(rows)
+    kinds, seen, quiet = rule_view(rows)
     count = {"none": 0, "signs": len(SIGNS), "all": len(CUE_NAMES)}[args.cues]
     x = draft_features(rows, args.cache, [c[len(c) - count :] for c in seen] if count else None)
     y = targets(rows)
@@ -210,7 +223,7 @@ def main() -> None:
             head = train(x[folds != f], y[folds != f], l2, EPOCHS)
             oof[folds == f] = head.predict_dense(x[folds == f])
         thresholds, recall, false_alarms = choose_thresholds(
-            oof, rules, risky, crisis, args.max_false_alarms
+            oof, rules, risky, crisis, quiet, args.max_false_alarms
         )
         print(
             f"l2={l2}: 5-fold grouped CV recall {recall:.3f}, false alarms {false_alarms:.3f}",
@@ -238,7 +251,7 @@ def main() -> None:
         + "\n",
         encoding="utf-8",
     )
-    fired = fires(oof, thresholds, crisis)
+    fired = fires(oof, thresholds, crisis, quiet)
     flagged = rules | fired.any(axis=1)
     per_category = {}
     for k, name in enumerate(CATEGORIES):

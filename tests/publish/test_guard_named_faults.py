@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from veille.business import BusinessProfile
 from veille.publish.guard import GuardContext, GuardReport, check
+from veille.publish.guard_cues import SIGNS, text_cues
 
 RULES_ONLY = GuardContext(learned=False)
 
@@ -108,3 +109,23 @@ def test_a_verdict_on_a_whole_group_is_flagged_a_welcome_is_not() -> None:
     assert (severity, span) == ("medium", "Les VTC sont des")
     welcome = "Les VTC sont les bienvenus sur notre parking pour déposer vos proches."
     assert "groups" not in kinds(check(welcome, context=RULES_ONLY))
+
+
+def test_the_models_cues_see_a_name_beside_a_fault_and_praise_beside_a_setback() -> None:
+    def signs(text: str) -> dict[str, float]:
+        return dict(zip(SIGNS, text_cues(text)[-len(SIGNS) :].tolist(), strict=True))
+
+    named = signs("Les éclairs de la pâtisserie Lenoir ? Pâte molle et crème industrielle.")
+    assert named["business_name"] == named["name_and_negative"] == 1.0
+    ironic = signs("Trois semaines de retard pour la farine. Un timing parfait.")
+    assert ironic["praise_and_setback"] == 1.0
+    plain = signs("Nouveaux éclairs au café en vitrine dès samedi.")
+    assert plain["name_and_negative"] == plain["praise_and_setback"] == 0.0
+
+
+def test_the_model_does_not_overrule_the_rules_on_a_shop_fact_about_a_feast() -> None:
+    for text in (
+        "Prière de ne pas stationner devant l'atelier.",
+        "Pendant le ramadan, la boutique ouvre jusqu'à 21 h pour la rupture du jeûne.",
+    ):
+        assert check(text).risk == "low", check(text).to_json()

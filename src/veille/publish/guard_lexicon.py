@@ -401,6 +401,14 @@ RELIGION_SERVICE = (
     r"monuments? historiques?",
 )
 
+# Words that sound religious in a draft that is not about religion: no flag, and the learned
+# model's religion guess is not raised on them (guard.settled).
+RELIGION_LOOKALIKES = (
+    r"priere de",
+    r"(?:place|rue|parvis|quartier|impasse|square) de l'eglise",
+    r"marches? de noel",
+)
+
 # --- insults, profanity, aggression --------------------------------------------------------
 INSULTS = (
     r"(?:ces|bande d'|quels?|quelles?) incapables",
