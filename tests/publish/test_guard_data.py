@@ -105,11 +105,12 @@ def test_held_out_set_shares_no_text_author_or_trade_with_the_pool() -> None:
 
 
 def test_held_out_figures_come_with_intervals_and_hold_what_was_measured() -> None:
-    # Read once to choose nothing: these floors only catch a guard that got worse.
-    result = eval_module().evaluate("heldout", False, learned=True)
-    assert result["drafts"] == len(read("heldout.jsonl"))
-    assert result["recall"]["value"] >= 0.6
-    assert result["false_alarms"]["value"] <= 0.12
+    # heldout2 was read once to choose nothing: these floors only catch a guard that got worse
+    # (measured: recall 0.884, false alarms 0.120; docs/guard.md).
+    result = eval_module().evaluate("heldout2", False, learned=True)
+    assert result["drafts"] == len(read("heldout2.jsonl"))
+    assert result["recall"]["value"] >= 0.85
+    assert result["false_alarms"]["value"] <= 0.14
     for figure in (result["recall"], result["false_alarms"]):
         low, high = figure["ci95"]
         assert low <= figure["value"] <= high
