@@ -3,8 +3,9 @@
 The pool (choices by grouped cross-validation, then training on all of it):
 drafts.jsonl, 429 hand-written drafts labelled with the rule kinds they should raise (each its
 own family); families.jsonl, drafts written out from the families of guard_templates.py;
-written.jsonl, drafts written one by one for many trades and registers (family: the author
-block they were written in). The held-out set, heldout.jsonl, is written in another style and
+written.jsonl and written2.jsonl, drafts written one by one for many trades and registers
+(family: the author block they were written in); heldout.jsonl, the first held-out set, read
+once in the previous round. The held-out set, heldout2.jsonl, is written for other trades and
 read once, by eval_guard.py. All come back as Rows with categories and a family.
 """
 
@@ -98,10 +99,21 @@ def _read(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-SPLITS = ("pool", "heldout")
+SPLITS = ("pool", "heldout2")
 # What each split reads. The old files' train/validation fields are history: their validation
-# split was read in an earlier round and now belongs to the pool like the rest.
-FILES = {"pool": ("drafts.jsonl", "families.jsonl", "written.jsonl"), "heldout": ("heldout.jsonl",)}
+# split was read in an earlier round and now belongs to the pool like the rest; so does the
+# first held-out set (heldout.jsonl), read once in the previous round. heldout2.jsonl was written
+# before any choice of this round and is read once, at the end.
+FILES = {
+    "pool": (
+        "drafts.jsonl",
+        "families.jsonl",
+        "written.jsonl",
+        "heldout.jsonl",
+        "written2.jsonl",
+    ),
+    "heldout2": ("heldout2.jsonl",),
+}
 
 
 def load(split: str) -> list[Row]:

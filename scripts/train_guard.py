@@ -1,15 +1,18 @@
 """Train the guard's learned risk model on the pool of data/guard/.
 
-    .venv/bin/python scripts/train_guard.py [--cache DIR]
+    .venv/bin/python scripts/train_guard.py [--cache DIR] [--cues none|signs|all] [--l2 ...]
 
 Multi-label sigmoid heads on e5 vectors (guard_learned.features: the draft's vector and the
-maximum of its sentences' vectors). The L2 weight and one threshold per risk are chosen by
+maximum of its sentences' vectors) and, with --cues, the cues of guard_cues (`signs`: a named
+business, a fault word, praise and a setback, an amount next to a name...; `all`: the rule
+kinds too). The L2 weight and one threshold per risk are chosen by
 5-fold cross-validation on the pool, folds split by family (a template and its copies, an
 author's block of drafts, or a hand-written draft), so near-copies are never on both sides.
 Each setting is scored on the drafts caught by the rules or the model, a false alarm costing
 half a catch, false alarms kept under --max-false-alarms. Prints the cross-validated figures
 with family-bootstrap intervals and writes src/veille/understand/models/guard_risk.npz and
-.json. The held-out set is never read here: scripts/eval_guard.py reads it once, at the end.
+.json. The held-out set (heldout2.jsonl) is never read here: scripts/eval_guard.py reads it
+once, at the end. Embeddings are kept by text in --cache, so adding drafts embeds only those.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from veille.publish.guard import check
+from veille.publish.guard import rule_findings, settled
+from veille.publish.guard_cues import CUE_NAMES, SIGNS, cues
 from veille.publish.guard_learned import (
     CATEGORIES,
     MODEL,
@@ -38,12 +42,14 @@ from veille.publish.guard_learned import (
     features,
     sentence_spans,
 )
+from veille.publish.guard_rules import Draft
+from veille.publish.guard_text import fold
+from veille.understand.embeddings import embed
 from veille.understand.linear import LinearHead, fit
 
 sys.path.insert(0, str(Path(__file__).parent))
 from eval_guard import AT_LEAST_MEDIUM, figure, share
 from guard_data import CAUGHT_BY, Row, context_for, load, profiles
-from train_sentiment import embed_cached
 
 FOLDS = 5
 # No threshold under 0.15: lower ones fire on any text unlike the training drafts.
@@ -83,9 +89,12 @@ def train(x: np.ndarray, y: np.ndarray, l2: float, epochs: int) -> LinearHead:
     return LinearHead(weights.astype(np.float32), bias.astype(np.float32), CATEGORIES, True)
 
 
-def fires(probs: np.ndarray, thresholds: np.ndarray, crisis: np.ndarray) -> np.ndarray:
-    """(n, k) which risks the model raises; promotion only counts during a crisis."""
-    out = probs >= thresholds
+def fires(
+    probs: np.ndarray, thresholds: np.ndarray, crisis: np.ndarray, quiet: np.ndarray
+) -> np.ndarray:
+    """(n, k) which risks the model raises; promotion only counts during a crisis, and not a
+    risk the rules have settled (`quiet`, guard.settled)."""
+    out = (probs >= thresholds) & ~quiet
     out[:, CATEGORIES.index("crisis_promo")] &= crisis
     return out  # type: ignore[no-any-return]
 
@@ -101,13 +110,18 @@ def gain(recall: float, false_alarms: float, ceiling: float) -> float:
 
 
 def choose_thresholds(
-    probs: np.ndarray, rules: np.ndarray, risky: np.ndarray, crisis: np.ndarray, ceiling: float
+    probs: np.ndarray,
+    rules: np.ndarray,
+    risky: np.ndarray,
+    crisis: np.ndarray,
+    quiet: np.ndarray,
+    ceiling: float,
 ) -> tuple[np.ndarray, float, float]:
     """Coordinate ascent on `gain`, from thresholds that raise almost nothing."""
     thresholds = np.full(len(CATEGORIES), 0.95)
 
     def objective(t: np.ndarray) -> float:
-        flagged = rules | fires(probs, t, crisis).any(axis=1)
+        flagged = rules | fires(probs, t, crisis, quiet).any(axis=1)
         recall, false_alarms = rates(flagged, risky)
         return gain(recall, false_alarms, ceiling)
 
@@ -120,49 +134,79 @@ def choose_thresholds(
                 score = objective(trial)
                 if score > best + 1e-9:
                     best, thresholds = score, trial
-    flagged = rules | fires(probs, thresholds, crisis).any(axis=1)
+    flagged = rules | fires(probs, thresholds, crisis, quiet).any(axis=1)
     recall, false_alarms = rates(flagged, risky)
     return thresholds, recall, false_alarms
 
 
-def draft_features(rows: list[Row], cache: Path | None) -> np.ndarray:
-    """guard_learned.features for every draft, from cached e5 vectors."""
+def embed_by_text(texts: list[str], cache: Path | None) -> np.ndarray:
+    """e5 vectors of `texts`, kept in `cache` by text: adding drafts embeds only the new ones."""
+    path = cache / "guard_vectors.npz" if cache else None
+    known: dict[str, np.ndarray] = {}
+    if path and path.exists():
+        stored = np.load(path)
+        known = dict(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
+    missing = sorted(set(texts) - set(known))
+    if missing:
+        known.update(zip(missing, embed(missing), strict=True))
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            names = list(known)
+            np.savez(path, texts=np.array(names), vectors=np.stack([known[t] for t in names]))
+    return np.stack([known[t] for t in texts])
+
+
+def draft_features(
+    rows: list[Row], cache: Path | None, seen: list[np.ndarray] | None
+) -> np.ndarray:
+    """guard_learned.features for every draft, from cached e5 vectors (and `seen` cues)."""
     texts = [r.text for r in rows]
     spans = [sentence_spans(t) for t in texts]
     pieces = [t[a:b] for t, found in zip(texts, spans, strict=True) for a, b in found]
-    drafts = embed_cached(texts, cache, f"guard_pool_{len(texts)}")
-    sentences = embed_cached(pieces, cache, f"guard_pool_sentences_{len(pieces)}")
+    drafts = embed_by_text(texts, cache)
+    sentences = embed_by_text(pieces, cache)
     out, at = [], 0
     for i, found in enumerate(spans):
-        out.append(features(drafts[i], sentences[at : at + len(found)]))
+        cue = seen[i] if seen is not None else None
+        out.append(features(drafts[i], sentences[at : at + len(found)], cue))
         at += len(found)
     return np.stack(out)
 
 
-def rule_kinds(rows: list[Row]) -> list[set[str]]:
+def rule_view(rows: list[Row]) -> tuple[list[set[str]], list[np.ndarray], np.ndarray]:
+    """Per draft, the rule kinds raised at medium or above, its cues (guard_cues), and which
+    risks the rules have settled (guard.settled: the model's flag would not be raised)."""
     known = profiles()
-    return [
-        {
-            flag.kind
-            for flag in check(r.text, context=context_for(r, known, learned=False)).flags
-            if flag.severity in AT_LEAST_MEDIUM
-        }
-        for r in rows
-    ]
+    kinds, seen, quiet = [], [], []
+    for r in rows:
+        draft = Draft(r.text, fold(r.text), context_for(r, known, learned=False))
+        found = rule_findings(draft) if r.text.strip() else []
+        kinds.append({f.kind for f in found if f.severity in AT_LEAST_MEDIUM})
+        seen.append(cues(draft, [(f.kind, f.severity) for f in found]))
+        quiet.append([settled(category, draft, found) for category in CATEGORIES])
+    return kinds, seen, np.array(quiet)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--cache", type=Path, default=None, help="folder to keep embeddings in")
     parser.add_argument("--max-false-alarms", type=float, default=0.08)
+    parser.add_argument(
+        "--cues",
+        choices=("none", "signs", "all"),
+        default="signs",
+        help="cues read beside the vectors: none, the signs only, or the rule kinds too",
+    )
+    parser.add_argument("--l2", type=float, nargs="+", default=list(L2_GRID))
     args = parser.parse_args()
     rows = load("pool")
-    x = draft_features(rows, args.cache)
+    kinds, seen, quiet = rule_view(rows)
+    count = {"none": 0, "signs": len(SIGNS), "all": len(CUE_NAMES)}[args.cues]
+    x = draft_features(rows, args.cache, [c[len(c) - count :] for c in seen] if count else None)
     y = targets(rows)
     risky = np.array([r.risky for r in rows])
     tricky = np.array([r.tricky for r in rows])
     crisis = np.array([bool(r.context.get("open_crisis")) for r in rows])
-    kinds = rule_kinds(rows)
     rules = np.array([bool(k) for k in kinds])
     folds = np.array([fold_of(r) for r in rows])
     families = np.array([r.family for r in rows])
@@ -173,13 +217,13 @@ def main() -> None:
         flush=True,
     )
     best: tuple[float, float, np.ndarray, np.ndarray] | None = None
-    for l2 in L2_GRID:
+    for l2 in args.l2:
         oof = np.zeros_like(y)
         for f in range(FOLDS):
             head = train(x[folds != f], y[folds != f], l2, EPOCHS)
             oof[folds == f] = head.predict_dense(x[folds == f])
         thresholds, recall, false_alarms = choose_thresholds(
-            oof, rules, risky, crisis, args.max_false_alarms
+            oof, rules, risky, crisis, quiet, args.max_false_alarms
         )
         print(
             f"l2={l2}: 5-fold grouped CV recall {recall:.3f}, false alarms {false_alarms:.3f}",
@@ -194,11 +238,20 @@ def main() -> None:
     head.save(MODEL)
     chosen = {name: float(t) for name, t in zip(CATEGORIES, thresholds, strict=True)}
     THRESHOLDS.write_text(
-        json.dumps({"thresholds": chosen, "l2": l2, "epochs": EPOCHS, "folds": FOLDS}, indent=1)
+        json.dumps(
+            {
+                "thresholds": chosen,
+                "l2": l2,
+                "epochs": EPOCHS,
+                "folds": FOLDS,
+                "cues": count,
+            },
+            indent=1,
+        )
         + "\n",
         encoding="utf-8",
     )
-    fired = fires(oof, thresholds, crisis)
+    fired = fires(oof, thresholds, crisis, quiet)
     flagged = rules | fired.any(axis=1)
     per_category = {}
     for k, name in enumerate(CATEGORIES):

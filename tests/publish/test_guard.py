@@ -48,7 +48,9 @@ def test_politics_matches_without_accents_or_case() -> None:
 
 
 def test_religion_is_medium_and_a_shop_fact_is_low() -> None:
-    assert_flag("Bon ramadan à tous nos clients !", "religion", "ramadan", "medium")
+    assert_flag("Le ramadan, très peu pour nous.", "religion", "ramadan", "medium")
+    # A feast greeted or its opening hours given: a fact about the shop, noted low.
+    assert_flag("Bon ramadan à tous nos clients !", "religion", "ramadan", "low", learned=False)
     assert_flag("Viande halal le jeudi.", "religion", "halal", "low")
 
 

@@ -71,10 +71,30 @@ def test_pool_is_large_varied_and_a_third_of_it_looks_risky_but_is_safe() -> Non
     assert all(len(seen) == 1 for seen in splits.values())
 
 
+def test_second_written_set_is_many_blocks_of_new_drafts() -> None:
+    earlier = read("drafts.jsonl") + read("families.jsonl") + read("written.jsonl")
+    written2 = read("written2.jsonl")
+    assert len(written2) >= 400
+    assert len({row["author"] for row in written2}) >= 40
+    assert len({row["business"] for row in written2}) >= 30
+    assert len({row["text"] for row in written2}) == len(written2)
+    assert not {row["text"] for row in written2} & {row["text"] for row in earlier}
+    assert sum(bool(row["tricky"]) for row in written2) * 3 >= len(written2)
+    for row in written2:
+        assert (row["label"] == "risky") == bool(row["categories"]), row["id"]
+
+
 def test_held_out_set_shares_no_text_author_or_trade_with_the_pool() -> None:
-    pool = read("drafts.jsonl") + read("families.jsonl") + read("written.jsonl")
-    held_out = read("heldout.jsonl")
-    assert len(held_out) >= 150
+    # The first held-out set was read once in the previous round: it belongs to the pool now.
+    pool = [
+        *read("drafts.jsonl"),
+        *read("families.jsonl"),
+        *read("written.jsonl"),
+        *read("heldout.jsonl"),
+        *read("written2.jsonl"),
+    ]
+    held_out = read("heldout2.jsonl")
+    assert len(held_out) >= 160
     labels = [row["label"] for row in held_out]
     assert labels.count("risky") >= 75 and labels.count("safe") >= 75
     assert not {row["text"] for row in held_out} & {row["text"] for row in pool}
@@ -85,11 +105,12 @@ def test_held_out_set_shares_no_text_author_or_trade_with_the_pool() -> None:
 
 
 def test_held_out_figures_come_with_intervals_and_hold_what_was_measured() -> None:
-    # Read once to choose nothing: these floors only catch a guard that got worse.
-    result = eval_module().evaluate("heldout", False, learned=True)
-    assert result["drafts"] == len(read("heldout.jsonl"))
-    assert result["recall"]["value"] >= 0.6
-    assert result["false_alarms"]["value"] <= 0.12
+    # heldout2 was read once to choose nothing: these floors only catch a guard that got worse
+    # (measured: recall 0.884, false alarms 0.120; docs/guard.md).
+    result = eval_module().evaluate("heldout2", False, learned=True)
+    assert result["drafts"] == len(read("heldout2.jsonl"))
+    assert result["recall"]["value"] >= 0.85
+    assert result["false_alarms"]["value"] <= 0.14
     for figure in (result["recall"], result["false_alarms"]):
         low, high = figure["ci95"]
         assert low <= figure["value"] <= high

@@ -6,6 +6,8 @@ an explanation in French or English, and the user decides. See docs/guard.md.
 
 from __future__ import annotations
 
+from veille.publish import guard_lexicon as lex
+from veille.publish.guard_cues import cues
 from veille.publish.guard_learned import RISKS, shipped_model
 from veille.publish.guard_messages import explain
 from veille.publish.guard_models import (
@@ -16,7 +18,7 @@ from veille.publish.guard_models import (
     GuardReport,
     Severity,
 )
-from veille.publish.guard_rules import DETECTORS, Draft, Finding, control_chars
+from veille.publish.guard_rules import DETECTORS, Draft, Finding, compile_terms, control_chars
 from veille.publish.guard_text import fold
 from veille.translations import N_
 
@@ -44,7 +46,7 @@ def check(text: str, *, context: GuardContext | None = None) -> GuardReport:
     if not text.strip():
         findings = [Finding("empty", "high", 0, len(text), "empty"), *control_chars(draft)]
     else:
-        findings = [finding for detect in DETECTORS for finding in detect(draft)]
+        findings = rule_findings(draft)
         if context.learned:
             findings += learned_findings(draft, findings)
     flags = [_flag(finding, context) for finding in _dedupe(findings)]
@@ -69,12 +71,35 @@ EXPLAINED_BY: dict[str, frozenset[str]] = {
 }
 
 
-def learned_findings(draft: Draft, rule_findings: list[Finding]) -> list[Finding]:
+RELIGION_LOOKALIKES = compile_terms(lex.RELIGION_LOOKALIKES)
+
+
+def settled(category: str, draft: Draft, found: list[Finding]) -> bool:
+    """The rules read the draft's religious words as a shop fact (a feast's opening hours, a
+    church restored, halal meat) or as no religion at all (« prière de ne pas... », « place de
+    l'Église ») and saw no jab: the model's guess does not overrule them."""
+    if category != "religion":
+        return False
+    religious = [f.severity for f in found if f.kind == "religion"]
+    if any(severity != "low" for severity in religious):
+        return False
+    return bool(religious) or RELIGION_LOOKALIKES.search(draft.folded.text) is not None
+
+
+def rule_findings(draft: Draft) -> list[Finding]:
+    """What the rules and word lists see in a draft that is not empty."""
+    return [finding for detect in DETECTORS for finding in detect(draft)]
+
+
+def learned_findings(draft: Draft, found: list[Finding]) -> list[Finding]:
     """The learned model's risks that no rule flag (medium or above) explains already."""
-    serious = {f.kind for f in rule_findings if SEVERITY_RANK[f.severity] >= 1}
+    serious = {f.kind for f in found if SEVERITY_RANK[f.severity] >= 1}
+    model = shipped_model()
+    # The rules have run: their findings give the cues without running them again.
+    seen = cues(draft, [(f.kind, f.severity) for f in found]) if model.cue_count else None
     out = []
-    for risk in shipped_model().risks(draft.text, open_crisis=draft.context.open_crisis):
-        if serious & EXPLAINED_BY[risk.category]:
+    for risk in model.risks(draft.text, open_crisis=draft.context.open_crisis, cues=seen):
+        if serious & EXPLAINED_BY[risk.category] or settled(risk.category, draft, found):
             continue
         fields = {
             "term": draft.term(risk.start, risk.end),

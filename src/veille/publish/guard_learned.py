@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from veille.publish.guard_cues import text_cues
 from veille.translations import N_
 from veille.understand.embeddings import embed
 from veille.understand.linear import LinearHead
@@ -60,26 +61,36 @@ class LearnedRisk:
     end: int
 
 
-def features(draft: np.ndarray, sentences: np.ndarray) -> np.ndarray:
+def features(
+    draft: np.ndarray, sentences: np.ndarray, cues: np.ndarray | None = None
+) -> np.ndarray:
     """The model's input for one draft: its vector, then the element-wise maximum of its
-    sentences' vectors (the draft's own vector when it has no sentence with words)."""
+    sentences' vectors (the draft's own vector when it has no sentence with words), then its
+    cues (guard_cues) when the model reads them."""
     pooled = sentences.max(axis=0) if len(sentences) else draft
-    return np.concatenate([draft, pooled])
+    return np.concatenate([draft, pooled] if cues is None else [draft, pooled, cues])
 
 
 @dataclass(frozen=True)
 class RiskModel:
     head: LinearHead
     thresholds: dict[str, float]
+    cue_count: int = 0  # how many cues (guard_cues) follow the vectors; 0: vectors only
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
+    def probabilities(self, texts: list[str], cues: list[np.ndarray] | None = None) -> np.ndarray:
         """(n, len(CATEGORIES)) probabilities."""
-        return self._score(texts)[0] if texts else np.empty((0, len(CATEGORIES)))
+        if not texts:
+            return np.empty((0, len(CATEGORIES)))
+        return self._score(texts, cues)[0]
 
     def _score(
-        self, texts: list[str]
+        self, texts: list[str], cues: list[np.ndarray] | None
     ) -> tuple[np.ndarray, list[tuple[np.ndarray, list[tuple[int, int]]]]]:
         """Probabilities per draft, and per draft each sentence's probabilities and span."""
+        if self.cue_count:
+            # The last cue_count cues of guard_cues (read without context when not given).
+            given = cues if cues is not None else [text_cues(text) for text in texts]
+            cues = [c[len(c) - self.cue_count :] for c in given]
         spans = [sentence_spans(text) for text in texts]
         pieces = [text[s:e] for text, found in zip(texts, spans, strict=True) for s, e in found]
         vectors = embed([*texts, *pieces])
@@ -87,16 +98,23 @@ class RiskModel:
         rows, per_sentence = [], []
         for i, found in enumerate(spans):
             mine, rest = rest[: len(found)], rest[len(found) :]
-            rows.append(features(drafts[i], mine))
-            alone = self.head.predict_dense(np.hstack([mine, mine])) if len(found) else mine
+            cue = cues[i] if self.cue_count and cues is not None else None
+            rows.append(features(drafts[i], mine, cue))
+            alone = mine
+            if len(found):
+                # Each sentence read as a draft of its own, with the draft's cues.
+                parts = [mine, mine] + ([np.tile(cue, (len(found), 1))] if cue is not None else [])
+                alone = self.head.predict_dense(np.hstack(parts))
             per_sentence.append((alone, found))
         return self.head.predict_dense(np.stack(rows)), per_sentence
 
-    def risks(self, text: str, *, open_crisis: bool) -> list[LearnedRisk]:
+    def risks(
+        self, text: str, *, open_crisis: bool, cues: np.ndarray | None = None
+    ) -> list[LearnedRisk]:
         """The risks above their threshold, each on the sentence that carries it most."""
         if len(set(_WORD.findall(text.casefold()))) < MIN_WORDS:
             return []  # a run of letters or a bare number says nothing the vectors can read
-        probs, [(per_sentence, spans)] = self._score([text])
+        probs, [(per_sentence, spans)] = self._score([text], None if cues is None else [cues])
         out = []
         for k, (category, p) in enumerate(zip(CATEGORIES, probs[0], strict=True)):
             if p < self.thresholds[category] or (category == "crisis_promo" and not open_crisis):
@@ -127,8 +145,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=1)
 def shipped_model() -> RiskModel:
-    thresholds = json.loads(THRESHOLDS.read_text(encoding="utf-8"))["thresholds"]
+    settings = json.loads(THRESHOLDS.read_text(encoding="utf-8"))
+    thresholds = settings["thresholds"]
     missing = set(CATEGORIES) - set(thresholds)
     if missing:
         raise ValueError(f"{THRESHOLDS}: no threshold for {sorted(missing)}")
-    return RiskModel(LinearHead.load(MODEL), {k: float(v) for k, v in thresholds.items()})
+    return RiskModel(
+        LinearHead.load(MODEL),
+        {k: float(v) for k, v in thresholds.items()},
+        int(settings.get("cues", 0)),
+    )

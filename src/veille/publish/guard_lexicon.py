@@ -259,8 +259,38 @@ GROUP_NOUNS = (
     r"anglais",
     r"americains",
     r"clients qui (?:negocient|marchandent|annulent)",
+    r"profs",
+    r"gens du voyage",
+    r"gitans",
+    r"roms",
+    r"mamans",
+    r"meres au foyer",
+    r"seniors",
+    r"cyclistes",
+    r"automobilistes",
+    r"allemands",
+    r"hollandais",
+    r"belges",
+    r"supporters(?: du \w+)?",
+    r"vtc",
+    r"jeunes (?:de banlieue|des quartiers|des cites)",
+    r"enfants des quartiers(?: populaires)?",
+    r"assureurs",
+    r"banquiers",
+    r"influenceu(?:rs|ses)",
+    r"heritiers",
+    r"chasseurs",
+    r"neo-ruraux",
+    r"antivax",
+    r"gens qui",
 )
 GROUP_GENERALISATION = r"(?:les|ces|tous les|toutes les) (?:{nouns})(?: qui| d'aujourd'hui)"
+# A verdict on a whole group: « les VTC sont des amateurs », « remerciez les fonctionnaires ».
+GROUP_VERDICT = (
+    r"(?:les|ces) (?:{nouns}),? (?:c'est|ce sont|sont tous|sont des|tous des|vous etes tous|"
+    r"on les|ca finit|toujours les memes|une plaie|une bande)",
+    r"(?:remerciez|c'est la faute (?:des|aux)) (?:les )?(?:{nouns})",
+)
 
 # --- religion ------------------------------------------------------------------------------
 RELIGION = (
@@ -311,6 +341,19 @@ RELIGION = (
     r"inch'? ?allah",
     r"(?<!mon )(?<!nom de )dieu(?! merci)",
     r"blasphemes?",
+    r"(?:le|un|au|du|ce|notre|monsieur le|les|des) cures?",
+    r"seigneur",
+    r"benit(?:e|s)?",
+    r"benir(?:ait)?",
+    r"confess(?:e|er|ion|ionnal)",
+    r"a confesse",
+    r"chapelets?",
+    r"(?:grenouilles? de )?benitiers?",
+    r"(?:livres?|textes?|mois) (?:saints?|sacres?)",
+    r"croix inversee",
+    r"temoins de (?:jehovah|quelque chose)",
+    r"bigot(?:e|s|es)?",
+    r"bondieus\w*",
     r"infideles?",
     r"mecreants?",
 )
@@ -321,6 +364,49 @@ RELIGION_FACTUAL = (
     r"kasher",
     r"mon dieu",
     r"dieu merci",
+)
+
+# A religious word in a sentence about the shop's service (opening hours, a feast's orders, a
+# church restored, a wedding): a fact, noted low, unless the draft also carries scorn (NEGATIVE,
+# INSULTS, humour or sarcasm).
+RELIGION_SERVICE = (
+    r"horaires?",
+    r"ouvr\w*",
+    r"ferm\w*",
+    r"reserv\w*",
+    r"command\w*",
+    r"restaur(?:ation|er|e|ee)",
+    r"chantier",
+    r"renovation",
+    r"toiture",
+    r"clocher",
+    r"mariages?",
+    r"baptemes?",
+    r"bar-mitsva\w*",
+    r"bonne fete",
+    r"(?:bon|bonne|joyeux|joyeuse) (?:ramadan|aid|paques|hanoucca|hanoukka|noel|diwali)",
+    r"celebr\w*",
+    r"pendant (?:le|la|l')",
+    r"adapt\w*",
+    r"rupture du jeune",
+    r"conferences?",
+    r"livres?",
+    r"rayon",
+    r"entree libre",
+    r"kermesse",
+    r"paroisse",
+    r"face (?:a|au)",
+    r"patrimoine",
+    r"patrimonial",
+    r"monuments? historiques?",
+)
+
+# Words that sound religious in a draft that is not about religion: no flag, and the learned
+# model's religion guess is not raised on them (guard.settled).
+RELIGION_LOOKALIKES = (
+    r"priere de",
+    r"(?:place|rue|parvis|quartier|impasse|square) de l'eglise",
+    r"marches? de noel",
 )
 
 # --- insults, profanity, aggression --------------------------------------------------------
@@ -505,6 +591,54 @@ NEGATIVE = (
     r"on se demande comment",
 )
 
+# Faults found in a named business's products or work ("pâte surgelée", "posé à l'envers",
+# "méfiez-vous"): read like NEGATIVE, only in the sentence that names someone.
+NEGATIVE_WORK = (
+    r"industriel(?:le|s|les)?",
+    r"(?:du |de la |pate |pates |pain |viande )?surgele(?:e|s|es)?",
+    r"rassis(?:e|es)?",
+    r"(?:c'est )?du carton",
+    r"en carton",
+    r"mal (?:pose|posee|poses|posees|centre|centres|centree|centrees|ajuste|ajustes|ajustee|"
+    r"ajustees|cale|cales|calee|calees|monte|montee|montes|montees|cuit|cuite|soude|soudes|"
+    r"branche|branchee|isole|isolee|coupe|coupee|faites|finis|finies|conseille|conseilles)",
+    r"a l'envers",
+    r"de travers",
+    r"a la va[- ]vite",
+    r"(?:un|du) travail de (?:cochon|sagouin|goret|boucher)",
+    r"massacr(?:e|es|ee|ees|ent|er)",
+    r"mefiez[- ]vous",
+    r"mefiance",
+    r"prudence",
+    r"evitez[- ]les",
+    r"a eviter",
+    r"gardez votre argent",
+    r"passez votre chemin",
+    r"copi(?:e|es|ee|ees)[- ]colle(?:s)?",
+    r"(?:nous )?(?:a|ont) copie",
+    r"sans (?:diplome|formation|qualification|assurance|aucune formation)",
+    r"aucune (?:formation|qualification|competence)",
+    r"(?:a|ont) ruine",
+    r"bouchonne(?:s)?",
+    r"piquette",
+    r"pourri(?:e|s|es)?",
+    r"perime(?:e|s|es)?",
+    r"inachev(?:e|es|ee|ees)",
+    r"indignes?",
+    r"n'y (?:connait|connaissent) rien",
+    r"(?:ne )?(?:sait|savent) (?:meme )?pas (?:ce qu|lire|cuire|poser|couper|conduire|compter)",
+    r"(?:devis|prix|factures?) gonfle(?:e|s|es)?",
+    r"tamponne(?:nt)? sans",
+    r"facture(?:nt)? (?:des|sans|au prix fort)",
+    r"au prix fort",
+    r"n'(?:est|sont) pas (?:locale?s?|locaux|frai(?:s|che|ches)|fait maison|maison|artisanale?s?|"
+    r"artisanaux|bio)",
+    r"(?:tout|on reprend tout|tout est) a refaire",
+    r"on (?:reprend|refait) tout",
+    r"des degats",
+    r"(?:ils|elle|il) (?:partent|part) avec l'acompte",
+)
+
 # Someone named without knowing the business: a title and a capitalised name, or a handle.
 # Matched on the original text (case matters); see guard_rules.
 PERSON_TITLE = r"(?:M\.|Mr\.?|Mme|Mlle|Madame|Monsieur|Mademoiselle|Me|Dr\.?|Docteur)"
@@ -524,6 +658,12 @@ GENERIC_COMPETITORS = (
 
 # --- legal risk ----------------------------------------------------------------------------
 ACCUSATION = (
+    r"on oublie la tva",
+    r"sans (?:facture|tva)",
+    r"(?:le|ce) prix n'a jamais ete",
+    r"(?:a|ont) vole (?:notre|nos|mon|ma|mes)",
+    r"vous mentent",
+    r"photocopies? des (?:manuels|livres)",
     r"escroc(?:s|querie|queries)?",
     r"arnaque(?:r|nt|s|urs?|use)?",
     r"arnaque",
@@ -621,9 +761,31 @@ HEALTH_CLAIM = (
     r"heals?",
     r"boosts? (?:your )?immun(?:e|ity)",
     r"weight loss",
+    r"remplace(?:nt)? (?:votre|vos|les|le|la|un|une) (?:\w+ )?(?:traitements?|medecins?|"
+    r"antibiotiques?|anti-inflammatoires?|vaccins?)",
+    r"(?:protege(?:nt)?|previen(?:t|nent)) (?:du|de la|des|de tous les|contre (?:le|la|les)) "
+    r"(?:cancers?|covid|grippes?|maladies?|virus|parasites|infections?|bronchites?)",
+    r"fai(?:t|s|tes|re) (?:baisser|repousser|disparaitre|fondre) (?:la|le|les|vos|votre)",
+    r"(?:repartent|ressortent|sont) gueris",
+    r"efface(?:nt)? les rides",
+    r"scientifiquement prouve(?:e|s|es)?",
+    r"(?:prouve(?:e|s|es)? cliniquement|cliniquement prouve(?:e|s|es)?)",
+    r"meilleure? pour (?:la|votre) sante",
+    r"sans (?:aucun )?effets? secondaires?",
+    r"(?:plus )?besoin (?:de|d'aller chez le) (?:traitement|medecin|veterinaire|vaccin)",
+    r"elimine(?:nt)? (?:les )?(?:ondes|virus|toxines|bacteries)",
+    r"(?:augmente|booste)(?:nt)? le qi",
+    r"(?:fini|finies|finis) les (?:bronchites|rhumes|migraines|angines|douleurs)",
 )
 
 GUARANTEE = (
+    r"a coup sur",
+    r"garanti(?:e|s|es)? par contrat",
+    r"100 ?% (?:conformes?|fiables?|surs?|efficaces?|incassables?|sans risque)",
+    r"eternel(?:le|les|s)?",
+    r"totalement (?:incassables?|inviolables?|etanches?)",
+    r"(?:la )?garantie de ne jamais",
+    r"zero (?:erreur|risque|controle)",
     r"seule? (?:entreprise|boutique|magasin|agence|salon|garage|cabinet) (?:de|d'|a) [\w' -]{2,30} "
     r"(?:agreee?|certifiee?|reconnue?)",
     r"agreee? par l'etat",
@@ -781,6 +943,82 @@ SARCASM = (
     r"amis?|gratuit|rapide|offert|urgence|pros?|specialistes?|reforme|aide|geste commercial|"
     r"simplification|progres)\"",
 )
+# Praise that, next to a setback (SETBACK) and without an apology, reads as irony:
+# "Une constance admirable" after the wrong part delivered three times.
+IRONIC_PRAISE = (
+    r"(?:une|quelle|quel|avec une|d'une) (?:constance|rapidite|reactivite|efficacite|"
+    r"organisation|generosite|coordination|ecoute|fiabilite|ponctualite|precision|delicatesse|"
+    r"clairvoyance) (?:admirable|exemplaire|redoutable|remarquable|militaire|digne|"
+    r"qui force|qui nous touche|a toute epreuve|sans faille)",
+    r"(?:quelle|quel) (?:vision|bonheur|joie|chance|compliment|timing|sens du timing|"
+    r"bel esprit|idee brillante|generosite|reactivite|efficacite|ecoute|delicatesse|"
+    r"professionnalisme|organisation|progres|aubaine|cadeau)",
+    r"on (?:est|se sent) (?:emus|emues|touches|touchees|gates|combles|consideres|soutenus)",
+    r"(?:ca|cela) nous touche",
+    r"trop aimables?",
+    r"vivement la prochaine",
+    r"qui l'eut cru",
+    r"du grand art",
+    r"digne d'un(?:e)? grand(?:e)?",
+    r"on (?:admire|salue) (?:sa|leur|son|cette|ce)",
+    r"a souhait",
+    r"rien de tel qu(?:e|')",
+    r"on en redemande",
+    r"on n'en (?:esperait|demandait) pas tant",
+    r"on sent (?:vraiment )?(?:qu'il|qu'elle|qu'ils|qu'on|le soutien)",
+    r"(?:decidement|vraiment|tellement) visionnaires?",
+    r"un (?:talent|sens du timing) rare",
+    r"toujours un plaisir de (?:travailler|faire affaire)",
+    r"rien de plus simple",
+    r"force(?:nt)? le respect",
+    r"on ne pouvait (?:pas )?rever mieux",
+    r"(?:un )?timing parfait",
+    r"(?:une )?(?:brillante|excellente|superbe) idee",
+    r"c'est notre passion",
+    r"une (?:reussite|prouesse|merveille) (?:technologique|administrative|d'organisation)",
+    r"on (?:adore|aime tellement) (?:quand|les|la|le)",
+    r"(?:merci|bravo) (?:pour|a) (?:ce|cette) (?:beau|belle|magnifique|superbe|grand|grande)",
+    r"(?:quelle|une) attention (?:delicate|touchante)",
+    r"(?:c'est )?tellement (?:agreable|pratique|simple|utile)",
+    r"(?:quelle|une) (?:logique|coherence) imparable",
+)
+SETBACK = (
+    r"encore",
+    r"retards?",
+    r"en retard",
+    r"attente",
+    r"(?:deux|trois|quatre|cinq|six|sept|huit|dix|\d+)e? (?:semaines|mois|heures|jours|fois)",
+    r"pour la (?:deuxieme|troisieme|quatrieme|cinquieme|\d+e) fois",
+    r"pannes?",
+    r"coupures?",
+    r"coupe(?:nt)?",
+    r"supprim\w*",
+    r"annul\w*",
+    r"refus\w*",
+    r"oubli\w*",
+    r"augment\w*",
+    r"hausses?",
+    r"sans prevenir",
+    r"interdi\w*",
+    r"travaux",
+    r"bloqu\w*",
+    r"bouchons?",
+    r"greves?",
+    r"mauvais(?:e)?",
+    r"plante",
+    r"cass\w*",
+    r"perdu(?:e|s)?",
+    r"ruptures?",
+    r"formulaires?",
+    r"paperasse",
+    r"cerfa",
+    r"pile (?:pendant|devant|au moment|le jour|la veille)",
+    r"toujours pas",
+    r"(?:ne|n') rembourse",
+    r"centimes",
+    r"expire",
+    r"en plein(?:e)? (?:mois|saison|ete|hiver|service|chantier|ceremonie)",
+)
 SARCASM_EMOJI = ("🙄", "🙃", "😏", "😒", "🤡", "🤦")
 HUMOUR = (
     r"mdr",
@@ -853,9 +1091,62 @@ CONFIDENTIAL = (
     r"numero de (?:securite sociale|carte|client|dossier)",
 )
 
+# A person's situation an employer or a shop knows and must not publish: health, dismissal,
+# family or money troubles, a client file bought. Read as CONFIDENTIAL.
+PRIVATE_MATTERS = (
+    r"vire(?:e|s|es)? pour",
+    r"licencie(?:e|s|es)? pour",
+    r"(?:en|son|un|est en) arret (?:maladie|de travail|pour)",
+    r"divorcent",
+    r"(?:en plein |son |leur )divorce",
+    r"incarcere(?:e|s|es)?",
+    r"(?:en|sa|une|pour (?:sa|une|un)) (?:depression|burn-out|burn out)",
+    r"(?:sa|son|une|un) (?:hernie|cancer|chimio|chimiotherapie|maladie de \w+)",
+    r"(?:rendez-vous|seance|seances) de chimio",
+    r"antidepresseurs?",
+    r"casier judiciaire",
+    r"(?:est|etait|sont) au chomage",
+    r"(?:achete|rachete|recupere) (?:le|les) fichiers? clients?",
+    r"(?:ne|n')(?: le| la)? sait rien",
+    r"qu'il cache",
+    r"qu'elle cache",
+    r"(?:ses|leurs|son) (?:impayes|dettes|ardoise)",
+    r"une ardoise de",
+)
+
 # Prices on their own are public and fine; these words make them a quote or a deal.
 QUOTE_CONTEXT = (
     r"contrat signe",
+    r"(?:contrat|marche|accord|convention) (?:de|annuel|signe|avec|pour)",
+    r"signe(?:e|s|es)? (?:hier|ce matin|avec|aujourd'hui|pour)",
+    r"signature",
+    r"vient de signer",
+    r"acomptes?",
+    r"verse(?:e|s|es)? en",
+    r"encaisse(?:e|s|es)?",
+    r"regle(?:e|s|es)? (?:en|par)",
+    r"paye(?:e|s|es)? (?:en|par)",
+    r"en liquide",
+    r"en especes",
+    r"(?:il )?reste (?:a payer|a regler|\d)",
+    r"honoraires",
+    r"commission",
+    r"frais d'agence",
+    r"subventions?",
+    r"chiffre(?: d'affaires)?",
+    r"benefices?",
+    r"salaires?",
+    r"net par mois",
+    r"\d+ ?€ net",
+    r"(?:rembourse|remboursee|rembourses) par (?:sa|son|leur) mutuelle",
+    r"heritage",
+    r"herite",
+    r"pour (?:le|la|les) (?:mariage|commune|mairie|ville|region|metropole|departement)",
+    r"(?:mariage|bapteme|anniversaire) (?:de|du|des) [a-z]",
+    r"(?:la |notre )?(?:mairie|commune|ville|region|metropole|agglomeration|agglo|departement|"
+    r"conseil departemental|conseil regional|communaute de communes|prefecture) (?:de |du |d')?"
+    r"[a-z-]+ (?:nous|vient|a |pour)",
+    r"(?:notre|nos|un|une|ce|cette) patient(?:e|s|es)?",
     r"devis accepte",
     r"signe avec",
     r"(?<!sur )devis(?! gratuits?| offerts?| sous| en ligne)",

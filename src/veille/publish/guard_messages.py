@@ -39,6 +39,10 @@ MESSAGES: dict[str, str] = {
         '"{term}" reads as irony or sarcasm: in writing, without a tone of voice, irony is '
         "often taken literally or as contempt."
     ),
+    "ironic_praise": N_(
+        'Praise ("{term}") next to a setback ("{setback}") reads as irony: in writing it is '
+        "often taken literally or as contempt for whoever caused the setback."
+    ),
     "humour": N_('"{term}" signals a joke: reread the post as a stranger would.'),
     "insult": N_(
         '"{term}" is an insult or a swear word: from a business account it will be '
@@ -55,6 +59,10 @@ MESSAGES: dict[str, str] = {
     "negative_person": N_(
         'Negative statement about a named person ("{name}", "{term}"): risk of defamation and'
         " of a public row."
+    ),
+    "negative_business": N_(
+        'Negative statement about a named business ("{name}", "{term}"): running down a '
+        "business by name can be unlawful denigration and bring a complaint."
     ),
     "negative_generic": N_(
         'Criticism of competitors ("{name}", "{term}"): even without a name it can be seen as'

@@ -129,7 +129,10 @@ def _term(draft: Draft, start: int, end: int) -> dict[str, str]:
 
 GROUPS_SCORN = compile_terms(lex.GROUPS_SCORN)
 GROUP_GENERALISATION = compile_terms(
-    (lex.GROUP_GENERALISATION.format(nouns="|".join(lex.GROUP_NOUNS)),)
+    (
+        lex.GROUP_GENERALISATION.format(nouns="|".join(lex.GROUP_NOUNS)),
+        *(verdict.format(nouns="|".join(lex.GROUP_NOUNS)) for verdict in lex.GROUP_VERDICT),
+    )
 )
 
 
@@ -144,14 +147,31 @@ RELIGION = compile_terms(lex.RELIGION)
 RELIGION_FACTUAL = compile_terms(lex.RELIGION_FACTUAL)
 
 
+RELIGION_SERVICE = compile_terms(lex.RELIGION_SERVICE)
+
+
 def religion(draft: Draft) -> list[Finding]:
-    return _lexicon_findings(draft, RELIGION, "religion", "medium", "religion") + (
-        _lexicon_findings(draft, RELIGION_FACTUAL, "religion", "low", "religion_factual")
+    """Religion is medium; low when the sentence is about the shop's service (a feast's opening
+    hours, a church restored) and nothing in the draft reads as scorn or a joke."""
+    scorn = _any(SCORN, draft.folded.text) or any(e in draft.text for e in lex.HUMOUR_EMOJI)
+    findings = []
+    for found in _lexicon_findings(draft, RELIGION, "religion", "medium", "religion"):
+        if not scorn and _any(RELIGION_SERVICE, draft.sentence_folded(found.start, found.end)):
+            found = Finding(
+                "religion", "low", found.start, found.end, "religion_factual", found.fields
+            )
+        findings.append(found)
+    return findings + _lexicon_findings(
+        draft, RELIGION_FACTUAL, "religion", "low", "religion_factual"
     )
 
 
 INSULTS = compile_terms(lex.INSULTS)
 AGGRESSION = compile_terms(lex.AGGRESSION)
+# What turns a religious mention into a jab: a negative word, an insult, a joke, sarcasm.
+SCORN = compile_terms(
+    lex.NEGATIVE + lex.INSULTS + lex.GROUPS_SCORN + lex.HUMOUR + lex.SARCASM + lex.AGGRESSION
+)
 
 
 def insults(draft: Draft) -> list[Finding]:
@@ -174,6 +194,8 @@ PRAISE_TRAILING = re.compile(
 
 # One lower-case word in quotes reads as a sneer: le « service » client, nos « experts ».
 SCARE_QUOTES = re.compile(r"[«\"“]\s?[a-zà-ÿœ][\w'’-]*\s?[»\"”]")
+IRONIC_PRAISE = compile_terms(lex.IRONIC_PRAISE)
+SETBACK = compile_terms(lex.SETBACK)
 
 
 def sarcasm(draft: Draft) -> list[Finding]:
@@ -191,12 +213,26 @@ def sarcasm(draft: Draft) -> list[Finding]:
             Finding("sarcasm", "medium", start, end, "sarcasm", _term(draft, start, end))
         )
     findings += _emoji_findings(draft, lex.SARCASM_EMOJI, "sarcasm", "medium", "sarcasm")
+    findings += ironic_praise(draft)
     humour = _lexicon_findings(draft, HUMOUR, "sarcasm", "low", "humour")
     humour += _emoji_findings(draft, lex.HUMOUR_EMOJI, "sarcasm", "low", "humour")
     if humour:
         # A joke with a person or a group as its butt: humour at someone's expense.
         humour += _lexicon_findings(draft, MOCKERY_TARGETS, "mockery", "medium", "mockery")
     return findings + humour
+
+
+def ironic_praise(draft: Draft) -> list[Finding]:
+    """Praise next to a setback, with no apology in the draft: "Une constance admirable"
+    after the wrong part delivered three times reads as irony."""
+    setback = SETBACK.search(draft.folded.text)
+    if setback is None or APOLOGY.search(draft.folded.text):
+        return []
+    said = draft.term(*draft.folded.span(setback.start(), setback.end()))
+    return [
+        Finding(f.kind, f.severity, f.start, f.end, "ironic_praise", {**f.fields, "setback": said})
+        for f in _lexicon_findings(draft, IRONIC_PRAISE, "sarcasm", "medium", "ironic_praise")
+    ]
 
 
 def _emoji_findings(
@@ -212,7 +248,7 @@ def _emoji_findings(
     return findings
 
 
-NEGATIVE = compile_terms(lex.NEGATIVE + lex.INSULTS + lex.ACCUSATION)
+NEGATIVE = compile_terms(lex.NEGATIVE + lex.NEGATIVE_WORK + lex.INSULTS + lex.ACCUSATION)
 GENERIC_COMPETITORS = compile_terms(lex.GENERIC_COMPETITORS)
 APOLOGY = compile_terms((r"desole(?:e|s|es)?", r"excus\w*", r"pardon", r"regrett\w*", r"sorry"))
 HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.]{0,63})")
@@ -221,6 +257,14 @@ HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.]{0,63})")
 PROPER_NAME = re.compile(
     r"(?<!\w)[A-ZÀ-Ý][\w'’-]+(?: (?:de |du |des |& )?[A-ZÀ-Ý][\w'’-]+)+"
     r"|(?<!\w)chez [A-ZÀ-Ý][\w'’-]+"
+)
+# A business named after what it is: "l'agence Pixel", "la boulangerie Le Pain Doré".
+BUSINESS_NAME = re.compile(
+    r"(?<!\w)(?:entreprise|agence|cabinet|soci[ée]t[ée]|magasin|boutique|salon|garage|"
+    r"restaurant|boulangerie|p[âa]tisserie|boucherie|brasserie|atelier|pharmacie|"
+    r"parapharmacie|enseigne|auto-[ée]cole|traiteur|studio|centre|clinique|concession|"
+    r"h[ôo]tel|camping|caf[ée]|bar|librairie|imprimerie|agence immobili[èe]re|franchise)"
+    r"(?: (?:de |du |des |d'|l')?[A-ZÀ-Ý][\w'’&-]+)+"
 )
 TITLED_NAME = re.compile(
     lex.PERSON_TITLE + r"\s+(?:[A-Z][\w'-]*\s+)?[A-ZÀ-Ý][a-zà-ÿ'-]+(?:[- ][A-ZÀ-Ý][a-zà-ÿ'-]+)?"
@@ -252,6 +296,21 @@ def _own_handles(draft: Draft) -> set[str]:
     return {h.lower() for h in (*profile.handles, *profile.owner_handles)}
 
 
+def _own_name(draft: Draft, start: int, end: int) -> bool:
+    """The business's own name ("Martin Peinture") is not someone it runs down."""
+    profile = draft.context.profile
+    if profile is None or not profile.name.strip():
+        return False
+    name = fold_term(profile.name).strip()
+    found = draft.folded.text.find(name)
+    while found != -1:
+        left, right = draft.folded.span(found, found + len(name))
+        if left < end and start < right:
+            return True
+        found = draft.folded.text.find(name, found + 1)
+    return False
+
+
 def negative_mentions(draft: Draft) -> list[Finding]:
     """A negative word in the same sentence as a competitor, a handle or a titled name."""
     targets: list[tuple[int, int, str]] = []  # start, end, message key
@@ -265,6 +324,11 @@ def negative_mentions(draft: Draft) -> list[Finding]:
             targets.append((match.start(), match.end(), "negative_person"))
     targets += [(m.start(), m.end(), "negative_person") for m in TITLED_NAME.finditer(draft.text)]
     targets += [
+        (m.start(), m.end(), "negative_business")
+        for m in BUSINESS_NAME.finditer(draft.text)
+        if not any(s < m.end() and m.start() < e for s, e, _ in targets)
+    ]
+    targets += [
         (m.start(), m.end(), "negative_person")
         for m in PROPER_NAME.finditer(draft.text)
         if not any(s < m.end() and m.start() < e for s, e, _ in targets)
@@ -272,15 +336,20 @@ def negative_mentions(draft: Draft) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[tuple[int, int]] = set()
     for start, end, message in targets:
-        if (start, end) in seen:
+        if (start, end) in seen or _own_name(draft, start, end):
             continue
         seen.add((start, end))
         first, last = draft.sentence_folded_bounds(start, end)
+        questioned = last < len(draft.folded.text) and draft.folded.text[last] == "?"
+        if questioned and message != "negative_competitor":
+            # "Le burger de Chez Sam ? Pain industriel..." : the verdict follows the question.
+            after = draft.folded.origin[last] + 1
+            last = draft.sentence_folded_bounds(after, after)[1]
         sentence = draft.folded.text[first:last]
         hit = NEGATIVE.search(sentence)
         if hit is None:
             continue
-        if message == "negative_person" and APOLOGY.search(sentence):
+        if message in ("negative_person", "negative_business") and APOLOGY.search(sentence):
             continue  # "@client désolés pour cette mauvaise expérience" is an apology
         severity: Severity = "medium" if message == "negative_generic" else "high"
         left, right = sentence_bounds(draft.text, start, end)
@@ -289,6 +358,10 @@ def negative_mentions(draft: Draft) -> list[Finding]:
             span_start += 1
         hit_span = draft.folded.span(first + hit.start(), first + hit.end())
         fields = {"name": draft.term(start, end), "term": draft.term(*hit_span)}
+        # The span runs from the name to the verdict, when the verdict follows a question.
+        right = max(right, hit_span[1])
+        while right > span_start and draft.text[right - 1].isspace():
+            right -= 1
         findings.append(Finding("negative_mention", severity, span_start, right, message, fields))
     return findings
 
@@ -464,7 +537,7 @@ PRICE = re.compile(
     r"k€|ke(?!\w)|balles(?!\w))(?:\s?(?:HT|TTC)(?!\w))?|€\s?\d+(?:[.,]\d{1,2})?"
 )
 QUOTE_CONTEXT = compile_terms(lex.QUOTE_CONTEXT)
-CONFIDENTIAL = compile_terms(lex.CONFIDENTIAL)
+CONFIDENTIAL = compile_terms(lex.CONFIDENTIAL + lex.PRIVATE_MATTERS)
 
 
 def money(draft: Draft) -> list[Finding]:
