@@ -29,6 +29,5 @@ def rebuild() -> None:
     """Recount every matched post from the store (pages read these counts)."""
     db = Database.from_settings(get_settings())
     with db.session(workspace_id=None) as session:  # every workspace's counts
-
         rows = counts.rebuild(session)
     typer.echo(json.dumps({"rows": rows}))
