@@ -248,7 +248,7 @@ def test_listen_command_reads_the_accounts_and_keeps_cursors_in_the_database(
     db = Database.from_settings(settings)
     app = typer.Typer()
     received: list[Post] = []
-    register(app, on_post_factory=lambda: received.append)
+    register(app, on_post_factory=lambda: lambda post, _heard_by: received.append(post))
     app.command("noop")(lambda: None)
     try:
         assert CliRunner().invoke(app, ["listen", "--duration", "0.3"]).exit_code == 2  # none yet

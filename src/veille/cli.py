@@ -186,7 +186,7 @@ def _broker_publisher(address: str) -> Iterator[Any]:
         )
         raise typer.Exit(2) from None
     try:
-        publisher = Publisher(check_address(address))
+        publisher = Publisher(check_address(address), workspace_id=_cli_workspace())
     except (ValueError, BrokerError) as exc:
         err.print(_("error: %(error)s", error=said(exc)), markup=False)
         raise typer.Exit(2) from None
@@ -194,6 +194,21 @@ def _broker_publisher(address: str) -> Iterator[Any]:
         yield publisher
     finally:
         publisher.close()
+
+
+def _cli_workspace() -> int:
+    """The workspace the command line acts for (VEILLE_WORKSPACE): who hears what it sends to
+    the broker. Only a named one needs the database."""
+    from veille.store.db import DEFAULT_SLUG, DEFAULT_WORKSPACE, Database
+
+    settings = get_settings()
+    if settings.workspace == DEFAULT_SLUG:
+        return DEFAULT_WORKSPACE
+    db = Database.from_settings(settings)
+    try:
+        return db.workspace_id
+    finally:
+        db.engine.dispose()
 
 
 def _progress() -> Progress:
@@ -445,20 +460,22 @@ def _register_commands() -> None:
 
 
 def _pipeline_sink() -> Any:
-    """`veille listen` stores what it hears through the pipeline, one post at a time."""
+    """`veille listen` stores what it hears through the pipeline, one post at a time, heard
+    by the workspace whose account heard it."""
     pipeline = build_pipeline(open_database(get_settings()))
 
-    def on_post(post: Any) -> None:
-        pipeline.process([post])
+    def on_post(post: Any, heard_by: int | None) -> None:
+        pipeline.process([post], heard_by=heard_by)
 
     return on_post
 
 
 @contextmanager
 def _broker_sink(address: str) -> Iterator[Any]:
-    """`veille listen --broker`: each post heard goes to the stream, not the store."""
+    """`veille listen --broker`: each post heard goes to the stream, not the store, with the
+    workspace that heard it."""
     with _broker_publisher(address) as publisher:
-        yield lambda post: publisher.publish([post])
+        yield lambda post, heard_by: publisher.publish([post], heard_by=heard_by)
 
 
 _register_commands()

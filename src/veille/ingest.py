@@ -223,8 +223,8 @@ class BatchWriter(Generic[T]):
                     self.summary.rejected.append(
                         Rejection(Words(self.where, number=number), refused_by_store(exc))
                     )
-        if self.edits:
-            with self.pipeline.db.session() as session:
+        if self.edits:  # posts are shared: an edit is every workspace's
+            with self.pipeline.db.session(workspace_id=None) as session:
                 self.summary.edited += apply_edits(session, self.edits)
             self.edits.clear()
         if self.progress:
@@ -240,18 +240,22 @@ def ingest_posts(
     progress: Callable[[int], None] | None = None,
     where: str = N_("line %(number)s"),
     retry_on: tuple[type[Exception], ...] = (),
+    heard_by: int | None = None,
 ) -> IngestSummary:
     """Run parsed items through the pipeline in batches; rejections are kept, not fatal
     (BatchWriter says how). Deletions a network reported are applied in the file's order. An
     error of a ``retry_on`` type (the store out of reach, say) is raised, never turned into
-    rejections: a broker worker gives its messages back rather than dropping them."""
-    writer = BatchWriter[Post](
-        pipeline, pipeline.process, progress=progress, where=where, retry_on=retry_on
-    )
+    rejections: a broker worker gives its messages back rather than dropping them. The posts
+    are heard by ``heard_by`` (default: the pipeline's database's workspace)."""
+
+    def store(posts: list[Post]) -> BatchResult:
+        return pipeline.process(posts, heard_by=heard_by)
+
+    writer = BatchWriter[Post](pipeline, store, progress=progress, where=where, retry_on=retry_on)
     for number, item in items:
         if isinstance(item, PostDeleted):
             writer.flush()  # a post created then deleted in the same file goes
-            with pipeline.db.session() as session:
+            with pipeline.db.session(workspace_id=None) as session:  # from every workspace
                 writer.summary.deleted += delete_posts(session, [(item.network, item.post_id)])
             continue
         if isinstance(item, Rejection):

@@ -51,6 +51,7 @@ class Stored:
     edited version to apply."""
 
     edit: Post | None
+    key: tuple[str, str]  # (network, post id): heard by this ingest's workspace too
 
 
 ChunkResult = tuple[list[tuple[int, Prepared | Stored | Rejection]], dict[str, float]]
@@ -116,6 +117,9 @@ def _ingest_in_pool(
         seconds["wait"] += time.perf_counter() - started
         for stage, value in spent.items():
             seconds[f"workers {stage}"] += value
+        stored = [item.key for _, item in items if isinstance(item, Stored)]
+        if stored:
+            pipeline.hear(stored)
         for number, item in items:
             if isinstance(item, Rejection):
                 writer.reject(item)
@@ -172,7 +176,9 @@ def prepare_chunk(first: int, lines: list[str | bytes]) -> ChunkResult:
         known = set()
     known_s = time.perf_counter() - started
     done: dict[int, Prepared | Stored | Rejection] = {
-        n: Stored(post if is_edit(post) else None) for n, post in posts if post.key in known
+        n: Stored(post if is_edit(post) else None, post.key)
+        for n, post in posts
+        if post.key in known
     }
     done.update(_prepare(preparer, [(n, p) for n, p in posts if p.key not in known]))
     out = [(n, item if isinstance(item, Rejection) else done[n]) for n, item in parsed]

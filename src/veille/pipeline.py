@@ -138,6 +138,15 @@ class Pipeline:
         self._store(fresh, result, heard_by, list(known.values()))
         return result
 
+    def hear(self, keys: Iterable[tuple[str, str]], *, heard_by: int | None = None) -> None:
+        """Posts a worker process found stored already: heard by ``heard_by`` too (default:
+        the database's workspace), as `process` marks the known posts of its batch."""
+        known = self._known(keys)
+        if known:
+            hearer = self.db.workspace_id if heard_by is None else heard_by
+            with self._stage("store"), self.db.session(workspace_id=None) as session:
+                repository.insert_heard(session, hearer, known.values())
+
     def _known(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
         with self._stage("known"), self.db.session(workspace_id=None) as session:
             return repository.existing_posts(session, keys)

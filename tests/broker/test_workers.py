@@ -3,7 +3,8 @@ on disk), `veille worker` subprocesses into a real store, and the failures it mu
 
 Each post is stored exactly once: a worker killed with SIGKILL mid-stream leaves its batch to
 the others, the broker restarted mid-stream loses nothing, a slow worker holds only its own
-batch, and a message that is not a post is refused by name without blocking the stream.
+batch, and a message that is not a post is refused by name without blocking the stream. A
+message carries the workspace that heard its post, and the worker stores it as heard by it.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from tests.factories import post_json
 from tests.helpers.environment import clean_env
 from tests.helpers.nats import NatsServer
 from veille.cli import app
-from veille.config import Settings
+from veille.config import Settings, get_settings
 from veille.posts import parse_post
 from veille.store import counts, tables
 from veille.store.db import Database
 from veille.watches import save_watch
+from veille.workspaces import create
 
 PG_URL = os.environ.get("VEILLE_TEST_DATABASE_URL", "")
 needs_postgres = pytest.mark.skipif(
@@ -314,3 +316,57 @@ def test_a_store_connection_lost_mid_batch_gives_the_batch_back(
     assert report["rejected"] == 0
     assert report["given_back"] > 0
     workers.store.check_exactly_once(2000)
+
+
+# ---------------------------------------------------------------- workspaces
+
+
+@pytest.mark.parametrize("workers", ["sqlite_store", "postgres_store"], indirect=True)
+def test_each_message_is_heard_by_the_workspace_that_sent_it(
+    workers: Workers, tmp_path: Path
+) -> None:
+    from veille.broker.publisher import Publisher
+
+    db = workers.store.db
+    with db.session(workspace_id=None) as session:
+        other = create(session, slug="fleurs").id
+    publisher = Publisher(workers.server.address)  # the first workspace's, as by default
+    try:
+        publisher.publish([parse_post(json.loads(line)) for line in post_lines(0, 10)])
+    finally:
+        publisher.close()
+    path = tmp_path / "fleurs.jsonl"
+    path.write_text("\n".join(post_lines(5, 10)) + "\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as env:  # the command line of the "fleurs" workspace
+        for name, value in {**workers.store.env, "VEILLE_WORKSPACE": "fleurs"}.items():
+            env.setenv(name, value)
+        get_settings.cache_clear()
+        result = CliRunner().invoke(app, ["ingest", str(path), "--broker", workers.server.address])
+    get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert workers.server.stream_messages() == 20  # the five shared posts: once per workspace
+
+    worker = workers.start("a")
+    wait_for(drained(workers, 15), "every post stored", workers)
+    report = workers.report(worker)
+    assert report["new"] == 15 and report["duplicate"] == 5 and report["rejected"] == 0
+    with db.session(workspace_id=None) as session:
+        heard: dict[int, set[int]] = {}
+        for workspace, post_id in session.execute(
+            select(tables.Heard.workspace_id, tables.Post.network_post_id).join(
+                tables.Post, tables.Post.id == tables.Heard.post_id
+            )
+        ):
+            heard.setdefault(workspace, set()).add(int(post_id))
+    assert heard == {1: set(range(10)), other: set(range(5, 15))}
+
+
+def test_a_message_without_workspace_is_the_first_workspaces() -> None:
+    from nats.aio.msg import Msg
+
+    from veille.broker.publisher import WORKSPACE
+    from veille.broker.worker import heard_by
+
+    assert heard_by(Msg(None, headers=None)) == 1  # type: ignore[arg-type]
+    assert heard_by(Msg(None, headers={WORKSPACE: "7"})) == 7  # type: ignore[arg-type]
+    assert heard_by(Msg(None, headers={WORKSPACE: "sept"})) is None  # type: ignore[arg-type]

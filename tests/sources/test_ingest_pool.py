@@ -22,6 +22,7 @@ from veille.ingest_pool import ingest_lines
 from veille.runtime import build_pipeline
 from veille.store import counts, tables
 from veille.store.db import Database
+from veille.workspaces import create
 
 PG_URL = os.environ.get("VEILLE_TEST_DATABASE_URL", "")
 
@@ -179,3 +180,28 @@ def test_a_small_file_stays_in_one_process(fresh_db: Any, tmp_path: Path) -> Non
         summary = ingest_lines(pipeline, handle)  # workers: one per core for large inputs
     assert summary.new == 1
     assert "wait" not in pipeline.stage_seconds  # no worker was waited for
+
+
+def test_a_file_stored_already_is_heard_by_the_next_workspace_through_the_workers(
+    fresh_db: Any,
+) -> None:
+    """The same posts ingested by a second workspace: the workers find them stored, store
+    nothing again, and the second workspace hears every one of them (as in one process)."""
+    db = fresh_db()
+    with db.session(workspace_id=None) as session:
+        other = create(session, slug="fleurs").id
+    lines = [json.dumps(post_json(str(i), f"Message numéro {i}")) for i in range(30)]
+    first = ingest_lines(build_pipeline(db), lines, workers=2, batch_size=10)
+    assert first.new == 30
+    pooled = Database(db.engine.url.render_as_string(hide_password=False), workspace_id=other)
+    try:
+        again = ingest_lines(build_pipeline(pooled), lines, workers=2, batch_size=10)
+    finally:
+        pooled.engine.dispose()
+    assert again.new == 0 and again.duplicate == 30
+    with db.session(workspace_id=None) as session:
+        heard = session.execute(select(tables.Heard.workspace_id, tables.Heard.post_id)).all()
+    by_workspace: dict[int, int] = {}
+    for workspace, _ in heard:
+        by_workspace[workspace] = by_workspace.get(workspace, 0) + 1
+    assert by_workspace == {1: 30, other: 30}

@@ -141,7 +141,7 @@ def test_listen_command_runs_the_sources_file(tmp_path: Path) -> None:
     )
     app = typer.Typer()
     received: list[Post] = []
-    register(app, on_post_factory=lambda: received.append)
+    register(app, on_post_factory=lambda: lambda post, _heard_by: received.append(post))
     app.command("noop")(lambda: None)  # a second command keeps `listen` a subcommand
     with http_server(feed_server(requests)) as server:  # type: ignore[arg-type]
         sources = tmp_path / "sources.toml"

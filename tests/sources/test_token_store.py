@@ -159,7 +159,8 @@ def test_listener_and_publisher_of_one_account_refresh_in_turn_and_both_keep_wor
         listeners = build_account_listeners(
             database, BOX, cursors=MemoryCursorStore(), options=options
         )
-        [search] = [x for x in listeners if isinstance(x, IntervalPoller)]
+        # Each account's listener comes wrapped with its workspace (listening.HeardBy).
+        [search] = [x.listener for x in listeners if isinstance(x.listener, IntervalPoller)]
         publisher = ConnectorPublisher(database, BOX, endpoints={"bluesky": server.url})
         received: list[Post] = []
 

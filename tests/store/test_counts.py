@@ -28,6 +28,7 @@ from veille.sources.revisions import delete_posts
 from veille.store import counts, queries, repository, tables
 from veille.store.db import Database, alembic_config
 from veille.watches import save_watch
+from veille.workspaces import create
 
 PG_URL = os.environ.get("VEILLE_TEST_DATABASE_URL", "")
 ZONE = ZoneInfo("Europe/Paris")
@@ -170,6 +171,35 @@ def test_counts_rebuild_command_restores_the_counts(
     assert result.exit_code == 0, result.output
     assert '"rows"' in result.output
     assert _same_as_posts(db) == right
+
+
+def test_counts_rebuild_command_restores_every_workspaces_counts(
+    stream: tuple[Database, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, posts_path = stream
+    _ingest(db, posts_path)
+    with db.session(workspace_id=None) as session:
+        other = create(session, slug="fleurs").id
+    with db.session(workspace_id=other) as session:
+        watch = repository.upsert_watch(
+            session, name="Tout", kind="brand", description="", rules=["angers"]
+        )
+        posts = session.scalars(select(tables.Post.id).limit(40)).all()
+        repository.insert_matches(session, [{"post_id": p, "watch_id": watch.id} for p in posts])
+    with db.session(workspace_id=None) as session:
+        right = counts.from_posts(session)
+        assert {key[0] for key in right} == {1, other}
+        session.execute(update(tables.PostCount).values(posts=tables.PostCount.posts + 7))
+        assert counts.stored(session) != right
+    monkeypatch.setenv("VEILLE_DATABASE_URL", str(db.engine.url.render_as_string(False)))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["counts", "rebuild"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    with db.session(workspace_id=None) as session:
+        assert counts.stored(session) == right
 
 
 def test_the_migration_counts_the_posts_already_stored(tmp_path: Path) -> None:

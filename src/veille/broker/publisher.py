@@ -23,6 +23,7 @@ from veille.broker.stream import SUBJECT, BrokerError, connect, ensure_stream
 from veille.ingest import Rejection
 from veille.posts import Post
 from veille.sources.base import PostDeleted
+from veille.store.db import DEFAULT_WORKSPACE
 from veille.translations import N_
 
 T = TypeVar("T")
@@ -32,18 +33,33 @@ RETRY_FOR = 120.0
 ACK_TIMEOUT = 5.0  # seconds to wait for the stream's acknowledgements of one attempt
 
 
-def message(post: Post) -> tuple[bytes, dict[str, str]]:
-    """A post as a message: its Post JSON line and its key as the de-duplication id."""
+WORKSPACE = "Veille-Workspace"  # the header naming the workspace that heard the post
+
+
+def message(post: Post, heard_by: int = DEFAULT_WORKSPACE) -> tuple[bytes, dict[str, str]]:
+    """A post as a message: its Post JSON line, the workspace that heard it, and its key as
+    the de-duplication id (with the workspace beyond the first: the same post heard by two
+    workspaces is two messages, one hearing each)."""
     data = json.dumps(post.to_json_dict(), ensure_ascii=False).encode("utf-8")
-    return data, {"Nats-Msg-Id": f"{post.network}:{post.id}"}
+    key = f"{post.network}:{post.id}"
+    if heard_by != DEFAULT_WORKSPACE:
+        key = f"w{heard_by}:{key}"
+    return data, {"Nats-Msg-Id": key, WORKSPACE: str(heard_by)}
 
 
 class Publisher:
     """A connection to the broker usable from plain threads: it runs on its own event loop."""
 
-    def __init__(self, address: str, *, retry_for: float = RETRY_FOR) -> None:
+    def __init__(
+        self,
+        address: str,
+        *,
+        retry_for: float = RETRY_FOR,
+        workspace_id: int = DEFAULT_WORKSPACE,
+    ) -> None:
         self.address = address
         self.retry_for = retry_for
+        self.workspace_id = workspace_id  # who hears the posts published without saying
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="veille-broker", daemon=True
@@ -64,10 +80,12 @@ class Publisher:
         await ensure_stream(js)
         return client, js
 
-    def publish(self, posts: Sequence[Post]) -> None:
-        """Every post of ``posts`` in the stream, or BrokerError after ``retry_for`` seconds."""
+    def publish(self, posts: Sequence[Post], *, heard_by: int | None = None) -> None:
+        """Every post of ``posts`` in the stream, heard by ``heard_by`` (default: the
+        publisher's workspace), or BrokerError after ``retry_for`` seconds."""
+        hearer = self.workspace_id if heard_by is None else heard_by
         if posts:
-            self._run(self._publish([message(p) for p in posts]))
+            self._run(self._publish([message(p, hearer) for p in posts]))
 
     async def _publish(self, messages: list[tuple[bytes, dict[str, str]]]) -> None:
         waiting = dict(enumerate(messages))

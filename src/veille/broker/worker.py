@@ -20,14 +20,17 @@ from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from veille.broker.publisher import WORKSPACE
 from veille.broker.stream import CONSUMER, STREAM, connect, ensure_consumer, ensure_stream
 from veille.ingest import IngestSummary, Rejection, ingest_posts, parse_post_lines
 from veille.pipeline import Pipeline
 from veille.posts import Post
+from veille.store.db import DEFAULT_WORKSPACE
 from veille.translations import N_, Words
 
 log = logging.getLogger("veille.broker.worker")
 MESSAGE = N_("message %(number)s")  # how a rejection names a message of the stream
+BAD_WORKSPACE = N_("the workspace header is not a workspace number (%(value)s)")
 
 # The store out of reach, a lock or a deadlock: the batch is given back, not rejected.
 PASSING = (OperationalError, InterfaceError)
@@ -75,8 +78,46 @@ def decode(messages: Sequence[Msg]) -> list[tuple[int, Post | Rejection]]:
         item = parsed[0][1]
         if isinstance(item, Rejection):
             item = Rejection(message(sequence), item.reason)
+        elif heard_by(msg) is None:
+            item = Rejection(message(sequence), Words(BAD_WORKSPACE, value=_header(msg)))
         items.append((sequence, item))
     return items
+
+
+def _header(msg: Msg) -> str:
+    return (msg.headers or {}).get(WORKSPACE, "")
+
+
+def heard_by(msg: Msg) -> int | None:
+    """The workspace that heard the message's post; the first for a message published before
+    workspaces (no header); None when the header is not a workspace's id."""
+    value = _header(msg)
+    if not value:
+        return DEFAULT_WORKSPACE
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def _ingest_by_workspace(
+    pipeline: Pipeline, items: list[tuple[int, Post | Rejection]], messages: Sequence[Msg]
+) -> IngestSummary:
+    """The batch's posts through the pipeline, each group heard by its own workspace."""
+    groups: dict[int, list[tuple[int, Post | Rejection]]] = {}
+    for item, msg in zip(items, messages, strict=True):
+        groups.setdefault(heard_by(msg) or DEFAULT_WORKSPACE, []).append(item)
+    total = IngestSummary()
+    for workspace, group in sorted(groups.items()):
+        summary = ingest_posts(
+            pipeline,
+            group,
+            batch_size=len(group) + 1,
+            where=MESSAGE,
+            retry_on=PASSING,
+            heard_by=workspace,
+        )
+        for name in ("read", "new", "duplicate", "matched", "deleted", "edited"):
+            setattr(total, name, getattr(total, name) + getattr(summary, name))
+        total.rejected += summary.rejected
+    return total
 
 
 async def run_worker(
@@ -121,14 +162,7 @@ async def _handle(
     items = decode(messages)
     keep_alive = asyncio.create_task(_in_progress(messages, options.ack_wait))
     try:
-        summary: IngestSummary = await asyncio.to_thread(
-            ingest_posts,
-            pipeline,
-            items,
-            batch_size=len(items) + 1,
-            where=MESSAGE,
-            retry_on=PASSING,
-        )
+        summary = await asyncio.to_thread(_ingest_by_workspace, pipeline, items, messages)
         if options.pause:
             await asyncio.sleep(options.pause)
     except Exception as exc:  # PASSING, or a failure outside the posts (an edit, say)

@@ -193,18 +193,25 @@ def fail_reply(session: Session, *, reply_id: int, error: str, actor_id: int | N
     return reply
 
 
+def _workspace_of(db: Database, reply_id: int) -> int:
+    """The workspace holding the reply: a reply is sent in its own workspace, whichever
+    workspace the database is bound to (the caller found the reply in the reader's)."""
+    with db.session(workspace_id=None) as session:
+        return _reply(session, reply_id).workspace_id
+
+
 def send_now(db: Database, *, reply_id: int, publisher: Publisher, actor_id: int | None) -> str:
     """Send a committed reply; a reply that cannot be sent is marked failed, not lost."""
     try:
         return send(db, reply_id=reply_id, publisher=publisher, actor_id=actor_id)
     except ReplyError as exc:
-        with db.session() as session:
+        with db.session(workspace_id=_workspace_of(db, reply_id)) as session:
             return fail_reply(session, reply_id=reply_id, error=str(exc), actor_id=actor_id).status
 
 
 def retry(db: Database, *, reply_id: int, publisher: Publisher, actor_id: int | None) -> str:
     """Send a failed reply again; a reply in any other state is left as it is."""
-    with db.session() as session:
+    with db.session(workspace_id=_workspace_of(db, reply_id)) as session:
         status = _reply(session, reply_id).status
     if status != "failed":
         return status
@@ -234,6 +241,7 @@ def job_request(reply: InboxReply, account: tables.Account, post: tables.Post) -
         in_reply_to=reply_target(post),
         idempotency_key=reply.idempotency_key,
         due_at=reply.created_at,
+        workspace_id=reply.workspace_id,
     )
 
 
@@ -251,7 +259,8 @@ def send(
     connector keeps refreshed tokens in the account's credentials in yet another one, which
     must not wait on ours, and the reply and its key are stored whatever the call does.
     Callers commit the reply first."""
-    with db.session() as session:
+    workspace = _workspace_of(db, reply_id)
+    with db.session(workspace_id=workspace) as session:
         reply = _reply(session, reply_id)
         if reply.status == "sent":
             return reply.status
@@ -275,9 +284,9 @@ def send(
     try:
         published = publisher.publish(request)
     except ConnectorError as exc:
-        with db.session() as session:
+        with db.session(workspace_id=workspace) as session:
             return fail_reply(session, reply_id=reply_id, error=str(exc), actor_id=actor_id).status
-    with db.session() as session:
+    with db.session(workspace_id=workspace) as session:
         reply = _reply(session, reply_id)
         reply.status, reply.error, reply.sent_at = "sent", None, utcnow()
         reply.network_post_id, reply.url = published.id, published.url or None

@@ -40,6 +40,8 @@ class JobRequest:
     unknown_since: datetime | None = None
     # The draft's images (read from data_dir/media when the job is sent).
     images: tuple[Image, ...] = ()
+    # The workspace the job (or reply) belongs to; its outcome is written there.
+    workspace_id: int | None = None
 
 
 class Publisher(Protocol):
@@ -65,7 +67,8 @@ class ConnectorPublisher:
         self.gateway = gateway or (lambda network: HttpGateway(network))
 
     def publish(self, request: JobRequest) -> PublishedPost:
-        with self.db.session() as session:
+        # The account of the job's workspace (any workspace's, by its id, when not said).
+        with self.db.session(workspace_id=request.workspace_id) as session:
             account = session.get(tables.Account, request.account_id)
             if account is None:
                 raise AuthExpired(request.network, f"account {request.account_id} was removed")

@@ -133,7 +133,10 @@ class RunSummary:
 
 class Scheduler:
     """Claims due jobs and publishes them. Several may run at once (two processes, or a
-    restarted one beside a stuck one): the conditional claim lets only one hold a job."""
+    restarted one beside a stuck one): the conditional claim lets only one hold a job.
+
+    It serves every workspace: due jobs are claimed whichever workspace holds them, and each
+    job's outcome (its draft, events and next occurrence) is written in the job's own one."""
 
     def __init__(
         self,
@@ -164,7 +167,7 @@ class Scheduler:
             (PublishJob.status == "pending") & (PublishJob.next_attempt_at <= now),
             (PublishJob.status == "running") & (PublishJob.lease_until < now),
         )
-        with self.db.session() as session:
+        with self.db.session(workspace_id=None) as session:
             candidates = session.execute(
                 select(PublishJob.id, PublishJob.status, PublishJob.lease_until)
                 .where(due)
@@ -210,6 +213,7 @@ class Scheduler:
                         job.due_at,
                         unknown_since=unknown_since,
                         images=images,
+                        workspace_id=job.workspace_id,
                     )
         return None
 
@@ -232,7 +236,7 @@ class Scheduler:
 
     def _record_success(self, request: JobRequest, post: PublishedPost) -> None:
         now = self.now()
-        with self.db.session() as session:
+        with self.db.session(workspace_id=request.workspace_id) as session:
             job = session.get(PublishJob, request.job_id)
             if job is None or job.status == "done":
                 return  # another worker recorded it after our lease ran out
@@ -250,7 +254,7 @@ class Scheduler:
     def _record_failure(self, request: JobRequest, exc: ConnectorError) -> str:
         now = self.now()
         message = str(exc)[:2000]
-        with self.db.session() as session:
+        with self.db.session(workspace_id=request.workspace_id) as session:
             job = session.get(PublishJob, request.job_id)
             if job is None or job.status == "done":
                 return "done"

@@ -18,6 +18,7 @@ from veille.store.db import Database
 from veille.terminal import _, file_problem, language, said
 from veille.timeutil import utcnow
 from veille.translations import N_, Refusal, Words
+from veille.workspaces import WorkspaceView, listed
 
 alerts_app = typer.Typer(help=_("Spike and crisis alerts."), no_args_is_help=True)
 brief_app = typer.Typer(help=_("The daily brief."), no_args_is_help=True)
@@ -205,18 +206,27 @@ def run(
     quiet: Annotated[bool, typer.Option(help=_("Persist alerts without notifying."))] = False,
 ) -> None:
     """Detect spikes per watch and on negative volume, save alerts, notify. Run hourly."""
-    from veille.report.alerts_run import run_alerts
+    from veille.report.alerts_run import RunReport, run_alerts
 
     settings = get_settings()
     db = Database.from_settings(settings)
-    with db.session() as session:
-        report = run_alerts(
-            session,
-            now=_now(now),
-            zone=settings.zone,
-            sensitivity=sensitivity.value,
-            send=None if quiet else settings,
-        )
+    moment = _now(now)
+    report = RunReport()
+    # Every workspace: its own watches, alerts and channels (the session is bound to it).
+    for workspace in _workspaces(db):
+        with db.session(workspace_id=workspace.id) as session:
+            done = run_alerts(
+                session,
+                now=moment,
+                zone=settings.zone,
+                sensitivity=sensitivity.value,
+                send=None if quiet else settings,
+            )
+        report.opened += done.opened
+        report.updated += done.updated
+        report.closed += done.closed
+        report.notified += done.notified
+        report.errors += done.errors
     typer.echo(
         json.dumps(
             {
@@ -249,10 +259,26 @@ def send(
 
     settings = get_settings()
     db = Database.from_settings(settings)
-    try:
-        with db.session() as session:
-            outcome = send_brief_if_due(session, now=_now(now), settings=settings, force=force)
-    except (NotifyError, ValueError) as error:
-        typer.echo(_("error: %(error)s", error=said(error)), err=True)
-        raise typer.Exit(1) from None
-    typer.echo(outcome.in_language(language()))
+    moment = _now(now)
+    workspaces = _workspaces(db)
+    failed = False
+    # Each workspace's brief, from its own figures to its own recipients; one that cannot be
+    # sent does not hold the others back. Lines are named by workspace when there are several.
+    for workspace in workspaces:
+        named = f"{workspace.slug}: " if len(workspaces) > 1 else ""
+        try:
+            with db.session(workspace_id=workspace.id) as session:
+                outcome = send_brief_if_due(session, now=moment, settings=settings, force=force)
+        except (NotifyError, ValueError) as error:
+            typer.echo(named + _("error: %(error)s", error=said(error)), err=True)
+            failed = True
+            continue
+        typer.echo(named + outcome.in_language(language()))
+    if failed:
+        raise typer.Exit(1)
+
+
+def _workspaces(db: Database) -> list[WorkspaceView]:
+    """The workspaces an hourly job serves: all of them, each in its own session."""
+    with db.session(workspace_id=None) as session:
+        return listed(session)

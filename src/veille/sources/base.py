@@ -448,6 +448,8 @@ def json_object(response: httpx.Response, network: str, where: str) -> dict[str,
 
 
 OnPost = Callable[[Post], None]
+# A post and the workspace whose source heard it (None: the command line's own workspace).
+OnHeard = Callable[[Post, int | None], None]
 OnProblem = Callable[[ParseProblem], None]
 # Told after each connection or poll: None when it worked, else the error that stopped it.
 OnHealth = Callable[[ConnectorError | None], None]

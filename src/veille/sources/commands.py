@@ -29,7 +29,7 @@ import sys
 import threading
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +41,7 @@ import typer
 from veille.config import get_settings
 from veille.posts import Post
 from veille.sources import registry
-from veille.sources.base import CursorStore, JsonFileCursorStore, Listener, OnPost
+from veille.sources.base import CursorStore, JsonFileCursorStore, Listener, OnHeard, OnPost
 from veille.sources.network import ListenOptions, SourcesFile
 from veille.terminal import _, ngettext, said
 from veille.translations import N_, Refusal
@@ -117,24 +117,33 @@ def run_listeners(
     stop: threading.Event | None = None,
     duration: float | None = None,
     join_timeout: float = 10.0,
+    heard: Callable[[int], OnPost] | None = None,
 ) -> RunReport:
     """Run every listener in its own thread until ``stop``, Ctrl-C, SIGTERM or ``duration``.
 
-    ``on_post`` is called from one thread at a time, so the pipeline needs no locking. Each
-    listener saves its cursor when it returns; a listener that fails does not stop the others.
+    ``on_post`` is called from one thread at a time, so the pipeline needs no locking; the
+    posts of a listener of a workspace's account (carrying ``workspace_id``) go to
+    ``heard(workspace)`` when given. Each listener saves its cursor when it returns; a
+    listener that fails does not stop the others.
     """
     stop = stop or threading.Event()
     report = RunReport()
     lock = threading.Lock()
 
-    def deliver(post: Post) -> None:
-        with lock:
-            on_post(post)
-            report.posts += 1
+    def deliverer(listener: Listener) -> OnPost:
+        workspace: int | None = getattr(listener, "workspace_id", None)
+        sink = heard(workspace) if heard is not None and workspace is not None else on_post
+
+        def deliver(post: Post) -> None:
+            with lock:
+                sink(post)
+                report.posts += 1
+
+        return deliver
 
     def run(listener: Listener) -> None:
         try:
-            listener.listen(deliver, stop)
+            listener.listen(deliverer(listener), stop)
         except Exception as exc:  # one broken source must not take the others down
             report.failed[listener.name] = str(exc)
             log.error("%s: stopped listening: %s", listener.name, exc)
@@ -180,7 +189,7 @@ def _restore_sigterm(previous: _Handler) -> None:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _print_post(post: Post) -> None:
+def _print_post(post: Post, _heard_by: int | None) -> None:
     sys.stdout.write(json.dumps(post.to_json_dict(), ensure_ascii=False) + "\n")
     sys.stdout.flush()
 
@@ -188,11 +197,12 @@ def _print_post(post: Post) -> None:
 def register(
     app: typer.Typer,
     *,
-    on_post_factory: Callable[[], OnPost] | None = None,
-    broker_sink_factory: Callable[[str], AbstractContextManager[OnPost]] | None = None,
+    on_post_factory: Callable[[], OnHeard] | None = None,
+    broker_sink_factory: Callable[[str], AbstractContextManager[OnHeard]] | None = None,
 ) -> None:
     """Add `veille listen` to ``app``; ``on_post_factory`` gives the pipeline (default: print
-    each post as a Post JSON line), ``broker_sink_factory`` what `--broker` publishes with."""
+    each post as a Post JSON line), ``broker_sink_factory`` what `--broker` publishes with;
+    both are told which workspace heard each post."""
 
     @app.command(
         "listen",
@@ -241,6 +251,7 @@ def register(
         else:
             assert db is not None
             cursor_store = DatabaseCursorStore(db)
+        listeners: Sequence[Listener]
         try:
             if sources is not None:
                 listeners = build_listeners(sources, cursors=cursor_store)
@@ -266,14 +277,27 @@ def register(
         if broker is not None and broker_sink_factory is None:
             typer.echo(_("error: --broker is not available here"), err=True)
             raise typer.Exit(2)
-        sink: AbstractContextManager[OnPost] = (
+        sink: AbstractContextManager[OnHeard] = (
             broker_sink_factory(broker)
             if broker is not None and broker_sink_factory is not None
             else nullcontext(on_post_factory() if on_post_factory else _print_post)
         )
         try:
             with sink as deliver:
-                report = run_listeners(listeners, deduplicate(deliver), duration=duration)
+                # Each workspace hears what its accounts hear, deduplicated on its own; a
+                # sources file's listeners are the command line's workspace's.
+                heard: dict[int | None, OnPost] = {}
+
+                def heard_by(workspace: int | None) -> OnPost:
+                    if workspace not in heard:
+
+                        def hand_over(post: Post, workspace: int | None = workspace) -> None:
+                            deliver(post, workspace)
+
+                        heard[workspace] = deduplicate(hand_over)
+                    return heard[workspace]
+
+                report = run_listeners(listeners, heard_by(None), duration=duration, heard=heard_by)
         finally:
             if db is not None:
                 db.engine.dispose()

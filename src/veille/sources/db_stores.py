@@ -97,6 +97,9 @@ class AccountTokenStore:
     transaction holding the row's lock, ``SELECT ... FOR UPDATE`` on PostgreSQL and a write
     transaction taken up front (``BEGIN IMMEDIATE``) on SQLite. Token sets an older version
     wrote flat (``<key>.<field>``) are read too, and replaced at the next save.
+
+    The account is found by its id in whichever workspace holds it: listeners, the scheduler
+    and the connect pages of every workspace share this store, and the id names one row.
     """
 
     PREFIX = "token "
@@ -110,7 +113,7 @@ class AccountTokenStore:
         return f"AccountTokenStore(account_id={self.account_id})"
 
     def load(self, key: str) -> dict[str, str] | None:
-        with self.db.session() as session:
+        with self.db.session(workspace_id=None) as session:
             account = session.get(tables.Account, self.account_id)
             if account is None:
                 return None
@@ -118,7 +121,7 @@ class AccountTokenStore:
         return stored_token(credentials, key)
 
     def save(self, key: str, token: dict[str, str]) -> None:
-        with self.db.session() as session:
+        with self.db.session(workspace_id=None) as session:
             account = _locked_account(session, self.db.dialect, self.account_id)
             credentials = {
                 k: v

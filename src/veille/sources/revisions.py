@@ -17,8 +17,9 @@ from veille.store.search import search_text
 
 
 def apply_revision(db: Database, change: Post | PostDeleted) -> None:
-    """What a listener heard: a deletion removes the stored post, an edit replaces it."""
-    with db.session() as session:
+    """What a listener heard: a deletion removes the stored post, an edit replaces it, for
+    every workspace (posts are shared: each workspace's inbox items and counts follow)."""
+    with db.session(workspace_id=None) as session:
         if isinstance(change, PostDeleted):
             delete_posts(session, [(change.network, change.post_id)])
         else:

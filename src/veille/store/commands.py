@@ -28,6 +28,6 @@ def register(app: typer.Typer) -> None:
 def rebuild() -> None:
     """Recount every matched post from the store (pages read these counts)."""
     db = Database.from_settings(get_settings())
-    with db.session() as session:
+    with db.session(workspace_id=None) as session:  # every workspace's counts
         rows = counts.rebuild(session)
     typer.echo(json.dumps({"rows": rows}))
