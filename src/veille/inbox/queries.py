@@ -22,11 +22,16 @@ class Member:
 
 
 def members(session: Session) -> list[Member]:
-    """The team of the session's workspace (users of other workspaces are not its team)."""
+    """The team of the session's workspace (users of other workspaces are not its team);
+    every user, with their own role, for a session bound to no workspace (a job's)."""
+    workspace = scope.workspace_of(session)
+    if workspace is None:
+        everyone = select(tables.User.id, tables.User.username, tables.User.role)
+        return [Member(*row) for row in session.execute(everyone.order_by(tables.User.username))]
     rows = session.execute(
         select(tables.User.id, tables.User.username, tables.Membership.role)
         .join(tables.Membership, tables.Membership.user_id == tables.User.id)
-        .where(tables.Membership.workspace_id == scope.required_workspace(session))
+        .where(tables.Membership.workspace_id == workspace)
         .order_by(tables.User.username)
     )
     return [Member(user_id, username, role) for user_id, username, role in rows]
