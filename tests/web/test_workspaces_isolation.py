@@ -178,7 +178,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with db.session(workspace_id=1) as session:
         create_user(session, username="alice", password=PASSWORD, role="owner")
         both = create_user(session, username="claude", password=PASSWORD, role="owner")
-        join(session, user_id=both.id, role="manager", workspace_id=2)
+        join(session, user_id=both.id, role="viewer", workspace_id=2)
     with db.session(workspace_id=2) as session:
         create_user(session, username="bruno", password=PASSWORD, role="owner")
     # The same stream heard by both workspaces; one more post heard by the second alone.
@@ -229,8 +229,9 @@ def _pages(client: TestClient) -> dict[str, str]:
     texts: dict[str, str] = {}
     for start in START:
         response = client.get(start)
-        assert response.status_code == 200, start
-        texts[start] = response.text
+        assert response.status_code in (200, 403), start  # 403: not for a viewer
+        if response.status_code == 200:
+            texts[start] = response.text
     for page in crawl(client, "/", limit=150, per_shape=3):
         if page not in texts:
             response = client.get(page)
@@ -321,6 +322,9 @@ def test_the_user_of_both_switches_from_the_header(site: Site) -> None:
         home = client.get("/").text
         assert MARK[1] in home and MARK[2] not in home
         csrf = csrf_of(home)
+        # The role is the one held in the workspace looked at: an owner here, a viewer there.
+        invited = client.post("/team/invitations", data={"csrf": csrf, "role": "member"})
+        assert invited.status_code == 200 and "/invite/" in invited.text
         refused = client.post("/workspace", data={"csrf": csrf, "workspace": "99"})
         assert refused.status_code == 404
         switched = client.post(
@@ -329,10 +333,38 @@ def test_the_user_of_both_switches_from_the_header(site: Site) -> None:
         assert switched.status_code == 303
         texts = _pages(client)
         assert _marked(texts, MARK[1]) == []
-        assert "/settings" in _marked(texts, MARK[2])
-        # A manager there: the team page lists the second workspace's members and roles.
+        assert {"/", "/watches", "/drafts", "/alerts"} <= set(_marked(texts, MARK[2]))
+        # The team page lists the second workspace's members, with their roles there.
         team = client.get("/team").text
         assert "bruno" in team and "claude" in team and "alice" not in team
+        assert "<td>claude</td><td>lecteur</td>" in team
+        refused = client.post("/team/invitations", data={"csrf": csrf, "role": "member"})
+        assert refused.status_code == 403
+
+
+def test_an_invitation_joins_the_inviting_workspace(site: Site) -> None:
+    with _signed_in(site, "bruno") as client:
+        page = client.post(
+            "/team/invitations",
+            data={"csrf": csrf_of(client.get("/team").text), "role": "member"},
+        )
+        token = page.text.split("/invite/")[1].split('"')[0]
+    with TestClient(site.app) as stranger:
+        form = stranger.get(f"/invite/{token}")
+        assert form.status_code == 200
+        joined = stranger.post(
+            f"/invite/{token}",
+            data={"csrf": csrf_of(form.text), "username": "denise", "password": PASSWORD},
+            follow_redirects=False,
+        )
+        assert joined.status_code == 303
+    with site.db.session(workspace_id=None) as session:
+        memberships = session.execute(
+            select(tables.Membership.workspace_id, tables.Membership.role)
+            .join(tables.User, tables.User.id == tables.Membership.user_id)
+            .where(tables.User.username == "denise")
+        ).all()
+    assert [tuple(row) for row in memberships] == [(2, "member")]
 
 
 def test_the_command_line_exports_the_workspace_it_is_told(
