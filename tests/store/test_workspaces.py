@@ -224,3 +224,26 @@ def test_each_workspace_reads_only_the_posts_it_matched_or_heard(
         assert queries.list_posts(
             session, queries.PostFilter(watch_id=theirs, query="peinture")
         ) == ([], 0)
+
+
+def test_a_common_word_among_a_workspaces_mentions_is_searched_in_its_own(
+    two: tuple[Database, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every word counts as common (FEW_POSTS 0): the hand-written search of matched posts
+    (store/search.py) takes the workspace and reads its own mentions alone."""
+    db, first, other = two
+    with db.session(workspace_id=first) as session:
+        repository.upsert_watch(
+            session, name="Peinture", kind="sector", description="", rules=["peinture"]
+        )
+    posts = [
+        post_json("1", "Peinture fraîche à Angers"),  # both workspaces' watches
+        post_json("2", "La peinture écaille encore"),  # first's watch alone
+    ]
+    _ingest(db, posts, heard_by=other)
+    monkeypatch.setattr(queries, "FEW_POSTS", 0)
+    expected = {first: {"1", "2"}, other: {"1"}}
+    for workspace, ids in expected.items():
+        with db.session(workspace_id=workspace) as session:
+            found, total = queries.list_posts(session, queries.PostFilter(query="peinture"))
+            assert {p.network_post_id for p in found} == ids and total == len(ids)
