@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from veille.posts import Post, parse_post
 from veille.rules import compile_rules, parse_rule
 from veille.rules.errors import RuleError
-from veille.store import counts, tables
+from veille.store import counts, tables, visibility
 from veille.translations import N_, Refusal
 
 WATCH_KINDS = ("brand", "owner", "competitor", "leads", "sector", "local", "other")
@@ -106,7 +106,9 @@ def save_watch(
 def match_counts(session: Session) -> dict[int, int]:
     """watch id -> how many stored posts it matches."""
     rows = session.execute(
-        select(tables.Match.watch_id, func.count()).group_by(tables.Match.watch_id)
+        select(tables.Match.watch_id, func.count())
+        .where(*visibility.own_watches(session))
+        .group_by(tables.Match.watch_id)
     )
     return {watch_id: count for watch_id, count in rows}
 

@@ -25,18 +25,27 @@ from veille.runtime import build_pipeline
 from veille.store import queries
 from veille.store.db import Database
 from veille.timeutil import utcnow
+from veille.workspaces import create
 
 ZONE = ZoneInfo("Europe/Paris")
 
 
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """Two days of the demo stream through the pipeline (a few hundred posts)."""
+@pytest.fixture(scope="module", params=["one workspace", "two workspaces"])
+def filled(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    """Two days of the demo stream through the pipeline (a few hundred posts); with a second
+    workspace watching the same, the pages read the first's posts alone (store/visibility.py)."""
     folder: Path = tmp_path_factory.mktemp("plans")
     db = Database(f"sqlite:///{folder / 'veille.db'}")
     db.migrate()
     with db.session() as session:
         save_demo_business(session)
+    if request.param == "two workspaces":
+        with db.session(workspace_id=None) as session:
+            other = create(session, slug="autre").id
+        with db.session(workspace_id=other) as session:
+            save_demo_business(session)
     posts_path, _ = write_demo(generate_demo(seed=3, days=2), folder / "demo")
     with posts_path.open(encoding="utf-8") as handle:
         ingest_posts(build_pipeline(db), parse_post_lines(handle))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,86 @@ def test_the_command_line_acts_on_the_workspace_it_is_told(
         monkeypatch.setenv("VEILLE_WORKSPACE", "nulle-part")
         Database.from_settings(get_settings())
     get_settings.cache_clear()
+
+
+def test_each_workspace_reads_only_the_posts_it_matched_or_heard(
+    two: tuple[Database, int, int],
+) -> None:
+    """Every read of posts (list, search, export, a post and its thread, by ids, figures) shows
+    a workspace the posts its watches matched and those it heard, never the others'."""
+    db, first, other = two
+    with db.session(workspace_id=first) as session:
+        repository.upsert_watch(
+            session, name="Peinture", kind="sector", description="", rules=["peinture"]
+        )
+    heard_by_other = [
+        post_json("1", "Un bon peintre à Angers ?"),  # both workspaces' watches match it
+        post_json("3", "Il pleut sur Nantes ce matin", conversation_id="3"),  # no watch
+    ]
+    _ingest(db, heard_by_other, heard_by=other)
+    heard_by_first = [
+        post_json("2", "La peinture écaille encore, bien dommage"),  # first's watch alone
+        post_json("4", "Nantes sous la pluie, rien de neuf"),  # no watch
+    ]
+    _ingest(db, heard_by_first, heard_by=first)
+    with db.session(workspace_id=None) as session:
+        ids = dict(session.execute(select(tables.Post.network_post_id, tables.Post.id)).all())
+    seen = {first: {"1", "2", "4"}, other: {"1", "3"}}
+    matched = {first: {"1", "2"}, other: {"1"}}
+    for workspace in (first, other):
+        with db.session(workspace_id=workspace) as session:
+            everything = queries.PostFilter(matched_only=False)
+            listed, total = queries.list_posts(session, everything)
+            assert {p.network_post_id for p in listed} == seen[workspace]
+            assert total == len(seen[workspace])
+            mentions, _ = queries.list_posts(session, queries.PostFilter())
+            assert {p.network_post_id for p in mentions} == matched[workspace]
+            found = {p.network_post_id for p in queries.search_posts(session, "nantes")}
+            assert found == seen[workspace] - {"1", "2"}
+            among, _ = queries.list_posts(session, queries.PostFilter(query="peinture"))
+            assert {p.network_post_id for p in among} == matched[workspace] - {"1"}
+            exported = {row["id"] for row in queries.export_rows(session)}
+            assert exported == seen[workspace]
+            shown = queries.posts_by_ids(session, list(ids.values()))
+            assert {p.network_post_id for p in shown} == seen[workspace]
+            for post_id, post in ids.items():
+                assert (queries.post_with_thread(session, post) is not None) == (
+                    post_id in seen[workspace]
+                )
+            assert all(set(p.watches) <= {w.name for w in queries.watches(session)} for p in listed)
+            top = queries.top_posts(
+                session,
+                since=datetime(2026, 11, 1, tzinfo=UTC),
+                until=datetime(2026, 12, 1, tzinfo=UTC),
+            )
+            assert {p.network_post_id for p in top} == matched[workspace]
+    with db.session(workspace_id=first) as session:
+        theirs = queries.watch_id(session, "Peinture")
+    with db.session(workspace_id=other) as session:
+        assert queries.list_posts(session, queries.PostFilter(watch_id=theirs)) == ([], 0)
+        assert queries.list_posts(
+            session, queries.PostFilter(watch_id=theirs, query="peinture")
+        ) == ([], 0)
+
+
+def test_a_common_word_among_a_workspaces_mentions_is_searched_in_its_own(
+    two: tuple[Database, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every word counts as common (FEW_POSTS 0): the hand-written search of matched posts
+    (store/search.py) takes the workspace and reads its own mentions alone."""
+    db, first, other = two
+    with db.session(workspace_id=first) as session:
+        repository.upsert_watch(
+            session, name="Peinture", kind="sector", description="", rules=["peinture"]
+        )
+    posts = [
+        post_json("1", "Peinture fraîche à Angers"),  # both workspaces' watches
+        post_json("2", "La peinture écaille encore"),  # first's watch alone
+    ]
+    _ingest(db, posts, heard_by=other)
+    monkeypatch.setattr(queries, "FEW_POSTS", 0)
+    expected = {first: {"1", "2"}, other: {"1"}}
+    for workspace, ids in expected.items():
+        with db.session(workspace_id=workspace) as session:
+            found, total = queries.list_posts(session, queries.PostFilter(query="peinture"))
+            assert {p.network_post_id for p in found} == ids and total == len(ids)

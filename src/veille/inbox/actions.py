@@ -9,7 +9,8 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from veille.store import tables
+from veille.inbox import queries
+from veille.store import tables, visibility
 from veille.store.tables_inbox import InboxEvent, InboxNote
 from veille.timeutil import utcnow
 from veille.translations import N_, Refusal
@@ -46,8 +47,9 @@ def open_to_answer(session: Session, *, post_id: int, actor_id: int | None) -> i
     found = item.first()
     if found is not None:
         return found.id
-    if session.get(tables.Post, post_id) is None:
-        raise LookupError(f"post {post_id} not found")
+    seen = visibility.visible_posts(session)
+    if session.scalar(select(tables.Post.id).where(tables.Post.id == post_id, *seen)) is None:
+        raise LookupError(f"post {post_id} not found")  # or one this workspace never saw
     created = tables.InboxItem(post_id=post_id, priority=0.0, reason="")
     session.add(created)
     session.flush()
@@ -76,7 +78,7 @@ def assign(
     session: Session, *, item_id: int, assignee_id: int | None, actor_id: int | None
 ) -> None:
     """Give an item to a team member (None takes it back); a new item becomes assigned."""
-    if assignee_id is not None and session.get(tables.User, assignee_id) is None:
+    if assignee_id is not None and not queries.is_member(session, assignee_id):
         raise ActionError(N_("assignee: this team member no longer exists; choose another"))
     item = _item(session, item_id)
     if item.assignee_id == assignee_id:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from veille.inbox.actions import OPEN_STATUSES, STATUSES
 from veille.inbox.clock import SETTING_KEY, BusinessHours
+from veille.inbox.queries import members
 from veille.inbox.triage import Signals, Triage, score
 from veille.store import repository, tables
 from veille.timeutil import utcnow
@@ -124,9 +125,7 @@ def load_views(
     known = _known_authors(session, [author.id for _, _, author in rows])
     handles = own_handles(session)
     hours = business_hours(session, zone=zone)
-    names = {
-        uid: name for uid, name in session.execute(select(tables.User.id, tables.User.username))
-    }
+    names = {member.id: member.username for member in members(session)}
     views: list[ItemView] = []
     for item, post, author in rows:
         found = enrich.get(post.id, {})

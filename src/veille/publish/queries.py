@@ -10,6 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from veille.inbox.queries import members
 from veille.publish.drafts import PUBLISHING_NETWORKS
 from veille.publish.schedule import WeeklyTime
 from veille.store import tables
@@ -75,7 +76,8 @@ def own_history(session: Session, account_ids: Sequence[int]) -> list[tuple[date
 
 
 def user_names(session: Session) -> dict[int, str]:
-    return {u.id: u.username for u in session.scalars(select(tables.User))}
+    """The names of the workspace's team."""
+    return {m.id: m.username for m in members(session)}
 
 
 def comments_of(session: Session, draft_id: int) -> list[DraftComment]:

@@ -171,7 +171,7 @@ def responses(session: Session, period: Period, hours: BusinessHours) -> Respons
             tables.Post.created_at >= period.since,
             tables.Post.created_at < period.until,
             tables.InboxItem.first_response_at.is_not(None),
-            queries.is_matched(),
+            queries.is_matched(session),
         )
     ).all()
     handles = own_handles(session)
@@ -190,7 +190,7 @@ def responses(session: Session, period: Period, hours: BusinessHours) -> Respons
                 func.lower(tables.Author.username).in_(handles),
                 original.created_at >= period.since,
                 original.created_at < period.until,
-                select(tables.Match.post_id).where(tables.Match.post_id == original.id).exists(),
+                queries.is_matched(session, original),
             )
         ).all()
         if handles

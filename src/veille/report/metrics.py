@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from veille.inbox.clock import BusinessHours
 from veille.report import figures
 from veille.report.figures import DayCounts, Responses, ShareRow
-from veille.store import repository, tables
+from veille.store import repository, tables, visibility
 from veille.timeutil import DayError, parse_day
 from veille.translations import N_, Refusal
 
@@ -98,7 +98,7 @@ def _top_authors(
         )
         .join(tables.Post, tables.Post.author_id == tables.Author.id)
         .where(
-            tables.Post.id.in_(select(tables.Match.post_id)),
+            tables.Post.id.in_(visibility.own_matches(session)),
             tables.Post.created_at >= since,
             tables.Post.created_at < until,
         )

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Integer, Select, column, func, select, text, union
 from sqlalchemy.orm import Session
 
-from veille.store import counts, search, tables
+from veille.store import counts, scope, search, tables, visibility
 from veille.timeutil import as_utc
 
 
@@ -141,6 +141,8 @@ def list_posts(
     # at the page's end. The total reads the first filter's ids once and looks their posts up
     # (IN), then checks the others by key; a period or a rare search word already narrows the
     # posts. The search index counts a word's posts first, cheaply, to tell rare from common.
+    if flt.watch_id is not None and not visibility.own_watch(session, flt.watch_id):
+        return [], 0  # another workspace's watch: nothing of it is shown here
     dialect = session.get_bind().dialect.name
     among_matched = bool(flt.query) and (flt.watch_id is not None or flt.matched_only)
     if among_matched and dialect == "sqlite":
@@ -177,7 +179,7 @@ def list_posts(
             tables.Match.post_id,
         )
     elif flt.matched_only:
-        both(select(tables.Match.post_id), tables.Match.post_id)
+        both(visibility.own_matches(session), tables.Match.post_id)
     if flt.sentiment:
         both(
             select(tables.Enrichment.post_id).where(
@@ -185,7 +187,10 @@ def list_posts(
             ),
             tables.Enrichment.post_id,
         )
+    # Every post, not only matched ones: those the workspace sees (matched or heard).
     common = _common(flt)
+    if flt.watch_id is None and not flt.matched_only:
+        common += visibility.visible_posts(session)
     # A rare word's ids drive; a common word's are only checked against.
     searched = [_search_filter(session, flt.query, drive=rare)] if flt.query else []
     if counted is not None:
@@ -244,10 +249,18 @@ def _matched_search(
     common word's many ids, twice). None when they are too many."""
     assert flt.query is not None
     dialect = session.get_bind().dialect.name
-    sql = text(search.matched_matching_ids_sql(dialect, watch=flt.watch_id is not None))
+    # A watch is the workspace's own (list_posts checked); matched posts are those of its watches.
+    workspace = None if visibility.sees_everything(session) else scope.workspace_of(session)
+    sql = text(
+        search.matched_matching_ids_sql(
+            dialect, watch=flt.watch_id is not None, workspace=workspace is not None
+        )
+    )
     params: dict[str, Any] = {"q": search.query_for(dialect, flt.query), "cap": MANY_IDS + 1}
     if flt.watch_id is not None:
         params["watch"] = flt.watch_id
+    elif workspace is not None:
+        params["workspace"] = workspace
     ids = sql.bindparams(**params).columns(column("id", Integer)).subquery()
     found = session.scalar(select(func.count()).select_from(ids)) or 0
     if found > MANY_IDS:
@@ -320,7 +333,8 @@ def search_posts(session: Session, query: str, *, limit: int = 20) -> list[PostV
 
 def post_with_thread(session: Session, post_id: int) -> tuple[PostView, list[PostView]] | None:
     """A post and every stored post of its conversation, oldest first."""
-    row = session.execute(_base().where(tables.Post.id == post_id)).first()
+    seen = visibility.visible_posts(session)
+    row = session.execute(_base().where(tables.Post.id == post_id, *seen)).first()
     if row is None:
         return None
     (post,) = _views(session, [row])
@@ -336,7 +350,7 @@ def post_with_thread(session: Session, post_id: int) -> tuple[PostView, list[Pos
         ),
     )
     rows = session.execute(
-        _base().where(tables.Post.id.in_(in_thread)).order_by(tables.Post.created_at)
+        _base().where(tables.Post.id.in_(in_thread), *seen).order_by(tables.Post.created_at)
     ).all()
     return post, _views(session, list(rows))
 
@@ -402,7 +416,7 @@ def top_posts(
         .where(
             tables.Post.created_at >= since,
             tables.Post.created_at < until,
-            is_matched(),
+            is_matched(session),
             tables.Post.is_retweet.is_(False),
         )
         .order_by((tables.Post.likes + 2 * tables.Post.reposts + tables.Post.replies).desc())
@@ -411,9 +425,10 @@ def top_posts(
     return _views(session, list(rows))
 
 
-def is_matched() -> Any:
-    """The post is matched by some watch (an indexed look-up per post, not a set of them all)."""
-    return select(tables.Match.post_id).where(tables.Match.post_id == tables.Post.id).exists()
+def is_matched(session: Session, post: Any = tables.Post) -> Any:
+    """The post is matched by some watch of the workspace (an indexed look-up per post, not a
+    set of them all)."""
+    return visibility.matched(session, post)
 
 
 def _hours_align(zone: ZoneInfo, since: datetime, until: datetime) -> bool:
@@ -444,7 +459,11 @@ def _per_watch_posts(session: Session, *, since: datetime, until: datetime) -> d
     rows = session.execute(
         select(tables.Match.watch_id, func.count())
         .join(tables.Post, tables.Post.id == tables.Match.post_id)
-        .where(tables.Post.created_at >= since, tables.Post.created_at < until)
+        .where(
+            tables.Post.created_at >= since,
+            tables.Post.created_at < until,
+            *visibility.own_watches(session),
+        )
         .group_by(tables.Match.watch_id)
     )
     return {int(watch): int(n) for watch, n in rows}
@@ -497,10 +516,12 @@ def _matched_by_hour_posts(
 ) -> list[tuple[datetime, str | None, int]]:
     bucket = _bucket(session, zone, since, until)
     matched = (
-        is_matched()
+        is_matched(session)
         if watch_ids is None
         else tables.Post.id.in_(
-            select(tables.Match.post_id).where(tables.Match.watch_id.in_(watch_ids))
+            select(tables.Match.post_id).where(
+                tables.Match.watch_id.in_(watch_ids), *visibility.own_watches(session)
+            )
         )
     )
     rows = session.execute(
@@ -522,6 +543,8 @@ def _matched_by_hour_posts(
 
 def posts_by_ids(session: Session, ids: list[int]) -> list[PostView]:
     """Posts in the given order."""
-    rows = session.execute(_base().where(tables.Post.id.in_(ids))).all()
+    rows = session.execute(
+        _base().where(tables.Post.id.in_(ids), *visibility.visible_posts(session))
+    ).all()
     views = {v.id: v for v in _views(session, list(rows))}
     return [views[i] for i in ids if i in views]

@@ -229,14 +229,28 @@ _MATCHED_MATCHING_IDS = {
     "WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', :q) "
     "AND id IN (SELECT post_id FROM matches WHERE watch_id = :watch) LIMIT :cap",
 }
+# Matched by a watch of the workspace :workspace: checked on each found post by the matches' key.
+_MATCHED_MATCHING_IDS_OF_WORKSPACE = {
+    "sqlite": "SELECT rowid AS id FROM matched_fts WHERE matched_fts MATCH :q "
+    "AND EXISTS (SELECT 1 FROM matches JOIN watches ON watches.id = matches.watch_id "
+    "WHERE matches.post_id = matched_fts.rowid AND watches.workspace_id = :workspace) LIMIT :cap",
+    "postgresql": "SELECT id FROM posts "
+    "WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', :q) "
+    "AND EXISTS (SELECT 1 FROM matches JOIN watches ON watches.id = matches.watch_id "
+    "WHERE matches.post_id = posts.id AND watches.workspace_id = :workspace) LIMIT :cap",
+}
 
 
-def matched_matching_ids_sql(dialect: str, *, watch: bool) -> str:
+def matched_matching_ids_sql(dialect: str, *, watch: bool, workspace: bool = False) -> str:
     """SQL selecting at most :cap ids (column ``id``) of matched posts (of the watch :watch
-    when ``watch``) matching :q. On SQLite they come from the index of matched posts, checked
-    against the watch's matches one by one (``rowid + 0``): never a temporary list of the
-    index's ids."""
-    return _MATCHED_MATCHING_IDS[("sqlite" if dialect == "sqlite" else "postgresql", watch)]
+    when ``watch``; else of the watches of the workspace :workspace when ``workspace``)
+    matching :q. On SQLite they come from the index of matched posts, checked against the
+    watch's matches one by one (``rowid + 0``): never a temporary list of the index's ids.
+    The watch is the caller's to check as the workspace's own."""
+    family = "sqlite" if dialect == "sqlite" else "postgresql"
+    if workspace and not watch:
+        return _MATCHED_MATCHING_IDS_OF_WORKSPACE[family]
+    return _MATCHED_MATCHING_IDS[(family, watch)]
 
 
 def matching_count_sql(dialect: str) -> str:

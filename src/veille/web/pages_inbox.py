@@ -123,7 +123,7 @@ def _item_context(
         )
         if queue.conversation_key(v.post) == key and v.item.id != item_id
     ]
-    team = queries.users(session)
+    team = queries.members(session)
     accounts = routing.candidate_accounts(session, network=view.post.network)
     routed = routing.choose_account(session, intent=view.primary_intent, network=view.post.network)
     hours = queue.business_hours(session, zone=_zone(request))

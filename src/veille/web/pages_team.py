@@ -43,7 +43,7 @@ def _public_form(request: Request, template: str, status: int = 200, **context: 
 
 @router.get("/team")
 def team_page(request: Request, session: DbSession, user: User) -> Response:
-    users = queries.users(session)
+    users = queries.members(session)
     return render(
         request,
         "team.html",
@@ -66,7 +66,7 @@ def create_invitation(
     except team.TeamError as exc:
         raise HTTPException(status_code=400, detail=said(exc, request_language(request))) from None
     link = f"{get_settings(request).public_url}/invite/{token}"
-    users = queries.users(session)
+    users = queries.members(session)
     return render(request, "team.html", user, users=users, can_invite=True, link=link)
 
 
