@@ -5,7 +5,9 @@ drafts.jsonl, 429 hand-written drafts labelled with the rule kinds they should r
 own family); families.jsonl, drafts written out from the families of guard_templates.py;
 written.jsonl and written2.jsonl, drafts written one by one for many trades and registers
 (family: the author block they were written in); heldout.jsonl and heldout2.jsonl, the first two
-held-out sets, each read once in an earlier round. The held-out set, heldout3.jsonl, is written
+held-out sets, each read once in an earlier round; written3.jsonl, drafts written in this
+round for what the pool lacked (jokes at someone's expense, a rival run down without a fault
+word, a contract's amount between two firms). The held-out set, heldout3.jsonl, is written
 for other trades and read once, by eval_guard.py. All come back as Rows with categories and a
 family.
 """
@@ -113,6 +115,7 @@ FILES = {
         "heldout.jsonl",
         "written2.jsonl",
         "heldout2.jsonl",
+        "written3.jsonl",
     ),
     "heldout3": ("heldout3.jsonl",),
 }

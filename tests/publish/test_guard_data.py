@@ -84,6 +84,26 @@ def test_second_written_set_is_many_blocks_of_new_drafts() -> None:
         assert (row["label"] == "risky") == bool(row["categories"]), row["id"]
 
 
+def test_third_written_set_pairs_each_joke_or_jab_with_a_safe_twin() -> None:
+    earlier = [
+        *read("drafts.jsonl"),
+        *read("families.jsonl"),
+        *read("written.jsonl"),
+        *read("heldout.jsonl"),
+        *read("written2.jsonl"),
+        *read("heldout2.jsonl"),
+    ]
+    written3 = read("written3.jsonl")
+    assert len({row["text"] for row in written3}) == len(written3)
+    assert not {row["text"] for row in written3} & {row["text"] for row in earlier}
+    assert not {row["author"] for row in written3} & {row.get("author") for row in earlier}
+    labels = [row["label"] for row in written3]
+    assert labels.count("risky") == labels.count("safe")
+    assert sum("mockery" in row["categories"] for row in written3) >= 10  # type: ignore[operator]
+    for row in written3:
+        assert (row["label"] == "risky") == bool(row["categories"]), row["id"]
+
+
 def test_held_out_set_shares_no_text_author_or_trade_with_the_pool() -> None:
     # The first two held-out sets were each read once in an earlier round: they belong to the
     # pool now.
@@ -94,6 +114,7 @@ def test_held_out_set_shares_no_text_author_or_trade_with_the_pool() -> None:
         *read("heldout.jsonl"),
         *read("written2.jsonl"),
         *read("heldout2.jsonl"),
+        *read("written3.jsonl"),
     ]
     held_out = read("heldout3.jsonl")
     assert len(held_out) >= 160

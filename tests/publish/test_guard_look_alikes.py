@@ -6,6 +6,7 @@ and the reason."""
 from __future__ import annotations
 
 from veille.publish.guard import GuardContext, GuardReport, check
+from veille.publish.guard_cues import SIGNS, text_cues
 
 RULES_ONLY = GuardContext(learned=False)
 
@@ -71,3 +72,15 @@ def test_religious_objects_in_an_exhibition_are_low_but_scorned_they_are_medium(
         s for s, _, _ in flags_of(check(scorned, context=RULES_ONLY), "religion", scorned)
     }
     assert "medium" in severities
+
+
+def test_the_models_cues_tell_a_joke_about_someone_from_a_joke_about_oneself() -> None:
+    def signs(text: str) -> dict[str, float]:
+        return dict(zip(SIGNS, text_cues(text)[-len(SIGNS) :].tolist(), strict=True))
+
+    about = signs("L'ado qui voulait la coupe de Mbappé avec trois cheveux sur le crâne 😂")
+    assert (about["joke_about_someone"], about["self_joke"]) == (1.0, 0.0)
+    own = signs("Ma première fournée : des baguettes plates comme des limandes, le client a ri 😂")
+    assert (own["joke_about_someone"], own["self_joke"]) == (0.0, 1.0)
+    plain = signs("Le client a reçu sa commande mardi, merci à lui.")
+    assert plain["joke_about_someone"] == plain["self_joke"] == 0.0

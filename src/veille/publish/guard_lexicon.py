@@ -1055,6 +1055,15 @@ SELF_JOKE = (
     r"(?:moi|nous) (?:un peu|beaucoup) moins",
     r"mal chausse",
 )
+# Someone other than the writer, as a joke's possible butt (a cue for the learned model only).
+THIRD_PERSON = (
+    r"(?:l'|(?:la|le|une|un|cette|ce|cet|notre|votre|sa|son) )(?:cliente?|monsieur|madame|dame|ado|"
+    r"gamine?|stagiaire|apprentie?|voisine?|mariee?|belle-mere|beau-pere|oncle|tante|tonton|tata|"
+    r"conductrice|conducteur|livreur|livreuse|retraitee?|mec|meuf|type|gars|nana|inspecteur|"
+    r"inspectrice|temoin|patiente?|eleve|collegue|serveuse|serveur|nouveau|nouvelle|pauvre)",
+    r"(?:les|ces|nos) (?:clientes?|clients|mamies|papys|ados|stagiaires|touristes|voisins|maries)",
+    r"a (?:son|votre) age",
+)
 # A joke with one of these as its butt is humour at someone's expense (mockery).
 MOCKERY_TARGETS = (
     r"(?:la|le|une|un|notre|cette|ce) (?:cliente?|monsieur|madame|dame|collegue|stagiaire|"
