@@ -84,3 +84,12 @@ def test_the_models_cues_tell_a_joke_about_someone_from_a_joke_about_oneself() -
     assert (own["joke_about_someone"], own["self_joke"]) == (0.0, 1.0)
     plain = signs("Le client a reçu sa commande mardi, merci à lui.")
     assert plain["joke_about_someone"] == plain["self_joke"] == 0.0
+
+
+def test_a_joke_with_someone_else_in_it_is_mockery_a_blunder_of_ones_own_is_not() -> None:
+    text = "L'ado qui voulait la coupe de Mbappé avec trois cheveux sur le crâne 😂"
+    [(severity, span, why)] = flags_of(check(text, context=RULES_ONLY), "mockery", text)
+    assert (severity, span) == ("medium", "L'ado")
+    assert "aux dépens de quelqu'un" in why
+    own = "Ma première coupe à 15 ans : j'ai raté la frange de ma sœur, elle a pleuré 😂"
+    assert flags_of(check(own, context=RULES_ONLY), "mockery", own) == []

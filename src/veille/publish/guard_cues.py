@@ -29,6 +29,7 @@ from veille.publish.guard_rules import (
     PROPER_NAME,
     SELF_JOKE,
     SETBACK,
+    THIRD_PERSON,
     TITLED_NAME,
     Draft,
     compile_terms,
@@ -62,7 +63,6 @@ SECOND_PERSON = compile_terms((r"tu", r"t'", r"toi", r"ton", r"ta", r"tes", r"vo
 FIRST_PERSON = compile_terms(
     (r"nous", r"on", r"notre", r"nos", r"je", r"j'", r"moi", r"mon", r"ma")
 )
-THIRD_PERSON = compile_terms(lex.THIRD_PERSON)
 HUMOUR_EMOJI = re.compile("|".join(map(re.escape, lex.HUMOUR_EMOJI + lex.SARCASM_EMOJI)))
 # Each sign: a name and whether the draft shows it (original text, then folded text).
 SIGNS: tuple[str, ...] = (

@@ -199,6 +199,7 @@ SCARE_QUOTES = re.compile(
     r"(?:«\s?|“|(?<![\w\"])\")[a-zà-ÿœ][\w'’-]*(?:\s?»|”|(?<=[\w'’-])\"(?![\w\"]))"
 )
 SELF_JOKE = compile_terms(lex.SELF_JOKE)
+THIRD_PERSON = compile_terms(lex.THIRD_PERSON)
 IRONIC_PRAISE = compile_terms(lex.IRONIC_PRAISE)
 SETBACK = compile_terms(lex.SETBACK)
 
@@ -234,6 +235,9 @@ def sarcasm(draft: Draft) -> list[Finding]:
     if humour:
         # A joke with a person or a group as its butt: humour at someone's expense.
         humour += _lexicon_findings(draft, MOCKERY_TARGETS, "mockery", "medium", "mockery")
+        if not self_joke:
+            # Someone else in a joke not told against oneself: « l'ado », « la mariée ».
+            humour += _lexicon_findings(draft, THIRD_PERSON, "mockery", "medium", "mockery")
     return findings + humour
 
 
