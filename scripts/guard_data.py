@@ -4,9 +4,12 @@ The pool (choices by grouped cross-validation, then training on all of it):
 drafts.jsonl, 429 hand-written drafts labelled with the rule kinds they should raise (each its
 own family); families.jsonl, drafts written out from the families of guard_templates.py;
 written.jsonl and written2.jsonl, drafts written one by one for many trades and registers
-(family: the author block they were written in); heldout.jsonl, the first held-out set, read
-once in the previous round. The held-out set, heldout2.jsonl, is written for other trades and
-read once, by eval_guard.py. All come back as Rows with categories and a family.
+(family: the author block they were written in); heldout.jsonl and heldout2.jsonl, the first two
+held-out sets, each read once in an earlier round; written3.jsonl, drafts written in this
+round for what the pool lacked (jokes at someone's expense, a rival run down without a fault
+word, a contract's amount between two firms). The held-out set, heldout3.jsonl, is written
+for other trades and read once, by eval_guard.py. All come back as Rows with categories and a
+family.
 """
 
 from __future__ import annotations
@@ -99,11 +102,11 @@ def _read(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-SPLITS = ("pool", "heldout2")
+SPLITS = ("pool", "heldout3")
 # What each split reads. The old files' train/validation fields are history: their validation
 # split was read in an earlier round and now belongs to the pool like the rest; so does the
-# first held-out set (heldout.jsonl), read once in the previous round. heldout2.jsonl was written
-# before any choice of this round and is read once, at the end.
+# first two held-out sets (heldout.jsonl, heldout2.jsonl), each read once in an earlier round.
+# heldout3.jsonl was written before any choice of this round and is read once, at the end.
 FILES = {
     "pool": (
         "drafts.jsonl",
@@ -111,8 +114,10 @@ FILES = {
         "written.jsonl",
         "heldout.jsonl",
         "written2.jsonl",
+        "heldout2.jsonl",
+        "written3.jsonl",
     ),
-    "heldout2": ("heldout2.jsonl",),
+    "heldout3": ("heldout3.jsonl",),
 }
 
 

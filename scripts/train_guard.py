@@ -11,7 +11,7 @@ author's block of drafts, or a hand-written draft), so near-copies are never on 
 Each setting is scored on the drafts caught by the rules or the model, a false alarm costing
 half a catch, false alarms kept under --max-false-alarms. Prints the cross-validated figures
 with family-bootstrap intervals and writes src/veille/understand/models/guard_risk.npz and
-.json. The held-out set (heldout2.jsonl) is never read here: scripts/eval_guard.py reads it
+.json. The held-out set (heldout3.jsonl) is never read here: scripts/eval_guard.py reads it
 once, at the end. Embeddings are kept by text in --cache, so adding drafts embeds only those.
 """
 

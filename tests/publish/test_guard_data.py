@@ -84,16 +84,39 @@ def test_second_written_set_is_many_blocks_of_new_drafts() -> None:
         assert (row["label"] == "risky") == bool(row["categories"]), row["id"]
 
 
+def test_third_written_set_pairs_each_joke_or_jab_with_a_safe_twin() -> None:
+    earlier = [
+        *read("drafts.jsonl"),
+        *read("families.jsonl"),
+        *read("written.jsonl"),
+        *read("heldout.jsonl"),
+        *read("written2.jsonl"),
+        *read("heldout2.jsonl"),
+    ]
+    written3 = read("written3.jsonl")
+    assert len({row["text"] for row in written3}) == len(written3)
+    assert not {row["text"] for row in written3} & {row["text"] for row in earlier}
+    assert not {row["author"] for row in written3} & {row.get("author") for row in earlier}
+    labels = [row["label"] for row in written3]
+    assert labels.count("risky") == labels.count("safe")
+    assert sum("mockery" in row["categories"] for row in written3) >= 10  # type: ignore[operator]
+    for row in written3:
+        assert (row["label"] == "risky") == bool(row["categories"]), row["id"]
+
+
 def test_held_out_set_shares_no_text_author_or_trade_with_the_pool() -> None:
-    # The first held-out set was read once in the previous round: it belongs to the pool now.
+    # The first two held-out sets were each read once in an earlier round: they belong to the
+    # pool now.
     pool = [
         *read("drafts.jsonl"),
         *read("families.jsonl"),
         *read("written.jsonl"),
         *read("heldout.jsonl"),
         *read("written2.jsonl"),
+        *read("heldout2.jsonl"),
+        *read("written3.jsonl"),
     ]
-    held_out = read("heldout2.jsonl")
+    held_out = read("heldout3.jsonl")
     assert len(held_out) >= 160
     labels = [row["label"] for row in held_out]
     assert labels.count("risky") >= 75 and labels.count("safe") >= 75
@@ -105,12 +128,12 @@ def test_held_out_set_shares_no_text_author_or_trade_with_the_pool() -> None:
 
 
 def test_held_out_figures_come_with_intervals_and_hold_what_was_measured() -> None:
-    # heldout2 was read once to choose nothing: these floors only catch a guard that got worse
-    # (measured: recall 0.884, false alarms 0.120; docs/guard.md).
-    result = eval_module().evaluate("heldout2", False, learned=True)
-    assert result["drafts"] == len(read("heldout2.jsonl"))
-    assert result["recall"]["value"] >= 0.85
-    assert result["false_alarms"]["value"] <= 0.14
+    # heldout3 was read once, at the end of the round, to choose nothing: these floors only
+    # catch a guard that got worse (measured: recall 0.830, false alarms 0.136; docs/guard.md).
+    result = eval_module().evaluate("heldout3", False, learned=True)
+    assert result["drafts"] == len(read("heldout3.jsonl"))
+    assert result["recall"]["value"] >= 0.80
+    assert result["false_alarms"]["value"] <= 0.16
     for figure in (result["recall"], result["false_alarms"]):
         low, high = figure["ci95"]
         assert low <= figure["value"] <= high

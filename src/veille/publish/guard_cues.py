@@ -27,7 +27,9 @@ from veille.publish.guard_rules import (
     NEGATIVE,
     PRICE,
     PROPER_NAME,
+    SELF_JOKE,
     SETBACK,
+    THIRD_PERSON,
     TITLED_NAME,
     Draft,
     compile_terms,
@@ -81,6 +83,8 @@ SIGNS: tuple[str, ...] = (
     "second_person",
     "first_person",
     "question",
+    "self_joke",
+    "joke_about_someone",
 )
 CUE_NAMES: tuple[str, ...] = (
     *(f"rule_{kind}_{level}" for kind in RULE_KINDS for level in ("low", "serious")),
@@ -102,6 +106,8 @@ def cues(draft: Draft, rule_flags: Iterable[tuple[str, str]]) -> np.ndarray:
     praise = IRONIC_PRAISE.search(folded) is not None
     setback = SETBACK.search(folded) is not None
     amount = PRICE.search(text) is not None
+    humour = bool(HUMOUR.search(folded) or HUMOUR_EMOJI.search(text))
+    self_joke = SELF_JOKE.search(folded) is not None
     signs = {
         "proper_name": named,
         "business_name": BUSINESS_NAME.search(text) is not None,
@@ -113,13 +119,16 @@ def cues(draft: Draft, rule_flags: Iterable[tuple[str, str]]) -> np.ndarray:
         "amount": amount,
         "amount_and_name": amount and named,
         "name_and_negative": named and negative,
-        "humour": bool(HUMOUR.search(folded) or HUMOUR_EMOJI.search(text)),
+        "humour": humour,
         "apology": APOLOGY.search(folded) is not None,
         "handle": HANDLE.search(text) is not None,
         "congratulation": CONGRATULATION.search(folded) is not None,
         "second_person": SECOND_PERSON.search(folded) is not None,
         "first_person": FIRST_PERSON.search(folded) is not None,
         "question": "?" in text,
+        # A blunder told in the first person, or a joke with someone else in it.
+        "self_joke": self_joke,
+        "joke_about_someone": humour and not self_joke and THIRD_PERSON.search(folded) is not None,
     }
     out += [float(signs[name]) for name in SIGNS]
     return np.array(out, dtype=np.float32)

@@ -399,6 +399,10 @@ RELIGION_SERVICE = (
     r"patrimoine",
     r"patrimonial",
     r"monuments? historiques?",
+    r"expos(?:ition|itions|e|es)?",
+    r"musees?",
+    r"collection\w*",
+    r"visites? guidees?",
 )
 
 # Words that sound religious in a draft that is not about religion: no flag, and the learned
@@ -1034,6 +1038,32 @@ HUMOUR = (
     r"just kidding",
 )
 HUMOUR_EMOJI = ("😂", "🤣", "😜", "😝", "😅", "🤪")
+# A blunder told in the first person: a joke at one's own expense, which scare quotes and
+# sarcasm emojis do not turn into sarcasm (« un gravlax "dessert" », « on est des pros 🤡 »).
+SELF_JOKE = (
+    r"(?:j'ai|je me suis|on a|on s'est|nous avons|nous nous sommes) (?:\w+ )?(?:oublie|confondu|"
+    r"renverse|casse|rate|perdu|fait tomber|glisse|trompe|coince|colle|brule|laisse tomber|"
+    r"traduit|mesure|coupe|tombe|bloque|loupe)\w*",
+    r"(?:notre|mon|ma) (?:chef|coach|prof|patron|patronne|boss|stagiaire|equipe|premiere?) "
+    r"(?:a|s'est|est) (?:\w+ )?(?:oublie|confondu|renverse|casse|rate|perdu|fait tomber|glisse|"
+    r"trompe|tombe|bloque|gare)\w*",
+    r"(?:ma|mon|mes) premi(?:er|ere|ers|eres) \w+",
+    r"c'est moi",
+    r"on est des (?:pros|champions|genies)",
+    r"moi le premier",
+    r"moi la premiere",
+    r"(?:moi|nous) (?:un peu|beaucoup) moins",
+    r"mal chausse",
+)
+# Someone other than the writer, as a joke's possible butt (a cue for the learned model only).
+THIRD_PERSON = (
+    r"(?:l'|(?:la|le|une|un|cette|ce|cet|notre|votre|sa|son) )(?:cliente?|monsieur|madame|dame|ado|"
+    r"gamine?|stagiaire|apprentie?|voisine?|mariee?|belle-mere|beau-pere|oncle|tante|tonton|tata|"
+    r"conductrice|conducteur|livreur|livreuse|retraitee?|mec|meuf|type|gars|nana|inspecteur|"
+    r"inspectrice|temoin|patiente?|eleve|collegue|serveuse|serveur|nouveau|nouvelle|pauvre)",
+    r"(?:les|ces|nos) (?:clientes?|clients|mamies|papys|ados|stagiaires|touristes|voisins|maries)",
+    r"a (?:son|votre) age",
+)
 # A joke with one of these as its butt is humour at someone's expense (mockery).
 MOCKERY_TARGETS = (
     r"(?:la|le|une|un|notre|cette|ce) (?:cliente?|monsieur|madame|dame|collegue|stagiaire|"
@@ -1175,6 +1205,11 @@ OWN_CONTACT_CONTEXT = (
     r"(?:notre|nos) (?:numero|telephone|tel|mail|e-mail|email|adresse|standard|boutique|"
     r"magasin|atelier|garage|restaurant)",
     r"nous (?:contacter|joindre|ecrire|trouver)",
+    r"(?:nouvelle|notre|mon|ma) adresse",
+    r"venez (?:nous|me) (?:voir|trouver|rendre visite)",
+    r"(?:nous|on) (?:sommes|est|se trouve|nous trouvons) (?:au|a l'adresse|installes? au)",
+    r"(?:notre|mon) (?:cabinet|salon|local|studio|caveau|bureau|comptoir|echoppe)",
+    r"porte (?:bleue|verte|rouge|noire|blanche)",
     r"retrouve(?:z)?[- ]nous",
     r"rendez[- ]vous (?:au|a la|chez nous)",
     r"renseignements?",

@@ -44,6 +44,10 @@ MESSAGES: dict[str, str] = {
         "often taken literally or as contempt for whoever caused the setback."
     ),
     "humour": N_('"{term}" signals a joke: reread the post as a stranger would.'),
+    "self_joke": N_(
+        '"{term}" reads as a joke at your own expense ("{said}"), not as sarcasm: check no one '
+        "else is the butt."
+    ),
     "insult": N_(
         '"{term}" is an insult or a swear word: from a business account it will be '
         "screenshotted and shared. Remove it."

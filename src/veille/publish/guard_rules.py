@@ -192,8 +192,14 @@ PRAISE_TRAILING = re.compile(
 )
 
 
-# One lower-case word in quotes reads as a sneer: le « service » client, nos « experts ».
-SCARE_QUOTES = re.compile(r"[«\"“]\s?[a-zà-ÿœ][\w'’-]*\s?[»\"”]")
+# One lower-case word in quotes reads as a sneer: le « service » client, nos « experts ». A
+# straight quote opens before a letter and closes after one: in « "cheese board" par "planche" »
+# the quotes around « par » are the other words' quotes.
+SCARE_QUOTES = re.compile(
+    r"(?:«\s?|“|(?<![\w\"])\")[a-zà-ÿœ][\w'’-]*(?:\s?»|”|(?<=[\w'’-])\"(?![\w\"]))"
+)
+SELF_JOKE = compile_terms(lex.SELF_JOKE)
+THIRD_PERSON = compile_terms(lex.THIRD_PERSON)
 IRONIC_PRAISE = compile_terms(lex.IRONIC_PRAISE)
 SETBACK = compile_terms(lex.SETBACK)
 
@@ -207,18 +213,31 @@ def sarcasm(draft: Draft) -> list[Finding]:
         findings.append(
             Finding("sarcasm", "medium", start, end, "sarcasm", _term(draft, start, end))
         )
+    # A blunder told in the first person makes a scare quote or a wry emoji self-mockery.
+    self_joke = SELF_JOKE.search(draft.folded.text)
+    severity: Severity = "low" if self_joke else "medium"
+    message = "self_joke" if self_joke else "sarcasm"
+    fields = {"said": draft.term(*draft.folded.span(*self_joke.span()))} if self_joke else {}
     for match in SCARE_QUOTES.finditer(draft.text):
         start, end = match.start(), match.end()
         findings.append(
-            Finding("sarcasm", "medium", start, end, "sarcasm", _term(draft, start, end))
+            Finding(
+                "sarcasm", severity, start, end, message, {**_term(draft, start, end), **fields}
+            )
         )
-    findings += _emoji_findings(draft, lex.SARCASM_EMOJI, "sarcasm", "medium", "sarcasm")
+    findings += [
+        Finding(f.kind, f.severity, f.start, f.end, f.message, {**f.fields, **fields})
+        for f in _emoji_findings(draft, lex.SARCASM_EMOJI, "sarcasm", severity, message)
+    ]
     findings += ironic_praise(draft)
     humour = _lexicon_findings(draft, HUMOUR, "sarcasm", "low", "humour")
     humour += _emoji_findings(draft, lex.HUMOUR_EMOJI, "sarcasm", "low", "humour")
     if humour:
         # A joke with a person or a group as its butt: humour at someone's expense.
         humour += _lexicon_findings(draft, MOCKERY_TARGETS, "mockery", "medium", "mockery")
+        if not self_joke:
+            # Someone else in a joke not told against oneself: « l'ado », « la mariée ».
+            humour += _lexicon_findings(draft, THIRD_PERSON, "mockery", "medium", "mockery")
     return findings + humour
 
 
