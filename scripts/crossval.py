@@ -10,6 +10,7 @@ class with 95 % bootstrap intervals, resampling whole groups.
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,6 +34,41 @@ def grouped_folds(texts: Sequence[str], k: int = FOLDS) -> np.ndarray:
     """A fold per text in 0..k-1, the same for a text and its near-copies (deterministic)."""
     leaders = text_groups(texts)
     return np.array([zlib.crc32(texts[leader].encode()) % k for leader in leaders])
+
+
+def merged_groups(texts: Sequence[str], blocks: Sequence[str]) -> np.ndarray:
+    """A group id per text: near-copies share one, and so do texts with the same non-empty
+    block (an author's block of posts, or every post read for one business)."""
+    parent = list(range(len(texts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(i: int, j: int) -> None:
+        parent[root(i)] = root(j)
+
+    for i, leader in enumerate(text_groups(texts)):
+        join(i, int(leader))
+    first: dict[str, int] = {}
+    for i, block in enumerate(blocks):
+        if block:
+            join(i, first.setdefault(block, i))
+    return np.array([root(i) for i in range(len(texts))])
+
+
+def balanced_folds(groups: np.ndarray, k: int = FOLDS) -> np.ndarray:
+    """A fold per row in 0..k-1, whole groups only, largest groups first into the fold with
+    the fewest rows so far (deterministic)."""
+    sizes = Counter(groups.tolist())
+    rows = [0] * k
+    fold_of: dict[int, int] = {}
+    for group, size in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])):
+        fold_of[group] = rows.index(min(rows))
+        rows[fold_of[group]] += size
+    return np.array([fold_of[g] for g in groups.tolist()])
 
 
 def csr_rows(csr: Csr, idx: np.ndarray) -> Csr:

@@ -3,12 +3,15 @@ confusion matrices, and (--demo) the demo's accuracy against its ground truth.
 
     .venv/bin/python scripts/eval_understand.py [--data ../shared/data/xlmt-sentiment] [--demo]
     .venv/bin/python scripts/eval_understand.py --demo-only   # the demo's per-class F1 alone
+    .venv/bin/python scripts/eval_understand.py --held-out-only  # the small-business posts alone
 
 Language id: accuracy on the FR and EN validation tweets. Sentiment: both tiers on the FR
 (target) and EN validation splits, and on the small-business posts of
-data/intents/validation.jsonl. Intents: both tiers on those posts, each read with its
-business's profile. Every figure has a 95 % interval from 1,000 bootstrap resamples (tweets
-one by one; small-business posts by near-copy group; the demo's posts with their copies).
+data/intents/validation2.jsonl (trades that no training file shows; validation.jsonl, read
+once for an earlier change, is training data now). Intents: both tiers on those posts, each
+read with its business's profile. Every figure has a 95 % interval from 1,000 bootstrap
+resamples (tweets one by one; small-business posts by author block and near-copy group; the
+demo's posts with their copies).
 No choice is made on the validation splits: the training scripts choose by cross-validation
 on train and only print these figures once, at the end. Ends with one JSON line of figures.
 """
@@ -27,6 +30,7 @@ from veille.understand import Analyzer, Tier, detect_language
 from veille.understand.analyzer import Counts
 from veille.understand.labelled import (
     DATA,
+    HELD_OUT,
     intent_matrix,
     load_posts,
     load_profiles,
@@ -36,7 +40,7 @@ from veille.understand.metrics import bootstrap_interval, confusion
 from veille.understand.types import INTENT_THRESHOLD, INTENTS, SENTIMENT_LABELS
 
 sys.path.insert(0, str(Path(__file__).parent))
-from crossval import ci, show_f1, show_multilabel_f1, text_groups
+from crossval import ci, merged_groups, show_f1, show_multilabel_f1
 from train_sentiment import DEFAULT_DATA, load_split
 
 TIERS: tuple[Tier, ...] = ("fast", "accurate")
@@ -92,11 +96,11 @@ def evaluate_language(data: Path, figures: dict[str, object]) -> None:
 
 
 def evaluate_intents(figures: dict[str, object]) -> None:
-    posts = load_posts(DATA / "validation.jsonl")
+    posts = load_posts(DATA / HELD_OUT)
     profiles = load_profiles()
     truth = intent_matrix(posts) > 0
     feeling = sentiment_labels(posts)
-    groups = text_groups([p.text for p in posts])
+    groups = merged_groups([p.text for p in posts], [p.author for p in posts])
     for tier in TIERS:
         predicted = np.zeros_like(truth)
         felt = np.zeros_like(feeling)
@@ -114,17 +118,17 @@ def evaluate_intents(figures: dict[str, object]) -> None:
             felt,
             groups,
             figures,
-            f"sentiment_{tier}_domain_val_macro_f1",
+            f"sentiment_{tier}_domain_held_out_macro_f1",
         )
         show_matrix("confusion", SENTIMENT_LABELS, confusion(feeling, felt, 3))
         show_multilabel_f1(
-            f"intents {tier} tier, validation ({len(posts)} posts)",
+            f"intents {tier} tier, held-out trades ({len(posts)} posts)",
             INTENTS,
             truth,
             predicted,
             groups,
             figures,
-            f"intents_{tier}_val_macro_f1",
+            f"intents_{tier}_held_out_macro_f1",
         )
 
 
@@ -155,11 +159,15 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--demo", action="store_true", help="also score the demo's stream")
     parser.add_argument("--demo-only", action="store_true", help="only score the demo's stream")
+    parser.add_argument(
+        "--held-out-only", action="store_true", help="only the small-business posts (HELD_OUT)"
+    )
     args = parser.parse_args()
     figures: dict[str, object] = {}
     if not args.demo_only:
-        evaluate_language(args.data, figures)
-        evaluate_sentiment(args.data, figures)
+        if not args.held_out_only:
+            evaluate_language(args.data, figures)
+            evaluate_sentiment(args.data, figures)
         evaluate_intents(figures)
     if args.demo or args.demo_only:
         evaluate_demo(figures)

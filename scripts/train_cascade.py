@@ -23,7 +23,14 @@ import numpy as np
 
 from veille.understand.cascade import THRESHOLDS, Cascade
 from veille.understand.features import DIM, featurize, sparse_dot, sparse_transpose_dot
-from veille.understand.intents import GENERIC, accurate_features, blended, fast_ids
+from veille.understand.intents import (
+    GENERIC,
+    accurate_features,
+    blended,
+    calibrate,
+    fast_ids,
+    thresholds,
+)
 from veille.understand.labelled import DATA, intent_matrix, load_posts
 from veille.understand.linear import LinearHead, fit
 from veille.understand.metrics import macro_f1
@@ -79,7 +86,7 @@ def out_of_fold_intents(cache: Path | None) -> tuple[np.ndarray, ...]:
             learning_rate=0.05,
         )
         held_rows = featurize([texts[i] for i in held], fast_ids)
-        fast[held] = head.scores(sparse_dot(held_rows, head.weights))
+        fast[held] = calibrate(head.scores(sparse_dot(held_rows, head.weights)), thresholds("fast"))
         x = emb[fit_idx]
         dense = fit(
             lambda w, x=x: x @ w,

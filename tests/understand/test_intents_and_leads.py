@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from veille.business import BusinessProfile
 from veille.demo.business import DEMO_BUSINESS
 from veille.understand import INTENTS, Analyzer
+from veille.understand.intents import calibrate
 from veille.understand.labelled import load_profiles
 from veille.understand.leads import lead_factor
 from veille.understand.types import INTENT_THRESHOLD
@@ -67,7 +69,9 @@ def test_complaint_praise_job_and_crisis(analyzer: Analyzer) -> None:
 
 def test_the_labelled_set_ships_its_profiles_and_validation_split() -> None:
     profiles = load_profiles()
-    assert set(profiles) == {"painter", "bakery", "garage", "software", "coop"}
+    assert {"painter", "bakery", "garage", "software", "coop", "florist", "locksmith"} <= set(
+        profiles
+    )
     assert profiles["painter"].departement_code == "49"
 
 
@@ -107,3 +111,11 @@ def test_a_commune_of_the_area_missing_from_the_commune_list_still_counts() -> N
     )
     assert lead_factor("Un plombier sur Saint-Cyr-sur-Loire à conseiller ?", plumber) == 1.0
     assert lead_factor("Un plombier à Saint-Étienne (Loire) à conseiller ?", plumber) < 0.1
+
+
+def test_a_chosen_threshold_reads_as_present_at_one_half() -> None:
+    at = np.array([0.3, 0.5, 0.7])
+    scores = calibrate(np.array([[0.3, 0.5, 0.7], [0.29, 0.49, 0.69], [0.31, 0.51, 0.71]]), at)
+    assert np.allclose(scores[0], 0.5)
+    assert (scores[1] < 0.5).all() and (scores[2] > 0.5).all()
+    assert np.allclose(calibrate(np.array([[0.1, 0.9, 0.42]]), np.full(3, 0.5)), [0.1, 0.9, 0.42])

@@ -10,7 +10,9 @@ import pytest
 
 from veille.understand.labelled import (
     DATA,
+    HELD_OUT,
     INFORMAL,
+    TRADES,
     load_posts,
     load_profiles,
     sentiment_labels,
@@ -22,8 +24,9 @@ def test_set_is_large_split_without_overlap_and_covers_every_business() -> None:
     train, validation = load_posts(DATA / "train.jsonl"), load_posts(DATA / "validation.jsonl")
     assert len(train) + len(validation) >= 600
     assert not {p.text for p in train} & {p.text for p in validation}
-    businesses = set(load_profiles())
-    assert {p.business for p in train} == {p.business for p in validation} == businesses
+    businesses = {p.business for p in train}
+    assert {p.business for p in validation} == businesses
+    assert len(businesses) == 5 and businesses <= set(load_profiles())
     for posts in (train, validation):
         feelings = Counter(p.sentiment for p in posts)
         assert set(feelings) == set(SENTIMENT_LABELS)
@@ -34,7 +37,7 @@ def test_set_is_large_split_without_overlap_and_covers_every_business() -> None:
 def test_informal_posts_train_only_and_read_for_a_known_business() -> None:
     informal = load_posts(DATA / INFORMAL)
     assert len(informal) >= 80
-    assert {p.business for p in informal} == set(load_profiles())
+    assert {p.business for p in informal} == {p.business for p in load_posts(DATA / "train.jsonl")}
     others = load_posts(DATA / "train.jsonl") + load_posts(DATA / "validation.jsonl")
     assert not {p.text for p in informal} & {p.text for p in others}
     # The register it exists for: reposts and SMS spelling are there.
@@ -61,3 +64,29 @@ def test_a_bad_label_names_its_line(
     )
     with pytest.raises(ValueError, match=message):
         load_posts(path)
+
+
+def test_other_trades_train_and_unseen_trades_are_held_out() -> None:
+    first = [load_posts(DATA / n) for n in ("train.jsonl", "validation.jsonl", INFORMAL)]
+    trades, held_out = load_posts(DATA / TRADES), load_posts(DATA / HELD_OUT)
+    seen = {p.business for posts in first for p in posts}
+    assert len(trades) >= 400 and len({p.business for p in trades} - seen) >= 12
+    assert len(held_out) >= 150
+    # The held-out set is read for trades that no training post is read for.
+    training_trades = seen | {p.business for p in trades}
+    assert not {p.business for p in held_out} & training_trades
+    assert {p.business for p in trades} | {p.business for p in held_out} <= set(load_profiles())
+    texts = [p.text for posts in first for p in posts] + [p.text for p in trades]
+    assert not set(texts) & {p.text for p in held_out}
+    # Written in author blocks, which cross-validation and intervals keep together.
+    assert all(p.author for p in trades + held_out)
+    for posts in (trades, held_out):
+        assert set(Counter(i for p in posts for i in p.intents)) == {
+            "question",
+            "complaint",
+            "praise",
+            "lead",
+            "job",
+            "crisis",
+            "other",
+        }

@@ -55,3 +55,24 @@ def test_cut_and_stacked_sparse_rows_score_as_the_rows_they_came_from() -> None:
     first, second = np.array([7, 2, 9]), np.array([0, 11])
     stacked = training.stack_csr([crossval.csr_rows(csr, first), crossval.csr_rows(csr, second)])
     assert np.allclose(sparse_dot(stacked, weights), whole[np.concatenate([first, second])])
+
+
+def test_a_business_or_an_author_block_and_its_near_copies_stay_in_one_fold() -> None:
+    crossval = script("crossval")
+    texts = [
+        *random_texts(40),
+        "Vous connaissez un garagiste honnête vers Roubaix pour une vidange rapide ?",
+        "Vous connaissez un garagiste honnête vers Tourcoing pour une vidange rapide ?",
+    ]
+    blocks = [*(f"b{i % 8}" for i in range(40)), "garage", "bakery"]
+    groups = crossval.merged_groups(texts, blocks)
+    assert groups[3] == groups[35] != groups[2]
+    # A near-copy joins the two blocks it straddles.
+    assert groups[40] == groups[41]
+    folds = crossval.balanced_folds(groups)
+    for block in set(blocks):
+        assert len({folds[i] for i, b in enumerate(blocks) if b == block}) == 1
+    sizes = np.bincount(folds)
+    assert len(sizes) == 5 and sizes.max() - sizes.min() <= 5
+    # Texts without a block are grouped by their near-copies alone.
+    assert len(set(crossval.merged_groups(texts, [""] * len(texts)).tolist())) == 41

@@ -13,6 +13,7 @@ import json
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,7 @@ from veille.understand.features import (
 from veille.understand.keywords import CUES, cue_vector
 from veille.understand.leads import lead_factor
 from veille.understand.linear import LinearHead
-from veille.understand.types import INTENTS
+from veille.understand.types import INTENT_THRESHOLD, INTENTS
 
 MODELS = Path(__file__).parent / "models"
 FAST_HEAD = MODELS / "intents_fast.npz"
@@ -60,15 +61,43 @@ def _head(path: Path) -> LinearHead:
 
 
 @lru_cache(maxsize=1)
+def _blend() -> dict[str, Any]:
+    raw: dict[str, Any] = json.loads(BLEND.read_text(encoding="utf-8"))
+    return raw
+
+
 def embedding_weight() -> float:
-    return float(json.loads(BLEND.read_text(encoding="utf-8"))["embedding_weight"])
+    return float(_blend()["embedding_weight"])
+
+
+def thresholds(tier: str) -> np.ndarray:
+    """Per generic intent, the score at which a tier's head says present (0.5 if not chosen)."""
+    chosen = _blend().get(f"{tier}_thresholds")
+    if chosen is None:
+        return np.full(len(GENERIC), INTENT_THRESHOLD)
+    if not isinstance(chosen, dict) or set(chosen) != set(GENERIC):
+        raise ValueError(f"{BLEND}: {tier}_thresholds must give one threshold per {GENERIC}")
+    return np.array([float(chosen[name]) for name in GENERIC])
+
+
+def calibrate(probabilities: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Shift each column's logit so that its chosen threshold lands on 0.5: every reader
+    downstream (the inbox, the cascade) keeps reading "present" at 0.5."""
+    p = np.clip(probabilities, 1e-6, 1 - 1e-6)
+    t = np.clip(at, 1e-6, 1 - 1e-6)
+    z = np.log(p / (1 - p)) - np.log(t / (1 - t))
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-z))
+    return out
+
+
+def blend(fast: np.ndarray, accurate: np.ndarray, weight: float, at: np.ndarray) -> np.ndarray:
+    """The embedding head's raw probabilities blended with the fast tier's calibrated ones."""
+    return calibrate(weight * accurate + (1 - weight) * fast, at)
 
 
 def blended(fast: np.ndarray, accurate: np.ndarray) -> np.ndarray:
     """The accurate tier's generic probabilities: its embedding head blended with the fast."""
-    weight = embedding_weight()
-    out: np.ndarray = weight * accurate + (1 - weight) * fast
-    return out
+    return blend(fast, accurate, embedding_weight(), thresholds("accurate"))
 
 
 def generic_probabilities(
@@ -83,7 +112,7 @@ def generic_probabilities(
             csr = featurize(texts, fast_ids)
         else:
             csr = featurize_ids([row + cue_ids(t) for row, t in zip(ids, texts, strict=True)])
-        return head.scores(sparse_dot(csr, head.weights))
+        return calibrate(head.scores(sparse_dot(csr, head.weights)), thresholds("fast"))
     return _head(ACCURATE_HEAD).predict_dense(accurate_features(texts, embeddings))
 
 

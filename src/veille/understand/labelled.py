@@ -13,6 +13,9 @@ from veille.understand.types import INTENTS, SENTIMENT_LABELS
 
 DATA = Path(__file__).resolve().parents[3] / "data" / "intents"
 INFORMAL = "informal.jsonl"  # training posts in the informal register, beside train.jsonl
+TRADES = "trades.jsonl"  # training posts for fourteen other trades, every register
+# Written for trades that no training file shows, read once at the end (eval_understand.py).
+HELD_OUT = "validation2.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +25,9 @@ class LabelledPost:
     intents: tuple[str, ...]
     seeks: bool  # asks for a provider, whether or not it is this business
     sentiment: str  # negative, neutral or positive: the feeling the author expresses
+    # Who wrote it, in the sets written as one author's block of posts (trades.jsonl,
+    # validation2.jsonl): cross-validation and intervals keep a block together.
+    author: str = ""
 
 
 def load_posts(path: Path) -> list[LabelledPost]:
@@ -42,6 +48,7 @@ def load_posts(path: Path) -> list[LabelledPost]:
                 tuple(record["intents"]),
                 record["seeks"],
                 record["sentiment"],
+                record.get("author", ""),
             )
         )
     return posts
