@@ -170,7 +170,7 @@ def prepare_chunk(first: int, lines: list[str | bytes]) -> ChunkResult:
     started = time.perf_counter()
     try:  # a replayed file: skip the models for stored posts
         with Session(_engine) as session:
-            known = repository.existing_post_keys(session, (post.key for _, post in posts))
+            known = set(repository.existing_posts(session, (post.key for _, post in posts)))
     except Exception:  # a shortcut only: the writer checks every post again
         log.info("ingest: a worker could not look its chunk up", exc_info=True)
         known = set()

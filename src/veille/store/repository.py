@@ -78,10 +78,6 @@ def upsert_watch(
     return watch
 
 
-def existing_post_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
-    return set(existing_posts(session, keys))
-
-
 def existing_posts(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """The stored posts among ``keys``: (network, post id) -> row id."""
     by_network: dict[str, list[str]] = {}
