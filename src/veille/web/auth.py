@@ -35,7 +35,7 @@ class CurrentUser:
     language: str
     csrf_token: str
     workspace_id: int = 1
-    # Every workspace of the user, (id, name), for the header's switcher.
+    # Every workspace of the user, (id, name; "" for the first, unnamed one), for the switcher.
     workspaces: tuple[tuple[int, str], ...] = ()
 
 
@@ -104,7 +104,7 @@ def current_user(session: Session, token: str | None) -> CurrentUser | None:
         user.language,
         web_session.csrf_token,
         member.workspace_id,
-        tuple((w.id, w.name or w.slug) for w, _ in memberships(session, user.id)),
+        tuple((w.id, w.name) for w, _ in memberships(session, user.id)),
     )
 
 
