@@ -275,8 +275,13 @@ def test_each_user_sees_only_their_workspace(
     heard_alone = _marked(texts, ONLY_HEARD_BY_TWO)
     assert (heard_alone != []) == (own == 2)
     # The post only the second's own watch matches: among its mentions and its brief's top posts.
-    mentioned = _marked(texts, "Yquelon-capté")
-    assert mentioned == (["/posts", "/reports/brief.pdf"] if own == 2 else [])
+    # (Whether the list of every post shows it on its first page depends on the hour the demo
+    # stream was generated at, so only the pages that must show it are named.)
+    mentioned = set(_marked(texts, "Yquelon-capté"))
+    if own == 2:
+        assert {"/posts", "/reports/brief.pdf"} <= mentioned
+    else:
+        assert mentioned == set()
 
 
 def test_the_other_workspaces_objects_are_not_found(site: Site) -> None:
