@@ -5,11 +5,13 @@ drafts.jsonl, 429 hand-written drafts labelled with the rule kinds they should r
 own family); families.jsonl, drafts written out from the families of guard_templates.py;
 written.jsonl and written2.jsonl, drafts written one by one for many trades and registers
 (family: the author block they were written in); heldout.jsonl and heldout2.jsonl, the first two
-held-out sets, each read once in an earlier round; written3.jsonl, drafts written in this
-round for what the pool lacked (jokes at someone's expense, a rival run down without a fault
-word, a contract's amount between two firms). The held-out set, heldout3.jsonl, is written
-for other trades and read once, by eval_guard.py. All come back as Rows with categories and a
-family.
+held-out sets, each read once in an earlier round; written3.jsonl, drafts written for what the
+pool lacked (jokes at someone's expense, a rival run down without a fault word, a contract's
+amount between two firms); heldout3.jsonl and heldout4.jsonl, held-out sets read once in
+earlier rounds; written4.jsonl, 508 drafts in 41 author blocks aimed at the categories the
+model missed most. The held-out set, heldout5.jsonl, is written for other trades, with the
+networks each draft is for, and read once, by eval_guard.py. All come back as Rows with
+categories and a family.
 """
 
 from __future__ import annotations
@@ -102,11 +104,12 @@ def _read(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-SPLITS = ("pool", "heldout3")
+SPLITS = ("pool", "heldout5")
 # What each split reads. The old files' train/validation fields are history: their validation
-# split was read in an earlier round and now belongs to the pool like the rest; so does the
-# first two held-out sets (heldout.jsonl, heldout2.jsonl), each read once in an earlier round.
-# heldout3.jsonl was written before any choice of this round and is read once, at the end.
+# split was read in an earlier round and now belongs to the pool like the rest; so do the
+# first four held-out sets (heldout.jsonl to heldout4.jsonl), each read once in an earlier
+# round (heldout4.jsonl in this one, before the rules were mended on what it showed).
+# heldout5.jsonl was written before those choices and is read once, at the end.
 FILES = {
     "pool": (
         "drafts.jsonl",
@@ -116,8 +119,11 @@ FILES = {
         "written2.jsonl",
         "heldout2.jsonl",
         "written3.jsonl",
+        "heldout3.jsonl",
+        "written4.jsonl",
+        "heldout4.jsonl",
     ),
-    "heldout3": ("heldout3.jsonl",),
+    "heldout5": ("heldout5.jsonl",),
 }
 
 

@@ -11,7 +11,7 @@ author's block of drafts, or a hand-written draft), so near-copies are never on 
 Each setting is scored on the drafts caught by the rules or the model, a false alarm costing
 half a catch, false alarms kept under --max-false-alarms. Prints the cross-validated figures
 with family-bootstrap intervals and writes src/veille/understand/models/guard_risk.npz and
-.json. The held-out set (heldout3.jsonl) is never read here: scripts/eval_guard.py reads it
+.json. The held-out set (heldout5.jsonl) is never read here: scripts/eval_guard.py reads it
 once, at the end. Embeddings are kept by text in --cache, so adding drafts embeds only those.
 """
 
@@ -28,6 +28,7 @@ import argparse
 import json
 import sys
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,7 @@ from veille.publish.guard_rules import Draft
 from veille.publish.guard_text import fold
 from veille.understand.embeddings import embed
 from veille.understand.linear import LinearHead, fit
+from veille.understand.mlp import MlpHead, fit_mlp
 
 sys.path.insert(0, str(Path(__file__).parent))
 from eval_guard import AT_LEAST_MEDIUM, figure, share
@@ -56,6 +58,36 @@ FOLDS = 5
 GRID = tuple(round(0.05 * i, 2) for i in range(3, 20))  # 0.15 .. 0.95
 L2_GRID = (0.1, 0.3, 1.0)
 EPOCHS = 300
+# The one-hidden-layer heads compared with the linear ones: (hidden units, L2, epochs).
+MLP_GRID = ((64, 0.01, 40), (64, 0.03, 40), (128, 0.01, 40))
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One candidate head: linear (hidden 0) or one hidden layer, with its L2 and epochs."""
+
+    l2: float
+    epochs: int
+    hidden: int = 0
+
+    def train(self, x: np.ndarray, y: np.ndarray) -> LinearHead | MlpHead:
+        if not self.hidden:
+            return train(x, y, self.l2, self.epochs)
+        return fit_mlp(x, y, CATEGORIES, hidden=self.hidden, l2=self.l2, epochs=self.epochs)
+
+    def described(self) -> dict[str, object]:
+        kind = "mlp" if self.hidden else "linear"
+        return {"head": kind, "l2": self.l2, "epochs": self.epochs, "hidden": self.hidden}
+
+    def __str__(self) -> str:
+        shape = f"mlp hidden={self.hidden}" if self.hidden else "linear"
+        return f"{shape} l2={self.l2} epochs={self.epochs}"
+
+
+def settings(l2s: list[float], heads: str) -> list[Setting]:
+    linear = [Setting(l2, EPOCHS) for l2 in l2s] if heads in ("linear", "both") else []
+    mlp = [Setting(l2, e, h) for h, l2, e in MLP_GRID] if heads in ("mlp", "both") else []
+    return linear + mlp
 
 
 def fold_of(row: Row) -> int:
@@ -198,6 +230,12 @@ def main() -> None:
         help="cues read beside the vectors: none, the signs only, or the rule kinds too",
     )
     parser.add_argument("--l2", type=float, nargs="+", default=list(L2_GRID))
+    parser.add_argument(
+        "--heads",
+        choices=("linear", "mlp", "both"),
+        default="both",
+        help="which kinds of head cross-validation compares",
+    )
     args = parser.parse_args()
     rows = load("pool")
     kinds, seen, quiet = rule_view(rows)
@@ -216,36 +254,29 @@ def main() -> None:
         f"false alarms {rules[~risky].mean():.3f}",
         flush=True,
     )
-    best: tuple[float, float, np.ndarray, np.ndarray] | None = None
-    for l2 in args.l2:
+    best: tuple[float, Setting, np.ndarray, np.ndarray] | None = None
+    for setting in settings(args.l2, args.heads):
         oof = np.zeros_like(y)
         for f in range(FOLDS):
-            head = train(x[folds != f], y[folds != f], l2, EPOCHS)
+            head = setting.train(x[folds != f], y[folds != f])
             oof[folds == f] = head.predict_dense(x[folds == f])
         thresholds, recall, false_alarms = choose_thresholds(
             oof, rules, risky, crisis, quiet, args.max_false_alarms
         )
         print(
-            f"l2={l2}: 5-fold grouped CV recall {recall:.3f}, false alarms {false_alarms:.3f}",
+            f"{setting}: 5-fold grouped CV recall {recall:.3f}, false alarms {false_alarms:.3f}",
             flush=True,
         )
         score = gain(recall, false_alarms, args.max_false_alarms)
         if best is None or score > best[0]:
-            best = (score, l2, thresholds, oof)
+            best = (score, setting, thresholds, oof)
     assert best is not None
-    _, l2, thresholds, oof = best
-    head = train(x, y, l2, EPOCHS)
-    head.save(MODEL)
+    _, setting, thresholds, oof = best
+    setting.train(x, y).save(MODEL)
     chosen = {name: float(t) for name, t in zip(CATEGORIES, thresholds, strict=True)}
     THRESHOLDS.write_text(
         json.dumps(
-            {
-                "thresholds": chosen,
-                "l2": l2,
-                "epochs": EPOCHS,
-                "folds": FOLDS,
-                "cues": count,
-            },
+            {"thresholds": chosen, **setting.described(), "folds": FOLDS, "cues": count},
             indent=1,
         )
         + "\n",
@@ -268,7 +299,7 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "chosen": {"l2": l2, "epochs": EPOCHS, "thresholds": chosen},
+                "chosen": {**setting.described(), "thresholds": chosen},
                 "cv_on_pool": {
                     "note": "out-of-fold model scores, thresholds chosen on them",
                     "recall": figure(share(flagged, risky), families),

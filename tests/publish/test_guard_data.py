@@ -105,7 +105,7 @@ def test_third_written_set_pairs_each_joke_or_jab_with_a_safe_twin() -> None:
 
 
 def test_held_out_set_shares_no_text_author_or_trade_with_the_pool() -> None:
-    # The first two held-out sets were each read once in an earlier round: they belong to the
+    # The first four held-out sets were each read once in an earlier round: they belong to the
     # pool now.
     pool = [
         *read("drafts.jsonl"),
@@ -115,25 +115,33 @@ def test_held_out_set_shares_no_text_author_or_trade_with_the_pool() -> None:
         *read("written2.jsonl"),
         *read("heldout2.jsonl"),
         *read("written3.jsonl"),
+        *read("heldout3.jsonl"),
+        *read("written4.jsonl"),
+        *read("heldout4.jsonl"),
     ]
-    held_out = read("heldout3.jsonl")
-    assert len(held_out) >= 160
+    held_out = read("heldout5.jsonl")
+    assert len(held_out) >= 200
     labels = [row["label"] for row in held_out]
-    assert labels.count("risky") >= 75 and labels.count("safe") >= 75
+    assert labels.count("risky") >= 100 and labels.count("safe") >= 100
     assert not {row["text"] for row in held_out} & {row["text"] for row in pool}
     assert not {row["author"] for row in held_out} & {row.get("author") for row in pool}
     assert not {row["business"] for row in held_out} & {row["business"] for row in pool}
     categories = {c for row in held_out for c in row["categories"]}  # type: ignore[attr-defined]
     assert len(categories) == 10
+    # Each draft names the networks it is written for, and fits them.
+    limits = {"x": 280, "bluesky": 300, "mastodon": 500}
+    for row in held_out:
+        networks = row["context"]["networks"]  # type: ignore[index]
+        assert networks and all(len(str(row["text"])) <= limits[n] for n in networks), row["id"]
 
 
 def test_held_out_figures_come_with_intervals_and_hold_what_was_measured() -> None:
-    # heldout3 was read once, at the end of the round, to choose nothing: these floors only
-    # catch a guard that got worse (measured: recall 0.830, false alarms 0.136; docs/guard.md).
-    result = eval_module().evaluate("heldout3", False, learned=True)
-    assert result["drafts"] == len(read("heldout3.jsonl"))
-    assert result["recall"]["value"] >= 0.80
-    assert result["false_alarms"]["value"] <= 0.16
+    # heldout5 was read once, at the end of the round, to choose nothing: these floors only
+    # catch a guard that got worse (measured: recall 0.764, false alarms 0.080; docs/guard.md).
+    result = eval_module().evaluate("heldout5", False, learned=True)
+    assert result["drafts"] == len(read("heldout5.jsonl"))
+    assert result["recall"]["value"] >= 0.73
+    assert result["false_alarms"]["value"] <= 0.11
     for figure in (result["recall"], result["false_alarms"]):
         low, high = figure["ci95"]
         assert low <= figure["value"] <= high

@@ -23,6 +23,7 @@ from veille.publish.guard_cues import text_cues
 from veille.translations import N_
 from veille.understand.embeddings import embed
 from veille.understand.linear import LinearHead
+from veille.understand.mlp import MlpHead
 
 MODEL = Path(__file__).resolve().parents[1] / "understand" / "models" / "guard_risk.npz"
 THRESHOLDS = MODEL.with_suffix(".json")
@@ -73,7 +74,7 @@ def features(
 
 @dataclass(frozen=True)
 class RiskModel:
-    head: LinearHead
+    head: LinearHead | MlpHead
     thresholds: dict[str, float]
     cue_count: int = 0  # how many cues (guard_cues) follow the vectors; 0: vectors only
 
@@ -150,8 +151,10 @@ def shipped_model() -> RiskModel:
     missing = set(CATEGORIES) - set(thresholds)
     if missing:
         raise ValueError(f"{THRESHOLDS}: no threshold for {sorted(missing)}")
+    # train_guard.py says which kind of head cross-validation chose.
+    head = MlpHead.load(MODEL) if settings.get("head") == "mlp" else LinearHead.load(MODEL)
     return RiskModel(
-        LinearHead.load(MODEL),
+        head,
         {k: float(v) for k, v in thresholds.items()},
         int(settings.get("cues", 0)),
     )

@@ -217,7 +217,47 @@ POLITICAL_STANCE = (
 # Political or social groups named with scorn (groups_scorn), and the classic generalisation
 # "les <group> qui..." / "ces <group>" about any group (groups_general).
 GROUPS_SCORN = (
-    r"ecolos?",
+    # The people (« des écolos », « l'écolo de service »), not a product's adjective
+    # (« notre gamme écolo »).
+    # (Look-behinds, so that the flag's span stays on the word.)
+    r"(?:"
+    + "|".join(
+        f"(?<={before})"
+        for before in (
+            "les ",
+            "des ",
+            "ces ",
+            "aux ",
+            "un ",
+            "une ",
+            "ce ",
+            "cet ",
+            "cette ",
+            "vos ",
+            "nos ",
+            "leurs ",
+            "l'",
+            "maire ",
+            "mairie ",
+            "elu ",
+            "elue ",
+            "elus ",
+            "elues ",
+            "candidat ",
+            "candidate ",
+            "candidats ",
+            "depute ",
+            "deputee ",
+            "deputes ",
+            "ministre ",
+            "gouvernement ",
+            "municipalite ",
+            "liste ",
+            "listes ",
+            "parti ",
+        )
+    )
+    + r")ecolos?",
     r"gauchistes?",
     r"bobos?",
     r"wokes?",
@@ -231,6 +271,7 @@ GROUPS_SCORN = (
     r"generation (?:faineante|assistee|perdue|tiktok)",
     r"les jeunes d'aujourd'hui",
     r"ok boomer",
+    r"ces gens[- ]la",
 )
 GROUP_NOUNS = (
     r"fonctionnaires",
@@ -384,7 +425,9 @@ RELIGION_SERVICE = (
     r"baptemes?",
     r"bar-mitsva\w*",
     r"bonne fete",
-    r"(?:bon|bonne|joyeux|joyeuse) (?:ramadan|aid|paques|hanoucca|hanoukka|noel|diwali)",
+    r"(?:bon|bonne|bonnes|joyeux|joyeuse|joyeuses) (?:ramadan|aid|paques|hanoucca|hanoukka|noel|"
+    r"diwali|fetes)",
+    r"(?:ramadan|aid(?: el[- ]\w+)?) (?:moubarak|mubarak|karim)",
     r"celebr\w*",
     r"pendant (?:le|la|l')",
     r"adapt\w*",
@@ -460,7 +503,7 @@ INSULTS = (
     r"gueule(?:r|z)? (?:de|d')",
     r"ferme[- ]la(?!\s*\w)",
     r"fermez[- ]la(?!\s*\w)",
-    r"nique(?:r)?",
+    r"(?<!pique-)(?<!pique )nique(?:r)?",
     r"ntm",
     r"encule(?:s|e|es)?",
     r"bouffons?",
@@ -685,6 +728,11 @@ ACCUSATION = (
     r"travail(?:le(?:nt)?)? au noir",
     r"au black",
     r"travailleurs? non declares?",
+    r"sans (?:les )?declarer",
+    r"(?:on|nous|je) ne (?:les |le |la )?declar\w* pas",
+    r"(?:papiers|titre de sejour) (?:ne sont |n'est )?pas en regle",
+    r"(?:logos?|marques?) (?:refaits? )?a l'identique",
+    r"(?:certification|label|agrement|homologation) n'est pas (?:encore )?obtenue?",
     r"sans papiers",
     r"fraude fiscale",
     r"(?:porter|porte|portons|deposer|depose) plainte",
@@ -1051,6 +1099,9 @@ SELF_JOKE = (
     r"c'est moi",
     r"on est des (?:pros|champions|genies)",
     r"moi le premier",
+    r"j(?:'| )ai voulu faire (?:le malin|la maligne|le fier|la fiere)",
+    r"(?:persuade|persuadee|convaincu|convaincue) (?:que|d'avoir|d'etre)",
+    r"moi a \d+ ans",
     r"moi la premiere",
     r"(?:moi|nous) (?:un peu|beaucoup) moins",
     r"mal chausse",
@@ -1142,6 +1193,15 @@ PRIVATE_MATTERS = (
     r"qu'elle cache",
     r"(?:ses|leurs|son) (?:impayes|dettes|ardoise)",
     r"une ardoise de",
+    r"fausses? couches?",
+    r"fiv",
+    r"(?:clinique|centre|parcours) (?:de (?:la )?)?(?:fertilite|procreation)",
+    r"(?:son|sa|avec son|avec sa|malgre son|malgre sa) (?:tdah|autisme|dyslexie|handicap|diabete|"
+    r"epilepsie|anorexie|boulimie)",
+    r"divorce de (?:ses|leurs) parents",
+    # A client's debt told in public: « vous nous devez toujours 86 € ».
+    r"(?:vous nous devez|vous me devez|il nous doit|elle nous doit) (?:toujours |encore )?"
+    r"[\d ]+(?:,\d+)? ?(?:€|euros?)",
 )
 
 # Prices on their own are public and fine; these words make them a quote or a deal.
