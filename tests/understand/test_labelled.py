@@ -10,9 +10,11 @@ import pytest
 
 from veille.understand.labelled import (
     DATA,
+    EARLIER_HELD_OUT,
     HELD_OUT,
     INFORMAL,
     TRADES,
+    TRADES2,
     load_posts,
     load_profiles,
     sentiment_labels,
@@ -68,18 +70,27 @@ def test_a_bad_label_names_its_line(
 
 def test_other_trades_train_and_unseen_trades_are_held_out() -> None:
     first = [load_posts(DATA / n) for n in ("train.jsonl", "validation.jsonl", INFORMAL)]
-    trades, held_out = load_posts(DATA / TRADES), load_posts(DATA / HELD_OUT)
+    trades = load_posts(DATA / TRADES) + load_posts(DATA / TRADES2)
+    # The earlier rounds' held-out sets, each read once then, train now.
+    for name in EARLIER_HELD_OUT:
+        trades += load_posts(DATA / name)
+    held_out = load_posts(DATA / HELD_OUT)
     seen = {p.business for posts in first for p in posts}
-    assert len(trades) >= 400 and len({p.business for p in trades} - seen) >= 12
-    assert len(held_out) >= 150
-    # The held-out set is read for trades that no training post is read for.
+    assert len(trades) >= 1200 and len({p.business for p in trades} - seen) >= 42
+    assert len(held_out) >= 180
+    # The held-out set is read for trades that no training post is read for, in towns that no
+    # training profile works in.
     training_trades = seen | {p.business for p in trades}
     assert not {p.business for p in held_out} & training_trades
-    assert {p.business for p in trades} | {p.business for p in held_out} <= set(load_profiles())
+    profiles = load_profiles()
+    assert {p.business for p in trades} | {p.business for p in held_out} <= set(profiles)
+    held_out_towns = {profiles[p.business].city for p in held_out}
+    assert not held_out_towns & {profiles[b].city for b in training_trades}
     texts = [p.text for posts in first for p in posts] + [p.text for p in trades]
     assert not set(texts) & {p.text for p in held_out}
     # Written in author blocks, which cross-validation and intervals keep together.
     assert all(p.author for p in trades + held_out)
+    assert not {p.author for p in trades} & {p.author for p in held_out}
     for posts in (trades, held_out):
         assert set(Counter(i for p in posts for i in p.intents)) == {
             "question",

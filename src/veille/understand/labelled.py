@@ -14,8 +14,11 @@ from veille.understand.types import INTENTS, SENTIMENT_LABELS
 DATA = Path(__file__).resolve().parents[3] / "data" / "intents"
 INFORMAL = "informal.jsonl"  # training posts in the informal register, beside train.jsonl
 TRADES = "trades.jsonl"  # training posts for fourteen other trades, every register
+TRADES2 = "trades2.jsonl"  # training posts for twelve more trades, mostly the informal register
+# The held-out sets of earlier rounds, each read once then; training data since.
+EARLIER_HELD_OUT = ("validation2.jsonl", "validation3.jsonl")
 # Written for trades that no training file shows, read once at the end (eval_understand.py).
-HELD_OUT = "validation2.jsonl"
+HELD_OUT = "validation4.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +29,7 @@ class LabelledPost:
     seeks: bool  # asks for a provider, whether or not it is this business
     sentiment: str  # negative, neutral or positive: the feeling the author expresses
     # Who wrote it, in the sets written as one author's block of posts (trades.jsonl,
-    # validation2.jsonl): cross-validation and intervals keep a block together.
+    # trades2.jsonl and the held-out sets): cross-validation and intervals keep a block together.
     author: str = ""
 
 
