@@ -219,45 +219,9 @@ POLITICAL_STANCE = (
 GROUPS_SCORN = (
     # The people (« des écolos », « l'écolo de service »), not a product's adjective
     # (« notre gamme écolo »).
-    # (Look-behinds, so that the flag's span stays on the word.)
-    r"(?:"
-    + "|".join(
-        f"(?<={before})"
-        for before in (
-            "les ",
-            "des ",
-            "ces ",
-            "aux ",
-            "un ",
-            "une ",
-            "ce ",
-            "cet ",
-            "cette ",
-            "vos ",
-            "nos ",
-            "leurs ",
-            "l'",
-            "maire ",
-            "mairie ",
-            "elu ",
-            "elue ",
-            "elus ",
-            "elues ",
-            "candidat ",
-            "candidate ",
-            "candidats ",
-            "depute ",
-            "deputee ",
-            "deputes ",
-            "ministre ",
-            "gouvernement ",
-            "municipalite ",
-            "liste ",
-            "listes ",
-            "parti ",
-        )
-    )
-    + r")ecolos?",
+    r"(?:les|des|ces|aux|un|une|ce|cet|cette|vos|nos|leurs|l') ?ecolos?",
+    r"(?:maire|mairie|elue?s?|candidate?s?|deputee?s?|ministres?|gouvernement|municipalite|"
+    r"listes?|partis?) ecolos?",
     r"gauchistes?",
     r"bobos?",
     r"wokes?",
