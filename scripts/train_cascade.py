@@ -1,7 +1,7 @@
 """Choose the accurate tier's cascade thresholds by 5-fold cross-validation on the train splits.
 
     .venv/bin/python scripts/train_cascade.py [--data ../shared/data/xlmt-sentiment] [--cache DIR]
-        [--tolerance 0.0]
+        [--tolerance 0.0] [--branch-oof BRANCH_CACHE/tuned_oof_all_4_6_0.0001.npz]
 
 Out-of-fold fast and accurate probabilities are computed on the French XLM-T train tweets
 (sentiment) and on data/intents/train.jsonl (intents); each threshold is the one that embeds
@@ -34,7 +34,7 @@ from veille.understand.intents import (
 from veille.understand.labelled import DATA, intent_matrix, load_posts
 from veille.understand.linear import LinearHead, fit
 from veille.understand.metrics import macro_f1
-from veille.understand.sentiment import BLEND
+from veille.understand.sentiment import BLEND, Blend
 from veille.understand.types import INTENT_THRESHOLD
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -46,10 +46,21 @@ CONFIDENCES = tuple(round(0.40 + 0.02 * i, 2) for i in range(31))  # 0.40 .. 1.0
 MARGINS = tuple(round(0.02 * i, 2) for i in range(26))  # 0 .. 0.50
 
 
-def out_of_fold_sentiment(data: Path, cache: Path | None) -> tuple[np.ndarray, ...]:
+def out_of_fold_sentiment(
+    data: Path, cache: Path | None, branch_oof: Path | None
+) -> tuple[np.ndarray, ...]:
     texts, y = load_split(data, "fr", "train")
     vectors = embed_cached(texts, cache, "fr_train")
-    weight = float(json.loads(BLEND.read_text())["fr"])
+    blend = Blend(**json.loads(BLEND.read_text())["fr"])
+    tuned = np.zeros((len(texts), 3))
+    if blend.tuned:
+        if branch_oof is None:
+            raise SystemExit(
+                "the French blend uses the sentiment branch: give its out-of-fold probabilities"
+                " with --branch-oof (tuned_oof_*.npz in scripts/train_sentiment_branch.py's cache)"
+            )
+        with np.load(branch_oof) as saved:
+            tuned = saved["fr_train"]  # the same folds: grouped_folds of the same tweets
     folds = grouped_folds(texts)
     fast = np.zeros((len(texts), 3), dtype=np.float32)
     accurate = np.zeros_like(fast)
@@ -58,7 +69,11 @@ def out_of_fold_sentiment(data: Path, cache: Path | None) -> tuple[np.ndarray, .
         head = train_fast(featurize([texts[i] for i in fit_idx]), y[fit_idx], 1e-4, 300)
         fast[held] = head.scores(sparse_dot(featurize([texts[i] for i in held]), head.weights))
         dense = train_dense(vectors[fit_idx], y[fit_idx], 1e-4, 600)
-        accurate[held] = weight * dense.predict_dense(vectors[held]) + (1 - weight) * fast[held]
+        accurate[held] = (
+            blend.embedding * dense.predict_dense(vectors[held])
+            + blend.fast * fast[held]
+            + blend.tuned * tuned[held]
+        )
         print(f"sentiment fold {f + 1}/{FOLDS}", flush=True)
     return y, fast, accurate
 
@@ -120,9 +135,12 @@ def main() -> None:
     parser.add_argument(
         "--tolerance", type=float, default=0.0, help="macro-F1 the cascade may give up"
     )
+    parser.add_argument(
+        "--branch-oof", type=Path, default=None, help="the sentiment branch's out-of-fold file"
+    )
     args = parser.parse_args()
 
-    y, fast, accurate = out_of_fold_sentiment(args.data, args.cache)
+    y, fast, accurate = out_of_fold_sentiment(args.data, args.cache, args.branch_oof)
     full = macro_f1(y, accurate.argmax(1), 3)
     curve = []
     for threshold in CONFIDENCES:

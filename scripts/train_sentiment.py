@@ -269,7 +269,9 @@ def main() -> None:
     emb = {name: embed_cached(splits[name][0], args.cache, name) for name in train}
     csr = {name: featurize(splits[name][0]) for name in train}
     report = {lang: choose_and_fit(lang, splits, emb, csr) for lang in HEAD_LANGUAGES}
-    BLEND.write_text(json.dumps({lang: f["embedding_weight"] for lang, f in report.items()}) + "\n")
+    # Without the sentiment branch: run scripts/train_sentiment_branch.py next to blend it in.
+    blend = {lang: {"embedding": f["embedding_weight"]} for lang, f in report.items()}
+    BLEND.write_text(json.dumps(blend) + "\n")
     report["validation"] = read_validation_once(splits, args.cache)
     print(json.dumps({"heads": report, "seconds": round(time.time() - started, 1)}))
 

@@ -15,7 +15,12 @@ from veille.understand.entities import extract_entities
 from veille.understand.features import feature_ids, has_words
 from veille.understand.intents import blended, from_generic, generic_probabilities
 from veille.understand.language import detect_language
-from veille.understand.sentiment import accurate_probabilities, fast_probabilities, to_sentiments
+from veille.understand.sentiment import (
+    accurate_probabilities,
+    encode,
+    fast_probabilities,
+    to_sentiments,
+)
 from veille.understand.types import Understanding
 
 Tier = Literal["fast", "accurate"]
@@ -113,8 +118,9 @@ class Analyzer:
         if not len(rows):
             return
         chosen = [texts[i] for i in rows]
-        vectors = self.cache.embed(chosen)
+        chosen_langs = [langs[i] for i in rows]
+        vectors, tuned = encode(chosen, chosen_langs, self.cache.embed, self.cache.embed_tuned)
         sentiment[rows] = accurate_probabilities(
-            chosen, vectors, [ids[i] for i in rows], [langs[i] for i in rows]
+            chosen, vectors, [ids[i] for i in rows], chosen_langs, tuned
         )
         generic[rows] = blended(generic[rows], generic_probabilities(chosen, vectors))

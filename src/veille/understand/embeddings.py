@@ -5,15 +5,24 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from veille.understand.encoder import DIM, Encoder
 
+# e5's top layers fine-tuned for French sentiment (scripts/train_sentiment_branch.py).
+SENTIMENT_BRANCH = Path(__file__).parent / "models" / "sentiment_branch_fr.npz"
+
 
 @lru_cache(maxsize=1)
 def _model() -> Encoder:
-    return Encoder()
+    return Encoder(branch=SENTIMENT_BRANCH)
+
+
+def reset() -> None:
+    """Load the encoder again on next use (after a training script rewrites its branch)."""
+    _model.cache_clear()
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
@@ -30,19 +39,32 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
+def embed_tuned(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """embed's vectors, and the sentiment branch's vectors of the same texts (one pass)."""
+    model = _model()
+    unique = list(dict.fromkeys(texts))
+    if not unique:
+        empty = np.empty((0, DIM), dtype=np.float32)
+        return empty, empty
+    vectors, tuned = model.embed_tuned(unique)
+    row = [{text: i for i, text in enumerate(unique)}[t] for t in texts]
+    return vectors[row], tuned[row]
+
+
 def normalise(text: str) -> str:
     """The cache key: a repost that only differs in spacing says the same thing."""
     return " ".join(text.split())
 
 
 class EmbeddingCache:
-    """Embeddings of the most recent distinct texts, so reposts across batches cost nothing."""
+    """Embeddings of the most recent distinct texts, so reposts across batches cost nothing.
+    A text's sentiment-branch vector is kept beside its vector once it has been asked for."""
 
     def __init__(self, size: int = 4096) -> None:
         if size < 0:
             raise ValueError(f"embedding cache size must be >= 0, got {size}")
         self.size = size
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors: OrderedDict[str, tuple[np.ndarray, np.ndarray | None]] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
@@ -50,21 +72,38 @@ class EmbeddingCache:
         return len(self._vectors)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self._lookup(texts, tuned=False)[0]
+
+    def embed_tuned(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        vectors, tuned = self._lookup(texts, tuned=True)
+        assert tuned is not None
+        return vectors, tuned
+
+    def _lookup(self, texts: Sequence[str], tuned: bool) -> tuple[np.ndarray, np.ndarray | None]:
         keys = [normalise(t) for t in texts]
         missing: dict[str, str] = {}  # key -> first text seen with it
         for key, text in zip(keys, texts, strict=True):
-            if key in self._vectors:
+            kept = self._vectors.get(key)
+            if kept is not None and (kept[1] is not None or not tuned):
                 self._vectors.move_to_end(key)
             else:
                 missing.setdefault(key, text)
         self.misses += len(missing)
         self.hits += len(keys) - len(missing)
-        fresh = dict(zip(missing, embed(list(missing.values())), strict=True))
-        out = np.empty((len(texts), DIM), dtype=np.float32)
-        for i, key in enumerate(keys):
-            out[i] = fresh[key] if key in fresh else self._vectors[key]
-        for key, vector in fresh.items():
-            self._vectors[key] = vector
+        fresh: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
+        if tuned:
+            both = embed_tuned(list(missing.values()))
+            fresh = {key: (both[0][i], both[1][i]) for i, key in enumerate(missing)}
+        else:
+            plain = embed(list(missing.values()))
+            fresh = {key: (plain[i], None) for i, key in enumerate(missing)}
+        found = [fresh[key] if key in fresh else self._vectors[key] for key in keys]
+        for key, pair in fresh.items():
+            self._vectors[key] = pair
         while len(self._vectors) > self.size:
             self._vectors.popitem(last=False)
-        return out
+        vectors = np.array([v for v, _ in found], dtype=np.float32).reshape(len(texts), DIM)
+        if not tuned:
+            return vectors, None
+        branch = np.array([t for _, t in found], dtype=np.float32).reshape(len(texts), DIM)
+        return vectors, branch

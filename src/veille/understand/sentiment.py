@@ -2,20 +2,23 @@
 
 Heads are trained per language by scripts/train_sentiment.py on the XLM-T tweets and
 committed under models/: English posts use the English heads, every other post the French
-ones (French first). The accurate tier blends its embedding head with the fast head, with a
-weight chosen on the validation split.
+ones (French first). The accurate tier blends its embedding head with the fast head and, for
+French, with the head of the encoder's sentiment branch (its top layers fine-tuned by
+scripts/train_sentiment_branch.py); the weights are chosen by cross-validation on train.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from veille.understand.embeddings import embed
+from veille.understand.embeddings import SENTIMENT_BRANCH, embed, embed_tuned
+from veille.understand.encoder import DIM
 from veille.understand.features import feature_ids, featurize_ids, has_words, sparse_dot
 from veille.understand.linear import LinearHead
 from veille.understand.types import SENTIMENT_LABELS, Sentiment
@@ -23,6 +26,21 @@ from veille.understand.types import SENTIMENT_LABELS, Sentiment
 MODELS = Path(__file__).parent / "models"
 HEAD_LANGUAGES: tuple[str, ...] = ("fr", "en")
 BLEND = MODELS / "sentiment_blend.json"
+BRANCH = SENTIMENT_BRANCH
+TextEmbedder = Callable[[Sequence[str]], np.ndarray]
+PairEmbedder = Callable[[Sequence[str]], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class Blend:
+    """Weights of the accurate tier's heads; the fast head takes the rest."""
+
+    embedding: float
+    tuned: float = 0.0  # the sentiment branch's head, where the language has one
+
+    @property
+    def fast(self) -> float:
+        return 1.0 - self.embedding - self.tuned
 
 
 def fast_head_path(lang: str) -> Path:
@@ -31,6 +49,10 @@ def fast_head_path(lang: str) -> Path:
 
 def accurate_head_path(lang: str) -> Path:
     return MODELS / f"sentiment_accurate_{lang}.npz"
+
+
+def tuned_head_path(lang: str) -> Path:
+    return MODELS / f"sentiment_tuned_{lang}.npz"
 
 
 def head_language(lang: str) -> str:
@@ -43,9 +65,34 @@ def _fast(lang: str) -> LinearHead:
 
 
 @lru_cache(maxsize=len(HEAD_LANGUAGES))
-def _accurate(lang: str) -> tuple[LinearHead, float]:
-    weight = float(json.loads(BLEND.read_text())[lang])
-    return LinearHead.load(accurate_head_path(lang)), weight
+def _accurate(lang: str) -> tuple[LinearHead, LinearHead | None, Blend]:
+    blend = Blend(**json.loads(BLEND.read_text())[lang])
+    tuned = LinearHead.load(tuned_head_path(lang)) if blend.tuned else None
+    return LinearHead.load(accurate_head_path(lang)), tuned, blend
+
+
+def branched(langs: Sequence[str]) -> np.ndarray:
+    """Rows whose language is read by the sentiment branch too."""
+    return np.array([_accurate(head_language(lang))[1] is not None for lang in langs], bool)
+
+
+def encode(
+    texts: Sequence[str],
+    langs: Sequence[str],
+    plain: TextEmbedder = embed,
+    both: PairEmbedder = embed_tuned,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every text's vector, and the sentiment branch's vector of the texts it reads (zeros
+    for the others): one pass through the encoder's shared layers for both."""
+    mask = branched(langs)
+    vectors = np.zeros((len(texts), DIM), dtype=np.float32)
+    tuned = np.zeros((len(texts), DIM), dtype=np.float32)
+    rows, others = np.flatnonzero(mask), np.flatnonzero(~mask)
+    if len(rows):
+        vectors[rows], tuned[rows] = both([texts[int(i)] for i in rows])
+    if len(others):
+        vectors[others] = plain([texts[int(i)] for i in others])
+    return vectors, tuned
 
 
 def _groups(langs: Sequence[str] | None, n: int) -> dict[str, np.ndarray]:
@@ -74,13 +121,20 @@ def accurate_probabilities(
     embeddings: np.ndarray | None = None,
     ids: Sequence[list[int]] | None = None,
     langs: Sequence[str] | None = None,
+    tuned: np.ndarray | None = None,
 ) -> np.ndarray:
-    vectors = embed(texts) if embeddings is None else embeddings
-    fast = fast_probabilities(texts, ids, langs)
+    """(n, 3) probabilities. embeddings and tuned: the texts' vectors as `encode` gives them,
+    if known."""
+    languages = list(langs) if langs else ["fr"] * len(texts)
+    if embeddings is None or tuned is None:
+        embeddings, tuned = encode(texts, languages)
+    fast = fast_probabilities(texts, ids, languages)
     out = np.zeros_like(fast)
-    for lang, idx in _groups(langs, len(texts)).items():
-        head, weight = _accurate(lang)
-        out[idx] = weight * head.predict_dense(vectors[idx]) + (1 - weight) * fast[idx]
+    for lang, idx in _groups(languages, len(texts)).items():
+        head, tuned_head, blend = _accurate(lang)
+        out[idx] = blend.embedding * head.predict_dense(embeddings[idx]) + blend.fast * fast[idx]
+        if tuned_head is not None:
+            out[idx] += blend.tuned * tuned_head.predict_dense(tuned[idx])
     # The embedding of a post without words is noise; the fast head's prior is safer there.
     wordless = [i for i, t in enumerate(texts) if not has_words(t)]
     out[wordless] = fast[wordless]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+import onnx
 import onnxruntime as ort  # type: ignore[import-untyped]
 
+from veille.understand.encoder.branch import Branch
 from veille.understand.encoder.graph import build
 from veille.understand.encoder.modelfile import ModelFile, ModelFileError, dequantise
 from veille.understand.encoder.tokenizer import Tokenizer
@@ -31,7 +33,9 @@ class Encoder:
         path: Path | None = None,
         threads: int | None = None,
         quantised: bool = True,
+        branch: Path | None = None,
     ) -> None:
+        """branch: a file of fine-tuned top layers (branch.py), run by embed_tuned."""
         model = ModelFile(path)
         self.sizes = model.sizes
         self.tokenizer = Tokenizer(model.vocabulary)
@@ -45,12 +49,39 @@ class Encoder:
         options.intra_op_num_threads = threads or cores()
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        graph = build(model, quantised).SerializeToString()
-        self._session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        self._options = options
+        self._graphs: dict[tuple[str, ...], Callable[[], onnx.ModelProto]] = {
+            ("last",): lambda: build(model, quantised)
+        }
+        if branch is not None:
+            loaded = Branch.load(branch)
+            # A graph of its own, so that embed never pays for the branch's layers; built on
+            # first use, so that a process that never asks for it never pays for it either.
+            self._graphs["last", "tuned"] = lambda: build(model, quantised, loaded)
+        self._sessions: dict[tuple[str, ...], ort.InferenceSession] = {}
+        self._sessions["last",] = self._session(self._graphs["last",](), options)
+        self.branched = branch is not None
+
+    @staticmethod
+    def _session(graph: onnx.ModelProto, options: ort.SessionOptions) -> ort.InferenceSession:
+        return ort.InferenceSession(
+            graph.SerializeToString(), options, providers=["CPUExecutionProvider"]
+        )
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """(n, 384) L2-normalised vectors. A text longer than the model's 512 positions is
         cut into windows whose mean-pooled vectors are averaged, weighted by length."""
+        return self._pooled(texts, ["last"])[0]
+
+    def embed_tuned(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The vectors of embed, and those of the branch's layers (run on the same states
+        below the branch): one pass through the shared layers for both."""
+        if not self.branched:
+            raise ModelFileError("this encoder was loaded without a branch")
+        vectors, tuned = self._pooled(texts, ["last", "tuned"])
+        return vectors, tuned
+
+    def _pooled(self, texts: Sequence[str], outputs: list[str]) -> list[np.ndarray]:
         window = self.sizes.max_positions - 2
         rows: list[list[int]] = []
         owner: list[int] = []
@@ -59,7 +90,7 @@ class Encoder:
             for start in range(0, max(len(ids), 1), window):
                 rows.append([self._bos, *ids[start : start + window], self._eos])
                 owner.append(i)
-        pooled = np.zeros((len(rows), DIM), dtype=np.float32)
+        pooled = [np.zeros((len(rows), DIM), dtype=np.float32) for _ in outputs]
         order = sorted(range(len(rows)), key=lambda r: len(rows[r]))
         at = 0
         while at < len(order):
@@ -70,17 +101,22 @@ class Encoder:
                 and (len(batch) + 1) * len(rows[order[at + len(batch)]]) <= TOKENS_PER_RUN
             ):
                 batch.append(order[at + len(batch)])
-            pooled[batch] = self._run([rows[r] for r in batch])
+            for out, values in zip(
+                pooled, self._run([rows[r] for r in batch], outputs), strict=True
+            ):
+                out[batch] = values
             at += len(batch)
         weights = np.array([len(r) - 2 or 1 for r in rows], dtype=np.float32)
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        np.add.at(out, owner, pooled * weights[:, None])
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        result: np.ndarray = out / np.maximum(norms, 1e-12)
-        return result
+        results: list[np.ndarray] = []
+        for values in pooled:
+            out = np.zeros((len(texts), DIM), dtype=np.float32)
+            np.add.at(out, owner, values * weights[:, None])
+            norms = np.linalg.norm(out, axis=1, keepdims=True)
+            results.append(out / np.maximum(norms, 1e-12))
+        return results
 
-    def _run(self, batch: list[list[int]]) -> np.ndarray:
-        """Mean of the last hidden states over each row's tokens (not normalised)."""
+    def _run(self, batch: list[list[int]], outputs: list[str]) -> list[np.ndarray]:
+        """Mean of each output's hidden states over each row's tokens (not normalised)."""
         length = max(len(r) for r in batch)
         ids = np.full((len(batch), length), self._pad, dtype=np.int64)
         mask = np.zeros((len(batch), length), dtype=np.int32)
@@ -93,7 +129,10 @@ class Encoder:
         mean = x.mean(axis=-1, keepdims=True)
         var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
         x = (x - mean) / np.sqrt(var + self.sizes.eps) * self._ln[0] + self._ln[1]
-        last = self._session.run(None, {"hidden": x.astype(np.float32), "mask": mask})[0]
+        key = tuple(outputs)
+        if key not in self._sessions:
+            self._sessions[key] = self._session(self._graphs[key](), self._options)
+        session = self._sessions[key]
+        states = session.run(outputs, {"hidden": x.astype(np.float32), "mask": mask})
         weights = mask[..., None].astype(np.float32)
-        pooled: np.ndarray = (last * weights).sum(axis=1) / weights.sum(axis=1)
-        return pooled
+        return [(last * weights).sum(axis=1) / weights.sum(axis=1) for last in states]

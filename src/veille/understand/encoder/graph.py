@@ -13,17 +13,21 @@ within 0.998 cosine of the float graph (tests/understand/test_encoder.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from veille.understand.encoder.modelfile import ModelFile, dequantise
+from veille.understand.encoder.branch import Branch
+from veille.understand.encoder.modelfile import ModelFile, ModelFileError, dequantise
 
 OPSET = 17
 # ONNX Runtime's contrib operators (Gelu is only in the standard set from opset 20).
 MICROSOFT_OPS = frozenset({"MultiHeadAttention", "Gelu", "MatMulIntegerToFloat"})
+Weights = Callable[[str, int, int], tuple[np.ndarray, np.ndarray]]  # name, rows, cols -> w, b
+Floats = Callable[[str], np.ndarray]
 
 
 class _Graph:
@@ -76,36 +80,55 @@ class _Graph:
         return self.node("Add", [out, self.constant(f"{name}.b", bias)], f"{name}.y")
 
 
-def build(model: ModelFile, quantised: bool = True) -> onnx.ModelProto:
-    """quantised=False keeps every projection in float32, as a reference."""
+def build(
+    model: ModelFile, quantised: bool = True, branch: Branch | None = None
+) -> onnx.ModelProto:
+    """quantised=False keeps every projection in float32, as a reference. With a branch, the
+    graph also outputs "tuned": the branch's layers run on the states entering its first layer."""
     s = model.sizes
     g = _Graph()
 
-    def weight(name: str, rows: int, cols: int) -> np.ndarray:
-        """(in, out) float32 for x @ w."""
-        return np.ascontiguousarray(dequantise(model.blocks(name, rows, cols)).T)
+    def from_file(name: str, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+        """(in, out) float32 for x @ w, and the bias."""
+        weight = np.ascontiguousarray(dequantise(model.blocks(f"{name}.w", rows, cols)).T)
+        return weight, model.floats(f"{name}.b")
 
-    def linear(x: str, name: str, rows: int, cols: int) -> str:
-        w, b = weight(f"{name}.w", rows, cols), model.floats(f"{name}.b")
-        return g.linear(x, name, w, b, g.quantise_rows(x) if quantised else None)
+    def layers(x: str, numbers: range, weights: Weights, norms: Floats, tag: str) -> str:
+        def linear(x: str, name: str, rows: int, cols: int) -> str:
+            w, b = weights(name, rows, cols)
+            return g.linear(x, tag + name, w, b, g.quantise_rows(x) if quantised else None)
 
-    def norm(x: str, name: str) -> str:
-        gamma = g.constant(f"{name}.w", model.floats(f"{name}.w"))
-        beta = g.constant(f"{name}.b", model.floats(f"{name}.b"))
-        return g.node("LayerNormalization", [x, gamma, beta], f"{name}.y", axis=-1, epsilon=s.eps)
+        def norm(x: str, name: str) -> str:
+            gamma = g.constant(f"{tag}{name}.w", norms(f"{name}.w"))
+            beta = g.constant(f"{tag}{name}.b", norms(f"{name}.b"))
+            y = f"{tag}{name}.y"
+            return g.node("LayerNormalization", [x, gamma, beta], y, axis=-1, epsilon=s.eps)
 
-    x = "hidden"
-    for n in range(s.layers):
-        q, k, v = (linear(x, f"l{n}.{key}", s.hidden, s.hidden) for key in "qkv")
-        ctx = g.node("MultiHeadAttention", [q, k, v, "", "mask"], f"l{n}.ctx", num_heads=s.heads)
-        attended = linear(ctx, f"l{n}.ao", s.hidden, s.hidden)
-        x = norm(g.node("Add", [x, attended], f"l{n}.res1"), f"l{n}.aln")
-        inner = linear(x, f"l{n}.fi", s.ffn, s.hidden)
-        inner = g.node("Gelu", [inner], f"l{n}.gelu")
-        inner = linear(inner, f"l{n}.fo", s.hidden, s.ffn)
-        x = norm(g.node("Add", [x, inner], f"l{n}.res2"), f"l{n}.oln")
-    g.node("Identity", [x], "last")
+        for n in numbers:
+            q, k, v = (linear(x, f"l{n}.{key}", s.hidden, s.hidden) for key in "qkv")
+            ctx = g.node(
+                "MultiHeadAttention", [q, k, v, "", "mask"], f"{tag}l{n}.ctx", num_heads=s.heads
+            )
+            attended = linear(ctx, f"l{n}.ao", s.hidden, s.hidden)
+            x = norm(g.node("Add", [x, attended], f"{tag}l{n}.res1"), f"l{n}.aln")
+            inner = linear(x, f"l{n}.fi", s.ffn, s.hidden)
+            inner = g.node("Gelu", [inner], f"{tag}l{n}.gelu")
+            inner = linear(inner, f"l{n}.fo", s.hidden, s.ffn)
+            x = norm(g.node("Add", [x, inner], f"{tag}l{n}.res2"), f"l{n}.oln")
+        return x
+
     dims = ["batch", "tokens"]
+    outputs = [helper.make_tensor_value_info("last", TensorProto.FLOAT, [*dims, s.hidden])]
+    if branch is not None and not 0 < branch.first < s.layers:
+        raise ModelFileError(f"the encoder's branch starts at layer {branch.first}: no such layer")
+    split = branch.first if branch is not None else s.layers
+    x = layers("hidden", range(split), from_file, model.floats, "")
+    top = layers(x, range(split, s.layers), from_file, model.floats, "")
+    g.node("Identity", [top], "last")
+    if branch is not None:
+        tuned = layers(x, range(split, s.layers), branch.weight, branch.floats, "b.")
+        g.node("Identity", [tuned], "tuned")
+        outputs.append(helper.make_tensor_value_info("tuned", TensorProto.FLOAT, [*dims, s.hidden]))
     graph = helper.make_graph(
         g.nodes,
         "e5",
@@ -113,7 +136,7 @@ def build(model: ModelFile, quantised: bool = True) -> onnx.ModelProto:
             helper.make_tensor_value_info("hidden", TensorProto.FLOAT, [*dims, s.hidden]),
             helper.make_tensor_value_info("mask", TensorProto.INT32, dims),
         ],
-        [helper.make_tensor_value_info("last", TensorProto.FLOAT, [*dims, s.hidden])],
+        outputs,
         g.weights,
     )
     opsets = [helper.make_opsetid("", OPSET), helper.make_opsetid("com.microsoft", 1)]
