@@ -42,6 +42,7 @@ import torch
 from onnx import TensorProto, helper
 
 from veille.understand import embeddings
+from veille.understand.embeddings import SENTIMENT_BRANCH
 from veille.understand.encoder.encoder import PREFIX, Encoder, cores
 from veille.understand.encoder.graph import build
 from veille.understand.encoder.modelfile import ModelFile, dequantise
@@ -50,7 +51,7 @@ from veille.understand.labelled import DATA as INTENTS_DATA
 from veille.understand.labelled import load_posts, sentiment_labels
 from veille.understand.linear import LinearHead
 from veille.understand.metrics import macro_f1
-from veille.understand.sentiment import BLEND, BRANCH, tuned_head_path
+from veille.understand.sentiment import BLEND, tuned_head_path
 from veille.understand.types import SENTIMENT_LABELS
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -345,7 +346,7 @@ def export(net: TopAndHead) -> None:
         for key in ("aln", "oln"):
             for part in ("w", "b"):
                 arrays[f"l{n}.{key}.{part}"] = layer.p[f"{key}_{part}"].detach().numpy()
-    np.savez_compressed(BRANCH, **arrays)
+    np.savez_compressed(SENTIMENT_BRANCH, **arrays)
     head = LinearHead(
         weights=net.head.weight.detach().numpy().T * HEAD_SCALE,
         bias=net.head.bias.detach().numpy(),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from veille.understand.embeddings import SENTIMENT_BRANCH, embed, embed_tuned
+from veille.understand.embeddings import embed, embed_tuned
 from veille.understand.encoder import DIM
 from veille.understand.features import feature_ids, featurize_ids, has_words, sparse_dot
 from veille.understand.linear import LinearHead
@@ -26,7 +26,6 @@ from veille.understand.types import SENTIMENT_LABELS, Sentiment
 MODELS = Path(__file__).parent / "models"
 HEAD_LANGUAGES: tuple[str, ...] = ("fr", "en")
 BLEND = MODELS / "sentiment_blend.json"
-BRANCH = SENTIMENT_BRANCH
 TextEmbedder = Callable[[Sequence[str]], np.ndarray]
 PairEmbedder = Callable[[Sequence[str]], tuple[np.ndarray, np.ndarray]]
 
@@ -126,14 +125,14 @@ def accurate_probabilities(
     """(n, 3) probabilities. embeddings and tuned: the texts' vectors as `encode` gives them,
     if known."""
     languages = list(langs) if langs else ["fr"] * len(texts)
-    if embeddings is None or tuned is None:
+    if embeddings is None or (tuned is None and branched(languages).any()):
         embeddings, tuned = encode(texts, languages)
     fast = fast_probabilities(texts, ids, languages)
     out = np.zeros_like(fast)
     for lang, idx in _groups(languages, len(texts)).items():
         head, tuned_head, blend = _accurate(lang)
         out[idx] = blend.embedding * head.predict_dense(embeddings[idx]) + blend.fast * fast[idx]
-        if tuned_head is not None:
+        if tuned_head is not None and tuned is not None:
             out[idx] += blend.tuned * tuned_head.predict_dense(tuned[idx])
     # The embedding of a post without words is noise; the fast head's prior is safer there.
     wordless = [i for i, t in enumerate(texts) if not has_words(t)]
