@@ -65,10 +65,21 @@ def test_the_shipped_branch_shares_the_lower_layers_and_changes_the_top() -> Non
     assert similarity.max() < 0.99  # fine-tuned: not the original top layers
 
 
-def test_a_long_post_is_read_in_windows_by_the_branch_too() -> None:
-    long_post = "Chantier impeccable, équipe ponctuelle et polie. " * 200  # > 512 tokens
-    probabilities = accurate_probabilities([long_post, long_post[:300]], langs=["fr", "fr"])
-    assert [SENTIMENT_LABELS[k] for k in probabilities.argmax(axis=1)] == ["positive"] * 2
+def test_long_posts_are_read_in_windows_by_the_branch_too() -> None:
+    praise = [
+        "Merci à toute l'équipe, la terrasse est magnifique !",
+        "Travail soigné, ponctuels et très aimables, je recommande.",
+        "Bravo pour le chantier, le résultat dépasse nos attentes.",
+    ]
+    complaint = [
+        "Franchement déçu, le plombier n'est jamais venu et personne ne rappelle.",
+        "Trois semaines de retard et aucune excuse, c'est honteux.",
+        "Facture gonflée et travail bâclé, je déconseille.",
+    ]
+    posts = [" ".join(praise * 40), " ".join(complaint * 40)]  # over 512 tokens each
+    assert all(len(shipped().tokenizer.content(p)) > 1024 for p in posts)
+    probabilities = accurate_probabilities(posts, langs=["fr", "fr"])
+    assert [SENTIMENT_LABELS[k] for k in probabilities.argmax(axis=1)] == ["positive", "negative"]
 
 
 @pytest.mark.parametrize(
