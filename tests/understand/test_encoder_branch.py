@@ -87,7 +87,7 @@ def test_long_posts_are_read_in_windows_by_the_branch_too() -> None:
     [
         (lambda a: a.pop("l10.fi.q"), "l10.fi.q missing"),
         (lambda a: a.update({"first": np.array(12)}), "starts at layer 12"),
-        (lambda a: a.update({"l11.q.cs": np.ones(3, np.float32)}), "l11.q is not 384x384"),
+        (lambda a: a.update({"l11.q.cs": np.ones(3, np.float32)}), "l11.q is not 384 by 384"),
         (lambda a: a.pop("first"), "not an encoder branch"),
     ],
 )

@@ -42,7 +42,7 @@ class Branch:
         """(in, out) float32 weights of a (rows=out, cols=in) projection, and its bias."""
         q, scale = self._array(f"{name}.q"), self._array(f"{name}.cs")
         if q.shape != (cols, rows) or scale.shape != (rows,):
-            raise ModelFileError(f"{self.path}: tensor {name} is not {cols}x{rows}")
+            raise ModelFileError(f"{self.path}: tensor {name} is not {cols} by {rows}")
         return q.astype(np.float32) * scale, self._array(f"{name}.b").astype(np.float32)
 
     def floats(self, name: str) -> np.ndarray:
