@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import _thread
 import json
+import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -65,6 +67,16 @@ def test_feed_poll_is_conditional_and_respects_the_interval() -> None:
     assert seen[1].headers["if-modified-since"] == "Mon, 02 Mar 2026 07:00:00 GMT"
 
 
+@pytest.fixture
+def ctrl_c_handled() -> Iterator[None]:
+    """Python's own Ctrl-C handler, whatever the suite was started from: a shell's background
+    job starts with SIGINT ignored, and interrupt_main() then does nothing."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("ctrl_c_handled")
 def test_ctrl_c_stops_every_listener_and_saves_the_cursor(tmp_path: Path) -> None:
     events = [
         {
