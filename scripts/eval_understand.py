@@ -31,6 +31,7 @@ from veille.understand.analyzer import Counts
 from veille.understand.labelled import (
     DATA,
     HELD_OUT,
+    READ_HELD_OUT,
     intent_matrix,
     load_posts,
     load_profiles,
@@ -95,8 +96,8 @@ def evaluate_language(data: Path, figures: dict[str, object]) -> None:
         )
 
 
-def evaluate_intents(figures: dict[str, object]) -> None:
-    posts = load_posts(DATA / HELD_OUT)
+def evaluate_intents(figures: dict[str, object], held_out: str) -> None:
+    posts = load_posts(DATA / held_out)
     profiles = load_profiles()
     truth = intent_matrix(posts) > 0
     feeling = sentiment_labels(posts)
@@ -162,13 +163,19 @@ def main() -> None:
     parser.add_argument(
         "--held-out-only", action="store_true", help="only the small-business posts (HELD_OUT)"
     )
+    parser.add_argument(
+        "--held-out",
+        default=HELD_OUT,
+        help=f"which held-out file of data/intents (default {HELD_OUT}; read ones: "
+        f"{', '.join(READ_HELD_OUT)})",
+    )
     args = parser.parse_args()
     figures: dict[str, object] = {}
     if not args.demo_only:
         if not args.held_out_only:
             evaluate_language(args.data, figures)
             evaluate_sentiment(args.data, figures)
-        evaluate_intents(figures)
+        evaluate_intents(figures, args.held_out)
     if args.demo or args.demo_only:
         evaluate_demo(figures)
     print(json.dumps(figures))
