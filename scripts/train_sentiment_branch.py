@@ -103,18 +103,8 @@ class LowerLayers(Encoder):
         order = sorted(range(len(rows)), key=lambda r: len(rows[r]))
         for at in range(0, len(order), 64):
             batch = order[at : at + 64]
-            length = max(len(rows[r]) for r in batch)
-            ids = np.full((len(batch), length), self._pad, dtype=np.int64)
-            mask = np.zeros((len(batch), length), dtype=np.int32)
-            for i, r in enumerate(batch):
-                ids[i, : len(rows[r])] = rows[r]
-                mask[i, : len(rows[r])] = 1
-            x = dequantise(self._words[ids.reshape(-1)]).reshape(len(batch), length, 384)
-            x += self._positions[:length] + self._type
-            mean = x.mean(-1, keepdims=True)
-            var = ((x - mean) ** 2).mean(-1, keepdims=True)
-            x = (x - mean) / np.sqrt(var + self.sizes.eps) * self._ln[0] + self._ln[1]
-            hidden = self._lower.run(None, {"hidden": x.astype(np.float32), "mask": mask})[0]
+            x, mask = self.inputs([rows[r] for r in batch])
+            hidden = self._lower.run(None, {"hidden": x, "mask": mask})[0]
             for i, r in enumerate(batch):
                 out[r] = hidden[i, : len(rows[r])].astype(np.float16)
         return out

@@ -31,24 +31,28 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     Identical texts (reposts, spam) are embedded once. ONNX Runtime spreads each batch over
     every core, so no worker processes are needed here.
     """
-    model = _model()
-    unique = list(dict.fromkeys(texts))
-    vectors = model.embed(unique) if unique else np.empty((0, DIM), dtype=np.float32)
-    row = {text: i for i, text in enumerate(unique)}
-    out: np.ndarray = vectors[[row[t] for t in texts]] if texts else vectors[:0]
-    return out
+    unique, rows = _distinct(texts)
+    if not unique:
+        return np.empty((0, DIM), dtype=np.float32)
+    vectors: np.ndarray = _model().embed(unique)[rows]
+    return vectors
 
 
 def embed_tuned(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """embed's vectors, and the sentiment branch's vectors of the same texts (one pass)."""
-    model = _model()
-    unique = list(dict.fromkeys(texts))
+    unique, rows = _distinct(texts)
     if not unique:
         empty = np.empty((0, DIM), dtype=np.float32)
         return empty, empty
-    vectors, tuned = model.embed_tuned(unique)
-    row = [{text: i for i, text in enumerate(unique)}[t] for t in texts]
-    return vectors[row], tuned[row]
+    vectors, tuned = _model().embed_tuned(unique)
+    return vectors[rows], tuned[rows]
+
+
+def _distinct(texts: Sequence[str]) -> tuple[list[str], list[int]]:
+    """The distinct texts, and each text's row among them."""
+    unique = list(dict.fromkeys(texts))
+    row = {text: i for i, text in enumerate(unique)}
+    return unique, [row[t] for t in texts]
 
 
 def normalise(text: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -49,18 +49,12 @@ class Encoder:
         options.intra_op_num_threads = threads or cores()
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        self._options = options
-        self._graphs: dict[tuple[str, ...], Callable[[], onnx.ModelProto]] = {
-            ("last",): lambda: build(model, quantised)
-        }
-        if branch is not None:
-            loaded = Branch.load(branch)
-            # A graph of its own, so that embed never pays for the branch's layers; built on
-            # first use, so that a process that never asks for it never pays for it either.
-            self._graphs["last", "tuned"] = lambda: build(model, quantised, loaded)
-        self._sessions: dict[tuple[str, ...], ort.InferenceSession] = {}
-        self._sessions["last",] = self._session(self._graphs["last",](), options)
-        self.branched = branch is not None
+        self._model, self._quantised, self._options = model, quantised, options
+        self._plain = self._session(build(model, quantised), options)
+        self._branch = Branch.load(branch) if branch is not None else None
+        # A graph of its own, so that embed never pays for the branch's layers; built on first
+        # use, so that a process that never asks for it never pays for it either.
+        self._tuned: ort.InferenceSession | None = None
 
     @staticmethod
     def _session(graph: onnx.ModelProto, options: ort.SessionOptions) -> ort.InferenceSession:
@@ -76,7 +70,7 @@ class Encoder:
     def embed_tuned(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """The vectors of embed, and those of the branch's layers (run on the same states
         below the branch): one pass through the shared layers for both."""
-        if not self.branched:
+        if self._branch is None:
             raise ModelFileError("this encoder was loaded without a branch")
         vectors, tuned = self._pooled(texts, ["last", "tuned"])
         return vectors, tuned
@@ -115,8 +109,9 @@ class Encoder:
             results.append(out / np.maximum(norms, 1e-12))
         return results
 
-    def _run(self, batch: list[list[int]], outputs: list[str]) -> list[np.ndarray]:
-        """Mean of each output's hidden states over each row's tokens (not normalised)."""
+    def inputs(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """The graph's inputs for rows of token ids: the embedded tokens after the embedding
+        LayerNorm, and the padding mask."""
         length = max(len(r) for r in batch)
         ids = np.full((len(batch), length), self._pad, dtype=np.int64)
         mask = np.zeros((len(batch), length), dtype=np.int32)
@@ -129,10 +124,17 @@ class Encoder:
         mean = x.mean(axis=-1, keepdims=True)
         var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
         x = (x - mean) / np.sqrt(var + self.sizes.eps) * self._ln[0] + self._ln[1]
-        key = tuple(outputs)
-        if key not in self._sessions:
-            self._sessions[key] = self._session(self._graphs[key](), self._options)
-        session = self._sessions[key]
-        states = session.run(outputs, {"hidden": x.astype(np.float32), "mask": mask})
+        return x.astype(np.float32), mask
+
+    def _run(self, batch: list[list[int]], outputs: list[str]) -> list[np.ndarray]:
+        """Mean of each output's hidden states over each row's tokens (not normalised)."""
+        x, mask = self.inputs(batch)
+        session = self._plain
+        if outputs != ["last"]:
+            if self._tuned is None:
+                graph = build(self._model, self._quantised, self._branch)
+                self._tuned = self._session(graph, self._options)
+            session = self._tuned
+        states = session.run(outputs, {"hidden": x, "mask": mask})
         weights = mask[..., None].astype(np.float32)
         return [(last * weights).sum(axis=1) / weights.sum(axis=1) for last in states]
