@@ -1,15 +1,16 @@
 """Choose the accurate tier's cascade thresholds by 5-fold cross-validation on the train splits.
 
     .venv/bin/python scripts/train_cascade.py [--data ../shared/data/xlmt-sentiment] [--cache DIR]
-        [--tolerance 0.0] [--branch-oof BRANCH_CACHE/tuned_oof_all_4_6_0.0001.npz]
+        [--tolerance 0.0] [--branch-oof BRANCH_CACHE/branch_oof_4_6_0.0001.npz]
 
 Out-of-fold fast and accurate probabilities are computed on the French XLM-T train tweets
-(sentiment) and on data/intents/train.jsonl (intents); each threshold is the one that embeds
-the fewest posts while keeping the cross-validated macro-F1 within --tolerance of embedding
-every post. The shipped thresholds give up nothing (tolerance 0): the encoder runs the
-accurate tier well above its 100 posts/s target; on a slower machine --tolerance 0.005 trades
-~0.005 macro-F1 for a third fewer embeddings. Writes src/veille/understand/models/cascade.json.
-Validation is never read.
+(sentiment) and on data/intents/train.jsonl (intents); the French branch's share of each
+comes from its own out-of-fold file (--branch-oof, scripts/train_branch.py); each threshold
+is the one that embeds the fewest posts while keeping the cross-validated macro-F1 within
+--tolerance of embedding every post. The shipped thresholds give up nothing (tolerance 0):
+the encoder runs the accurate tier well above its 100 posts/s target; on a slower machine
+--tolerance 0.005 trades ~0.005 macro-F1 for a third fewer embeddings. Writes
+src/veille/understand/models/cascade.json. Validation is never read.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from veille.understand.intents import (
     blended,
     calibrate,
     fast_ids,
+    mixed,
     thresholds,
+    tuned_weight,
 )
 from veille.understand.labelled import DATA, intent_matrix, load_posts
 from veille.understand.linear import LinearHead, fit
@@ -39,7 +42,7 @@ from veille.understand.types import INTENT_THRESHOLD
 
 sys.path.insert(0, str(Path(__file__).parent))
 from crossval import FOLDS, grouped_folds
-from train_intents import final_scores, macro_f1_multilabel, targets
+from train_intents import TRAINING, final_scores, macro_f1_multilabel, targets
 from train_sentiment import DEFAULT_DATA, embed_cached, load_split, train_dense, train_fast
 
 CONFIDENCES = tuple(round(0.40 + 0.02 * i, 2) for i in range(31))  # 0.40 .. 1.00
@@ -56,8 +59,8 @@ def out_of_fold_sentiment(
     if blend.tuned:
         if branch_oof is None:
             raise SystemExit(
-                "the French blend uses the sentiment branch: give its out-of-fold probabilities"
-                " with --branch-oof (tuned_oof_*.npz in scripts/train_sentiment_branch.py's cache)"
+                "the French blend uses the French branch: give its out-of-fold probabilities"
+                " with --branch-oof (branch_oof_*.npz in scripts/train_branch.py's cache)"
             )
         with np.load(branch_oof) as saved:
             tuned = saved["fr_train"]  # the same folds: grouped_folds of the same tweets
@@ -78,10 +81,18 @@ def out_of_fold_sentiment(
     return y, fast, accurate
 
 
-def out_of_fold_intents(cache: Path | None) -> tuple[np.ndarray, ...]:
+def out_of_fold_intents(cache: Path | None, branch_oof: Path | None) -> tuple[np.ndarray, ...]:
     posts = load_posts(DATA / "train.jsonl")
     texts = [p.text for p in posts]
     y = targets(posts)
+    tuned = np.zeros_like(y)
+    if tuned_weight():
+        if branch_oof is None:
+            raise SystemExit("the intents blend uses the French branch: give --branch-oof")
+        # train.jsonl comes first among the posts the branch's folds were cut on.
+        assert TRAINING[0] == "train.jsonl"
+        with np.load(branch_oof) as saved:
+            tuned = saved["intents"][: len(posts)]
     emb = accurate_features(texts, embed_cached(texts, cache, "intents_train"))
     folds = grouped_folds(texts)
     fast = np.zeros_like(y)
@@ -114,7 +125,8 @@ def out_of_fold_intents(cache: Path | None) -> tuple[np.ndarray, ...]:
             epochs=1000,
             learning_rate=0.02,
         )
-        accurate[held] = blended(fast[held], dense.predict_dense(emb[held]))
+        frozen = dense.predict_dense(emb[held])
+        accurate[held] = blended(fast[held], mixed(frozen, tuned[held], tuned_weight()))
         print(f"intents fold {f + 1}/{FOLDS}", flush=True)
     truth = intent_matrix(posts)
     return truth, final_scores(posts, fast), final_scores(posts, accurate), fast, posts
@@ -136,7 +148,7 @@ def main() -> None:
         "--tolerance", type=float, default=0.0, help="macro-F1 the cascade may give up"
     )
     parser.add_argument(
-        "--branch-oof", type=Path, default=None, help="the sentiment branch's out-of-fold file"
+        "--branch-oof", type=Path, default=None, help="the French branch's out-of-fold file"
     )
     args = parser.parse_args()
 
@@ -153,7 +165,7 @@ def main() -> None:
         )
     sentiment = cheapest(curve, full, args.tolerance)
 
-    truth, fast_i, accurate_i, generic_fast, _ = out_of_fold_intents(args.cache)
+    truth, fast_i, accurate_i, generic_fast, _ = out_of_fold_intents(args.cache, args.branch_oof)
     full_i = macro_f1_multilabel(truth, accurate_i)
     curve = []
     for margin in MARGINS:

@@ -1,24 +1,28 @@
 """Train the intent heads (fast and accurate), their blend and per-intent thresholds.
 
     .venv/bin/python scripts/train_intents.py [--cache DIR] [--without FILE]
+        [--branch-oof BRANCH_CACHE/branch_oof_4_6_0.0001.npz]
 
 Trains on every training file of data/intents/: train.jsonl, informal.jsonl (the informal
-register), validation.jsonl, validation2.jsonl and validation3.jsonl (each read once for the
-figures of an earlier change, training data since), trades.jsonl (fourteen other trades,
+register), validation.jsonl and validation2.jsonl to validation5.jsonl (each read once for
+the figures of an earlier round, training data since), trades.jsonl (fourteen other trades,
 written in author blocks) and trades2.jsonl (twelve more, mostly the informal register).
---without FILE
-keeps that file's posts out of every training part but still scores them, and writes
-nothing: it measures what they add.
+--without FILE keeps that file's posts out of every training part but still scores them,
+and writes nothing: it measures what they add.
 
-Every choice (L2, the blend with the fast head, each intent's threshold) is made by 5-fold
-cross-validation on those posts, folds split by business: every post read for one business,
-and its near-copies anywhere (character 5-gram Jaccard >= 0.5, scripts/crossval.py), sit in
-one fold, so a choice is rewarded only for what carries over to a trade it has not seen,
-which is what the held-out set (validation4.jsonl, trades that no training file shows)
-asks of it. Thresholds are kept only if a nested cross-validation (chosen on four folds'
-out-of-fold scores, applied to the fifth) says they help. Prints the chosen heads'
-cross-validated F1 per intent with 95 % bootstrap intervals (by author block and near-copy
-group). The held-out set is not read here: scripts/eval_understand.py reads it, once.
+--branch-oof reads the out-of-fold intents of the encoder's French branch
+(scripts/train_branch.py, same posts, same folds) and chooses what share of the accurate
+head its head takes on the rows it reads.
+
+Every choice (L2, the blends, each intent's threshold) is made by 5-fold cross-validation on
+those posts, folds split by business: every post read for one business, and its near-copies
+anywhere (character 5-gram Jaccard >= 0.5, scripts/crossval.py), sit in one fold, so a
+choice is rewarded only for what carries over to a trade it has not seen, which is what the
+held-out set (validation6.jsonl, trades and towns that no training file shows) asks of it.
+Thresholds are kept only if a nested cross-validation (chosen on four folds' out-of-fold
+scores, applied to the fifth) says they help. Prints the chosen heads' cross-validated F1
+per intent with 95 % bootstrap intervals (by author block and near-copy group). The
+held-out set is not read here: scripts/eval_understand.py reads it, once.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from veille.understand.intents import (
     blend,
     calibrate,
     fast_ids,
+    mixed,
 )
 from veille.understand.labelled import (
     DATA,
@@ -62,6 +67,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from crossval import FOLDS, balanced_folds, merged_groups, show_multilabel_f1
 
 TRAINING = ("train.jsonl", INFORMAL, "validation.jsonl", TRADES, *EARLIER_HELD_OUT, TRADES2)
+TUNED_WEIGHTS = (0.0, 0.3, 0.5, 0.7, 1.0)
 THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 UNCHANGED = np.full(len(GENERIC), INTENT_THRESHOLD)
 EPOCHS = 1000
@@ -186,7 +192,15 @@ def main() -> None:
         default=None,
         help="measure only: train without this file's posts, score them all the same",
     )
+    parser.add_argument(
+        "--branch-oof",
+        type=Path,
+        default=None,
+        help="the French branch's out-of-fold file (scripts/train_branch.py's cache)",
+    )
     args = parser.parse_args()
+    if args.branch_oof and args.without:
+        parser.error("--without measures heads trained without a file; the branch saw them all")
     posts: list[LabelledPost] = []
     source: list[str] = []
     for name in TRAINING:
@@ -282,28 +296,41 @@ def main() -> None:
     fast_at = keep_if_nested_gain("fast", oof["fast"])
     fast = calibrate(oof["fast"], fast_at)
     # The accurate tier blends its embedding head with the (calibrated) fast head, as
-    # sentiment does: character n-grams read SMS spelling that the embedding may miss.
+    # sentiment does: character n-grams read SMS spelling that the embedding may miss. On
+    # the rows the French branch reads, its intents head takes `tuned` of the embedding head's
+    # share.
+    tuned_oof = np.zeros_like(y)
+    if args.branch_oof:
+        with np.load(args.branch_oof) as saved:
+            tuned_oof = saved["intents"]
+        if tuned_oof.shape != y.shape:
+            raise SystemExit(f"{args.branch_oof}: intents for {tuned_oof.shape}, posts {y.shape}")
     weights = (1.0, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3)
-    blends = [
-        macro_f1_multilabel(
-            truth, final_matrix(blend(fast, oof["accurate"], w, UNCHANGED), factors)
+    tried = {
+        (t, w): macro_f1_multilabel(
+            truth,
+            final_matrix(blend(fast, mixed(oof["accurate"], tuned_oof, t), w, UNCHANGED), factors),
         )
+        for t in (TUNED_WEIGHTS if args.branch_oof else (0.0,))
         for w in weights
-    ]
-    weight = weights[int(np.argmax(blends))]
-    print(f"accurate blend weights {weights}: 5-fold macro-F1 {np.round(blends, 3)}")
-    accurate_at = keep_if_nested_gain("accurate", blend(fast, oof["accurate"], weight, UNCHANGED))
+    }
+    tuned, weight = max(tried, key=lambda k: (tried[k], -k[0]))
+    for (t, w), f1 in tried.items():
+        print(f"accurate blend: branch head {t}, embedding share {w}: 5-fold macro-F1 {f1:.3f}")
+    accurate_oof = mixed(oof["accurate"], tuned_oof, tuned)
+    accurate_at = keep_if_nested_gain("accurate", blend(fast, accurate_oof, weight, UNCHANGED))
     if write:
         chosen = {
             "embedding_weight": weight,
+            "tuned_weight": tuned,
             "fast_thresholds": dict(zip(GENERIC, fast_at.tolist(), strict=True)),
             "accurate_thresholds": dict(zip(GENERIC, accurate_at.tolist(), strict=True)),
         }
         BLEND.write_text(json.dumps(chosen) + "\n")
-    report["accurate"] = {**report["accurate"], "embedding_weight": weight}
+    report["accurate"] = {**report["accurate"], "embedding_weight": weight, "tuned": tuned}
     for name, generic in (
         ("fast", fast),
-        ("accurate", blend(fast, oof["accurate"], weight, accurate_at)),
+        ("accurate", blend(fast, accurate_oof, weight, accurate_at)),
     ):
         scores = final_matrix(generic, factors)
         for subset, rows in (

@@ -269,7 +269,7 @@ def main() -> None:
     emb = {name: embed_cached(splits[name][0], args.cache, name) for name in train}
     csr = {name: featurize(splits[name][0]) for name in train}
     report = {lang: choose_and_fit(lang, splits, emb, csr) for lang in HEAD_LANGUAGES}
-    # Without the sentiment branch: run scripts/train_sentiment_branch.py next to blend it in.
+    # Without the French branch: run scripts/train_branch.py next to blend it in.
     blend = {lang: {"embedding": f["embedding_weight"]} for lang, f in report.items()}
     BLEND.write_text(json.dumps(blend) + "\n")
     report["validation"] = read_validation_once(splits, args.cache)

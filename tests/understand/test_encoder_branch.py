@@ -1,4 +1,4 @@
-"""The encoder's sentiment branch: its graph wiring, the shipped file, and where it is used."""
+"""The encoder's French branch: its graph wiring, the shipped file, and where it is used."""
 
 from __future__ import annotations
 
@@ -10,9 +10,19 @@ import pytest
 
 from veille.understand import Analyzer
 from veille.understand.cascade import EMBED_ALL
-from veille.understand.embeddings import SENTIMENT_BRANCH, EmbeddingCache
+from veille.understand.embeddings import BRANCH, EmbeddingCache
 from veille.understand.encoder import Encoder, ModelFileError
 from veille.understand.encoder.modelfile import ModelFile, dequantise
+from veille.understand.intents import (
+    GENERIC,
+    TUNED_HEAD,
+    blended,
+    from_generic,
+    generic_probabilities,
+    mixed,
+    tuned_weight,
+)
+from veille.understand.linear import LinearHead
 from veille.understand.sentiment import accurate_probabilities, branched, encode
 from veille.understand.types import SENTIMENT_LABELS
 
@@ -46,7 +56,7 @@ def e5_own_top_layers(first: int) -> dict[str, np.ndarray]:
 
 @lru_cache(maxsize=1)
 def shipped() -> Encoder:
-    return Encoder(threads=2, branch=SENTIMENT_BRANCH)
+    return Encoder(threads=2, branch=BRANCH)
 
 
 def test_a_branch_of_the_models_own_layers_gives_its_own_vectors(tmp_path: Path) -> None:
@@ -137,3 +147,40 @@ def test_the_analyzer_reads_french_posts_with_the_branch() -> None:
     assert [r.lang for r in results] == langs
     assert [r.sentiment.label for r in results] == [SENTIMENT_LABELS[k] for k in expected]
     assert [r.sentiment.label for r in results] == ["negative", "positive", "neutral", "positive"]
+
+
+def test_the_branch_ships_an_intents_head_for_the_generic_intents() -> None:
+    head = LinearHead.load(TUNED_HEAD)
+    assert head.labels == GENERIC and head.multilabel
+    assert head.weights.shape == (384, len(GENERIC))
+    assert 0 < tuned_weight() <= 1
+
+
+def test_french_intents_blend_the_branchs_head_in_and_english_ones_do_not() -> None:
+    langs = ["fr", "fr", "fr", "en"]
+    vectors, tuned = encode(TEXTS[:4], langs)
+    with_branch = generic_probabilities(TEXTS[:4], vectors, tuned=tuned)
+    without = generic_probabilities(TEXTS[:4], vectors)
+    branch = LinearHead.load(TUNED_HEAD).predict_dense(tuned[:3])
+    np.testing.assert_allclose(
+        with_branch[:3], mixed(without[:3], branch, tuned_weight()), rtol=1e-5
+    )
+    assert np.abs(with_branch[:3] - without[:3]).max() > 0.01
+    np.testing.assert_array_equal(with_branch[3], without[3])
+
+
+def test_the_analyzer_reads_french_intents_with_the_branch() -> None:
+    texts = [
+        "On recrute un apprenti boulanger pour la rentrée, CV en message privé",
+        "Trois semaines d'attente et toujours pas de devis, vous vous moquez de nous ?",
+        "Merci pour la réparation express, le vélo roule comme neuf !",
+    ]
+    vectors, tuned = encode(texts, ["fr"] * 3)
+    fast = generic_probabilities(texts, None)
+    expected = from_generic(
+        texts, None, blended(fast, generic_probabilities(texts, vectors, tuned=tuned))
+    )
+    results = Analyzer(cascade=EMBED_ALL).analyze(texts)
+    assert [r.intents for r in results] == expected
+    named = [{k for k, v in r.intents.items() if v >= 0.5} for r in results]
+    assert "job" in named[0] and "complaint" in named[1] and "praise" in named[2]

@@ -123,4 +123,5 @@ class Analyzer:
         sentiment[rows] = accurate_probabilities(
             chosen, vectors, [ids[i] for i in rows], chosen_langs, tuned
         )
-        generic[rows] = blended(generic[rows], generic_probabilities(chosen, vectors))
+        accurate = generic_probabilities(chosen, vectors, tuned=tuned)
+        generic[rows] = blended(generic[rows], accurate)

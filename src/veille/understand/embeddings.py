@@ -11,13 +11,13 @@ import numpy as np
 
 from veille.understand.encoder import DIM, Encoder
 
-# e5's top layers fine-tuned for French sentiment (scripts/train_sentiment_branch.py).
-SENTIMENT_BRANCH = Path(__file__).parent / "models" / "sentiment_branch_fr.npz"
+# e5's top layers fine-tuned for French sentiment and intents (scripts/train_branch.py).
+BRANCH = Path(__file__).parent / "models" / "branch_fr.npz"
 
 
 @lru_cache(maxsize=1)
 def _model() -> Encoder:
-    return Encoder(branch=SENTIMENT_BRANCH)
+    return Encoder(branch=BRANCH)
 
 
 def reset() -> None:
@@ -39,7 +39,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 
 
 def embed_tuned(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """embed's vectors, and the sentiment branch's vectors of the same texts (one pass)."""
+    """embed's vectors, and the French branch's vectors of the same texts (one pass)."""
     unique, rows = _distinct(texts)
     if not unique:
         empty = np.empty((0, DIM), dtype=np.float32)

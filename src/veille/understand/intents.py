@@ -1,10 +1,11 @@
 """Intents, multi-label with probabilities: question, complaint, praise, lead, job, crisis, other.
 
 Trained heads (scripts/train_intents.py) read embeddings (accurate tier) or hashed n-grams
-(fast tier), each with the hand-written cues of keywords.py as extra features. The heads
-score "seeks": someone looking for a provider. A lead is that request for what this business
-sells, where it works, so the profile scales it (leads.py). "other" is what is left when no
-named intent is likely.
+(fast tier), each with the hand-written cues of keywords.py as extra features; on French
+posts the accurate tier also reads the intents head of the encoder's French branch
+(scripts/train_branch.py). The heads score "seeks": someone looking for a provider. A lead
+is that request for what this business sells, where it works, so the profile scales it
+(leads.py). "other" is what is left when no named intent is likely.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from veille.understand.types import INTENT_THRESHOLD, INTENTS
 MODELS = Path(__file__).parent / "models"
 FAST_HEAD = MODELS / "intents_fast.npz"
 ACCURATE_HEAD = MODELS / "intents_accurate.npz"
+# The head on the encoder's French branch (scripts/train_branch.py), for the rows it reads.
+TUNED_HEAD = MODELS / "intents_tuned_fr.npz"
 # The accurate tier's weight on its embedding head against the fast head (train_intents.py).
 BLEND = MODELS / "intents_blend.json"
 # What the heads predict, before the profile turns "seeks" into "lead".
@@ -55,7 +58,7 @@ def accurate_features(texts: Sequence[str], embeddings: np.ndarray) -> np.ndarra
     return np.hstack([embeddings, cues])
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=3)
 def _head(path: Path) -> LinearHead:
     return LinearHead.load(path)
 
@@ -68,6 +71,11 @@ def _blend() -> dict[str, Any]:
 
 def embedding_weight() -> float:
     return float(_blend()["embedding_weight"])
+
+
+def tuned_weight() -> float:
+    """The branch head's share of the accurate head on the rows the branch reads."""
+    return float(_blend().get("tuned_weight", 0.0))
 
 
 def thresholds(tier: str) -> np.ndarray:
@@ -95,6 +103,11 @@ def blend(fast: np.ndarray, accurate: np.ndarray, weight: float, at: np.ndarray)
     return calibrate(weight * accurate + (1 - weight) * fast, at)
 
 
+def mixed(accurate: np.ndarray, tuned: np.ndarray, weight: float) -> np.ndarray:
+    """The embedding head's probabilities with the branch's head taking `weight` of them."""
+    return (1 - weight) * accurate + weight * tuned
+
+
 def blended(fast: np.ndarray, accurate: np.ndarray) -> np.ndarray:
     """The accurate tier's generic probabilities: its embedding head blended with the fast."""
     return blend(fast, accurate, embedding_weight(), thresholds("accurate"))
@@ -104,8 +117,11 @@ def generic_probabilities(
     texts: Sequence[str],
     embeddings: np.ndarray | None,
     ids: Sequence[list[int]] | None = None,
+    tuned: np.ndarray | None = None,
 ) -> np.ndarray:
-    """(n, len(GENERIC)) probabilities before the profile is applied."""
+    """(n, len(GENERIC)) probabilities before the profile is applied. embeddings and tuned:
+    the texts' vectors as sentiment.encode gives them (tuned: zeros where the branch did not
+    read the text); none: the fast tier."""
     if embeddings is None:
         head = _head(FAST_HEAD)
         if ids is None:
@@ -113,7 +129,16 @@ def generic_probabilities(
         else:
             csr = featurize_ids([row + cue_ids(t) for row, t in zip(ids, texts, strict=True)])
         return calibrate(head.scores(sparse_dot(csr, head.weights)), thresholds("fast"))
-    return _head(ACCURATE_HEAD).predict_dense(accurate_features(texts, embeddings))
+    accurate = _head(ACCURATE_HEAD).predict_dense(accurate_features(texts, embeddings))
+    weight = tuned_weight()
+    if tuned is None or not weight:
+        return accurate
+    # A branch vector is unit length: an all-zero row is a text the branch did not read.
+    rows = np.flatnonzero(np.abs(tuned).sum(axis=1) > 0)
+    if len(rows):
+        branch = _head(TUNED_HEAD).predict_dense(tuned[rows])
+        accurate[rows] = mixed(accurate[rows], branch, weight)
+    return accurate
 
 
 def finish(generic: np.ndarray, factors: Sequence[float]) -> list[dict[str, float]]:

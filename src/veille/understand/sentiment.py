@@ -3,8 +3,9 @@
 Heads are trained per language by scripts/train_sentiment.py on the XLM-T tweets and
 committed under models/: English posts use the English heads, every other post the French
 ones (French first). The accurate tier blends its embedding head with the fast head and, for
-French, with the head of the encoder's sentiment branch (its top layers fine-tuned by
-scripts/train_sentiment_branch.py); the weights are chosen by cross-validation on train.
+French, with the sentiment head of the encoder's French branch (its top layers fine-tuned
+for sentiment and intents by scripts/train_branch.py); the weights are chosen by
+cross-validation on train.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class Blend:
     """Weights of the accurate tier's heads; the fast head takes the rest."""
 
     embedding: float
-    tuned: float = 0.0  # the sentiment branch's head, where the language has one
+    tuned: float = 0.0  # the French branch's head, where the language has one
 
     @property
     def fast(self) -> float:
@@ -71,7 +72,7 @@ def _accurate(lang: str) -> tuple[LinearHead, LinearHead | None, Blend]:
 
 
 def branched(langs: Sequence[str]) -> np.ndarray:
-    """Rows whose language is read by the sentiment branch too."""
+    """Rows whose language is read by the French branch too."""
     return np.array([_accurate(head_language(lang))[1] is not None for lang in langs], bool)
 
 
@@ -81,7 +82,7 @@ def encode(
     plain: TextEmbedder = embed,
     both: PairEmbedder = embed_tuned,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every text's vector, and the sentiment branch's vector of the texts it reads (zeros
+    """Every text's vector, and the French branch's vector of the texts it reads (zeros
     for the others): one pass through the encoder's shared layers for both."""
     mask = branched(langs)
     vectors = np.zeros((len(texts), DIM), dtype=np.float32)

@@ -1,6 +1,6 @@
 """A branch of the encoder: its top layers fine-tuned for one task, beside the original ones.
 
-The file (written by scripts/train_sentiment_branch.py) holds the index of the first branched
+The file (written by scripts/train_branch.py) holds the index of the first branched
 layer ("first"), then for each branched layer n and projection key: "l{n}.{key}.q", the (in,
 out) int8 weights; "l{n}.{key}.cs", one float32 scale per output column; "l{n}.{key}.b", the
 bias; and the two LayerNorms' "l{n}.{aln,oln}.{w,b}". The layers below are shared.
