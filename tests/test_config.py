@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import stat
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import pytest
@@ -43,3 +46,31 @@ def test_bad_values_are_refused_with_a_reason(tmp_path: Path) -> None:
     placeholder = Settings(secret_key="changeme", _env_file=None)  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="placeholder"):
         placeholder.resolved_secret_key()
+
+
+def _start_at_once(data_dir: str, barrier: Barrier, keys: Queue[str]) -> None:
+    settings = Settings(data_dir=Path(data_dir), _env_file=None)  # type: ignore[call-arg]
+    barrier.wait()
+    settings.private_data_dir()
+    keys.put(settings.resolved_secret_key())
+
+
+def test_processes_starting_at_once_share_one_data_dir_and_one_key(tmp_path: Path) -> None:
+    # Workers started together once crashed on the data directory another had just made.
+    fork = multiprocessing.get_context("fork")
+    for attempt in range(5):
+        data_dir = tmp_path / f"d{attempt}" / "data"
+        barrier, keys = fork.Barrier(6), fork.Queue()
+        started = [
+            fork.Process(target=_start_at_once, args=(str(data_dir), barrier, keys))
+            for _ in range(6)
+        ]
+        for process in started:
+            process.start()
+        for process in started:
+            process.join(timeout=30)
+        assert [p.exitcode for p in started] == [0] * 6
+        found = {keys.get(timeout=5) for _ in started}
+        assert len(found) == 1
+        assert [p.name for p in data_dir.iterdir()] == ["secret_key"]
+        assert (data_dir / "secret_key").read_text(encoding="utf-8") == found.pop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -106,9 +107,9 @@ class Settings(BaseSettings):
         It holds the secret key, the SQLite database and the draft images.
         """
         path = self.data_dir
-        if not path.exists():
-            path.mkdir(parents=True, mode=0o700)
-        elif path.stat().st_mode & 0o077:
+        # exist_ok: processes starting at once (workers) may all find it missing.
+        path.mkdir(parents=True, mode=0o700, exist_ok=True)
+        if path.stat().st_mode & 0o077:
             path.chmod(path.stat().st_mode & 0o700)
         return path
 
@@ -125,16 +126,20 @@ class Settings(BaseSettings):
 def _read_or_create_key(path: Path) -> str:
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+    path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    # O_EXCL: two processes starting at once must not write two different keys.
+    # Written aside (0600) then linked into place, which fails if the name exists: processes
+    # starting at once never write two different keys, nor read one half written.
+    fd, aside = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="utf-8").strip()
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(key)
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            return path.read_text(encoding="utf-8").strip()
+    finally:
+        os.unlink(aside)
     return key
 
 
