@@ -89,7 +89,8 @@ def out_of_fold_intents(cache: Path | None, branch_oof: Path | None) -> tuple[np
     if tuned_weight():
         if branch_oof is None:
             raise SystemExit("the intents blend uses the French branch: give --branch-oof")
-        # train.jsonl comes first among the posts the branch's folds were cut on.
+        # train.jsonl comes first among the posts the branch's folds (by business) were cut
+        # on: each post's branch prediction comes from a branch that never saw it.
         assert TRAINING[0] == "train.jsonl"
         with np.load(branch_oof) as saved:
             tuned = saved["intents"][: len(posts)]
