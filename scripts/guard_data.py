@@ -104,12 +104,13 @@ def _read(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-SPLITS = ("pool", "heldout5")
+SPLITS = ("pool", "heldout5", "heldout6")
 # What each split reads. The old files' train/validation fields are history: their validation
 # split was read in an earlier round and now belongs to the pool like the rest; so do the
 # first four held-out sets (heldout.jsonl to heldout4.jsonl), each read once in an earlier
 # round (heldout4.jsonl in this one, before the rules were mended on what it showed).
-# heldout5.jsonl was written before those choices and is read once, at the end.
+# heldout5.jsonl was written before those choices and is read once, at the end; heldout6.jsonl
+# is the next round's, committed before any reading.
 FILES = {
     "pool": (
         "drafts.jsonl",
@@ -124,6 +125,7 @@ FILES = {
         "heldout4.jsonl",
     ),
     "heldout5": ("heldout5.jsonl",),
+    "heldout6": ("heldout6.jsonl",),
 }
 
 
