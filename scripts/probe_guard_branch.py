@@ -1,0 +1,152 @@
+"""Probe, not shipped: e5's top four layers fine-tuned on the guard's pool, blended with the
+shipped learned head, by train_guard.py's folds.
+
+    .venv/bin/pip install torch==2.13.0      # training only
+    .venv/bin/python scripts/probe_guard_branch.py --branch-cache /tmp/branch-cache \\
+        --guard-cache /tmp/guard-cache
+
+The lower eight layers' states of every pool draft are computed once by Veille's own graph
+(scripts/train_branch.py's LowerLayers); torch fine-tunes the top four layers with a sigmoid
+head per risk on four folds (by family, as train_guard.py cuts them) and predicts the fifth.
+The shipped setting (a linear head on the draft's and its sentences' vectors with the cues,
+models/guard_risk.json) is refitted on the same folds; each share of the two is scored as
+train_guard.py scores its settings: recall over the risky drafts caught by the rules or the
+model, thresholds per risk chosen with false alarms under 8 %. No held-out set is read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from veille.publish.guard_cues import SIGNS
+from veille.publish.guard_learned import CATEGORIES, THRESHOLDS
+from veille.understand.encoder.encoder import cores
+from veille.understand.encoder.modelfile import ModelFile
+
+sys.path.insert(0, str(Path(__file__).parent))
+from guard_data import load
+from train_branch import BATCH, HEAD_LR, HEAD_SCALE, Layer, LowerLayers, cached_states, padded
+from train_guard import (
+    FOLDS,
+    Setting,
+    choose_thresholds,
+    draft_features,
+    fold_of,
+    rule_view,
+    targets,
+)
+
+TOP, EPOCHS, LR = 4, 4, 1e-4
+SHARES = (1.0, 0.7, 0.5, 0.3, 0.0)  # the shipped head's share; the branch takes the rest
+
+
+class TopAndRisks(torch.nn.Module):
+    def __init__(self, model: ModelFile) -> None:
+        super().__init__()
+        first = model.sizes.layers - TOP
+        self.layers = torch.nn.ModuleList([Layer(model, n) for n in range(first, first + TOP)])
+        self.head = torch.nn.Linear(model.sizes.hidden, len(CATEGORIES))
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        for layer in self.layers:
+            x = layer(x, mask)
+        weights = mask[..., None]
+        pooled = torch.nn.functional.normalize((x * weights).sum(1) / weights.sum(1), dim=-1)
+        return self.head(pooled * HEAD_SCALE)  # type: ignore[no-any-return]
+
+
+def tuned_out_of_fold(
+    states: list[np.ndarray], y: np.ndarray, folds: np.ndarray, cache: Path
+) -> np.ndarray:
+    path = cache / f"guard_tuned_oof_{TOP}_{EPOCHS}_{LR}.npy"
+    if path.exists():
+        return np.load(path)  # type: ignore[no-any-return]
+    model, out = ModelFile(None), np.zeros_like(y)
+    for f in range(FOLDS):
+        train = np.flatnonzero(folds != f)
+        torch.manual_seed(0)
+        net = TopAndRisks(model)
+        optimiser = torch.optim.AdamW(
+            [
+                {"params": net.layers.parameters(), "lr": LR},
+                {"params": net.head.parameters(), "lr": HEAD_LR},
+            ],
+            weight_decay=0.01,
+        )
+        steps = EPOCHS * math.ceil(len(train) / BATCH)
+        schedule = torch.optim.lr_scheduler.OneCycleLR(
+            optimiser, max_lr=[LR, HEAD_LR], total_steps=steps, pct_start=0.1
+        )
+        rng = np.random.default_rng(0)
+        for _ in range(EPOCHS):
+            net.train()
+            order = rng.permutation(train)
+            for at in range(0, len(order), BATCH):
+                rows = order[at : at + BATCH]
+                x, mask = padded([states[i].astype(np.float32) for i in rows])
+                truth = torch.tensor(y[rows], dtype=torch.float32)
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(net(x, mask), truth)
+                optimiser.zero_grad()
+                loss.backward()  # type: ignore[no-untyped-call]
+                optimiser.step()
+                schedule.step()
+        net.eval()
+        held = np.flatnonzero(folds == f)
+        held = held[np.argsort([len(states[i]) for i in held])]
+        with torch.no_grad():
+            for at in range(0, len(held), 64):
+                rows = held[at : at + 64]
+                x, mask = padded([states[i].astype(np.float32) for i in rows])
+                out[rows] = torch.sigmoid(net(x, mask)).numpy()
+        print(f"fold {f + 1}/{FOLDS} fine-tuned", flush=True)
+    np.save(path, out)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--branch-cache", type=Path, required=True, help="states and folds")
+    parser.add_argument("--guard-cache", type=Path, default=None, help="train_guard's vectors")
+    args = parser.parse_args()
+    args.branch_cache.mkdir(parents=True, exist_ok=True)
+    torch.set_num_threads(cores())
+    rows = load("pool")
+    y = targets(rows).astype(np.float32)
+    folds = np.array([fold_of(r) for r in rows])
+    risky = np.array([r.risky for r in rows])
+    crisis = np.array([bool(r.context.get("open_crisis")) for r in rows])
+    kinds, seen, quiet = rule_view(rows)
+    rules = np.array([bool(k) for k in kinds])
+    states = cached_states(
+        LowerLayers(TOP), [r.text for r in rows], args.branch_cache, "guard_pool"
+    )
+    tuned = tuned_out_of_fold(states, y, folds, args.branch_cache)
+    shipped = json.loads(THRESHOLDS.read_text(encoding="utf-8"))
+    count = int(shipped["cues"])
+    assert count == len(SIGNS) and shipped["head"] == "linear"
+    x = draft_features(rows, args.guard_cache, [c[len(c) - count :] for c in seen])
+    setting = Setting(float(shipped["l2"]), int(shipped["epochs"]))
+    linear = np.zeros_like(y)
+    for f in range(FOLDS):
+        linear[folds == f] = setting.train(x[folds != f], y[folds != f]).predict_dense(
+            x[folds == f]
+        )
+    for share in SHARES:
+        blend = share * linear + (1 - share) * tuned
+        _, recall, false_alarms = choose_thresholds(blend, rules, risky, crisis, quiet, 0.08)
+        print(
+            f"shipped head {share}, branch {1 - share:.1f}: 5-fold CV recall {recall:.3f}, "
+            f"false alarms {false_alarms:.3f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
