@@ -158,7 +158,8 @@ class Layer(torch.nn.Module):
         depth = width // s.heads
 
         def project(z: torch.Tensor, key: str) -> torch.Tensor:
-            return z @ p[f"{key}_w"] + p[f"{key}_b"]
+            out: torch.Tensor = z @ p[f"{key}_w"] + p[f"{key}_b"]
+            return out
 
         def heads(z: torch.Tensor) -> torch.Tensor:
             return z.view(rows, tokens, s.heads, depth).transpose(1, 2)
@@ -237,7 +238,7 @@ def fine_tune(model: ModelFile, args: argparse.Namespace, train: list[Row]) -> T
                     intents[posts], truth
                 )
             optimiser.zero_grad()
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             optimiser.step()
             schedule.step()
     net.eval()
@@ -302,9 +303,9 @@ def tuned_out_of_fold(
             if name == DOMAIN:
                 out["intents"][rows] = posts
         print(f"fold {f + 1}/{FOLDS} fine-tuned", flush=True)
-    np.savez(path, **out)
+    np.savez(path, **out)  # type: ignore[arg-type]
     # Out-of-fold branch vectors too: other heads can be cross-validated on them honestly.
-    np.savez(path.with_name(path.stem + "_vectors.npz"), **vectors)
+    np.savez(path.with_name(path.stem + "_vectors.npz"), **vectors)  # type: ignore[arg-type]
     return out
 
 
@@ -363,6 +364,7 @@ def export(net: TopAndHeads) -> None:
         "count": np.array(len(net.layers)),
     }
     for i, layer in enumerate(net.layers):
+        assert isinstance(layer, Layer)
         n = net.first + i
         for key in KEYS:
             w = layer.p[f"{key}_w"].detach().numpy()  # (in, out)
@@ -373,7 +375,7 @@ def export(net: TopAndHeads) -> None:
         for key in ("aln", "oln"):
             for part in ("w", "b"):
                 arrays[f"l{n}.{key}.{part}"] = layer.p[f"{key}_{part}"].detach().numpy()
-    np.savez_compressed(BRANCH, **arrays)
+    np.savez_compressed(BRANCH, **arrays)  # type: ignore[arg-type]
     head = LinearHead(
         weights=net.head.weight.detach().numpy().T * HEAD_SCALE,
         bias=net.head.bias.detach().numpy(),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ from veille.understand.intents import (
     thresholds,
     tuned_weight,
 )
-from veille.understand.labelled import DATA, intent_matrix, load_posts
+from veille.understand.labelled import DATA, LabelledPost, intent_matrix, load_posts
 from veille.understand.linear import LinearHead, fit
 from veille.understand.metrics import macro_f1
 from veille.understand.sentiment import BLEND, Blend
@@ -81,7 +82,9 @@ def out_of_fold_sentiment(
     return y, fast, accurate
 
 
-def out_of_fold_intents(cache: Path | None, branch_oof: Path | None) -> tuple[np.ndarray, ...]:
+def out_of_fold_intents(
+    cache: Path | None, branch_oof: Path | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[LabelledPost]]:
     posts = load_posts(DATA / "train.jsonl")
     texts = [p.text for p in posts]
     y = targets(posts)
@@ -102,8 +105,8 @@ def out_of_fold_intents(cache: Path | None, branch_oof: Path | None) -> tuple[np
         fit_idx, held = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
         csr = featurize([texts[i] for i in fit_idx], fast_ids)
         head: LinearHead = fit(
-            lambda w, c=csr: sparse_dot(c, w),
-            lambda g, c=csr: sparse_transpose_dot(c, g),
+            partial(sparse_dot, csr),
+            partial(sparse_transpose_dot, csr),
             DIM,
             y[fit_idx],
             GENERIC,
@@ -116,8 +119,8 @@ def out_of_fold_intents(cache: Path | None, branch_oof: Path | None) -> tuple[np
         fast[held] = calibrate(head.scores(sparse_dot(held_rows, head.weights)), thresholds("fast"))
         x = emb[fit_idx]
         dense = fit(
-            lambda w, x=x: x @ w,
-            lambda g, x=x: x.T @ g,
+            x.__matmul__,
+            x.T.__matmul__,
             x.shape[1],
             y[fit_idx],
             GENERIC,
@@ -158,8 +161,8 @@ def main() -> None:
     curve = []
     for threshold in CONFIDENCES:
         unsure = fast.max(axis=1) < threshold
-        mixed = np.where(unsure[:, None], accurate, fast)
-        curve.append((threshold, float(unsure.mean()), macro_f1(y, mixed.argmax(1), 3)))
+        cascaded = np.where(unsure[:, None], accurate, fast)
+        curve.append((threshold, float(unsure.mean()), macro_f1(y, cascaded.argmax(1), 3)))
         print(
             f"sentiment confidence < {threshold:.2f}: embeds {unsure.mean():.2f}, "
             f"5-fold macro-F1 {curve[-1][2]:.3f} (all embedded {full:.3f})"
@@ -170,9 +173,9 @@ def main() -> None:
     full_i = macro_f1_multilabel(truth, accurate_i)
     curve = []
     for margin in MARGINS:
-        unsure = (np.abs(generic_fast - INTENT_THRESHOLD) < margin).any(axis=1)
-        mixed = np.where(unsure[:, None], accurate_i, fast_i)
-        curve.append((margin, float(unsure.mean()), macro_f1_multilabel(truth, mixed)))
+        unsure = np.asarray((np.abs(generic_fast - INTENT_THRESHOLD) < margin).any(axis=1))
+        cascaded = np.where(unsure[:, None], accurate_i, fast_i)
+        curve.append((margin, float(unsure.mean()), macro_f1_multilabel(truth, cascaded)))
         print(
             f"intent margin < {margin:.2f}: embeds {unsure.mean():.2f}, "
             f"5-fold macro-F1 {curve[-1][2]:.3f} (all embedded {full_i:.3f})"

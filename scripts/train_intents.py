@@ -32,6 +32,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -327,7 +328,8 @@ def main() -> None:
             "accurate_thresholds": dict(zip(GENERIC, accurate_at.tolist(), strict=True)),
         }
         BLEND.write_text(json.dumps(chosen) + "\n")
-    report["accurate"] = {**report["accurate"], "embedding_weight": weight, "tuned": tuned}
+    chosen_head = cast(dict[str, object], report["accurate"])
+    report["accurate"] = {**chosen_head, "embedding_weight": weight, "tuned": tuned}
     for name, generic in (
         ("fast", fast),
         ("accurate", blend(fast, accurate_oof, weight, accurate_at)),

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from veille.understand.embeddings import DIM as EMB_DIM
 from veille.understand.embeddings import embed
+from veille.understand.encoder import DIM as EMB_DIM
 from veille.understand.features import DIM, Csr, featurize, sparse_dot, sparse_transpose_dot
 from veille.understand.labelled import DATA as INTENTS_DATA
 from veille.understand.labelled import load_posts, sentiment_labels
@@ -165,9 +165,13 @@ def choose_and_fit(
     best_fast: tuple[float, tuple[str, ...], float, dict[str, np.ndarray]] | None = None
     for parts in sources:
         for l2 in (1e-4,):  # 3e-5 lost in 3 of the 4 French sources of the earlier run
-            oof = cross_validated(
-                lambda f, parts=parts, l2=l2: fast_fit(part_rows(parts, f), l2), False
-            )
+
+            def fit_fast(
+                f: int | None, parts: tuple[str, ...] = parts, l2: float = l2
+            ) -> LinearHead:
+                return fast_fit(part_rows(parts, f), l2)
+
+            oof = cross_validated(fit_fast, False)
             cv, each = score(oof)
             print(f"{lang} fast {'+'.join(parts)} l2={l2}: 5-fold {rounded(each)}", flush=True)
             if best_fast is None or cv > best_fast[0]:
@@ -179,12 +183,16 @@ def choose_and_fit(
     for parts in sources:
         for l2 in (1e-4, 3e-5):
             for epochs in (600,):
-                oof = cross_validated(
-                    lambda f, parts=parts, l2=l2, epochs=epochs: dense_fit(
-                        part_rows(parts, f), l2, epochs
-                    ),
-                    True,
-                )
+
+                def fit_dense(
+                    f: int | None,
+                    parts: tuple[str, ...] = parts,
+                    l2: float = l2,
+                    epochs: int = epochs,
+                ) -> LinearHead:
+                    return dense_fit(part_rows(parts, f), l2, epochs)
+
+                oof = cross_validated(fit_dense, True)
                 for weight in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5):
                     blended = {n: weight * oof[n] + (1 - weight) * fast_oof[n] for n in scored}
                     cv, each = score(blended)
