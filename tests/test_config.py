@@ -74,3 +74,10 @@ def test_processes_starting_at_once_share_one_data_dir_and_one_key(tmp_path: Pat
         assert len(found) == 1
         assert [p.name for p in data_dir.iterdir()] == ["secret_key"]
         assert (data_dir / "secret_key").read_text(encoding="utf-8") == found.pop()
+
+
+def test_an_empty_key_file_is_named_with_how_to_mend_it(tmp_path: Path) -> None:
+    (tmp_path / "secret_key").write_text("", encoding="utf-8")  # a crash before the write
+    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match=r"secret_key is empty: delete it"):
+        settings.resolved_secret_key()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -124,22 +124,25 @@ class Settings(BaseSettings):
 
 
 def _read_or_create_key(path: Path) -> str:
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
     path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    # Written aside (0600) then linked into place, which fails if the name exists: processes
-    # starting at once never write two different keys, nor read one half written.
-    fd, aside = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    # O_EXCL: of processes starting at once, one creates the key and the others read it.
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(key)
-        try:
-            os.link(aside, path)
-        except FileExistsError:
-            return path.read_text(encoding="utf-8").strip()
-    finally:
-        os.unlink(aside)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _written_key(path)
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+def _written_key(path: Path, wait: float = 2.0) -> str:
+    """The key in `path`, which a process starting beside this one may still be writing."""
+    deadline = time.monotonic() + wait
+    while not (key := path.read_text(encoding="utf-8").strip()):
+        if time.monotonic() > deadline:
+            raise ValueError(f"{path} is empty: delete it and a new secret key will be made")
+        time.sleep(0.01)
     return key
 
 
