@@ -109,8 +109,8 @@ SPLITS = ("pool", "heldout5", "heldout6")
 # split was read in an earlier round and now belongs to the pool like the rest; so do the
 # first four held-out sets (heldout.jsonl to heldout4.jsonl), each read once in an earlier
 # round (heldout4.jsonl in this one, before the rules were mended on what it showed).
-# heldout5.jsonl was written before those choices and is read once, at the end; heldout6.jsonl
-# is the next round's, committed before any reading.
+# heldout5.jsonl was written before those choices and read once, at the end; heldout6.jsonl,
+# by another writer, committed before any reading, was read once for the guard's branch.
 FILES = {
     "pool": (
         "drafts.jsonl",

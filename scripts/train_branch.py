@@ -357,15 +357,12 @@ def choose_blend(
     return best[1], best[2]
 
 
-def export(net: TopAndHeads) -> None:
-    """The fine-tuned layers as int8 with one scale per output column, as graph.py runs them."""
-    arrays: dict[str, np.ndarray] = {
-        "first": np.array(net.first),
-        "count": np.array(len(net.layers)),
-    }
-    for i, layer in enumerate(net.layers):
+def export_layers(layers: torch.nn.ModuleList, first: int, path: Path) -> None:
+    """Fine-tuned layers as int8 with one scale per output column, as graph.py runs them."""
+    arrays: dict[str, np.ndarray] = {"first": np.array(first), "count": np.array(len(layers))}
+    for i, layer in enumerate(layers):
         assert isinstance(layer, Layer)
-        n = net.first + i
+        n = first + i
         for key in KEYS:
             w = layer.p[f"{key}_w"].detach().numpy()  # (in, out)
             scale = np.maximum(np.abs(w).max(axis=0), 1e-12) / 127.0
@@ -375,7 +372,12 @@ def export(net: TopAndHeads) -> None:
         for key in ("aln", "oln"):
             for part in ("w", "b"):
                 arrays[f"l{n}.{key}.{part}"] = layer.p[f"{key}_{part}"].detach().numpy()
-    np.savez_compressed(BRANCH, **arrays)  # type: ignore[arg-type]
+    np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
+
+
+def export(net: TopAndHeads) -> None:
+    """The branch's layers and both heads, into the package."""
+    export_layers(net.layers, net.first, BRANCH)
     head = LinearHead(
         weights=net.head.weight.detach().numpy().T * HEAD_SCALE,
         bias=net.head.bias.detach().numpy(),

@@ -1,18 +1,21 @@
 """Train the guard's learned risk model on the pool of data/guard/.
 
     .venv/bin/python scripts/train_guard.py [--cache DIR] [--cues none|signs|all] [--l2 ...]
+        [--branch-oof BRANCH_CACHE/guard_tuned_oof_4_4_0.0001.npy]
 
 Multi-label sigmoid heads on e5 vectors (guard_learned.features: the draft's vector and the
-maximum of its sentences' vectors) and, with --cues, the cues of guard_cues (`signs`: a named
-business, a fault word, praise and a setback, an amount next to a name...; `all`: the rule
-kinds too). The L2 weight and one threshold per risk are chosen by
-5-fold cross-validation on the pool, folds split by family (a template and its copies, an
-author's block of drafts, or a hand-written draft), so near-copies are never on both sides.
-Each setting is scored on the drafts caught by the rules or the model, a false alarm costing
-half a catch, false alarms kept under --max-false-alarms. Prints the cross-validated figures
-with family-bootstrap intervals and writes src/veille/understand/models/guard_risk.npz and
-.json. The held-out set (heldout5.jsonl) is never read here: scripts/eval_guard.py reads it
-once, at the end. Embeddings are kept by text in --cache, so adding drafts embeds only those.
+maximum of its sentences' vectors) and, with --cues, the cues of guard_cues (`signs`: a
+named business, a fault word, praise and a setback, an amount next to a name...; `all`: the
+rule kinds too). The L2 weight and one threshold per risk are chosen by 5-fold
+cross-validation on the pool, folds split by family (a template and its copies, an author's
+block of drafts, or a hand-written draft), so near-copies are never on both sides. Each
+setting is scored on the drafts caught by the rules or the model, a false alarm costing half
+a catch, false alarms kept under --max-false-alarms. Prints the cross-validated figures with
+family-bootstrap intervals and writes src/veille/understand/models/guard_risk.npz and .json.
+With --branch-oof (scripts/train_guard_branch.py's out-of-fold risks, same folds), the share
+of the guard branch's head is chosen the same way. The held-out set is never read here:
+scripts/eval_guard.py reads it once, at the end. Embeddings are kept by text in --cache, so
+adding drafts embeds only those.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ FOLDS = 5
 # No threshold under 0.15: lower ones fire on any text unlike the training drafts.
 GRID = tuple(round(0.05 * i, 2) for i in range(3, 20))  # 0.15 .. 0.95
 L2_GRID = (0.1, 0.3, 1.0)
+BRANCH_SHARES = (0.0, 0.3, 0.5, 0.7, 1.0)
 EPOCHS = 300
 # The one-hidden-layer heads compared with the linear ones: (hidden units, L2, epochs).
 MLP_GRID = ((64, 0.01, 40), (64, 0.03, 40), (128, 0.01, 40))
@@ -236,6 +240,12 @@ def main() -> None:
         default="both",
         help="which kinds of head cross-validation compares",
     )
+    parser.add_argument(
+        "--branch-oof",
+        type=Path,
+        default=None,
+        help="the guard branch's out-of-fold risks (scripts/train_guard_branch.py's cache)",
+    )
     args = parser.parse_args()
     rows = load("pool")
     kinds, seen, quiet = rule_view(rows)
@@ -271,16 +281,31 @@ def main() -> None:
         if best is None or score > best[0]:
             best = (score, setting, thresholds, oof)
     assert best is not None
-    _, setting, thresholds, oof = best
+    score, setting, thresholds, oof = best
+    branch = 0.0
+    if args.branch_oof:
+        tuned = np.load(args.branch_oof)
+        if tuned.shape != y.shape:
+            raise SystemExit(f"{args.branch_oof}: risks for {tuned.shape}, the pool {y.shape}")
+        head_oof = oof
+        for branch_share in BRANCH_SHARES[1:]:
+            mixed = (1 - branch_share) * head_oof + branch_share * tuned
+            found, recall, false_alarms = choose_thresholds(
+                mixed, rules, risky, crisis, quiet, args.max_false_alarms
+            )
+            print(
+                f"{setting} with the branch's head at {branch_share}: 5-fold grouped CV recall "
+                f"{recall:.3f}, false alarms {false_alarms:.3f}",
+                flush=True,
+            )
+            if gain(recall, false_alarms, args.max_false_alarms) > score:
+                score = gain(recall, false_alarms, args.max_false_alarms)
+                branch, thresholds, oof = branch_share, found, mixed
     setting.train(x, y).save(MODEL)
     chosen = {name: float(t) for name, t in zip(CATEGORIES, thresholds, strict=True)}
+    described = {**setting.described(), "folds": FOLDS, "cues": count, "tuned_share": branch}
     THRESHOLDS.write_text(
-        json.dumps(
-            {"thresholds": chosen, **setting.described(), "folds": FOLDS, "cues": count},
-            indent=1,
-        )
-        + "\n",
-        encoding="utf-8",
+        json.dumps({"thresholds": chosen, **described}, indent=1) + "\n", encoding="utf-8"
     )
     fired = fires(oof, thresholds, crisis, quiet)
     flagged = rules | fired.any(axis=1)
@@ -299,7 +324,7 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "chosen": {**setting.described(), "thresholds": chosen},
+                "chosen": {**described, "thresholds": chosen},
                 "cv_on_pool": {
                     "note": "out-of-fold model scores, thresholds chosen on them",
                     "recall": figure(share(flagged, risky), families),

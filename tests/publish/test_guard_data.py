@@ -144,13 +144,19 @@ def test_held_out_set_shares_no_text_author_or_trade_with_the_pool(
         assert networks and all(len(str(row["text"])) <= limits[n] for n in networks), row["id"]
 
 
-def test_held_out_figures_come_with_intervals_and_hold_what_was_measured() -> None:
-    # heldout5 was read once, at the end of the round, to choose nothing: these floors only
-    # catch a guard that got worse (measured: recall 0.764, false alarms 0.080; docs/guard.md).
-    result = eval_module().evaluate("heldout5", False, learned=True)
-    assert result["drafts"] == len(read("heldout5.jsonl"))
-    assert result["recall"]["value"] >= 0.73
-    assert result["false_alarms"]["value"] <= 0.11
+# Each held-out set was read to choose nothing: these floors only catch a guard that got
+# worse (measured with the guard's branch: heldout5 recall 0.809, false alarms 0.090; heldout6
+# 0.809 and 0.150; docs/guard.md).
+@pytest.mark.parametrize(
+    ("split", "recall", "false_alarms"), [("heldout5", 0.78, 0.11), ("heldout6", 0.78, 0.17)]
+)
+def test_held_out_figures_come_with_intervals_and_hold_what_was_measured(
+    split: str, recall: float, false_alarms: float
+) -> None:
+    result = eval_module().evaluate(split, False, learned=True)
+    assert result["drafts"] == len(read(f"{split}.jsonl"))
+    assert result["recall"]["value"] >= recall
+    assert result["false_alarms"]["value"] <= false_alarms
     for figure in (result["recall"], result["false_alarms"]):
         low, high = figure["ci95"]
         assert low <= figure["value"] <= high

@@ -3,10 +3,11 @@ for a group, irony without a cue, a rival's work run down, a contract's amount..
 
 Multi-label sigmoid heads on e5 vectors (the encoder of understand/embeddings.py): the
 draft's vector beside the element-wise maximum of its sentences' vectors, so one risky
-sentence among harmless ones still shows. Trained by scripts/train_guard.py on the pool of
-data/guard/; L2 weight and one threshold per risk chosen by cross-validation grouped by
-template and author (models/guard_risk.json). A risk found names its span, the sentence that
-scores highest for it, and says why.
+sentence among harmless ones still shows, blended with a head on the guard's own branch of
+the encoder (its top layers fine-tuned for these risks, scripts/train_guard_branch.py).
+Trained by scripts/train_guard.py on the pool of data/guard/; L2 weight and one threshold
+per risk chosen by cross-validation grouped by template and author (models/guard_risk.json).
+A risk found names its span, the sentence that scores highest for it, and says why.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ import numpy as np
 
 from veille.publish.guard_cues import text_cues
 from veille.translations import N_
-from veille.understand.embeddings import embed
+from veille.understand.embeddings import embed, embed_guard
 from veille.understand.linear import LinearHead
 from veille.understand.mlp import MlpHead
 
 MODEL = Path(__file__).resolve().parents[1] / "understand" / "models" / "guard_risk.npz"
 THRESHOLDS = MODEL.with_suffix(".json")
+# The head on the guard's branch of the encoder (scripts/train_guard_branch.py).
+TUNED_HEAD = MODEL.with_name("guard_tuned.npz")
 
 # Risk -> the flag kind it raises, and how the explanation names it (a msgid).
 RISKS: dict[str, tuple[str, str]] = {
@@ -77,6 +80,10 @@ class RiskModel:
     head: LinearHead | MlpHead
     thresholds: dict[str, float]
     cue_count: int = 0  # how many cues (guard_cues) follow the vectors; 0: vectors only
+    # The head on the guard's fine-tuned branch (embed_guard), and its share of each draft's
+    # probabilities; a sentence's span is still the one the head above scores highest.
+    tuned: LinearHead | None = None
+    tuned_share: float = 0.0
 
     def probabilities(self, texts: list[str], cues: list[np.ndarray] | None = None) -> np.ndarray:
         """(n, len(CATEGORIES)) probabilities."""
@@ -107,7 +114,11 @@ class RiskModel:
                 parts = [mine, mine] + ([np.tile(cue, (len(found), 1))] if cue is not None else [])
                 alone = self.head.predict_dense(np.hstack(parts))
             per_sentence.append((alone, found))
-        return self.head.predict_dense(np.stack(rows)), per_sentence
+        probabilities = self.head.predict_dense(np.stack(rows))
+        if self.tuned is not None and self.tuned_share:
+            branch = self.tuned.predict_dense(embed_guard(texts))
+            probabilities = (1 - self.tuned_share) * probabilities + self.tuned_share * branch
+        return probabilities, per_sentence
 
     def risks(
         self, text: str, *, open_crisis: bool, cues: np.ndarray | None = None
@@ -153,8 +164,11 @@ def shipped_model() -> RiskModel:
         raise ValueError(f"{THRESHOLDS}: no threshold for {sorted(missing)}")
     # train_guard.py says which kind of head cross-validation chose.
     head = MlpHead.load(MODEL) if settings.get("head") == "mlp" else LinearHead.load(MODEL)
+    share = float(settings.get("tuned_share", 0.0))
     return RiskModel(
         head,
         {k: float(v) for k, v in thresholds.items()},
         int(settings.get("cues", 0)),
+        LinearHead.load(TUNED_HEAD) if share else None,
+        share,
     )

@@ -13,6 +13,8 @@ from veille.understand.encoder import DIM, Encoder
 
 # e5's top layers fine-tuned for French sentiment and intents (scripts/train_branch.py).
 BRANCH = Path(__file__).parent / "models" / "branch_fr.npz"
+# e5's top layers fine-tuned for the guard's risks (scripts/train_guard_branch.py).
+GUARD_BRANCH = Path(__file__).parent / "models" / "guard_branch.npz"
 
 
 @lru_cache(maxsize=1)
@@ -20,9 +22,16 @@ def _model() -> Encoder:
     return Encoder(branch=BRANCH)
 
 
+@lru_cache(maxsize=1)
+def _guard_model() -> Encoder:
+    # Its own encoder, loaded when the guard first reads a draft: posts never pay for it.
+    return Encoder(branch=GUARD_BRANCH)
+
+
 def reset() -> None:
-    """Load the encoder again on next use (after a training script rewrites its branch)."""
+    """Load the encoders again on next use (after a training script rewrites a branch)."""
     _model.cache_clear()
+    _guard_model.cache_clear()
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
@@ -36,6 +45,13 @@ def embed(texts: Sequence[str]) -> np.ndarray:
         return np.empty((0, DIM), dtype=np.float32)
     vectors: np.ndarray = _model().embed(unique)[rows]
     return vectors
+
+
+def embed_guard(texts: Sequence[str]) -> np.ndarray:
+    """(n, 384) vectors of the guard's branch."""
+    if not texts:
+        return np.empty((0, DIM), dtype=np.float32)
+    return _guard_model().embed_tuned(texts)[1]
 
 
 def embed_tuned(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -1,17 +1,22 @@
-"""Probe, not shipped: e5's top four layers fine-tuned on the guard's pool, blended with the
-shipped learned head, by train_guard.py's folds.
+"""Fine-tune e5's top four layers for the guard's risks; ship them as the guard's branch.
 
     .venv/bin/pip install torch==2.13.0      # training only
-    .venv/bin/python scripts/probe_guard_branch.py --branch-cache /tmp/branch-cache \\
-        --guard-cache /tmp/guard-cache
+    .venv/bin/python scripts/train_guard_branch.py --branch-cache /tmp/branch-cache \
+        --guard-cache /tmp/guard-cache [--ship]
+
+Then scripts/train_guard.py --branch-oof BRANCH_CACHE/guard_tuned_oof_4_4_0.0001.npy chooses
+the branch's share of the learned model and the thresholds.
 
 The lower eight layers' states of every pool draft are computed once by Veille's own graph
 (scripts/train_branch.py's LowerLayers); torch fine-tunes the top four layers with a sigmoid
 head per risk on four folds (by family, as train_guard.py cuts them) and predicts the fifth.
 The shipped setting (a linear head on the draft's and its sentences' vectors with the cues,
-models/guard_risk.json) is refitted on the same folds; each share of the two is scored as
-train_guard.py scores its settings: recall over the risky drafts caught by the rules or the
-model, thresholds per risk chosen with false alarms under 8 %. No held-out set is read.
+models/guard_risk.json) is refitted on the same folds; each share of the two is printed,
+scored as train_guard.py scores its settings: recall over the risky drafts caught by the
+rules or the model, thresholds per risk chosen with false alarms under 8 %. With --ship, the
+layers are fine-tuned again on the whole pool and written into the package
+(models/guard_branch.npz, int8 as graph.py runs them, and models/guard_tuned.npz). No
+held-out set is read here.
 """
 
 from __future__ import annotations
@@ -26,13 +31,24 @@ import numpy as np
 import torch
 
 from veille.publish.guard_cues import SIGNS
-from veille.publish.guard_learned import CATEGORIES, THRESHOLDS
+from veille.publish.guard_learned import CATEGORIES, THRESHOLDS, TUNED_HEAD
+from veille.understand.embeddings import GUARD_BRANCH
 from veille.understand.encoder.encoder import cores
 from veille.understand.encoder.modelfile import ModelFile
+from veille.understand.linear import LinearHead
 
 sys.path.insert(0, str(Path(__file__).parent))
 from guard_data import load
-from train_branch import BATCH, HEAD_LR, HEAD_SCALE, Layer, LowerLayers, cached_states, padded
+from train_branch import (
+    BATCH,
+    HEAD_LR,
+    HEAD_SCALE,
+    Layer,
+    LowerLayers,
+    cached_states,
+    export_layers,
+    padded,
+)
 from train_guard import (
     FOLDS,
     Setting,
@@ -62,6 +78,38 @@ class TopAndRisks(torch.nn.Module):
         return self.head(pooled * HEAD_SCALE)  # type: ignore[no-any-return]
 
 
+def fine_tune(model: ModelFile, states: list[np.ndarray], y: np.ndarray) -> TopAndRisks:
+    """The top layers and the risk head fitted on `states`. Deterministic."""
+    torch.manual_seed(0)
+    net = TopAndRisks(model)
+    optimiser = torch.optim.AdamW(
+        [
+            {"params": net.layers.parameters(), "lr": LR},
+            {"params": net.head.parameters(), "lr": HEAD_LR},
+        ],
+        weight_decay=0.01,
+    )
+    steps = EPOCHS * math.ceil(len(states) / BATCH)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimiser, max_lr=[LR, HEAD_LR], total_steps=steps, pct_start=0.1
+    )
+    rng = np.random.default_rng(0)
+    for _ in range(EPOCHS):
+        net.train()
+        order = rng.permutation(len(states))
+        for at in range(0, len(order), BATCH):
+            rows = order[at : at + BATCH]
+            x, mask = padded([states[i].astype(np.float32) for i in rows])
+            truth = torch.tensor(y[rows], dtype=torch.float32)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(net(x, mask), truth)
+            optimiser.zero_grad()
+            loss.backward()  # type: ignore[no-untyped-call]
+            optimiser.step()
+            schedule.step()
+    net.eval()
+    return net
+
+
 def tuned_out_of_fold(
     states: list[np.ndarray], y: np.ndarray, folds: np.ndarray, cache: Path
 ) -> np.ndarray:
@@ -71,33 +119,7 @@ def tuned_out_of_fold(
     model, out = ModelFile(None), np.zeros_like(y)
     for f in range(FOLDS):
         train = np.flatnonzero(folds != f)
-        torch.manual_seed(0)
-        net = TopAndRisks(model)
-        optimiser = torch.optim.AdamW(
-            [
-                {"params": net.layers.parameters(), "lr": LR},
-                {"params": net.head.parameters(), "lr": HEAD_LR},
-            ],
-            weight_decay=0.01,
-        )
-        steps = EPOCHS * math.ceil(len(train) / BATCH)
-        schedule = torch.optim.lr_scheduler.OneCycleLR(
-            optimiser, max_lr=[LR, HEAD_LR], total_steps=steps, pct_start=0.1
-        )
-        rng = np.random.default_rng(0)
-        for _ in range(EPOCHS):
-            net.train()
-            order = rng.permutation(train)
-            for at in range(0, len(order), BATCH):
-                rows = order[at : at + BATCH]
-                x, mask = padded([states[i].astype(np.float32) for i in rows])
-                truth = torch.tensor(y[rows], dtype=torch.float32)
-                loss = torch.nn.functional.binary_cross_entropy_with_logits(net(x, mask), truth)
-                optimiser.zero_grad()
-                loss.backward()  # type: ignore[no-untyped-call]
-                optimiser.step()
-                schedule.step()
-        net.eval()
+        net = fine_tune(model, [states[i] for i in train], y[train])
         held = np.flatnonzero(folds == f)
         held = held[np.argsort([len(states[i]) for i in held])]
         with torch.no_grad():
@@ -110,10 +132,29 @@ def tuned_out_of_fold(
     return out
 
 
+def ship(states: list[np.ndarray], y: np.ndarray, cache: Path) -> None:
+    fitted = cache / f"guard_branch_{TOP}_{EPOCHS}_{LR}.pt"
+    model = ModelFile(None)
+    if fitted.exists():
+        net = TopAndRisks(model)
+        net.load_state_dict(torch.load(fitted))
+    else:
+        net = fine_tune(model, states, y)
+        torch.save(net.state_dict(), fitted)
+    export_layers(net.layers, model.sizes.layers - TOP, GUARD_BRANCH)
+    LinearHead(
+        weights=net.head.weight.detach().numpy().T * HEAD_SCALE,
+        bias=net.head.bias.detach().numpy(),
+        labels=CATEGORIES,
+        multilabel=True,
+    ).save(TUNED_HEAD)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--branch-cache", type=Path, required=True, help="states and folds")
     parser.add_argument("--guard-cache", type=Path, default=None, help="train_guard's vectors")
+    parser.add_argument("--ship", action="store_true", help="then fit on the pool and write")
     args = parser.parse_args()
     args.branch_cache.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(cores())
@@ -146,6 +187,8 @@ def main() -> None:
             f"false alarms {false_alarms:.3f}",
             flush=True,
         )
+    if args.ship:
+        ship(states, y, args.branch_cache)
 
 
 if __name__ == "__main__":
