@@ -237,12 +237,21 @@ def fine_tune(model: ModelFile, args: argparse.Namespace, train: list[Row]) -> T
                 loss = loss + torch.nn.functional.binary_cross_entropy_with_logits(
                     intents[posts], truth
                 )
-            optimiser.zero_grad()
-            loss.backward()  # type: ignore[no-untyped-call]
-            optimiser.step()
-            schedule.step()
+            step(optimiser, schedule, loss)
     net.eval()
     return net
+
+
+def step(
+    optimiser: torch.optim.Optimizer,
+    schedule: torch.optim.lr_scheduler.LRScheduler,
+    loss: torch.Tensor,
+) -> None:
+    """One gradient step and the learning-rate schedule's."""
+    optimiser.zero_grad()
+    loss.backward()  # type: ignore[no-untyped-call]
+    optimiser.step()
+    schedule.step()
 
 
 def predict(

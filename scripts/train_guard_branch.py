@@ -48,6 +48,7 @@ from train_branch import (
     cached_states,
     export_layers,
     padded,
+    step,
 )
 from train_guard import (
     FOLDS,
@@ -102,10 +103,7 @@ def fine_tune(model: ModelFile, states: list[np.ndarray], y: np.ndarray) -> TopA
             x, mask = padded([states[i].astype(np.float32) for i in rows])
             truth = torch.tensor(y[rows], dtype=torch.float32)
             loss = torch.nn.functional.binary_cross_entropy_with_logits(net(x, mask), truth)
-            optimiser.zero_grad()
-            loss.backward()  # type: ignore[no-untyped-call]
-            optimiser.step()
-            schedule.step()
+            step(optimiser, schedule, loss)
     net.eval()
     return net
 
