@@ -149,10 +149,14 @@ def test_promotion_is_only_a_risk_while_a_crisis_is_open() -> None:
     assert report.risk == "high"
 
 
-def test_tone_capitals_and_exclamations() -> None:
+def test_tone_capitals_and_exclamations_are_a_note() -> None:
     text = "ATTENTION LA BOUTIQUE SERA FERMÉE DEMAIN"
-    assert_flag(text, "tone", text, "medium")
-    assert_flag("Les fraisiers sont là !!!!", "tone", "!!!!", "medium")
+    assert_flag(text, "tone", text, "low")
+    assert check(text).risk == "low"
+    assert_flag("Les fraisiers sont là !!!!", "tone", "!!!!", "low")
+    # What is aggressive in a shouted post is flagged by its words.
+    shouted = "APPRENEZ À LIRE AVANT DE COMMENTER !!!"
+    assert check(shouted).risk != "low"
     # Acronyms are not shouting.
     text = "Artisan RGE, devis TTC, paiement CB."
     assert flagged(check(text), text, "tone") == []
@@ -171,10 +175,28 @@ def test_links_malformed_and_costly_on_x() -> None:
 
 
 def test_too_many_hashtags() -> None:
+    text = "Avant/après #peinture #renovation #deco #angers #artisan #maison"
+    tags = "#peinture #renovation #deco #angers #artisan #maison"
+    assert_flag(text, "hashtags", tags, "medium")
     text = "Avant/après #peinture #renovation #deco #angers"
-    assert_flag(text, "hashtags", "#peinture #renovation #deco #angers", "medium")
+    assert_flag(text, "hashtags", "#peinture #renovation #deco #angers", "low")
     text = "Avant/après #peinture #renovation #angers"
     assert flagged(check(text), text, "hashtags") == []
+
+
+def test_a_role_mailbox_is_the_business_s_own() -> None:
+    text = "Nous recrutons ! Candidatures : recrutement@creditclair.fr"
+    assert_flag(text, "personal_data", "recrutement@creditclair.fr", "low")
+    text = "Écrivez à julie.martin@gmail.com pour la réserver."
+    assert_flag(text, "personal_data", "julie.martin@gmail.com", "medium")
+
+
+def test_a_booking_told_during_a_crisis_is_no_promotion() -> None:
+    crisis = GuardContext(open_crisis=True)
+    text = "La salle est fermée ; les couples qui y avaient réservé sont contactés un par un."
+    assert flagged(check(text, context=crisis), text, "crisis_promo") == []
+    text = "Réservez dès maintenant votre table pour samedi !"
+    assert ("high", "Réservez") in flagged(check(text, context=crisis), text, "crisis_promo")
 
 
 # --- spans with accents and emojis ----------------------------------------------------------

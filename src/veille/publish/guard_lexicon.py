@@ -865,8 +865,10 @@ PROMOTION = (
     r"nouveaute(?:s)?",
     r"nouveau(?:x)? (?:produit|produits|menu|modele|service|gout|parfum|pain|gateau)",
     r"decouvre(?:z)?",
-    r"commande(?:z)?",
-    r"reserve(?:z)?",
+    # Imperatives and infinitives only: « les couples qui avaient réservé » is no promotion.
+    r"commande(?:z|r)",
+    r"passe(?:z|r) (?:vos |votre )?commandes?",
+    r"reserve(?:z|r)",
     r"livraison offerte",
     r"offert(?:e|s|es)?",
     r"gratuit(?:e|s|es)?",

@@ -433,6 +433,12 @@ PERSONAL_MAILBOX = re.compile(
     r"^[a-z]+[._-][a-z]+\d*@(?:gmail|hotmail|yahoo|outlook|live|orange|free|wanadoo|sfr|"
     r"laposte|icloud|protonmail|gmx)\."
 )
+# A role's mailbox (contact@, recrutement@...) is the business's, whatever its domain.
+ROLE_MAILBOX = re.compile(
+    r"^(?:contact|info|infos|bonjour|hello|accueil|recrutement|rh|jobs?|emplois?|candidatures?|"
+    r"commandes?|reservations?|devis|sav|support|compta|comptabilite|facturation|boutique|"
+    r"atelier|cabinet|secretariat|magasin|shop|equipe|team|newsletter|presse|service-?client)@"
+)
 PERSONAL_CONTEXT = compile_terms(
     (
         r"perso",
@@ -513,8 +519,13 @@ def personal_data(draft: Draft) -> list[Finding]:
     domain = _own_domain(draft)
     for match in EMAIL.finditer(text):
         address = match.group(0).lower()
-        own = (bool(domain) and address.endswith("@" + domain)) or (
-            not PERSONAL_MAILBOX.match(address) and _own_context(draft, match.start(), match.end())
+        own = (
+            (bool(domain) and address.endswith("@" + domain))
+            or ROLE_MAILBOX.match(address) is not None
+            or (
+                not PERSONAL_MAILBOX.match(address)
+                and _own_context(draft, match.start(), match.end())
+            )
         )
         add(match.start(), match.end(), "low" if own else "medium", "email_own" if own else "email")
     for match in ADDRESS.finditer(text):
@@ -602,24 +613,22 @@ def tone(draft: Draft) -> list[Finding]:
         and m.group(0).replace("’", "'").split("'")[-1] not in lex.ACRONYMS
         and m.group(0) not in lex.ACRONYMS
     ]
+    # Capitals and "!!!" are a note, not a risk: a shouted announcement is a style some shops
+    # keep on purpose, and what is aggressive in it is flagged by its words.
     if len(letters) >= 15 and upper / len(letters) >= 0.7:
-        findings.append(Finding("tone", "medium", 0, len(draft.text), "tone_caps"))
+        findings.append(Finding("tone", "low", 0, len(draft.text), "tone_caps"))
     elif shouty:
-        severity: Severity = "medium" if len(shouty) >= 3 else "low"
         start, end = shouty[0].start(), shouty[-1].end()
         findings.append(
             Finding(
-                "tone", severity, start, end, "tone_caps_words", {"term": draft.term(start, end)}
+                "tone", "low", start, end, "tone_caps_words", {"term": draft.term(start, end)}
             )
         )
     for match in EXCLAMATIONS.finditer(draft.text):
         burst = match.group(0).strip()
-        severity = "medium" if len(burst) >= 3 else "low"
         start = match.start()
         findings.append(
-            Finding(
-                "tone", severity, start, start + len(burst), "tone_exclamation", {"term": burst}
-            )
+            Finding("tone", "low", start, start + len(burst), "tone_exclamation", {"term": burst})
         )
     return findings
 
@@ -689,6 +698,10 @@ def _charges_links(network: str) -> bool:
     return publishing is not None and publishing.links_cost_more
 
 
+# Four or five tags are a note (the networks advise one or two); past five they read as spam.
+MANY_HASHTAGS = 5
+
+
 def hashtags(draft: Draft) -> list[Finding]:
     tags = list(HASHTAG.finditer(draft.text))
     if len(tags) <= 3:
@@ -696,7 +709,7 @@ def hashtags(draft: Draft) -> list[Finding]:
     return [
         Finding(
             "hashtags",
-            "medium",
+            "medium" if len(tags) > MANY_HASHTAGS else "low",
             tags[0].start(),
             tags[-1].end(),
             "hashtags",
