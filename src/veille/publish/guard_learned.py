@@ -101,8 +101,7 @@ class RiskModel:
             cues = [c[len(c) - self.cue_count :] for c in given]
         spans = [sentence_spans(text) for text in texts]
         pieces = [text[s:e] for text, found in zip(texts, spans, strict=True) for s, e in found]
-        vectors = embed([*texts, *pieces])
-        drafts, rest = vectors[: len(texts)], vectors[len(texts) :]
+        drafts, rest, branch = self._vectors(texts, pieces)
         rows, per_sentence = [], []
         for i, found in enumerate(spans):
             mine, rest = rest[: len(found)], rest[len(found) :]
@@ -115,10 +114,28 @@ class RiskModel:
                 alone = self.head.predict_dense(np.hstack(parts))
             per_sentence.append((alone, found))
         probabilities = self.head.predict_dense(np.stack(rows))
-        if self.tuned is not None and self.tuned_share:
-            branch = self.tuned.predict_dense(embed_guard(texts))
-            probabilities = (1 - self.tuned_share) * probabilities + self.tuned_share * branch
+        if self.tuned is not None and branch is not None:
+            tuned = self.tuned.predict_dense(branch)
+            probabilities = (1 - self.tuned_share) * probabilities + self.tuned_share * tuned
         return probabilities, per_sentence
+
+    def _vectors(
+        self, texts: list[str], pieces: list[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The drafts' and the sentences' vectors, and the drafts' branch vectors (None
+        without a branch). With a branch, the drafts' plain vectors come from the branch's
+        own pass, which computes them on the way, and a one-sentence draft is read once."""
+        if self.tuned is None or not self.tuned_share:
+            vectors = embed([*texts, *pieces])
+            return vectors[: len(texts)], vectors[len(texts) :], None
+        drafts, branch = embed_guard(texts)
+        row = {text: i for i, text in enumerate(texts)}
+        others = [p for p in dict.fromkeys(pieces) if p not in row]
+        computed = dict(zip(others, embed(others), strict=True))
+        sentences = np.array(
+            [drafts[row[p]] if p in row else computed[p] for p in pieces], dtype=np.float32
+        ).reshape(len(pieces), drafts.shape[1])
+        return drafts, sentences, branch
 
     def risks(
         self, text: str, *, open_crisis: bool, cues: np.ndarray | None = None

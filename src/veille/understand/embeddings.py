@@ -47,11 +47,12 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     return vectors
 
 
-def embed_guard(texts: Sequence[str]) -> np.ndarray:
-    """(n, 384) vectors of the guard's branch."""
+def embed_guard(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """embed's vectors, and the guard branch's vectors of the same texts (one pass)."""
     if not texts:
-        return np.empty((0, DIM), dtype=np.float32)
-    return _guard_model().embed_tuned(texts)[1]
+        empty = np.empty((0, DIM), dtype=np.float32)
+        return empty, empty
+    return _guard_model().embed_tuned(texts)
 
 
 def embed_tuned(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
