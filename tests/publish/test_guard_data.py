@@ -86,6 +86,30 @@ def test_second_written_set_is_many_blocks_of_new_drafts() -> None:
         assert (row["label"] == "risky") == bool(row["categories"]), row["id"]
 
 
+def test_fifth_written_set_is_new_trades_with_their_look_alikes() -> None:
+    earlier = [
+        *read("drafts.jsonl"),
+        *read("families.jsonl"),
+        *read("written.jsonl"),
+        *read("written2.jsonl"),
+        *read("written3.jsonl"),
+        *read("written4.jsonl"),
+        *(row for n in range(1, 7) for row in read(f"heldout{n if n > 1 else ''}.jsonl")),
+    ]
+    written5 = read("written5.jsonl")
+    assert len(written5) >= 900
+    assert len({row["author"] for row in written5}) >= 70
+    assert not {row["business"] for row in written5} & {row["business"] for row in earlier}
+    assert len({row["text"] for row in written5}) == len(written5)
+    assert not {row["text"] for row in written5} & {row["text"] for row in earlier}
+    safe = [row for row in written5 if row["label"] == "safe"]
+    assert sum(bool(row["tricky"]) for row in safe) >= 0.8 * len(safe)
+    for row in written5:
+        assert (row["label"] == "risky") == bool(row["categories"]), row["id"]
+        if "crisis_promo" in row["categories"]:  # type: ignore[operator]
+            assert row["context"]["open_crisis"], row["id"]  # type: ignore[index]
+
+
 def test_third_written_set_pairs_each_joke_or_jab_with_a_safe_twin() -> None:
     earlier = [
         *read("drafts.jsonl"),
@@ -106,9 +130,15 @@ def test_third_written_set_pairs_each_joke_or_jab_with_a_safe_twin() -> None:
         assert (row["label"] == "risky") == bool(row["categories"]), row["id"]
 
 
-# heldout6 is the next round's: written by another session, committed before any reading.
+# heldout7 is this round's: written by another session, committed before any reading; the
+# sets before it are in the pool now.
 @pytest.mark.parametrize(
-    ("name", "earlier"), [("heldout5.jsonl", ()), ("heldout6.jsonl", ("heldout5.jsonl",))]
+    ("name", "earlier"),
+    [
+        ("heldout5.jsonl", ()),
+        ("heldout6.jsonl", ("heldout5.jsonl",)),
+        ("heldout7.jsonl", ("heldout5.jsonl", "heldout6.jsonl", "written5.jsonl")),
+    ],
 )
 def test_held_out_set_shares_no_text_author_or_trade_with_the_pool(
     name: str, earlier: tuple[str, ...]
