@@ -153,6 +153,11 @@ MESSAGES: dict[str, str] = {
         "no word of our lists, but posts like this one have backfired. Reread this passage as"
         " a customer who does not know you would."
     ),
+    # The language model's second opinion (guard_second_opinion.py), in its own words.
+    "second_opinion": N_(
+        "Second opinion of the language model: {what}. {reason} A language model can be "
+        "wrong: reread the passage and decide."
+    ),
 }
 
 

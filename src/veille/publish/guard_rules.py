@@ -620,9 +620,7 @@ def tone(draft: Draft) -> list[Finding]:
     elif shouty:
         start, end = shouty[0].start(), shouty[-1].end()
         findings.append(
-            Finding(
-                "tone", "low", start, end, "tone_caps_words", {"term": draft.term(start, end)}
-            )
+            Finding("tone", "low", start, end, "tone_caps_words", {"term": draft.term(start, end)})
         )
     for match in EXCLAMATIONS.finditer(draft.text):
         burst = match.group(0).strip()

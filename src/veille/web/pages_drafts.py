@@ -11,11 +11,20 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from veille.crypto import SecretBox
+from veille.inbox import assistant
 from veille.localise import weekday_names
 from veille.permissions import Permission, at_least, can
 from veille.publish import actions, queries
 from veille.publish.approvals import Actor, ApprovalError, requirement, reviewed_texts
-from veille.publish.drafts import DraftError, check_variants, overall_risk, variants_of
+from veille.publish.drafts import (
+    DraftError,
+    check_variants,
+    crisis_open,
+    overall_risk,
+    variants_of,
+)
+from veille.publish.guard_second_opinion import SecondOpinion, ask
 from veille.publish.importer import import_csv
 from veille.publish.length import TooLong
 from veille.publish.media import MAX_IMAGE_BYTES, MediaError, images_of, read_image
@@ -27,7 +36,7 @@ from veille.publish.schedule import (
 from veille.sources import registry
 from veille.store import tables
 from veille.timeutil import utcnow
-from veille.translations import said
+from veille.translations import N_, Refusal, said
 from veille.web.auth import CurrentUser
 from veille.web.deps import DbSession, RowId, User, get_settings, language_of, render, requires
 from veille.web.forms import FormRoute
@@ -56,6 +65,12 @@ def text_rules() -> dict[str, dict[str, Any]]:
 WRITE = [Depends(requires(Permission.WRITE_DRAFTS))]
 # What the rules refuse is shown on the draft's page, with the reason.
 REFUSALS = (ScheduleError, ApprovalError, DraftError)
+NO_ASSISTANT = Refusal(
+    N_(
+        "second opinion: no language model is set; an owner or a manager can set one in "
+        "Inbox, Replies and routing, Suggestion assistant"
+    )
+)
 
 
 def _actor(user: CurrentUser) -> Actor:
@@ -187,6 +202,7 @@ def _draft_page(
     *,
     error: str | None = None,
     status_code: int = 200,
+    opinions: dict[str, SecondOpinion] | None = None,
 ) -> Response:
     settings = get_settings(request)
     lang = language_of(request, user)
@@ -223,7 +239,36 @@ def _draft_page(
         reviewed=reviewed_texts(session, draft),
         error=error,
         zone=settings.zone,
+        can_ask_opinion=can(user.role, Permission.WRITE_DRAFTS)
+        and assistant.configured(session) is not None,
+        opinions=opinions or {},
     )
+
+
+@router.post("/drafts/{draft_id}/second-opinion", dependencies=WRITE)
+def second_opinion(request: Request, session: DbSession, user: User, draft_id: RowId) -> Response:
+    """The language model's reading of each text of the draft, shown beside the guard's."""
+    draft = _draft(session, draft_id)
+    settings, lang = get_settings(request), language_of(request, user)
+    try:
+        endpoint = assistant.load(session, SecretBox(settings.resolved_secret_key()))
+    except ValueError:  # a key the current secret cannot decrypt
+        endpoint = None
+    if endpoint is None:
+        return _refuse(request, session, user, draft, said(NO_ASSISTANT, lang))
+    texts = dict.fromkeys(v.text for v in variants_of(session, draft.id))
+    crisis = crisis_open(session)
+    opinions = {
+        text: ask(
+            endpoint,
+            text,
+            lang=lang,
+            open_crisis=crisis,
+            allow_private=settings.allow_private_urls,
+        )
+        for text in texts
+    }
+    return _draft_page(request, session, user, draft, opinions=opinions)
 
 
 @router.get("/drafts/{draft_id}/media/{index}")

@@ -1,0 +1,85 @@
+"""The draft page's second opinion: offered only when a language model is set, asked over
+real HTTP, shown beside the guard's flags with the model's words escaped."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.helpers.web import company_accounts, csrf_of, new_draft
+from tests.sources.servers import Request, Response, http_server
+from tests.web.conftest import login
+from veille.config import Settings
+
+KEY = "sk-draft-opinion-key"
+TEXT = "Ravis d'avoir refait la façade de M. Giraud, qui ne paie jamais ses factures à temps !"
+BUTTON = "Demander un second avis au modèle de langue"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """The model here is a server on 127.0.0.1: this instance allows local addresses."""
+    return Settings(data_dir=tmp_path / "data", allow_private_urls=True, _env_file=None)  # type: ignore[call-arg]
+
+
+def model(seen: list[dict[str, Any]]) -> Any:
+    def app(req: Request) -> Response:
+        if req.headers.get("authorization") != f"Bearer {KEY}":
+            return Response(401, {"error": {"message": "bad key"}})
+        seen.append(req.json())
+        risk = {
+            "category": "confidential",
+            "quote": "qui ne paie jamais ses factures à temps",
+            "reason": "<script>alert(1)</script> Un client nommé et ses impayés.",
+        }
+        content = json.dumps({"risks": [risk]}, ensure_ascii=False)
+        return Response(body={"choices": [{"message": {"role": "assistant", "content": content}}]})
+
+    return app
+
+
+def test_without_a_model_there_is_no_button_and_asking_says_where_to_set_one(
+    app: FastAPI, client: TestClient
+) -> None:
+    account = company_accounts(app.state.db, {"x": "PeinturesMartin"})["x"]
+    login(client)
+    url = new_draft(client, TEXT, account)
+    page = client.get(url).text
+    assert BUTTON not in page
+    response = client.post(f"{url}/second-opinion", data={"csrf": csrf_of(page)})
+    assert response.status_code == 400
+    assert "aucun modèle de langue n&#39;est réglé" in response.text
+    assert "Réponses et routage" in response.text
+
+
+def test_the_model_reads_each_text_and_its_words_are_shown_escaped(
+    app: FastAPI, client: TestClient
+) -> None:
+    accounts = company_accounts(app.state.db, {"x": "PeinturesMartin", "bluesky": "pm.bsky"})
+    login(client)
+    seen: list[dict[str, Any]] = []
+    with http_server(model(seen)) as server:
+        csrf = csrf_of(client.get("/inbox/settings").text)
+        form = {"base_url": server.url, "model": "petit-modele", "api_key": KEY, "csrf": csrf}
+        assert client.post("/inbox/settings/assistant", data=form).status_code == 200
+        url = new_draft(client, TEXT, *accounts.values())
+        page = client.get(url).text
+        assert BUTTON in page and seen == []  # never asked on its own
+        assert client.post(f"{url}/second-opinion", data={}).status_code == 403  # CSRF
+        response = client.post(f"{url}/second-opinion", data={"csrf": csrf_of(page)})
+    assert response.status_code == 200
+    assert len(seen) == 1  # two accounts, one text: asked once
+    assert TEXT in seen[0]["messages"][1]["content"]
+    html = response.text
+    section = html.split("Second avis du modèle de langue</h3>")[1]
+    flag = section.split("</li>")[0]
+    assert "<strong>confidentiel</strong> (moyen)" in flag and "Un client nommé" in flag
+    assert "qui ne paie jamais ses factures à temps" in section
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert KEY not in html
