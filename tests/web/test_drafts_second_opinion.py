@@ -10,11 +10,15 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import sync_playwright
 
+from tests.helpers.browser import CHROMIUM_FLAGS, chromium
 from tests.helpers.web import company_accounts, csrf_of, new_draft
 from tests.sources.servers import Request, Response, http_server
 from tests.web.conftest import login
 from veille.config import Settings
+from veille.crypto import SecretBox
+from veille.inbox import assistant
 
 KEY = "sk-draft-opinion-key"
 TEXT = "Ravis d'avoir refait la façade de M. Giraud, qui ne paie jamais ses factures à temps !"
@@ -83,3 +87,43 @@ def test_the_model_reads_each_text_and_its_words_are_shown_escaped(
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert KEY not in html
+
+
+@pytest.mark.browser
+def test_in_a_browser_the_button_brings_the_opinion_beside_the_guards_flags(
+    app: FastAPI, live_url: str
+) -> None:
+    account = company_accounts(app.state.db, {"x": "PeinturesMartin"})["x"]
+    seen: list[dict[str, Any]] = []
+    with http_server(model(seen)) as server, sync_playwright() as pw:
+        settings: Settings = app.state.settings
+        with app.state.db.session() as session:
+            assistant.save(
+                session,
+                SecretBox(settings.resolved_secret_key()),
+                base_url=server.url,
+                model="petit-modele",
+                api_key=KEY,
+                role="owner",
+                allow_private=True,
+            )
+        browser = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{live_url}/login?next=/drafts")
+            page.fill("input[name=username]", "claire")
+            page.fill("input[name=password]", "bon-mot-de-passe")
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{live_url}/drafts")
+            page.fill("#draft-text", TEXT)
+            page.check(f"input[name=account][value='{account}']")
+            page.click("form.composer button[type=submit]:not([name])")
+            page.wait_for_url(f"{live_url}/drafts/*")
+            page.click(f"text={BUTTON}")
+            page.wait_for_selector("text=Second avis du modèle de langue")
+            opinion = page.inner_text(".second-opinion")
+            assert "confidentiel" in opinion and "Un client nommé et ses impayés." in opinion
+            assert "<script>" in opinion  # shown as text, never run
+            assert len(seen) == 1
+        finally:
+            browser.close()
