@@ -131,7 +131,7 @@ def evaluate(split: str, show_errors: bool, learned: bool) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--split", choices=SPLITS, default="heldout6")
+    parser.add_argument("--split", choices=SPLITS, default="heldout7")
     parser.add_argument("--errors", action="store_true", help="list misses and false alarms")
     parser.add_argument("--rules-only", action="store_true", help="leave the learned model out")
     args = parser.parse_args(argv)

@@ -3,15 +3,12 @@
 The pool (choices by grouped cross-validation, then training on all of it):
 drafts.jsonl, 429 hand-written drafts labelled with the rule kinds they should raise (each its
 own family); families.jsonl, drafts written out from the families of guard_templates.py;
-written.jsonl and written2.jsonl, drafts written one by one for many trades and registers
-(family: the author block they were written in); heldout.jsonl and heldout2.jsonl, the first two
-held-out sets, each read once in an earlier round; written3.jsonl, drafts written for what the
-pool lacked (jokes at someone's expense, a rival run down without a fault word, a contract's
-amount between two firms); heldout3.jsonl and heldout4.jsonl, held-out sets read once in
-earlier rounds; written4.jsonl, 508 drafts in 41 author blocks aimed at the categories the
-model missed most. The held-out set, heldout5.jsonl, is written for other trades, with the
-networks each draft is for, and read once, by eval_guard.py. All come back as Rows with
-categories and a family.
+written.jsonl to written5.jsonl, drafts written one by one for many trades and registers
+(family: the author block they were written in), the later ones aimed at what the model
+missed; heldout.jsonl to heldout6.jsonl, the held-out sets of earlier rounds, each read at the
+end of its round. The held-out set, heldout7.jsonl, is written for other trades by another
+writer, with the networks each draft is for, and read once, by eval_guard.py. All come back
+as Rows with categories and a family.
 """
 
 from __future__ import annotations
@@ -104,13 +101,12 @@ def _read(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-SPLITS = ("pool", "heldout5", "heldout6")
+SPLITS = ("pool", "heldout7")
 # What each split reads. The old files' train/validation fields are history: their validation
 # split was read in an earlier round and now belongs to the pool like the rest; so do the
-# first four held-out sets (heldout.jsonl to heldout4.jsonl), each read once in an earlier
-# round (heldout4.jsonl in this one, before the rules were mended on what it showed).
-# heldout5.jsonl was written before those choices and read once, at the end; heldout6.jsonl,
-# by another writer, committed before any reading, was read once for the guard's branch.
+# held-out sets heldout.jsonl to heldout6.jsonl, each read at the end of its round (heldout6
+# for the guard's branch, then used to mend the word lists). heldout7.jsonl, by another
+# writer, was committed before any model read it, and is read once, at the end.
 FILES = {
     "pool": (
         "drafts.jsonl",
@@ -123,9 +119,11 @@ FILES = {
         "heldout3.jsonl",
         "written4.jsonl",
         "heldout4.jsonl",
+        "heldout5.jsonl",
+        "heldout6.jsonl",
+        "written5.jsonl",
     ),
-    "heldout5": ("heldout5.jsonl",),
-    "heldout6": ("heldout6.jsonl",),
+    "heldout7": ("heldout7.jsonl",),
 }
 
 

@@ -1,7 +1,7 @@
 """Train the guard's learned risk model on the pool of data/guard/.
 
     .venv/bin/python scripts/train_guard.py [--cache DIR] [--cues none|signs|all] [--l2 ...]
-        [--branch-oof BRANCH_CACHE/guard_tuned_oof_4_4_0.0001.npy]
+        [--branch-oof BRANCH_CACHE/guard_tuned_oof_6_4_0.0001_SIZE.npy]
 
 Multi-label sigmoid heads on e5 vectors (guard_learned.features: the draft's vector and the
 maximum of its sentences' vectors) and, with --cues, the cues of guard_cues (`signs`: a
@@ -188,7 +188,10 @@ def embed_by_text(texts: list[str], cache: Path | None) -> np.ndarray:
         if path:
             path.parent.mkdir(parents=True, exist_ok=True)
             names = list(known)
-            np.savez(path, texts=np.array(names), vectors=np.stack([known[t] for t in names]))
+            # Written aside, then renamed: a reader never sees a half-written cache.
+            partial = path.with_name("guard_vectors.partial.npz")
+            np.savez(partial, texts=np.array(names), vectors=np.stack([known[t] for t in names]))
+            partial.replace(path)
     return np.stack([known[t] for t in texts])
 
 

@@ -174,12 +174,10 @@ def test_held_out_set_shares_no_text_author_or_trade_with_the_pool(
         assert networks and all(len(str(row["text"])) <= limits[n] for n in networks), row["id"]
 
 
-# Each held-out set was read to choose nothing: these floors only catch a guard that got
-# worse (measured with the guard's branch: heldout5 recall 0.809, false alarms 0.090; heldout6
-# 0.809 and 0.150; docs/guard.md).
-@pytest.mark.parametrize(
-    ("split", "recall", "false_alarms"), [("heldout5", 0.78, 0.11), ("heldout6", 0.78, 0.17)]
-)
+# The held-out set was read to choose nothing: this floor only catches a guard that got worse
+# (measured once with the guard's six fine-tuned layers: heldout7 recall 0.918, false alarms
+# 0.110; docs/guard.md).
+@pytest.mark.parametrize(("split", "recall", "false_alarms"), [("heldout7", 0.89, 0.12)])
 def test_held_out_figures_come_with_intervals_and_hold_what_was_measured(
     split: str, recall: float, false_alarms: float
 ) -> None:

@@ -67,8 +67,8 @@ WRITE = [Depends(requires(Permission.WRITE_DRAFTS))]
 REFUSALS = (ScheduleError, ApprovalError, DraftError)
 NO_ASSISTANT = Refusal(
     N_(
-        "second opinion: no language model is set; an owner or a manager can set one in "
-        "Inbox, Replies and routing, Suggestion assistant"
+        "second opinion: no language model is set; an owner or a manager can set one on the "
+        "Inbox page Replies and routing"
     )
 )
 
