@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from playwright.sync_api import Page
 
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -54,3 +55,14 @@ def serve(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def sign_in(
+    page: Page, url: str, then: str, username: str = "claire", password: str = "bon-mot-de-passe"
+) -> None:
+    """Log in through the login form of the app at `url` and wait to land on `then`."""
+    page.goto(f"{url}/login?next={then}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}{then}")

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.sources.servers import Request, Response, http_server
+from tests.helpers.chat import chat_completions
+from tests.sources.servers import Handler, Request, Response, http_server
 from veille.business import BusinessProfile
 from veille.crypto import SecretBox
 from veille.inbox import assistant, replies
@@ -20,30 +21,8 @@ KEY = "sk-local-very-secret-key"
 POST = "Bonjour, vous faites les façades à Angers ? Combien pour une maison de 100 m² ?"
 
 
-def chat(answer: str) -> Any:
-    seen: list[dict[str, Any]] = []
-
-    def app(req: Request) -> Response:
-        if req.path != "/v1/chat/completions" or req.method != "POST":
-            return Response(404, {"error": {"message": "not found"}})
-        if req.headers.get("authorization") != f"Bearer {KEY}":
-            return Response(401, {"error": {"message": "bad key"}})
-        seen.append(req.json())
-        return Response(
-            body={
-                "id": "chatcmpl-1",
-                "object": "chat.completion",
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": answer},
-                        "finish_reason": "stop",
-                    }
-                ],
-            }
-        )
-
-    return app, seen
+def chat(answer: str) -> tuple[Handler, list[dict[str, Any]]]:
+    return chat_completions(answer, KEY)
 
 
 OWNER = {"role": "owner", "allow_private": True}

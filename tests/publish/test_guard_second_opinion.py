@@ -7,7 +7,8 @@ import json
 import socket
 from typing import Any
 
-from tests.sources.servers import Request, Response, http_server
+from tests.helpers.chat import chat_completions
+from tests.sources.servers import Handler, Response, http_server
 
 from veille.inbox.assistant import Assistant
 from veille.publish.guard_second_opinion import ask, read_answer
@@ -16,18 +17,8 @@ KEY = "sk-guard-second-opinion-key"
 DRAFT = "Belle saison à tous ! Dimanche, votez Morel : enfin un maire qui aime les artisans."
 
 
-def answering(content: str) -> tuple[Any, list[dict[str, Any]]]:
-    seen: list[dict[str, Any]] = []
-
-    def app(req: Request) -> Response:
-        if req.path != "/v1/chat/completions" or req.method != "POST":
-            return Response(404, {"error": {"message": "not found"}})
-        if req.headers.get("authorization") != f"Bearer {KEY}":
-            return Response(401, {"error": {"message": "bad key"}})
-        seen.append(req.json())
-        return Response(body={"choices": [{"message": {"role": "assistant", "content": content}}]})
-
-    return app, seen
+def answering(content: str) -> tuple[Handler, list[dict[str, Any]]]:
+    return chat_completions(content, KEY)
 
 
 def endpoint(url: str) -> Assistant:

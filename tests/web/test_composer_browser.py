@@ -7,7 +7,7 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Page, sync_playwright
 
-from tests.helpers.browser import CHROMIUM_FLAGS, chromium
+from tests.helpers.browser import CHROMIUM_FLAGS, chromium, sign_in
 from tests.helpers.web import company_accounts
 from veille.sources.bluesky.text import bluesky_length
 from veille.sources.x.text import x_length
@@ -31,11 +31,7 @@ def test_the_counter_follows_the_text_and_the_ticked_accounts(
         browser = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page()
-            page.goto(f"{live_url}/login?next=/drafts")
-            page.fill("input[name=username]", "claire")
-            page.fill("input[name=password]", "bon-mot-de-passe")
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_url}/drafts")
+            sign_in(page, live_url, "/drafts")
             # Nothing ticked: every publishing network is counted.
             page.fill("#draft-text", "Bonjour")
             assert _count(page, "mastodon") == "Mastodon : 7 / 500 caractères"

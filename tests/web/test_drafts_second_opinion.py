@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from playwright.sync_api import sync_playwright
 
-from tests.helpers.browser import CHROMIUM_FLAGS, chromium
+from tests.helpers.browser import CHROMIUM_FLAGS, chromium, sign_in
 from tests.helpers.web import company_accounts, csrf_of, new_draft
 from tests.sources.servers import Request, Response, http_server
 from tests.web.conftest import login
@@ -110,11 +110,7 @@ def test_in_a_browser_the_button_brings_the_opinion_beside_the_guards_flags(
         browser = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page()
-            page.goto(f"{live_url}/login?next=/drafts")
-            page.fill("input[name=username]", "claire")
-            page.fill("input[name=password]", "bon-mot-de-passe")
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_url}/drafts")
+            sign_in(page, live_url, "/drafts")
             page.fill("#draft-text", TEXT)
             page.check(f"input[name=account][value='{account}']")
             page.click("form.composer button[type=submit]:not([name])")
