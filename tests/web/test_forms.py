@@ -21,7 +21,7 @@ from tests.web.conftest import login
 from veille.accounts import connect_account
 from veille.config import Settings
 from veille.crypto import SecretBox
-from veille.inbox import routing, team
+from veille.inbox import assistant, routing, team
 from veille.store import tables
 from veille.store.db import Database
 from veille.workspaces import add_member, create
@@ -126,6 +126,16 @@ def _every_state(client: TestClient, db: Database, settings: Settings, ids: dict
             credentials={"instance_url": "http://127.0.0.1:9", "access_token": "perime"},
         )
         broken_id = broken.id
+        # A language model nothing answers at: a draft's second-opinion form shows.
+        assistant.save(
+            session,
+            SecretBox(settings.resolved_secret_key()),
+            base_url="http://127.0.0.1:9/v1",
+            model="petit-modele",
+            api_key="",
+            role="owner",
+            allow_private=True,
+        )
     csrf = sign_in_as(client, "mila")
     draft = new_draft(client, "Bonjour à tous", account)
     assert client.post(f"{draft}/queue", data={"csrf": csrf}).status_code == 200
