@@ -123,3 +123,26 @@ def test_in_a_browser_the_button_brings_the_opinion_beside_the_guards_flags(
             assert len(seen) == 1
         finally:
             browser.close()
+
+
+def test_a_stored_key_the_secret_cannot_read_is_named_as_such(
+    app: FastAPI, client: TestClient
+) -> None:
+    account = company_accounts(app.state.db, {"x": "PeinturesMartin"})["x"]
+    with app.state.db.session() as session:  # a key stored under another secret key
+        assistant.save(
+            session,
+            SecretBox("another-secret-key-0123456789"),
+            base_url="http://127.0.0.1:9/v1",
+            model="petit-modele",
+            api_key=KEY,
+            role="owner",
+            allow_private=True,
+        )
+    login(client)
+    url = new_draft(client, TEXT, account)
+    page = client.get(url).text
+    assert BUTTON in page
+    response = client.post(f"{url}/second-opinion", data={"csrf": csrf_of(page)})
+    assert response.status_code == 400
+    assert "ne peut pas être lue avec la clé secrète" in response.text and KEY not in response.text

@@ -71,6 +71,12 @@ NO_ASSISTANT = Refusal(
         "Inbox page Replies and routing"
     )
 )
+KEY_UNREADABLE = Refusal(
+    N_(
+        "second opinion: the language model's stored key cannot be read with this instance's "
+        "secret key (was it changed?); type the key again on the Inbox page Replies and routing"
+    )
+)
 
 
 def _actor(user: CurrentUser) -> Actor:
@@ -253,7 +259,7 @@ def second_opinion(request: Request, session: DbSession, user: User, draft_id: R
     try:
         endpoint = assistant.load(session, SecretBox(settings.resolved_secret_key()))
     except ValueError:  # a key the current secret cannot decrypt
-        endpoint = None
+        return _refuse(request, session, user, draft, said(KEY_UNREADABLE, lang))
     if endpoint is None:
         return _refuse(request, session, user, draft, said(NO_ASSISTANT, lang))
     texts = dict.fromkeys(v.text for v in variants_of(session, draft.id))
