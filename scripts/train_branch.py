@@ -213,14 +213,7 @@ def fine_tune(model: ModelFile, args: argparse.Namespace, train: list[Row]) -> T
     torch.manual_seed(0)
     net = TopAndHeads(model, args.top)
     heads = [*net.head.parameters(), *net.intents.parameters()]
-    optimiser = torch.optim.AdamW(
-        [{"params": net.layers.parameters(), "lr": args.lr}, {"params": heads, "lr": HEAD_LR}],
-        weight_decay=0.01,
-    )
-    steps = args.epochs * math.ceil(len(train) / BATCH)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimiser, max_lr=[args.lr, HEAD_LR], total_steps=steps, pct_start=0.1
-    )
+    optimiser, schedule = optimiser_for(net.layers, heads, args.lr, args.epochs, len(train))
     rng = np.random.default_rng(0)
     for _ in range(args.epochs):
         net.train()
@@ -240,6 +233,22 @@ def fine_tune(model: ModelFile, args: argparse.Namespace, train: list[Row]) -> T
             step(optimiser, schedule, loss)
     net.eval()
     return net
+
+
+def optimiser_for(
+    layers: torch.nn.Module, heads: list[torch.nn.Parameter], lr: float, epochs: int, rows: int
+) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LRScheduler]:
+    """AdamW with the layers at `lr` and the heads at HEAD_LR, on a one-cycle schedule over
+    `epochs` passes through `rows` rows in batches of BATCH."""
+    optimiser = torch.optim.AdamW(
+        [{"params": layers.parameters(), "lr": lr}, {"params": heads, "lr": HEAD_LR}],
+        weight_decay=0.01,
+    )
+    steps = epochs * math.ceil(rows / BATCH)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimiser, max_lr=[lr, HEAD_LR], total_steps=steps, pct_start=0.1
+    )
+    return optimiser, schedule
 
 
 def step(

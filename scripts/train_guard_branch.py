@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,12 +42,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from guard_data import load
 from train_branch import (
     BATCH,
-    HEAD_LR,
     HEAD_SCALE,
     Layer,
     LowerLayers,
     cached_states,
     export_layers,
+    optimiser_for,
     padded,
     step,
 )
@@ -98,17 +97,8 @@ def fine_tune(model: ModelFile, states: list[np.ndarray], y: np.ndarray, fit: Fi
     """The top layers and the risk head fitted on `states`. Deterministic."""
     torch.manual_seed(0)
     net = TopAndRisks(model, fit.top)
-    optimiser = torch.optim.AdamW(
-        [
-            {"params": net.layers.parameters(), "lr": fit.lr},
-            {"params": net.head.parameters(), "lr": HEAD_LR},
-        ],
-        weight_decay=0.01,
-    )
-    steps = fit.epochs * math.ceil(len(states) / BATCH)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimiser, max_lr=[fit.lr, HEAD_LR], total_steps=steps, pct_start=0.1
-    )
+    heads = list(net.head.parameters())
+    optimiser, schedule = optimiser_for(net.layers, heads, fit.lr, fit.epochs, len(states))
     rng = np.random.default_rng(0)
     for _ in range(fit.epochs):
         net.train()
