@@ -113,7 +113,7 @@ def read_answer(content: str, text: str, lang: Lang, *, open_crisis: bool = Fals
     risks = answer.get("risks") if isinstance(answer, dict) else None
     if not isinstance(risks, list):
         raise SecondOpinionError(
-            N_('the language model did not answer in the JSON format asked for (a list of risks)')
+            N_("the language model did not answer in the JSON format asked for (a list of risks)")
         )
     flags: list[Flag] = []
     for risk in risks:
